@@ -1,0 +1,40 @@
+/* wpkg/creds.h - credentials: Docker config.json, credential helpers, containers auth.json. */
+#ifndef WPKG_CREDS_H
+#define WPKG_CREDS_H
+
+#include "wpkg/error.h"
+
+struct wpkg_credentials {
+	char *username;          /* NULL for anonymous */
+	char *password;
+	char *identity_token;    /* OAuth2 refresh token ("identitytoken"), exchanged for access tokens */
+};
+
+/* Zeroes the secrets before freeing them. */
+void wpkg_credentials_clear(struct wpkg_credentials *c);
+
+/*
+ * Looks up credentials for a registry host ("ghcr.io", "localhost:5000";
+ * "docker.io" uses the key "https://index.docker.io/v1/"), in this order:
+ * Docker config.json ($DOCKER_CONFIG or ~/.docker): credHelpers[host], then
+ * credsStore, then auths[host] ("auth" base64 user:pass, "identitytoken");
+ * then containers auth.json ($REGISTRY_AUTH_FILE, else
+ * $XDG_RUNTIME_DIR/containers/auth.json).  Nothing found is not an error:
+ * *out stays empty.  A helper that is missing or fails logs a warning and
+ * counts as nothing found.
+ */
+int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, struct wpkg_error *err);
+
+/*
+ * Stores credentials for registry: in credHelpers[host] or credsStore when
+ * one is configured, else in config.json (created mode 0600, folder 0700,
+ * replaced atomically, other entries kept).
+ */
+int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, struct wpkg_error *err);
+/* Removes them from wherever store put them. WPKG_E_NOT_FOUND if there were none. */
+int wpkg_creds_erase(const char *registry, struct wpkg_error *err);
+
+/* The key config.json uses for a registry host. Static or pointer into registry. */
+const char *wpkg_creds_key(const char *registry);
+
+#endif

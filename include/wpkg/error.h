@@ -1,0 +1,55 @@
+/* wpkg/error.h - status codes and the error record every libwpkg call fills. */
+#ifndef WPKG_ERROR_H
+#define WPKG_ERROR_H
+
+#include <stddef.h>
+
+/*
+ * Every fallible libwpkg function returns 0 on success or one of these
+ * negative codes, and fills the caller's struct wpkg_error (which may be NULL
+ * when the caller does not care about the message).  The front end maps the
+ * code to an exit status; the message is what the user reads.
+ */
+enum wpkg_status {
+	WPKG_OK = 0,
+	WPKG_E_NOMEM = -1,        /* out of memory */
+	WPKG_E_IO = -2,           /* local file system or pipe failure */
+	WPKG_E_INVALID = -3,      /* bad input: wasm, JSON, reference, argument value */
+	WPKG_E_NOT_FOUND = -4,    /* repository, tag, manifest, blob or file missing */
+	WPKG_E_UNAUTHORIZED = -5, /* credentials missing or refused */
+	WPKG_E_DENIED = -6,       /* authenticated but not allowed */
+	WPKG_E_DIGEST = -7,       /* integrity: bytes do not match their digest or size */
+	WPKG_E_UNSUPPORTED = -8,  /* media type, algorithm or feature we do not handle */
+	WPKG_E_TOO_LARGE = -9,    /* a document or entry over its size cap */
+	WPKG_E_NETWORK = -10,     /* connect, TLS, timeout, dropped connection, 5xx after retries */
+	WPKG_E_PROTOCOL = -11,    /* the server answered something the spec does not allow */
+	WPKG_E_TOO_MANY_REQUESTS = -12, /* 429 after every retry */
+	WPKG_E_EXISTS = -13,      /* something that must not exist already does */
+};
+
+#define WPKG_ERROR_MSG_MAX 1024
+
+struct wpkg_error {
+	int code;                       /* one of enum wpkg_status */
+	char msg[WPKG_ERROR_MSG_MAX];   /* one line, no trailing newline, no "error:" prefix */
+};
+
+/* Records code and a printf-style message in err (if err is not NULL). Returns code. */
+int wpkg_error_set(struct wpkg_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Prefixes the message already in err with context: "ctx: old message".
+ * Returns err->code (or WPKG_E_IO when err is NULL) so callers can write
+ * "return wpkg_error_wrap(err, "push %s", ref);".
+ */
+int wpkg_error_wrap(struct wpkg_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Clears err to WPKG_OK and an empty message. */
+void wpkg_error_clear(struct wpkg_error *err);
+
+/* A short constant name for a status code ("not found", "unauthorized", ...). */
+const char *wpkg_status_str(int code);
+
+#endif

@@ -1,0 +1,66 @@
+/* wpkg/pack.h - turns Wasm files into an artifact: config, layers and manifest bytes. */
+#ifndef WPKG_PACK_H
+#define WPKG_PACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "wpkg/buf.h"
+#include "wpkg/digest.h"
+#include "wpkg/error.h"
+#include "wpkg/oci.h"
+#include "wpkg/wasm.h"
+
+/*
+ * A blob to be stored somewhere: either bytes in memory (path == NULL) or the
+ * range [offset, offset + size) of a file, which is streamed and never loaded.
+ */
+struct wpkg_blob {
+	struct wpkg_descriptor desc;   /* media type, digest, size, annotations */
+	char *path;                    /* owned; NULL for in-memory blobs */
+	uint64_t offset;
+	struct wpkg_buf mem;           /* the bytes when path is NULL */
+};
+
+void wpkg_blob_clear(struct wpkg_blob *b);
+
+struct wpkg_pack_opts {
+	const char *author;            /* NULL: config author null */
+	const char *target;            /* NULL: component.target null */
+	json_t *manifest_annotations;  /* borrowed object of strings (user -a / --annotation-file), or NULL */
+	json_t *layer_annotations;     /* borrowed: {"file name": {k: v}} from --annotation-file, or NULL */
+	time_t created;                /* from wpkg_build_time() */
+};
+
+struct wpkg_package {
+	struct wpkg_blob config;
+	struct wpkg_blob *layers;
+	size_t n_layers;
+	struct wpkg_buf manifest;      /* the exact bytes to store; digest is over these */
+	struct wpkg_descriptor manifest_desc;  /* media type, digest, size of manifest */
+	struct wpkg_wasm_info **infos; /* one per input file, in order */
+	size_t n_infos;
+};
+
+/*
+ * Packages files (one today; several for multi-component packages later) as a
+ * CNCF Wasm OCI artifact.  Every file is inspected first; nothing is written.
+ */
+int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_files,
+	      const struct wpkg_pack_opts *opts, struct wpkg_error *err);
+void wpkg_package_free(struct wpkg_package *p);
+
+/*
+ * Annotation inputs.  "KEY=VALUE" is added to obj (a later key replaces an
+ * earlier one).  An annotation file is JSON, either a flat object of strings
+ * (manifest annotations) or ORAS's form {"$manifest": {...}, "FILE": {...}}.
+ */
+int wpkg_annotation_add(json_t *obj, const char *key_eq_value, struct wpkg_error *err);
+int wpkg_annotation_file_load(json_t *manifest_annots, json_t *layer_annots, const char *path,
+			      struct wpkg_error *err);
+
+#endif

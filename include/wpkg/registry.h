@@ -1,0 +1,79 @@
+/* wpkg/registry.h - a client of the OCI distribution HTTP API for one registry host. */
+#ifndef WPKG_REGISTRY_H
+#define WPKG_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wpkg/buf.h"
+#include "wpkg/creds.h"
+#include "wpkg/digest.h"
+#include "wpkg/error.h"
+#include "wpkg/log.h"
+#include "wpkg/pack.h"
+
+struct wpkg_transport_opts {
+	bool plain_http;         /* speak http:// instead of https:// */
+	bool insecure;           /* skip TLS verification */
+	const char *ca_file;     /* extra CA bundle, NULL for the system one */
+	long connect_timeout_s;  /* 0: 30 s */
+	long stall_timeout_s;    /* abort a transfer under 1 byte/s for this long; 0: 60 s */
+	unsigned max_retries;    /* 0: 5 */
+	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
+	wpkg_progress_fn progress;
+	void *progress_payload;
+};
+
+struct wpkg_registry;
+
+/*
+ * A client for host ("localhost:5000", "ghcr.io", "registry-1.docker.io").
+ * creds may be NULL (anonymous); they are copied.  Nothing is sent yet.
+ */
+int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_transport_opts *opts,
+		       const struct wpkg_credentials *creds, struct wpkg_error *err);
+void wpkg_registry_close(struct wpkg_registry *r);
+
+/* GET /v2/, authenticating if challenged: checks that credentials work (login). */
+int wpkg_registry_ping(struct wpkg_registry *r, struct wpkg_error *err);
+
+/* HEAD a blob. *present false on 404. */
+int wpkg_registry_blob_exists(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+			      bool *present, struct wpkg_error *err);
+/* Cross-repository mount; *mounted false when the registry started an upload instead (cancelled). */
+int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const char *from_repo,
+			     const struct wpkg_digest *d, bool *mounted, struct wpkg_error *err);
+/* Uploads a blob by streaming it (monolithic, or chunked when opts->chunk_size is set). */
+int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+			      struct wpkg_error *err);
+/*
+ * Downloads a blob into fd (from its current position), verifying digest and
+ * size while it streams; resumes with Range after a dropped connection.
+ * WPKG_E_DIGEST when the bytes do not match.
+ */
+int wpkg_registry_blob_get(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+			   uint64_t size, int fd, struct wpkg_error *err);
+/* Reads a small blob (config) into out, verified, at most max bytes. */
+int wpkg_registry_blob_get_buf(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+			       size_t max, struct wpkg_buf *out, struct wpkg_error *err);
+
+/*
+ * GET a manifest or index by tag or digest with Accept for OCI and Docker
+ * manifests and indexes.  body gets the exact bytes, media_type the
+ * Content-Type (or the sniffed type), digest the sha256 of the body (checked
+ * against reference when it is a digest).  Caller frees *media_type.
+ */
+int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *repo, const char *reference,
+			       struct wpkg_buf *body, char **media_type, struct wpkg_digest *digest,
+			       struct wpkg_error *err);
+/* PUT the exact bytes under reference (tag or digest). */
+int wpkg_registry_manifest_put(struct wpkg_registry *r, const char *repo, const char *reference,
+			       const char *media_type, const void *data, size_t len, struct wpkg_error *err);
+int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+				  struct wpkg_error *err);
+/* Every tag of repo, following Link pagination. Caller frees each and the array. */
+int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
+		       struct wpkg_error *err);
+
+#endif

@@ -1,0 +1,99 @@
+/* wpkg/wasm.h - a structural reader for core modules and components: kind, world, nested parts. */
+#ifndef WPKG_WASM_H
+#define WPKG_WASM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wpkg/error.h"
+
+enum wpkg_wasm_kind {
+	WPKG_WASM_MODULE = 1,     /* 00 61 73 6d 01 00 00 00 */
+	WPKG_WASM_COMPONENT = 2,  /* 00 61 73 6d 0d 00 01 00 */
+};
+
+/* A core module (from a section 1) or component (from a section 4) nested in a component. */
+struct wpkg_wasm_part {
+	size_t index;             /* pre-order walk index, 1-based; 0 is the file itself */
+	size_t parent;            /* walk index of the enclosing binary (0 = the file) */
+	unsigned depth;           /* 1 for a direct child of the file */
+	enum wpkg_wasm_kind kind;
+	uint64_t section_offset;  /* file offset of the section's id byte */
+	uint32_t header_len;      /* id byte + size LEB, exactly as encoded (padding included) */
+	uint64_t offset;          /* file offset of the nested binary's first byte */
+	uint64_t size;            /* its length (the section payload size) */
+	char sha256[65];          /* lowercase hex; "" unless WPKG_WASM_HASH_PARTS */
+};
+
+/* One value of the producers custom section: field is "language", "processed-by" or "sdk". */
+struct wpkg_wasm_producer {
+	char *field;
+	char *name;
+	char *version;            /* "" when empty */
+};
+
+struct wpkg_wasm_info {
+	enum wpkg_wasm_kind kind;
+	uint64_t size;
+	char sha256[65];          /* of the whole file; "" unless WPKG_WASM_HASH_FILE */
+	char **imports;           /* top-level import names, binary order (components only) */
+	size_t n_imports;
+	char **exports;           /* top-level export names, binary order; for a WIT package, */
+	size_t n_exports;         /* the fully qualified names of the exported types */
+	struct wpkg_wasm_part *parts;   /* every nested part, pre-order */
+	size_t n_parts;
+	struct wpkg_wasm_producer *producers;  /* the file's own top-level producers section */
+	size_t n_producers;
+	bool is_wit_package;      /* a component that encodes a WIT package */
+	size_t n_sections;        /* top-level sections */
+};
+
+enum wpkg_wasm_flags {
+	WPKG_WASM_HASH_FILE = 1u << 0,
+	WPKG_WASM_HASH_PARTS = 1u << 1,
+};
+
+/*
+ * Walks data (which must stay valid during the call) and fills *out.  Every
+ * size is bounds-checked against its enclosing range before use; malformed
+ * input gives WPKG_E_INVALID with a message naming the offset and the
+ * problem, e.g. "section 11 at offset 0x413 runs 1 byte past the end of the
+ * file".  Caller frees *out with wpkg_wasm_info_free().
+ */
+int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t len,
+		      unsigned flags, struct wpkg_error *err);
+/* Maps path read-only and inspects it. Error messages are prefixed with the path. */
+int wpkg_wasm_inspect_file(struct wpkg_wasm_info **out, const char *path, unsigned flags,
+			   struct wpkg_error *err);
+void wpkg_wasm_info_free(struct wpkg_wasm_info *info);
+
+/* "module" or "component". */
+const char *wpkg_wasm_kind_name(enum wpkg_wasm_kind kind);
+/* "wasip1" for a module, "wasip2" for a component. */
+const char *wpkg_wasm_os(enum wpkg_wasm_kind kind);
+
+/*
+ * Top-level section walk, for tools that cut and re-join a binary.  Each
+ * section is reported with its exact header bytes, so re-emitting header +
+ * payload in order reproduces the input byte for byte.
+ */
+struct wpkg_wasm_section {
+	uint8_t id;
+	uint64_t offset;          /* of the id byte */
+	uint32_t header_len;      /* id byte + LEB bytes */
+	uint64_t payload_offset;
+	uint64_t payload_size;
+};
+
+/* Calls fn for every top-level section of the binary in [data, data+len); a
+ * non-zero return from fn stops the walk and is returned. */
+typedef int (*wpkg_wasm_section_fn)(void *payload, const struct wpkg_wasm_section *s);
+int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn, void *payload,
+		       struct wpkg_error *err);
+
+/* Decodes an unsigned LEB128 of at most 32 bits at data[*pos], advancing *pos.
+ * Returns 0, or WPKG_E_INVALID for truncation, more than 5 bytes, or > 32 bits. */
+int wpkg_leb_u32(const uint8_t *data, size_t end, size_t *pos, uint32_t *out);
+
+#endif

@@ -1,0 +1,2 @@
+/* auth.c - placeholder until its owner lands it. */
+typedef int wpkg_placeholder_auth;

@@ -1,0 +1,2 @@
+/* creds.c - placeholder until its owner lands it. */
+typedef int wpkg_placeholder_creds;

@@ -1,0 +1,64 @@
+/* error.c - filling and wrapping struct wpkg_error. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wpkg/error.h"
+
+int wpkg_error_set(struct wpkg_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return code;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int wpkg_error_wrap(struct wpkg_error *err, const char *fmt, ...)
+{
+	char prefix[WPKG_ERROR_MSG_MAX];
+	char old[WPKG_ERROR_MSG_MAX];
+	va_list ap;
+
+	if (err == NULL)
+		return WPKG_E_IO;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	return err->code;
+}
+
+void wpkg_error_clear(struct wpkg_error *err)
+{
+	if (err == NULL)
+		return;
+	err->code = WPKG_OK;
+	err->msg[0] = '\0';
+}
+
+const char *wpkg_status_str(int code)
+{
+	switch (code) {
+	case WPKG_OK: return "ok";
+	case WPKG_E_NOMEM: return "out of memory";
+	case WPKG_E_IO: return "i/o error";
+	case WPKG_E_INVALID: return "invalid input";
+	case WPKG_E_NOT_FOUND: return "not found";
+	case WPKG_E_UNAUTHORIZED: return "unauthorized";
+	case WPKG_E_DENIED: return "denied";
+	case WPKG_E_DIGEST: return "digest mismatch";
+	case WPKG_E_UNSUPPORTED: return "unsupported";
+	case WPKG_E_TOO_LARGE: return "too large";
+	case WPKG_E_NETWORK: return "network error";
+	case WPKG_E_PROTOCOL: return "protocol error";
+	case WPKG_E_TOO_MANY_REQUESTS: return "too many requests";
+	case WPKG_E_EXISTS: return "already exists";
+	}
+	return "unknown error";
+}

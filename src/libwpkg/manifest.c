@@ -1,0 +1,2 @@
+/* manifest.c - placeholder until its owner lands it. */
+typedef int wpkg_placeholder_manifest;

@@ -1,0 +1,2 @@
+/* push.c - placeholder until its owner lands it. */
+typedef int wpkg_placeholder_push;

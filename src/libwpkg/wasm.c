@@ -1,0 +1,2 @@
+/* wasm.c - placeholder until its owner lands it. */
+typedef int wpkg_placeholder_wasm;

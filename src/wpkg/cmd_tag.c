@@ -1,0 +1,13 @@
+/* cmd_tag.c - placeholder until its owner lands it. */
+#include <stdio.h>
+
+#include "cli.h"
+
+static int run(const struct cli_command *cmd, int argc, char **argv)
+{
+	(void)cmd; (void)argc; (void)argv;
+	fputs("wpkg: error: tag is not implemented yet\n", stderr);
+	return WPKG_EXIT_FAILURE;
+}
+
+const struct cli_command cli_cmd_tag = { "tag", run, "", "", NULL };

@@ -1,0 +1,2 @@
+/* output.c - placeholder until its owner lands it. */
+typedef int wpkg_placeholder_output;

@@ -1,0 +1,2 @@
+/* progress.c - placeholder until its owner lands it. */
+typedef int wpkg_placeholder_progress;
