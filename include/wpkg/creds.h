@@ -4,8 +4,9 @@
 
 #include "wpkg/error.h"
 
+/* All three NULL: anonymous.  An identity token may come without a username. */
 struct wpkg_credentials {
-	char *username;          /* NULL for anonymous */
+	char *username;
 	char *password;
 	char *identity_token;    /* OAuth2 refresh token ("identitytoken"), exchanged for access tokens */
 };
@@ -36,5 +37,12 @@ int wpkg_creds_erase(const char *registry, struct wpkg_error *err);
 
 /* The key config.json uses for a registry host. Static or pointer into registry. */
 const char *wpkg_creds_key(const char *registry);
+
+/*
+ * The registry host a REGISTRY argument names, lowercased: "Host:5000",
+ * "https://host/" and "http://host/v2/" all give "host:5000" / "host".  Every
+ * function above accepts the same spellings.  Caller frees *out.
+ */
+int wpkg_creds_host(char **out, const char *registry, struct wpkg_error *err);
 
 #endif

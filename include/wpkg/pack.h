@@ -62,5 +62,11 @@ void wpkg_package_free(struct wpkg_package *p);
 int wpkg_annotation_add(json_t *obj, const char *key_eq_value, struct wpkg_error *err);
 int wpkg_annotation_file_load(json_t *manifest_annots, json_t *layer_annots, const char *path,
 			      struct wpkg_error *err);
+/*
+ * Copies the pairs of src (NULL: none) into dst in order; a key already in
+ * dst keeps its place and takes the new value.  Every value must be a
+ * string; what names src in messages ("manifest", a file name).
+ */
+int wpkg_annotations_merge(json_t *dst, json_t *src, const char *what, struct wpkg_error *err);
 
 #endif

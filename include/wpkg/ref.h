@@ -24,21 +24,39 @@ enum wpkg_ref_flags {
 };
 
 /*
- * Parses s following the distribution reference grammar with Docker Hub
- * normalisation ("alpine" -> docker.io/library/alpine) and the rule that a
- * first component containing '.' or ':', or equal to "localhost", names a
- * registry.  Errors are WPKG_E_INVALID with a message that says what is wrong
- * and where, e.g. "invalid reference "Foo/bar": repository name must be
- * lowercase (character 'F' at position 1)".  Caller frees with wpkg_ref_free().
+ * Parses s following the distribution reference grammar
+ *   [docker://][registry[:port]/]repository[:tag][@digest]
+ * with Docker Hub normalisation ("alpine" -> docker.io/library/alpine,
+ * "user/app" -> docker.io/user/app, "index.docker.io" -> docker.io) and the
+ * rule that a first component containing '.' or ':', or equal to "localhost",
+ * names a registry (a host name, IPv4 address or "[IPv6]", optional port
+ * 1..65535).  Path components are [a-z0-9]+ joined by '.', '_', '__' or
+ * '-'+; a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}; "registry/repository"
+ * is at most 255 characters.
+ *
+ * Local transports: "oci-layout:DIR[:TAG][@DIGEST]" and
+ * "oci-archive:FILE[:TAG][@DIGEST]".  A trailing "@alg:hex" without '/' is a
+ * digest; then the text after the LAST ':' is always a tag and must be a
+ * valid one, so a DIR containing ':' must be followed by ":TAG"
+ * ("oci-layout:/a:b/c" is refused, "oci-layout:/a:b/c:latest" is DIR
+ * "/a:b/c" and tag "latest").
+ *
+ * Every error is WPKG_E_INVALID with one line that says what is wrong and
+ * where (1-based positions in s), e.g. "invalid reference "Foo/bar":
+ * repository name must be lowercase ('F' at position 1)".  out is set only on
+ * success; caller frees with wpkg_ref_free().
  */
 int wpkg_ref_parse(struct wpkg_ref *out, const char *s, unsigned flags, struct wpkg_error *err);
 void wpkg_ref_free(struct wpkg_ref *r);
 
 /* The tag or digest to ask the registry for: digest if set, else tag, else "latest". */
 const char *wpkg_ref_reference(const struct wpkg_ref *r);
-/* The host the HTTP API lives on: "registry-1.docker.io" for docker.io, else registry. */
+/* The host the HTTP API lives on: "registry-1.docker.io" for docker.io, else registry; NULL if local. */
 const char *wpkg_ref_api_host(const struct wpkg_ref *r);
-/* Canonical text: "registry/repository[:tag][@digest]" or "oci-layout:DIR[:TAG]". Caller frees. */
+/*
+ * Canonical text: "registry/repository[:tag][@digest]" or
+ * "oci-layout:DIR[:TAG][@DIGEST]".  Caller frees; NULL on ENOMEM.
+ */
 char *wpkg_ref_string(const struct wpkg_ref *r);
 
 #endif

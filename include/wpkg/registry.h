@@ -20,6 +20,7 @@ struct wpkg_transport_opts {
 	long connect_timeout_s;  /* 0: 30 s */
 	long stall_timeout_s;    /* abort a transfer under 1 byte/s for this long; 0: 60 s */
 	unsigned max_retries;    /* 0: 5 */
+	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
 	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
 	wpkg_progress_fn progress;
 	void *progress_payload;

@@ -55,11 +55,13 @@ enum wpkg_wasm_flags {
 };
 
 /*
- * Walks data (which must stay valid during the call) and fills *out.  Every
- * size is bounds-checked against its enclosing range before use; malformed
- * input gives WPKG_E_INVALID with a message naming the offset and the
- * problem, e.g. "section 11 at offset 0x413 runs 1 byte past the end of the
- * file".  Caller frees *out with wpkg_wasm_info_free().
+ * Walks data (which must stay valid during the call; nothing is copied) and
+ * fills *out.  Every size is bounds-checked against its enclosing range (the
+ * file, or the nested binary) before use; nested binaries are walked to a
+ * depth of 64.  Malformed input gives WPKG_E_INVALID with a one-line message
+ * naming the file offset and the problem, e.g. "section 0 at offset 0x412
+ * declares 63 bytes but only 62 remain in the file".  *out is set only on
+ * success; caller frees it with wpkg_wasm_info_free().
  */
 int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t len,
 		      unsigned flags, struct wpkg_error *err);
@@ -86,8 +88,10 @@ struct wpkg_wasm_section {
 	uint64_t payload_size;
 };
 
-/* Calls fn for every top-level section of the binary in [data, data+len); a
- * non-zero return from fn stops the walk and is returned. */
+/* Checks the preamble, then calls fn for every top-level section of the binary
+ * in [data, data+len), each framed and bounds-checked as inspect does (nested
+ * binaries are not entered); a non-zero return from fn stops the walk and is
+ * returned. */
 typedef int (*wpkg_wasm_section_fn)(void *payload, const struct wpkg_wasm_section *s);
 int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn, void *payload,
 		       struct wpkg_error *err);

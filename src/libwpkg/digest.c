@@ -191,8 +191,10 @@ int wpkg_digest_file(struct wpkg_digest *out, uint64_t *size, enum wpkg_digest_a
 	}
 	rc = wpkg_digest_fd_range(out, alg, fd, 0, (uint64_t)end, err);
 	close(fd);
-	if (rc < 0)
-		return wpkg_error_wrap(err, "%s", path);
+	if (rc < 0) {
+		wpkg_error_wrap(err, "%s", path);
+		return rc;
+	}
 	if (size)
 		*size = (uint64_t)end;
 	return 0;

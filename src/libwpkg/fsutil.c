@@ -43,9 +43,12 @@ int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err)
 		return 0;
 	}
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		int e = errno;
+		close(fd);
+		return wpkg_error_set(err, WPKG_E_IO, "%s: mmap: %s", path, strerror(e));
+	}
 	close(fd);
-	if (p == MAP_FAILED)
-		return wpkg_error_set(err, WPKG_E_IO, "%s: mmap: %s", path, strerror(errno));
 	m->base = p;
 	m->data = p;
 	m->len = (size_t)st.st_size;
@@ -66,10 +69,12 @@ char *wpkg_path_join(const char *a, const char *b)
 	size_t la = strlen(a);
 	char *p;
 
-	while (la > 1 && a[la - 1] == '/')
+	while (la > 0 && a[la - 1] == '/')
 		la--;
 	while (*b == '/')
 		b++;
+	if (la == 0 && a[0] != '/')
+		return strdup(b);
 	if (asprintf(&p, "%.*s/%s", (int)la, a, b) < 0)
 		return NULL;
 	return p;
@@ -174,7 +179,8 @@ int wpkg_write_file_atomic(const char *path, const void *data, size_t len, mode_
 	rc = wpkg_write_all(f.fd, data, len, err);
 	if (rc < 0) {
 		wpkg_atomic_abort(&f);
-		return wpkg_error_wrap(err, "%s", path);
+		wpkg_error_wrap(err, "%s", path);
+		return rc;
 	}
 	return wpkg_atomic_commit(&f, err);
 }
@@ -228,7 +234,8 @@ int wpkg_mkdir_p(const char *path, mode_t mode, struct wpkg_error *err)
 		char saved = *p;
 		*p = '\0';
 		if (mkdir(copy, mode) < 0 && errno != EEXIST) {
-			rc = wpkg_error_set(err, errno_code(errno), "%s: %s", copy, strerror(errno));
+			rc = wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "%s: %s", copy,
+					    strerror(errno));
 			break;
 		}
 		*p = saved;

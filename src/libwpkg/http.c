@@ -1,2 +1,520 @@
-/* http.c - placeholder until its owner lands it. */
-typedef int wpkg_placeholder_http;
+/* http.c - the HTTP client under the registry code: one reused curl handle, own redirects, retries, debug log. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <openssl/rand.h>
+
+#include "wpkg/log.h"
+#include "wpkg_version.h"
+#include "http_internal.h"
+
+#define DEFAULT_CONNECT_TIMEOUT_S 30L
+#define DEFAULT_STALL_TIMEOUT_S 60L
+#define DEFAULT_MAX_RETRIES 5u
+#define ERROR_BODY_MAX ((size_t)64 << 10)
+#define MAX_REDIRECTS 10
+#define RETRY_AFTER_CAP_MS 60000L
+
+struct wpkg_http {
+	CURL *curl;
+	struct wpkg_transport_opts opts;   /* ca_file points at ca_copy */
+	char *ca_copy;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* The state of one HTTP exchange (one hop of one attempt). */
+struct xfer {
+	struct wpkg_http *h;
+	const struct wpkg_http_req *req;
+	struct wpkg_http_resp *resp;
+	const struct wpkg_http_body *body;
+	uint64_t body_pos;
+	struct wpkg_error *err;
+	int abort_rc;                      /* why a callback stopped the transfer */
+};
+
+static const struct wpkg_http_body empty_body = { -1, 0, (const uint8_t *)"", 0 };
+
+static bool is_redirect(long status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *payload)
+{
+	struct xfer *x = payload;
+	size_t len = size * n;
+
+	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+		/* a new answer (after 100 Continue, say): forget the previous one's headers */
+		const char *sp = memchr(data, ' ', len);
+		x->resp->status = sp ? strtol(sp + 1, NULL, 10) : 0;
+		wpkg_buf_clear(&x->resp->headers);
+		return len;
+	}
+	if (len <= 2)
+		return len;
+	if (wpkg_buf_put(&x->resp->headers, data, len) < 0) {
+		x->abort_rc = WPKG_E_NOMEM;
+		return 0;
+	}
+	return len;
+}
+
+static bool status_ok(long status)
+{
+	return status >= 200 && status <= 299;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *payload)
+{
+	struct xfer *x = payload;
+	size_t len = size * n;
+	size_t max;
+
+	if (status_ok(x->resp->status) && x->req->sink) {
+		int rc = x->req->sink(x->req->sink_payload, data, len, x->err);
+		if (rc < 0) {
+			x->abort_rc = rc;
+			return 0;
+		}
+		x->resp->sunk += len;
+		return len;
+	}
+	if (!status_ok(x->resp->status)) {
+		/* error and redirect bodies are only read for their message: keep the start */
+		size_t room = ERROR_BODY_MAX - x->resp->body.len;
+		if (wpkg_buf_put(&x->resp->body, data, len < room ? len : room) < 0) {
+			x->abort_rc = WPKG_E_NOMEM;
+			return 0;
+		}
+		return len;
+	}
+	max = x->req->max_body ? x->req->max_body : ERROR_BODY_MAX;
+	if (len > max - x->resp->body.len) {
+		x->abort_rc = wpkg_error_set(x->err, WPKG_E_TOO_LARGE, "answer is larger than %zu bytes", max);
+		return 0;
+	}
+	if (wpkg_buf_put(&x->resp->body, data, len) < 0) {
+		x->abort_rc = WPKG_E_NOMEM;
+		return 0;
+	}
+	return len;
+}
+
+static size_t on_read(char *out, size_t size, size_t n, void *payload)
+{
+	struct xfer *x = payload;
+	const struct wpkg_http_body *b = x->body;
+	const struct wpkg_transport_opts *o = &x->h->opts;
+	uint64_t left = b->len - x->body_pos;
+	size_t want = size * n;
+	ssize_t got;
+
+	if (want > left)
+		want = (size_t)left;
+	if (want == 0)
+		return 0;
+	if (b->fd >= 0) {
+		do
+			got = pread(b->fd, out, want, (off_t)(b->offset + x->body_pos));
+		while (got < 0 && errno == EINTR);
+		if (got <= 0) {
+			x->abort_rc = wpkg_error_set(x->err, WPKG_E_IO, "read upload body: %s",
+						     got < 0 ? strerror(errno) : "file shrank");
+			return CURL_READFUNC_ABORT;
+		}
+	} else {
+		memcpy(out, b->mem + x->body_pos, want);
+		got = (ssize_t)want;
+	}
+	x->body_pos += (uint64_t)got;
+	if (x->req->progress_id && o->progress)
+		o->progress(o->progress_payload, x->req->progress_id, x->req->progress_base + x->body_pos,
+			    x->req->progress_total ? x->req->progress_total : b->len);
+	return (size_t)got;
+}
+
+static int on_seek(void *payload, curl_off_t offset, int origin)
+{
+	struct xfer *x = payload;
+
+	if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > x->body->len)
+		return CURL_SEEKFUNC_FAIL;
+	x->body_pos = (uint64_t)offset;
+	return CURL_SEEKFUNC_OK;
+}
+
+/* Logs one block of header lines, each masked. */
+static void log_header_block(char prefix, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	char line[1024];
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *le = eol ? eol : end;
+
+		if (le - p > 1 || (le - p == 1 && *p != '\r')) {
+			wpkg_http_mask_header(line, sizeof(line), p, (size_t)(le - p));
+			wpkg_log(WPKG_LOG_DEBUG, "%c %s", prefix, line);
+		}
+		p = eol ? eol + 1 : end;
+	}
+}
+
+/* Only headers reach the log: bodies may carry tokens. */
+static int on_debug(CURL *c, curl_infotype type, char *data, size_t len, void *payload)
+{
+	if (type == CURLINFO_HEADER_OUT)
+		log_header_block('>', data, len);
+	else if (type == CURLINFO_HEADER_IN)
+		log_header_block('<', data, len);
+	return 0;
+}
+
+/*
+ * All curl options in one place.  The handle is reset before every request
+ * (curl keeps its connection cache, DNS and TLS sessions across a reset) and
+ * set up again from opts and this request.
+ */
+static int setup_handle(struct xfer *x, const char *url, const char *method, struct curl_slist *headers)
+{
+	struct wpkg_http *h = x->h;
+	const struct wpkg_transport_opts *o = &h->opts;
+	CURL *c = h->curl;
+	CURLcode rc = CURLE_OK;
+
+#define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val); } while (0)
+	curl_easy_reset(c);
+	h->errbuf[0] = '\0';
+	SET(CURLOPT_ERRORBUFFER, h->errbuf);
+	SET(CURLOPT_URL, url);
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_USERAGENT, "wpkg/" WPKG_VERSION);
+	/* http:// only when asked for; proxies come from the environment (curl's default) */
+	SET(CURLOPT_PROTOCOLS_STR, o->plain_http ? "http,https" : "https");
+	/* we follow redirects ourselves so Authorization never leaks to another host */
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s ? o->connect_timeout_s : DEFAULT_CONNECT_TIMEOUT_S);
+	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+	SET(CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s ? o->stall_timeout_s : DEFAULT_STALL_TIMEOUT_S);
+	SET(CURLOPT_TCP_KEEPALIVE, 1L);
+	SET(CURLOPT_BUFFERSIZE, 256L * 1024);
+	SET(CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
+	SET(CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+	if (o->ca_file)
+		SET(CURLOPT_CAINFO, o->ca_file);
+	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERDATA, x);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, x);
+	SET(CURLOPT_HTTPHEADER, headers);
+	if (wpkg_log_enabled(WPKG_LOG_DEBUG)) {
+		SET(CURLOPT_DEBUGFUNCTION, on_debug);
+		SET(CURLOPT_VERBOSE, 1L);
+	}
+	if (strcmp(method, "HEAD") == 0) {
+		SET(CURLOPT_NOBODY, 1L);
+	} else if (strcmp(method, "GET") == 0) {
+		SET(CURLOPT_HTTPGET, 1L);
+	} else if (strcmp(method, "DELETE") == 0) {
+		SET(CURLOPT_CUSTOMREQUEST, method);
+	} else {
+		/* POST, PUT, PATCH: always a sized, replayable body (maybe empty) */
+		SET(CURLOPT_UPLOAD, 1L);
+		SET(CURLOPT_CUSTOMREQUEST, method);
+		SET(CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->body->len);
+		SET(CURLOPT_READFUNCTION, on_read);
+		SET(CURLOPT_READDATA, x);
+		SET(CURLOPT_SEEKFUNCTION, on_seek);
+		SET(CURLOPT_SEEKDATA, x);
+	}
+#undef SET
+	return rc == CURLE_OK ? 0 : wpkg_error_set(x->err, WPKG_E_NETWORK, "set up HTTP request: %s",
+						    curl_easy_strerror(rc));
+}
+
+static int add_header(struct curl_slist **list, const char *line)
+{
+	struct curl_slist *l = curl_slist_append(*list, line);
+
+	if (l == NULL)
+		return WPKG_E_NOMEM;
+	*list = l;
+	return 0;
+}
+
+static int build_headers(struct curl_slist **out, const struct wpkg_http_req *req, const char *auth)
+{
+	struct curl_slist *list = NULL;
+	char *line = NULL;
+	size_t i;
+	int rc = 0;
+
+	/* no 100-continue round trip: bodies are replayable and simple servers do not answer it */
+	rc = add_header(&list, "Expect:");
+	if (rc == 0 && auth) {
+		if (asprintf(&line, "Authorization: %s", auth) < 0)
+			rc = WPKG_E_NOMEM;
+		else
+			rc = add_header(&list, line);
+	}
+	for (i = 0; rc == 0 && req->headers && req->headers[i]; i++)
+		rc = add_header(&list, req->headers[i]);
+	if (line) {
+		explicit_bzero(line, strlen(line));
+		free(line);
+	}
+	if (rc < 0) {
+		curl_slist_free_all(list);
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
+static void resp_reset(struct wpkg_http_resp *resp)
+{
+	resp->status = 0;
+	wpkg_buf_clear(&resp->headers);
+	wpkg_buf_clear(&resp->body);
+	resp->sunk = 0;
+}
+
+/* One request on the wire. *cc receives curl's result for the retry decision. */
+static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const char *url, const char *method,
+		    const struct wpkg_http_body *body, const char *auth, struct wpkg_http_resp *resp,
+		    CURLcode *cc, struct wpkg_error *err)
+{
+	struct xfer x = { h, req, resp, body ? body : &empty_body, 0, err, 0 };
+	struct curl_slist *headers = NULL;
+	char *shown = NULL;
+	int rc;
+
+	*cc = CURLE_OK;
+	resp_reset(resp);
+	rc = build_headers(&headers, req, auth);
+	if (rc < 0)
+		goto out;
+	rc = setup_handle(&x, url, method, headers);
+	if (rc < 0)
+		goto out;
+	wpkg_log(WPKG_LOG_DEBUG, "* %s %s", method, url);
+	*cc = curl_easy_perform(h->curl);
+	if (*cc == CURLE_OK) {
+		long status = 0;
+		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+		resp->status = status;
+		goto out;
+	}
+	if (x.abort_rc < 0) {
+		rc = x.abort_rc == WPKG_E_NOMEM ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory") : x.abort_rc;
+		goto out;
+	}
+	shown = wpkg_url_strip_query(url);
+	rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s %s: %s", method, shown ? shown : url,
+			    h->errbuf[0] ? h->errbuf : curl_easy_strerror(*cc));
+out:
+	free(shown);
+	curl_slist_free_all(headers);
+	return rc;
+}
+
+/* One attempt: the request and the redirects it leads to. */
+static int attempt(struct wpkg_http *h, const struct wpkg_http_req *req, struct wpkg_http_resp *resp,
+		   CURLcode *cc, struct wpkg_error *err)
+{
+	const struct wpkg_http_body *body = req->body;
+	const char *method = req->method;
+	const char *auth = req->authorization;
+	char *url = strdup(req->url), *loc = NULL, *next = NULL;
+	int hops, rc;
+
+	if (url == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	for (hops = 0;; hops++) {
+		rc = exchange(h, req, url, method, body, auth, resp, cc, err);
+		if (rc < 0 || !is_redirect(resp->status))
+			break;
+		loc = wpkg_http_header(&resp->headers, "Location", 0);
+		if (loc == NULL)
+			break;
+		if (hops == MAX_REDIRECTS) {
+			rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "%s %s: more than %d redirects", req->method,
+					    req->url, MAX_REDIRECTS);
+			break;
+		}
+		next = wpkg_url_resolve(url, loc);
+		if (next == NULL || (strncasecmp(next, "https://", 8) != 0 &&
+				     !(h->opts.plain_http && strncasecmp(next, "http://", 7) == 0))) {
+			rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "%s %s: refusing redirect to \"%s\"%s", method,
+					    url, loc, next && strncasecmp(next, "http://", 7) == 0 ?
+					    " (plain HTTP needs --plain-http)" : "");
+			break;
+		}
+		if (auth && !wpkg_url_same_origin(url, next)) {
+			wpkg_log(WPKG_LOG_DEBUG, "* redirect to another host: Authorization dropped");
+			auth = NULL;
+		}
+		if (resp->status == 303 && strcmp(method, "HEAD") != 0) {
+			method = "GET";
+			body = NULL;
+		}
+		free(url);
+		free(loc);
+		url = next;
+		loc = next = NULL;
+	}
+	if (rc == 0) {
+		resp->url = url;
+		url = NULL;
+	}
+	free(url);
+	free(loc);
+	free(next);
+	return rc;
+}
+
+static bool curl_retryable(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int wpkg_http_perform(struct wpkg_http *h, const struct wpkg_http_req *req, struct wpkg_http_resp *resp,
+		      struct wpkg_error *err)
+{
+	unsigned max = wpkg_http_max_retries(h), n;
+	int rc;
+
+	/* callers may hand over a zero-initialised response */
+	if (resp->headers.data == NULL)
+		wpkg_buf_init(&resp->headers);
+	if (resp->body.data == NULL)
+		wpkg_buf_init(&resp->body);
+	for (n = 0;; n++) {
+		CURLcode cc = CURLE_OK;
+		long wait_ms = -1;
+		bool again;
+
+		free(resp->url);
+		resp->url = NULL;
+		rc = attempt(h, req, resp, &cc, err);
+		if (rc < 0)
+			again = cc != CURLE_OK && curl_retryable(cc) && resp->sunk == 0;
+		else
+			again = wpkg_http_status_retryable(resp->status);
+		if (!again || req->no_retry || n >= max)
+			break;
+		if (rc == 0) {
+			char *ra = wpkg_http_header(&resp->headers, "Retry-After", 0);
+			wait_ms = wpkg_http_retry_after_ms(ra, time(NULL), RETRY_AFTER_CAP_MS);
+			free(ra);
+			wpkg_log(WPKG_LOG_DEBUG, "* %s %s: %ld, retrying", req->method, req->url, resp->status);
+		} else {
+			wpkg_log(WPKG_LOG_DEBUG, "* %s, retrying", err ? err->msg : "transfer failed");
+		}
+		wpkg_http_backoff(n, wait_ms);
+	}
+	return rc;
+}
+
+void wpkg_http_backoff(unsigned attempt_no, long retry_after_ms)
+{
+	unsigned char r[2] = { 0, 0 };
+	long ms;
+	struct timespec ts;
+
+	if (retry_after_ms >= 0) {
+		ms = retry_after_ms;
+	} else {
+		/* jitter needs no cryptographic strength, but RAND_bytes is at hand and never repeats across processes */
+		if (RAND_bytes(r, sizeof(r)) != 1)
+			r[0] = r[1] = 0x80;
+		ms = wpkg_http_backoff_ms(attempt_no, (double)(r[0] << 8 | r[1]) / 65536.0);
+	}
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+void wpkg_http_resp_free(struct wpkg_http_resp *resp)
+{
+	wpkg_buf_free(&resp->headers);
+	wpkg_buf_free(&resp->body);
+	free(resp->url);
+	resp->url = NULL;
+	resp->status = 0;
+	resp->sunk = 0;
+}
+
+unsigned wpkg_http_max_retries(const struct wpkg_http *h)
+{
+	if (h->opts.no_retries)
+		return 0;
+	return h->opts.max_retries ? h->opts.max_retries : DEFAULT_MAX_RETRIES;
+}
+
+const struct wpkg_transport_opts *wpkg_http_opts(const struct wpkg_http *h)
+{
+	return &h->opts;
+}
+
+int wpkg_http_new(struct wpkg_http **out, const struct wpkg_transport_opts *opts, struct wpkg_error *err)
+{
+	static bool curl_ready;
+	struct wpkg_http *h = NULL;
+	int rc = WPKG_E_NOMEM;
+
+	/* the library has no init call; the first client initialises curl (process is single-threaded here) */
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return wpkg_error_set(err, WPKG_E_NETWORK, "cannot initialise libcurl");
+		curl_ready = true;
+	}
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		goto fail;
+	if (opts)
+		h->opts = *opts;
+	if (opts && opts->ca_file && (h->ca_copy = strdup(opts->ca_file)) == NULL)
+		goto fail;
+	h->opts.ca_file = h->ca_copy;
+	h->curl = curl_easy_init();
+	if (h->curl == NULL)
+		goto fail;
+	*out = h;
+	return 0;
+fail:
+	wpkg_http_free(h);
+	return wpkg_error_set(err, rc, "cannot create an HTTP client");
+}
+
+void wpkg_http_free(struct wpkg_http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->curl)
+		curl_easy_cleanup(h->curl);
+	free(h->ca_copy);
+	free(h);
+}

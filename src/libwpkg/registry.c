@@ -1,2 +1,438 @@
-/* registry.c - placeholder until its owner lands it. */
-typedef int wpkg_placeholder_registry;
+/* registry.c - the OCI distribution client: open, authenticated requests, manifests, tags, blob HEAD. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "wpkg/oci.h"
+#include "registry_internal.h"
+
+#define MANIFEST_ACCEPT "Accept: " WPKG_MT_OCI_MANIFEST ", " WPKG_MT_OCI_INDEX ", " \
+	WPKG_MT_DOCKER_MANIFEST ", " WPKG_MT_DOCKER_LIST
+#define TAGS_PAGE_MAX ((size_t)16 << 20)
+#define TAGS_PAGES_MAX 10000
+
+int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_transport_opts *opts,
+		       const struct wpkg_credentials *creds, struct wpkg_error *err)
+{
+	struct wpkg_registry *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (r == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = wpkg_http_new(&r->http, opts, err);
+	if (rc < 0)
+		goto fail;
+	r->host = strdup(host);
+	if (r->host == NULL || asprintf(&r->base, "%s://%s", opts && opts->plain_http ? "http" : "https", host) < 0 ||
+	    wpkg_auth_new(&r->auth, creds) < 0) {
+		r->base = NULL;
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	*out = r;
+	return 0;
+fail:
+	wpkg_registry_close(r);
+	return rc;
+}
+
+void wpkg_registry_close(struct wpkg_registry *r)
+{
+	if (r == NULL)
+		return;
+	wpkg_http_free(r->http);
+	wpkg_auth_free(r->auth);
+	free(r->host);
+	free(r->base);
+	free(r);
+}
+
+int reg_scopes_init(struct reg_scopes *s, const char *repo, const char *actions, const char *from_repo)
+{
+	memset(s, 0, sizeof(*s));
+	if (repo) {
+		if ((s->owned[s->n] = wpkg_auth_scope(repo, actions)) == NULL)
+			return WPKG_E_NOMEM;
+		s->v[s->n] = s->owned[s->n];
+		s->n++;
+	}
+	if (from_repo && (!repo || strcmp(from_repo, repo) != 0)) {
+		if ((s->owned[s->n] = wpkg_auth_scope(from_repo, "pull")) == NULL)
+			return WPKG_E_NOMEM;
+		s->v[s->n] = s->owned[s->n];
+		s->n++;
+	}
+	return 0;
+}
+
+void reg_scopes_free(struct reg_scopes *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->owned[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const struct reg_scopes *s,
+		struct wpkg_http_resp *resp, struct wpkg_error *err)
+{
+	struct wpkg_http_req rq = *req;
+	char *auth = NULL;
+	int tries, rc = 0;
+
+	for (tries = 0; tries < 2; tries++) {
+		rc = wpkg_auth_header(r->auth, r->http, s->v, s->n, &auth, err);
+		if (rc < 0)
+			return rc;
+		rq.authorization = auth;
+		rc = wpkg_http_perform(r->http, &rq, resp, err);
+		if (auth)
+			explicit_bzero(auth, strlen(auth));
+		free(auth);
+		auth = NULL;
+		if (rc < 0 || resp->status != 401 || tries == 1)
+			break;
+		rc = wpkg_auth_challenged(r->auth, r->http, resp, s->v, s->n, err);
+		if (rc < 0)
+			break;
+	}
+	return rc;
+}
+
+char *reg_url(const struct wpkg_registry *r, const char *repo, const char *kind, const char *ref)
+{
+	char *url;
+
+	if (asprintf(&url, "%s/v2/%s/%s%s%s", r->base, repo, kind, ref ? "/" : "", ref ? ref : "") < 0)
+		return NULL;
+	return url;
+}
+
+int reg_status_error(struct wpkg_error *err, const char *method, const struct wpkg_http_resp *resp)
+{
+	return wpkg_registry_status_error(err, method, resp->url ? resp->url : "", resp->status, resp->body.data,
+					  resp->body.len);
+}
+
+int wpkg_registry_ping(struct wpkg_registry *r, struct wpkg_error *err)
+{
+	struct wpkg_http_req req = { .method = "GET" };
+	struct wpkg_http_resp resp = { 0 };
+	struct reg_scopes s = { 0 };
+	char *url = NULL;
+	int rc;
+
+	if (asprintf(&url, "%s/v2/", r->base) < 0)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	req.url = url;
+	rc = reg_request(r, &req, &s, &resp, err);
+	if (rc == 0 && resp.status != 200)
+		rc = reg_status_error(err, "GET", &resp);
+	wpkg_http_resp_free(&resp);
+	free(url);
+	return rc;
+}
+
+int wpkg_registry_blob_exists(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+			      bool *present, struct wpkg_error *err)
+{
+	struct wpkg_http_req req = { .method = "HEAD" };
+	struct wpkg_http_resp resp = { 0 };
+	struct reg_scopes s;
+	char *url = reg_url(r, repo, "blobs", d->str);
+	int rc;
+
+	/* asked while pushing: a push token covers it and is then reused for the upload */
+	rc = reg_scopes_init(&s, repo, "pull,push", NULL);
+	if (url == NULL || rc < 0) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	req.url = url;
+	rc = reg_request(r, &req, &s, &resp, err);
+	if (rc < 0)
+		goto out;
+	if (resp.status == 200 || resp.status == 404)
+		*present = resp.status == 200;
+	else
+		rc = reg_status_error(err, "HEAD", &resp);
+out:
+	reg_scopes_free(&s);
+	wpkg_http_resp_free(&resp);
+	free(url);
+	return rc;
+}
+
+/* The media type named by Content-Type, if it is a specific one. Caller frees; NULL if none. */
+static char *content_type(const struct wpkg_http_resp *resp)
+{
+	char *ct = wpkg_http_header(&resp->headers, "Content-Type", 0);
+	size_t n;
+
+	if (ct == NULL)
+		return NULL;
+	n = strcspn(ct, ";");
+	while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+		n--;
+	ct[n] = '\0';
+	/* generic types say nothing about which document this is */
+	if (n == 0 || strcasecmp(ct, "application/json") == 0 || strcasecmp(ct, "text/plain") == 0 ||
+	    strcasecmp(ct, "application/octet-stream") == 0) {
+		free(ct);
+		return NULL;
+	}
+	return ct;
+}
+
+/* Checks body against want (same algorithm); WPKG_E_DIGEST naming what. */
+static int check_doc_digest(const struct wpkg_digest *want, const struct wpkg_buf *body, const char *what,
+			    struct wpkg_error *err)
+{
+	struct wpkg_digest got;
+
+	wpkg_digest_bytes(&got, want->alg, body->data, body->len);
+	if (strcmp(got.str, want->str) != 0)
+		return wpkg_error_set(err, WPKG_E_DIGEST, "manifest %s: content does not match %s (got %s)",
+				      want->str, what, got.str);
+	return 0;
+}
+
+int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *repo, const char *reference,
+			       struct wpkg_buf *body, char **media_type, struct wpkg_digest *digest,
+			       struct wpkg_error *err)
+{
+	static const char *const headers[] = { MANIFEST_ACCEPT, NULL };
+	struct wpkg_http_req req = { .method = "GET", .headers = headers, .max_body = WPKG_DOC_MAX };
+	struct wpkg_http_resp resp = { 0 };
+	struct wpkg_digest want, got, server;
+	struct reg_scopes s;
+	bool by_digest = strchr(reference, ':') != NULL;
+	char *url = reg_url(r, repo, "manifests", reference), *dcd = NULL, *mt = NULL;
+	const char *sniffed;
+	int rc;
+
+	rc = reg_scopes_init(&s, repo, "pull", NULL);
+	if (url == NULL || rc < 0) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (by_digest && (rc = wpkg_digest_parse(&want, reference, err)) < 0)
+		goto out;
+	req.url = url;
+	rc = reg_request(r, &req, &s, &resp, err);
+	if (rc == WPKG_E_TOO_LARGE)
+		wpkg_error_wrap(err, "GET %s", url);
+	if (rc < 0)
+		goto out;
+	if (resp.status != 200) {
+		rc = reg_status_error(err, "GET", &resp);
+		goto out;
+	}
+	if (by_digest && (rc = check_doc_digest(&want, &resp.body, "its digest", err)) < 0)
+		goto out;
+	dcd = wpkg_http_header(&resp.headers, "Docker-Content-Digest", 0);
+	if (dcd && wpkg_digest_parse(&server, dcd, NULL) == 0 &&
+	    (rc = check_doc_digest(&server, &resp.body, "the registry's Docker-Content-Digest", err)) < 0)
+		goto out;
+	wpkg_digest_bytes(&got, by_digest ? want.alg : WPKG_DIGEST_SHA256, resp.body.data, resp.body.len);
+	mt = content_type(&resp);
+	if (mt == NULL && (sniffed = wpkg_doc_sniff_media_type(resp.body.data, resp.body.len)) != NULL)
+		mt = strdup(sniffed);
+	if (mt == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the answer is not a manifest or index", url);
+		goto out;
+	}
+	wpkg_buf_free(body);
+	*body = resp.body;
+	wpkg_buf_init(&resp.body);
+	*media_type = mt;
+	mt = NULL;
+	*digest = got;
+out:
+	reg_scopes_free(&s);
+	wpkg_http_resp_free(&resp);
+	free(url);
+	free(dcd);
+	free(mt);
+	return rc;
+}
+
+/* A request that sends bytes (or nothing) and expects one of the 2xx statuses. */
+static int simple_request(struct wpkg_registry *r, const char *method, const char *url, const char *actions,
+			  const char *repo, const char *const *headers, const struct wpkg_http_body *body,
+			  struct wpkg_error *err)
+{
+	struct wpkg_http_req req = { .method = method, .url = url, .headers = headers, .body = body };
+	struct wpkg_http_resp resp = { 0 };
+	struct reg_scopes s;
+	int rc;
+
+	rc = reg_scopes_init(&s, repo, actions, NULL);
+	if (rc < 0) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = reg_request(r, &req, &s, &resp, err);
+	if (rc == 0 && (resp.status < 200 || resp.status > 299))
+		rc = reg_status_error(err, method, &resp);
+out:
+	reg_scopes_free(&s);
+	wpkg_http_resp_free(&resp);
+	return rc;
+}
+
+int wpkg_registry_manifest_put(struct wpkg_registry *r, const char *repo, const char *reference,
+			       const char *media_type, const void *data, size_t len, struct wpkg_error *err)
+{
+	struct wpkg_http_body body = { -1, 0, data, len };
+	const char *headers[2] = { NULL, NULL };
+	char *url = reg_url(r, repo, "manifests", reference), *ct = NULL;
+	int rc;
+
+	if (url == NULL || asprintf(&ct, "Content-Type: %s", media_type) < 0) {
+		ct = NULL;
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	headers[0] = ct;
+	rc = simple_request(r, "PUT", url, "pull,push", repo, headers, &body, err);
+out:
+	free(url);
+	free(ct);
+	return rc;
+}
+
+int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+				  struct wpkg_error *err)
+{
+	char *url = reg_url(r, repo, "manifests", d->str);
+	int rc;
+
+	if (url == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = simple_request(r, "DELETE", url, "pull,delete", repo, NULL, NULL, err);
+	free(url);
+	return rc;
+}
+
+/* Appends the tags of one tags/list page; *count gets how many it had. */
+static int add_tags(char ***tags, size_t *n, const struct wpkg_buf *page, const char *url, size_t *count,
+		    char **last, struct wpkg_error *err)
+{
+	json_t *doc = json_loadb(page->data, page->len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *list = json_object_get(doc, "tags"), *v;
+	char **grown;
+	size_t i;
+	int rc = 0;
+
+	*count = 0;
+	if (!json_is_object(doc) || !(json_is_array(list) || json_is_null(list) || list == NULL)) {
+		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the answer is not a tag list", url);
+		goto out;
+	}
+	json_array_foreach(list, i, v) {
+		if (!json_is_string(v)) {
+			rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: a tag that is not a string", url);
+			goto out;
+		}
+		grown = realloc(*tags, (*n + 1) * sizeof(*grown));
+		if (grown == NULL || (grown[*n] = strdup(json_string_value(v))) == NULL) {
+			if (grown)
+				*tags = grown;
+			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			goto out;
+		}
+		*tags = grown;
+		(*n)++;
+		(*count)++;
+		free(*last);
+		*last = strdup(json_string_value(v));
+	}
+out:
+	json_decref(doc);
+	return rc;
+}
+
+static bool seen(char *const *urls, size_t n, const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(urls[i], url) == 0)
+			return true;
+	return false;
+}
+
+int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
+		       struct wpkg_error *err)
+{
+	struct wpkg_http_req req = { .method = "GET", .max_body = TAGS_PAGE_MAX };
+	struct wpkg_http_resp resp = { 0 };
+	struct reg_scopes s;
+	char **out = NULL, **visited = NULL, *url = NULL, *link = NULL, *next = NULL, *last = NULL, *prev_last = NULL;
+	size_t n = 0, n_visited = 0, count, i;
+	int rc;
+
+	rc = reg_scopes_init(&s, repo, "pull", NULL);
+	if (rc < 0 || asprintf(&url, "%s/v2/%s/tags/list?n=1000", r->base, repo) < 0) {
+		url = NULL;
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	while (url && n_visited < TAGS_PAGES_MAX) {
+		char **v = realloc(visited, (n_visited + 1) * sizeof(*v));
+		if (v == NULL) {
+			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			goto out;
+		}
+		visited = v;
+		visited[n_visited++] = url;
+		req.url = url;
+		url = NULL;     /* visited owns it now */
+		rc = reg_request(r, &req, &s, &resp, err);
+		if (rc < 0)
+			goto out;
+		if (resp.status != 200) {
+			rc = reg_status_error(err, "GET", &resp);
+			goto out;
+		}
+		free(prev_last);
+		prev_last = last;
+		last = NULL;
+		rc = add_tags(&out, &n, &resp.body, req.url, &count, &last, err);
+		if (rc < 0)
+			goto out;
+		link = wpkg_http_header(&resp.headers, "Link", 0);
+		next = link ? wpkg_http_link_next(link) : NULL;
+		url = next ? wpkg_url_resolve(resp.url, next) : NULL;
+		/* a registry that serves the same page again (or an empty one) would keep us here forever */
+		if (url && (count == 0 || seen(visited, n_visited, url) ||
+			    (last && prev_last && strcmp(last, prev_last) == 0))) {
+			free(url);
+			url = NULL;
+		}
+		free(link);
+		free(next);
+		link = next = NULL;
+	}
+	*tags = out;
+	*n_tags = n;
+	out = NULL;
+	n = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(out[i]);
+	free(out);
+	for (i = 0; i < n_visited; i++)
+		free(visited[i]);
+	free(visited);
+	free(url);
+	free(last);
+	free(prev_last);
+	reg_scopes_free(&s);
+	wpkg_http_resp_free(&resp);
+	return rc;
+}

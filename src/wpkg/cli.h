@@ -3,11 +3,14 @@
 #define WPKG_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
 
 #include "wpkg/error.h"
+#include "wpkg/pack.h"
 #include "wpkg/ref.h"
 #include "wpkg/registry.h"
 #include "exitcodes.h"
@@ -15,7 +18,8 @@
 /*
  * One entry of a command's option table.  The same table drives parsing and
  * the --help text.  ids: commands use 1..999, the shared registry options
- * 1000..1999, the global options 2000.. (handled inside cli_getopt).
+ * 1000..1999, the global options 2000..2999 (handled inside cli_getopt),
+ * the shared packaging options 3000..3999.
  */
 struct cli_opt {
 	const char *long_name;   /* "output" */
@@ -54,8 +58,11 @@ struct cli_args {
 	char **argv;
 	int index;                     /* next argument to look at */
 	const struct cli_command *cmd;
+	bool stop_at_positional;       /* main only: the first positional ends the options */
 	/* private */
 	bool options_done;
+	int end;                       /* argv[end..argc) are positionals already moved aside */
+	const char *bundle;            /* rest of a "-abc" group still to hand out */
 };
 
 /* Starts parsing a command's argv (argv[0] = command name). */
@@ -76,6 +83,12 @@ int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "wpkg: error: <err->msg>" (+ a hint line where one helps); returns the mapped exit status. */
 int cli_fail(const struct wpkg_error *err);
+/*
+ * As cli_fail, naming the registry host the command talked to: for
+ * WPKG_E_UNAUTHORIZED it adds "wpkg: hint: run: wpkg login HOST".  cli_fail
+ * does the same with the host of the last cli_registry_connect.
+ */
+int cli_fail_host(const struct wpkg_error *err, const char *host);
 /* "wpkg: warning: ..." on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints text on stdout unless -q. */
@@ -108,6 +121,37 @@ int cli_registry_opt(struct cli_registry *r, int id, const char *arg);
  */
 int cli_registry_connect(struct wpkg_registry **out, struct cli_registry *r, const struct wpkg_ref *ref,
 			 struct wpkg_error *err);
+/*
+ * Credentials from the flags alone (-u with -p, --password-stdin or a
+ * prompt on a terminal); *given is false and out untouched when there was no
+ * -u.  For login, which stores them.  Free out with wpkg_credentials_clear.
+ */
+int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, struct cli_registry *r,
+				  struct wpkg_error *err);
+/* Prompts on the terminal (echo off when secret); NULL-free result in out. */
+int cli_prompt(char *out, size_t size, const char *prompt, bool secret, struct wpkg_error *err);
+
+/*
+ * The options of every command that packages a Wasm file (build, push FILE),
+ * ids 3000..3999: -a/--annotation, --annotation-file, --author, --target.
+ */
+extern const struct cli_opt cli_pack_opts[];
+
+struct cli_pack {
+	struct wpkg_pack_opts pack;    /* ready for wpkg_pack after cli_pack_prepare */
+	/* private */
+	const char *annotation_file;
+	const char **annotations;      /* -a values in order: they override the file's */
+	size_t n_annotations;
+	json_t *manifest_annots, *layer_annots;
+};
+
+void cli_pack_init(struct cli_pack *p);
+/* Handles an id from cli_pack_opts: 1 handled, 0 not a pack option, CLI_ERROR (printed) otherwise. */
+int cli_pack_opt(struct cli_pack *p, int id, const char *arg);
+/* Build time (SOURCE_DATE_EPOCH), annotation file, then -a in order, into p->pack. */
+int cli_pack_prepare(struct cli_pack *p, struct wpkg_error *err);
+void cli_pack_free(struct cli_pack *p);
 
 /*
  * The commands: cmd_NAME.c defines "const struct cli_command cli_cmd_NAME"
@@ -121,5 +165,20 @@ extern const struct cli_command *const cli_commands[];
 const struct cli_command *cli_find_command(const char *name);
 /* Full --help text of a command (usage, summary, every option table) on f. */
 void cli_print_help(FILE *f, const struct cli_command *cmd);
+
+/* Front-end internals shared by main.c, cli.c, output.c and progress.c. */
+extern const struct cli_command cli_main_command;   /* "wpkg [OPTIONS] COMMAND" */
+extern const struct cli_opt cli_global_opts[];
+/* Applies cli_g to the library log level (called whenever -q/--debug change). */
+void cli_log_apply(void);
+void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg);
+/* Ends a progress line that is being drawn, so a message can start at column 0. */
+void cli_progress_interrupt(void);
+/* True when progress bars are to be drawn. */
+bool cli_progress_enabled(void);
+/* Remembered by cli_registry_connect for cli_fail's login hint. */
+extern const char *cli_last_registry;
+/* "unknown command 'pussh' (did you mean 'push'?)" as a usage error of cmd; returns WPKG_EXIT_USAGE. */
+int cli_unknown_command(const struct cli_command *cmd, const char *name);
 
 #endif

@@ -1,2 +1,228 @@
-/* cli_registry.c - placeholder until its owner lands it. */
-typedef int wpkg_placeholder_cli_registry;
+/* cli_registry.c - the transport and credential options every registry command shares, and opening a client. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum {
+	OPT_PLAIN_HTTP = 1000,
+	OPT_INSECURE,
+	OPT_CA_FILE,
+	OPT_USERNAME,
+	OPT_PASSWORD,
+	OPT_PASSWORD_STDIN,
+	OPT_CONNECT_TIMEOUT,
+	OPT_RETRIES,
+};
+
+const struct cli_opt cli_registry_opts[] = {
+	{ "plain-http", 0, NULL, "speak plain HTTP to the registry (no TLS)", OPT_PLAIN_HTTP },
+	{ "insecure", 0, NULL, "do not verify the registry's TLS certificate", OPT_INSECURE },
+	{ "ca-file", 0, "FILE", "trust the CA certificates in FILE (PEM) as well", OPT_CA_FILE },
+	{ "username", 'u', "USER", "log in as USER instead of using stored credentials", OPT_USERNAME },
+	{ "password", 'p', "PASS", "password for --username (insecure: visible to other users)", OPT_PASSWORD },
+	{ "password-stdin", 0, NULL, "read the password for --username from standard input", OPT_PASSWORD_STDIN },
+	{ "connect-timeout", 0, "SECONDS", "give up connecting after SECONDS (default 30)", OPT_CONNECT_TIMEOUT },
+	{ "retries", 0, "N", "retry failed requests N times (default 5)", OPT_RETRIES },
+	CLI_OPT_END,
+};
+
+/* Standard input can be read only once, and login and connect may both want the password. */
+static char stdin_password[4096];
+static bool stdin_password_read;
+/* The registry of the last connection, for cli_fail's login hint. */
+static char last_registry[256];
+
+void cli_registry_init(struct cli_registry *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+/* A whole number in [min, max]; "10x", "" and overflow are refused. */
+static int parse_number(long *out, const char *arg, long min, long max, const char *opt)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+		cli_usage_error(NULL, "--%s: '%s' is not a whole number from %ld to %ld", opt, arg, min, max);
+		return CLI_ERROR;
+	}
+	*out = v;
+	return 1;
+}
+
+int cli_registry_opt(struct cli_registry *r, int id, const char *arg)
+{
+	long v;
+
+	switch (id) {
+	case OPT_PLAIN_HTTP:
+		r->transport.plain_http = true;
+		return 1;
+	case OPT_INSECURE:
+		r->transport.insecure = true;
+		return 1;
+	case OPT_CA_FILE:
+		r->transport.ca_file = arg;
+		return 1;
+	case OPT_USERNAME:
+		r->username = arg;
+		return 1;
+	case OPT_PASSWORD:
+		cli_warn("a password on the command line is visible to other users; use --password-stdin");
+		r->password = arg;
+		return 1;
+	case OPT_PASSWORD_STDIN:
+		r->password_stdin = true;
+		return 1;
+	case OPT_CONNECT_TIMEOUT:
+		if (parse_number(&v, arg, 1, 3600, "connect-timeout") != 1)
+			return CLI_ERROR;
+		r->transport.connect_timeout_s = v;
+		return 1;
+	case OPT_RETRIES:
+		/* from 1: the library reads 0 as "its default" */
+		if (parse_number(&v, arg, 1, 100, "retries") != 1)
+			return CLI_ERROR;
+		r->transport.max_retries = (unsigned)v;
+		return 1;
+	}
+	return 0;
+}
+
+int cli_prompt(char *out, size_t size, const char *prompt, bool secret, struct wpkg_error *err)
+{
+	struct termios old, quiet;
+	FILE *tty = fopen("/dev/tty", "r+");
+	bool echo_off = false;
+	size_t len;
+	int rc = WPKG_OK;
+
+	if (tty == NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "cannot prompt for %s: no terminal", prompt);
+	if (secret && tcgetattr(fileno(tty), &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		echo_off = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+	}
+	cli_progress_interrupt();
+	fprintf(tty, "%s: ", prompt);
+	fflush(tty);
+	if (fgets(out, (int)size, tty) == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "no %s given", prompt);
+		goto out;
+	}
+	len = strcspn(out, "\r\n");
+	out[len] = '\0';
+out:
+	if (echo_off) {
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		fputc('\n', tty);
+	}
+	fclose(tty);
+	return rc;
+}
+
+/* Reads the password from standard input once: everything up to the first newline. */
+static int read_stdin_password(struct wpkg_error *err)
+{
+	size_t len;
+
+	if (stdin_password_read)
+		return WPKG_OK;
+	if (fgets(stdin_password, sizeof(stdin_password), stdin) == NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: nothing on standard input");
+	len = strcspn(stdin_password, "\r\n");
+	if (len == sizeof(stdin_password) - 1)
+		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: password longer than %zu bytes",
+				      sizeof(stdin_password) - 2);
+	stdin_password[len] = '\0';
+	stdin_password_read = true;
+	return WPKG_OK;
+}
+
+int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, struct cli_registry *r,
+				  struct wpkg_error *err)
+{
+	char typed[1024];
+	const char *password = r->password;
+	struct wpkg_credentials c = { NULL, NULL, NULL };
+	int rc = WPKG_OK;
+
+	*given = false;
+	if (r->username == NULL) {
+		if (r->password != NULL || r->password_stdin)
+			return wpkg_error_set(err, WPKG_E_INVALID, "a password was given without --username");
+		return WPKG_OK;
+	}
+	if (r->password != NULL && r->password_stdin)
+		return wpkg_error_set(err, WPKG_E_INVALID, "--password and --password-stdin both given");
+	if (r->password_stdin) {
+		rc = read_stdin_password(err);
+		if (rc < 0)
+			goto out;
+		password = stdin_password;
+	} else if (password == NULL) {
+		if (!isatty(STDIN_FILENO)) {
+			rc = wpkg_error_set(err, WPKG_E_INVALID,
+					    "--username %s needs a password: pass --password-stdin and pipe it in",
+					    r->username);
+			goto out;
+		}
+		rc = cli_prompt(typed, sizeof(typed), "Password", true, err);
+		if (rc < 0)
+			goto out;
+		password = typed;
+	}
+	c.username = strdup(r->username);
+	c.password = strdup(password);
+	if (c.username == NULL || c.password == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	*out = c;
+	*given = true;
+	c.username = c.password = NULL;
+out:
+	explicit_bzero(typed, sizeof(typed));
+	wpkg_credentials_clear(&c);
+	return rc;
+}
+
+int cli_registry_connect(struct wpkg_registry **out, struct cli_registry *r, const struct wpkg_ref *ref,
+			 struct wpkg_error *err)
+{
+	struct wpkg_credentials creds = { NULL, NULL, NULL };
+	bool given;
+	int rc;
+
+	rc = cli_registry_flag_credentials(&creds, &given, r, err);
+	if (rc < 0)
+		goto out;
+	if (!given) {
+		rc = wpkg_creds_lookup(&creds, ref->registry, err);
+		if (rc < 0) {
+			wpkg_error_wrap(err, "credentials for %s", ref->registry);
+			goto out;
+		}
+	}
+	if (cli_progress_enabled()) {
+		r->transport.progress = cli_progress;
+		r->transport.progress_payload = NULL;
+	}
+	/* a copy: the ref is usually freed before cli_fail looks at it */
+	snprintf(last_registry, sizeof(last_registry), "%s", ref->registry);
+	cli_last_registry = last_registry;
+	rc = wpkg_registry_open(out, wpkg_ref_api_host(ref), &r->transport, &creds, err);
+out:
+	wpkg_credentials_clear(&creds);
+	return rc;
+}

@@ -1,13 +1,47 @@
-/* cmd_delete.c - placeholder until its owner lands it. */
-#include <stdio.h>
+/* cmd_delete.c - wpkg delete: remove a manifest (named by tag or digest) from a registry. */
+#include <stdlib.h>
 
-#include "cli.h"
+#include "wpkg/push.h"
+#include "regcmd.h"
+
+static const struct cli_opt *const delete_tables[] = { cli_registry_opts, NULL };
 
 static int run(const struct cli_command *cmd, int argc, char **argv)
 {
-	(void)cmd; (void)argc; (void)argv;
-	fputs("wpkg: error: delete is not implemented yet\n", stderr);
-	return WPKG_EXIT_FAILURE;
+	struct regcmd c;
+	struct wpkg_digest digest;
+	char *name = NULL;
+	int rc;
+
+	rc = regcmd_begin(&c, cmd, argc, argv, NULL, NULL, 1, 1, "one REF", 0);
+	if (rc >= 0)
+		goto out;
+	if (c.ref.tag == NULL && c.ref.digest == NULL) {
+		/* deleting "latest" by default would be a nasty surprise */
+		rc = cli_usage_error(cmd, "'%s': name the tag or digest to delete", cli_pos(&c.args, 0));
+		goto out;
+	}
+	rc = regcmd_connect(&c, "delete");
+	if (rc != WPKG_EXIT_OK)
+		goto out;
+	if (wpkg_push_delete(&digest, c.client, c.ref.repository, wpkg_ref_reference(&c.ref), &c.err) < 0) {
+		rc = regcmd_fail(&c, "delete");
+		goto out;
+	}
+	name = regcmd_ref_with(&c.ref, '@', digest.str);
+	if (cli_g.json)
+		cli_out_json(json_pack("{s:s?, s:s, s:s?}", "deleted", name, "digest", digest.str, "tag", c.ref.tag));
+	else if (c.ref.tag != NULL)
+		cli_out("deleted %s (was tag %s; every tag of this manifest is gone)\n", name ? name : digest.str,
+			c.ref.tag);
+	else
+		cli_out("deleted %s\n", name ? name : digest.str);
+out:
+	free(name);
+	regcmd_end(&c);
+	return rc;
 }
 
-const struct cli_command cli_cmd_delete = { "delete", run, "", "", NULL };
+const struct cli_command cli_cmd_delete = {
+	"delete", run, "Delete a manifest from a registry", "[OPTIONS] REF", delete_tables,
+};

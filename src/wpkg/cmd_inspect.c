@@ -1,13 +1,424 @@
-/* cmd_inspect.c - placeholder until its owner lands it. */
-#include <stdio.h>
+/* cmd_inspect.c - "wpkg inspect": what a Wasm file holds, or what an artifact in a layout or registry holds. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "wpkg/layout.h"
+#include "wpkg/oci.h"
+#include "wpkg/wasm.h"
+#include "wpkg/wasm_config.h"
+
+static const struct cli_opt *const inspect_opt_tables[] = { cli_registry_opts, NULL };
+
+/* ---- a Wasm file ---- */
+
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *file_json(const char *path, const struct wpkg_wasm_info *info)
+{
+	json_t *producers = json_array(), *parts = json_array();
+
+	for (size_t i = 0; producers != NULL && i < info->n_producers; i++) {
+		const struct wpkg_wasm_producer *p = &info->producers[i];
+
+		json_array_append_new(producers, json_pack("{s:s, s:s, s:s}", "field", p->field, "name", p->name,
+							   "version", p->version));
+	}
+	for (size_t i = 0; parts != NULL && i < info->n_parts; i++) {
+		const struct wpkg_wasm_part *p = &info->parts[i];
+
+		json_array_append_new(parts, json_pack("{s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:s}",
+						       "index", (json_int_t)p->index, "parent", (json_int_t)p->parent,
+						       "depth", (json_int_t)p->depth, "kind", wpkg_wasm_kind_name(p->kind),
+						       "offset", (json_int_t)p->offset, "size", (json_int_t)p->size,
+						       "section_offset", (json_int_t)p->section_offset,
+						       "header_len", (json_int_t)p->header_len, "sha256", p->sha256));
+	}
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:b, s:o}", "file", path, "kind",
+			 wpkg_wasm_kind_name(info->kind), "os", wpkg_wasm_os(info->kind), "size",
+			 (json_int_t)info->size, "sha256", info->sha256, "imports",
+			 strings_json(info->imports, info->n_imports), "exports",
+			 strings_json(info->exports, info->n_exports), "producers", producers, "wit_package",
+			 info->is_wit_package, "parts", parts);
+}
+
+/* "title:" then one name per line, all indent deeper. */
+static void print_list(int indent, const char *title, char *const *v, size_t n)
+{
+	cli_out("%*s%s:%s\n", indent, "", title, n == 0 ? " none" : "");
+	for (size_t i = 0; i < n; i++)
+		cli_out("%*s  %s\n", indent, "", v[i]);
+}
+
+static void print_file(const char *path, const struct wpkg_wasm_info *info)
+{
+	cli_out("file: %s\nkind: %s\nos: %s\nsize: %llu\nsha256: %s\n", path, wpkg_wasm_kind_name(info->kind),
+		wpkg_wasm_os(info->kind), (unsigned long long)info->size, info->sha256);
+	if (info->is_wit_package)
+		cli_out("WIT package: yes\n");
+	print_list(0, "imports", info->imports, info->n_imports);
+	print_list(0, "exports", info->exports, info->n_exports);
+	cli_out("producers:%s\n", info->n_producers == 0 ? " none" : "");
+	for (size_t i = 0; i < info->n_producers; i++) {
+		const struct wpkg_wasm_producer *p = &info->producers[i];
+
+		cli_out("  %s: %s%s%s\n", p->field, p->name, p->version[0] != '\0' ? " " : "", p->version);
+	}
+	/* the nesting drawn by indentation, one part per line in walk order */
+	cli_out("parts:%s\n", info->n_parts == 0 ? " none" : "");
+	for (size_t i = 0; i < info->n_parts; i++) {
+		const struct wpkg_wasm_part *p = &info->parts[i];
+
+		cli_out("%*s#%zu %s  size %llu  offset %llu  sha256 %.12s\n", (int)(2 * p->depth), "", p->index,
+			wpkg_wasm_kind_name(p->kind), (unsigned long long)p->size, (unsigned long long)p->offset,
+			p->sha256);
+	}
+}
+
+static int inspect_file(const char *path, struct wpkg_error *err)
+{
+	struct wpkg_wasm_info *info = NULL;
+	int rc;
+
+	rc = wpkg_wasm_inspect_file(&info, path, WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS, err);
+	if (rc < 0)
+		return rc;
+	if (cli_g.json)
+		cli_out_json(file_json(path, info));
+	else
+		print_file(path, info);
+	wpkg_wasm_info_free(info);
+	return WPKG_OK;
+}
+
+/* ---- an artifact, in a layout or a registry ---- */
+
+/* Where manifests and blobs come from: exactly one of layout and reg is set. */
+struct source {
+	struct wpkg_layout *layout;
+	struct wpkg_registry *reg;
+	const char *repo;
+};
+
+/* Fetches a manifest or index by tag or digest (top level), or by the descriptor that lists it (d). */
+static int fetch_manifest(struct source *s, const char *reference, const struct wpkg_descriptor *d,
+			  struct wpkg_buf *body, char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
+{
+	struct wpkg_descriptor top = { 0 };
+	const char *mt;
+	int rc;
+
+	if (s->reg != NULL)
+		return wpkg_registry_manifest_get(s->reg, s->repo, d != NULL ? d->digest.str : reference, body,
+						  media_type, digest, err);
+	if (d == NULL) {
+		rc = wpkg_layout_resolve(s->layout, reference, &top, err);
+		if (rc < 0)
+			return rc;
+		d = &top;
+	}
+	rc = wpkg_layout_read_blob(s->layout, &d->digest, WPKG_DOC_MAX, body, err);
+	if (rc < 0)
+		goto out;
+	mt = d->media_type != NULL ? d->media_type : wpkg_doc_sniff_media_type(body->data, body->len);
+	*media_type = strdup(mt != NULL ? mt : WPKG_MT_OCI_MANIFEST);
+	if (*media_type == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	*digest = d->digest;
+out:
+	wpkg_descriptor_clear(&top);
+	return rc;
+}
+
+static int fetch_blob(struct source *s, const struct wpkg_digest *d, struct wpkg_buf *out, struct wpkg_error *err)
+{
+	if (s->reg != NULL)
+		return wpkg_registry_blob_get_buf(s->reg, s->repo, d, WPKG_DOC_MAX, out, err);
+	return wpkg_layout_read_blob(s->layout, d, WPKG_DOC_MAX, out, err);
+}
+
+/* The entry of an index that holds Wasm: platform wasm or a Wasm artifact type; else a lone entry. */
+static const struct wpkg_descriptor *pick_wasm(const struct wpkg_index *ix)
+{
+	for (size_t i = 0; i < ix->n_manifests; i++) {
+		const struct wpkg_descriptor *d = &ix->manifests[i];
+
+		if ((d->platform != NULL && d->platform->architecture != NULL &&
+		     strcmp(d->platform->architecture, "wasm") == 0) ||
+		    (d->artifact_type != NULL && strcmp(d->artifact_type, WPKG_MT_WASM_CONFIG) == 0))
+			return d;
+	}
+	return ix->n_manifests == 1 ? &ix->manifests[0] : NULL;
+}
+
+/* What inspect shows of an artifact. */
+struct artifact {
+	char *reference;
+	struct wpkg_digest digest;
+	char *media_type;
+	size_t size;
+	struct wpkg_manifest *manifest;
+	struct wpkg_wasm_config *config;   /* NULL when the config is not a Wasm config */
+};
+
+static void artifact_free(struct artifact *a)
+{
+	free(a->reference);
+	free(a->media_type);
+	wpkg_manifest_free(a->manifest);
+	wpkg_wasm_config_free(a->config);
+}
+
+/* Resolves reference (following an index to its Wasm manifest), then reads manifest and config. */
+static int load_artifact(struct artifact *out, struct source *s, const char *reference, struct wpkg_error *err)
+{
+	struct wpkg_buf body = WPKG_BUF_INIT, config = WPKG_BUF_INIT;
+	struct wpkg_index *ix = NULL;
+	struct artifact a = { 0 };
+	const struct wpkg_descriptor *entry;
+	int rc;
+
+	rc = fetch_manifest(s, reference, NULL, &body, &a.media_type, &a.digest, err);
+	if (rc < 0)
+		goto out;
+	if (wpkg_media_type_is_index(a.media_type)) {
+		rc = wpkg_index_parse(&ix, body.data, body.len, err);
+		if (rc < 0)
+			goto out;
+		entry = pick_wasm(ix);
+		if (entry == NULL) {
+			rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "index %s lists no Wasm manifest", a.digest.str);
+			goto out;
+		}
+		free(a.media_type);
+		a.media_type = NULL;
+		wpkg_buf_clear(&body);
+		rc = fetch_manifest(s, NULL, entry, &body, &a.media_type, &a.digest, err);
+		if (rc < 0)
+			goto out;
+	}
+	if (!wpkg_media_type_is_manifest(a.media_type)) {
+		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: unsupported media type %s", a.digest.str,
+				    a.media_type);
+		goto out;
+	}
+	a.size = body.len;
+	rc = wpkg_manifest_parse(&a.manifest, body.data, body.len, err);
+	if (rc < 0)
+		goto out;
+	if (a.manifest->config.media_type != NULL && strcmp(a.manifest->config.media_type, WPKG_MT_WASM_CONFIG) == 0) {
+		rc = fetch_blob(s, &a.manifest->config.digest, &config, err);
+		if (rc < 0)
+			goto out;
+		rc = wpkg_wasm_config_parse(&a.config, config.data, config.len, err);
+		if (rc < 0)
+			goto out;
+	}
+	*out = a;
+	memset(&a, 0, sizeof(a));
+out:
+	artifact_free(&a);
+	wpkg_index_free(ix);
+	wpkg_buf_free(&body);
+	wpkg_buf_free(&config);
+	return rc;
+}
+
+static const char *layer_title(const struct wpkg_descriptor *d)
+{
+	return d->annotations != NULL ? json_string_value(json_object_get(d->annotations, WPKG_ANNOT_TITLE)) : NULL;
+}
+
+static json_t *config_json(const struct wpkg_descriptor *d, const struct wpkg_wasm_config *c)
+{
+	json_t *o = json_pack("{s:s?, s:s, s:I}", "mediaType", d->media_type, "digest", d->digest.str, "size",
+			      (json_int_t)d->size);
+
+	if (o == NULL || c == NULL)
+		return o;
+	json_object_set_new(o, "created", c->created != NULL ? json_string(c->created) : json_null());
+	json_object_set_new(o, "author", c->author != NULL ? json_string(c->author) : json_null());
+	json_object_set_new(o, "architecture", c->architecture != NULL ? json_string(c->architecture) : json_null());
+	json_object_set_new(o, "os", c->os != NULL ? json_string(c->os) : json_null());
+	json_object_set_new(o, "layerDigests", strings_json(c->layer_digests, c->n_layer_digests));
+	json_object_set_new(o, "component", !c->has_component ? json_null() :
+			    json_pack("{s:o, s:o, s:o}", "exports", strings_json(c->exports, c->n_exports),
+				      "imports", strings_json(c->imports, c->n_imports), "target",
+				      c->target != NULL ? json_string(c->target) : json_null()));
+	return o;
+}
+
+static json_t *artifact_json(const struct artifact *a)
+{
+	const struct wpkg_manifest *m = a->manifest;
+	json_t *layers = json_array();
+
+	for (size_t i = 0; layers != NULL && i < m->n_layers; i++) {
+		const struct wpkg_descriptor *d = &m->layers[i];
+
+		json_array_append_new(layers, json_pack("{s:s?, s:s, s:I, s:s?}", "mediaType", d->media_type,
+							"digest", d->digest.str, "size", (json_int_t)d->size,
+							"title", layer_title(d)));
+	}
+	return json_pack("{s:s, s:s, s:s, s:I, s:s*, s:o, s:o, s:O*}", "reference", a->reference, "digest",
+			 a->digest.str, "mediaType", a->media_type, "size", (json_int_t)a->size, "artifactType",
+			 m->artifact_type, "config", config_json(&m->config, a->config), "layers", layers,
+			 "annotations", m->annotations);
+}
+
+static void print_artifact(const struct artifact *a)
+{
+	const struct wpkg_manifest *m = a->manifest;
+	const struct wpkg_wasm_config *c = a->config;
+	const char *key;
+	json_t *value;
+
+	cli_out("reference: %s\ndigest: %s\nmediaType: %s\nsize: %zu\n", a->reference, a->digest.str,
+		a->media_type, a->size);
+	if (m->artifact_type != NULL)
+		cli_out("artifactType: %s\n", m->artifact_type);
+	cli_out("config: %s %s %lld\n", m->config.media_type != NULL ? m->config.media_type : "-",
+		m->config.digest.str, (long long)m->config.size);
+	if (c != NULL) {
+		cli_out("  created: %s\n  author: %s\n  architecture: %s\n  os: %s\n  target: %s\n",
+			c->created != NULL ? c->created : "-", c->author != NULL ? c->author : "-",
+			c->architecture != NULL ? c->architecture : "-", c->os != NULL ? c->os : "-",
+			c->target != NULL ? c->target : "-");
+		if (c->has_component) {
+			print_list(2, "imports", c->imports, c->n_imports);
+			print_list(2, "exports", c->exports, c->n_exports);
+		}
+	}
+	cli_out("layers:\n");
+	for (size_t i = 0; i < m->n_layers; i++) {
+		const struct wpkg_descriptor *d = &m->layers[i];
+
+		cli_out("  %s %s %lld%s%s\n", d->media_type != NULL ? d->media_type : "-", d->digest.str,
+			(long long)d->size, layer_title(d) != NULL ? " " : "",
+			layer_title(d) != NULL ? layer_title(d) : "");
+	}
+	if (m->annotations != NULL && json_object_size(m->annotations) > 0) {
+		cli_out("annotations:\n");
+		json_object_foreach(m->annotations, key, value)
+			cli_out("  %s: %s\n", key, json_is_string(value) ? json_string_value(value) : "?");
+	}
+}
+
+static int show_artifact(struct source *s, const struct wpkg_ref *ref, const char *reference, struct wpkg_error *err)
+{
+	struct artifact a = { 0 };
+	int rc;
+
+	rc = load_artifact(&a, s, reference, err);
+	if (rc < 0)
+		return rc;
+	a.reference = wpkg_ref_string(ref);
+	if (a.reference == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (cli_g.json)
+		cli_out_json(artifact_json(&a));
+	else
+		print_artifact(&a);
+out:
+	artifact_free(&a);
+	return rc;
+}
+
+static int inspect_ref(const char *arg, struct cli_registry *reg, struct wpkg_error *err)
+{
+	struct wpkg_ref ref = { 0 };
+	struct source s = { 0 };
+	const char *reference;
+	int rc;
+
+	rc = wpkg_ref_parse(&ref, arg, 0, err);
+	if (rc < 0)
+		return rc;
+	switch (ref.transport) {
+	case WPKG_TRANSPORT_OCI_ARCHIVE:
+		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "oci-archive is not supported yet");
+		goto out;
+	case WPKG_TRANSPORT_OCI_LAYOUT:
+		rc = wpkg_layout_open(&s.layout, ref.path, false, err);
+		reference = ref.digest != NULL ? ref.digest : ref.tag != NULL ? ref.tag : "latest";
+		break;
+	case WPKG_TRANSPORT_REGISTRY:
+	default:
+		rc = cli_registry_connect(&s.reg, reg, &ref, err);
+		s.repo = ref.repository;
+		reference = wpkg_ref_reference(&ref);
+		break;
+	}
+	if (rc < 0)
+		goto out;
+	rc = show_artifact(&s, &ref, reference, err);
+out:
+	if (rc < 0)
+		wpkg_error_wrap(err, "inspect %s", arg);
+	wpkg_layout_close(s.layout);
+	wpkg_registry_close(s.reg);
+	wpkg_ref_free(&ref);
+	return rc;
+}
+
+/*
+ * An existing path is a file, and so is a name clearly meant as one (a
+ * missing one is then "not found" rather than a registry lookup); a
+ * transport prefix or anything else is a reference.
+ */
+static bool is_file(const char *s)
+{
+	struct stat st;
+	size_t n = strlen(s);
+
+	if (strncmp(s, "oci-layout:", 11) == 0 || strncmp(s, "oci-archive:", 12) == 0)
+		return false;
+	return stat(s, &st) == 0 || s[0] == '/' || s[0] == '.' || (n > 5 && strcmp(s + n - 5, ".wasm") == 0);
+}
 
 static int run(const struct cli_command *cmd, int argc, char **argv)
 {
-	(void)cmd; (void)argc; (void)argv;
-	fputs("wpkg: error: inspect is not implemented yet\n", stderr);
-	return WPKG_EXIT_FAILURE;
+	struct cli_registry reg;
+	struct cli_args a;
+	struct wpkg_error err = { 0, "" };
+	const char *arg, *target;
+	int id, rc;
+
+	cli_registry_init(&reg);
+	cli_args_init(&a, cmd, argc, argv);
+	while ((id = cli_getopt(&a, &arg)) > 0)
+		if (cli_registry_opt(&reg, id, arg) == CLI_ERROR)
+			return WPKG_EXIT_USAGE;
+	if (id == CLI_HELP)
+		return WPKG_EXIT_OK;
+	if (id == CLI_ERROR)
+		return WPKG_EXIT_USAGE;
+	if (cli_npos(&a) == 0)
+		return cli_usage_error(cmd, "missing FILE or REF");
+	if (cli_npos(&a) > 1)
+		return cli_usage_error(cmd, "one FILE or REF at a time: unexpected '%s'", cli_pos(&a, 1));
+	target = cli_pos(&a, 0);
+
+	if (is_file(target))
+		rc = inspect_file(target, &err);
+	else
+		rc = inspect_ref(target, &reg, &err);
+	return rc < 0 ? cli_fail(&err) : WPKG_EXIT_OK;
 }
 
-const struct cli_command cli_cmd_inspect = { "inspect", run, "", "", NULL };
+const struct cli_command cli_cmd_inspect = {
+	"inspect", run, "Show what a Wasm file or an OCI artifact holds", "[OPTIONS] FILE|oci-layout:DIR[:TAG]|REF",
+	inspect_opt_tables,
+};

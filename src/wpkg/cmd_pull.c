@@ -1,13 +1,89 @@
-/* cmd_pull.c - placeholder until its owner lands it. */
-#include <stdio.h>
+/* cmd_pull.c - wpkg pull: fetch the Wasm layer of a registry artifact into a local file. */
+#include <stdlib.h>
 
-#include "cli.h"
+#include "wpkg/pull.h"
+#include "regcmd.h"
+
+enum {
+	OPT_OUTPUT = 1,
+	OPT_PLATFORM,
+};
+
+static const struct cli_opt pull_opts[] = {
+	{ "output", 'o', "PATH", "write to PATH, or into PATH when it is a directory", OPT_OUTPUT },
+	{ "platform", 0, "OS/ARCH", "the index entry to pull (default: the first wasip1/wasip2/wasm one)",
+	  OPT_PLATFORM },
+	CLI_OPT_END,
+};
+static const struct cli_opt *const pull_tables[] = { pull_opts, cli_registry_opts, NULL };
+
+static int pull_opt(void *ctx, int id, const char *arg)
+{
+	struct wpkg_pull_opts *o = ctx;
+
+	switch (id) {
+	case OPT_OUTPUT:
+		o->output = arg;
+		return 1;
+	case OPT_PLATFORM:
+		o->platform = arg;
+		return 1;
+	}
+	return 0;
+}
+
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *result_json(const struct wpkg_ref *ref, const struct wpkg_pull_result *res)
+{
+	const struct wpkg_wasm_config *c = res->config;
+	char *name = regcmd_ref_with(ref, '@', res->digest.str);
+	json_t *doc;
+
+	doc = json_pack("{s:s?, s:s, s:s, s:o, s:s, s:I, s:s?, s:o?, s:o?}",
+			"reference", name, "digest", res->digest.str, "mediaType", res->manifest_media_type,
+			"layer", regcmd_descriptor_json(&res->layer, true), "path", res->path,
+			"size", (json_int_t)res->layer.size, "os", c != NULL ? c->os : NULL,
+			"imports", c != NULL ? strings_json(c->imports, c->n_imports) : NULL,
+			"exports", c != NULL ? strings_json(c->exports, c->n_exports) : NULL);
+	free(name);
+	return doc;
+}
 
 static int run(const struct cli_command *cmd, int argc, char **argv)
 {
-	(void)cmd; (void)argc; (void)argv;
-	fputs("wpkg: error: pull is not implemented yet\n", stderr);
-	return WPKG_EXIT_FAILURE;
+	struct wpkg_pull_opts opts = { NULL, NULL };
+	struct wpkg_pull_result res;
+	struct regcmd c;
+	int rc;
+
+	rc = regcmd_begin(&c, cmd, argc, argv, pull_opt, &opts, 1, 1, "one REF", 0);
+	if (rc < 0)
+		rc = regcmd_connect(&c, "pull");
+	if (rc != WPKG_EXIT_OK)
+		goto out;
+	if (wpkg_pull(&res, c.client, c.ref.repository, wpkg_ref_reference(&c.ref), &opts, &c.err) < 0) {
+		rc = regcmd_fail(&c, "pull");
+		goto out;
+	}
+	cli_progress_done();
+	if (cli_g.json)
+		cli_out_json(result_json(&c.ref, &res));
+	else
+		cli_out("%s %s\n", res.digest.str, res.path);
+	wpkg_pull_result_clear(&res);
+out:
+	regcmd_end(&c);
+	return rc;
 }
 
-const struct cli_command cli_cmd_pull = { "pull", run, "", "", NULL };
+const struct cli_command cli_cmd_pull = {
+	"pull", run, "Pull a Wasm component or module from a registry", "[OPTIONS] REF", pull_tables,
+};

@@ -1,13 +1,253 @@
-/* cmd_push.c - placeholder until its owner lands it. */
-#include <stdio.h>
+/* cmd_push.c - wpkg push: package a Wasm file like wpkg build and send it to a registry under one or more tags. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "cli.h"
+#include "wpkg/pack.h"
+#include "wpkg/push.h"
+#include "wpkg/wasm_config.h"
+#include "regcmd.h"
+
+enum {
+	OPT_TAG = 1,
+	OPT_MOUNT_FROM,
+	OPT_CHUNK_SIZE,
+	OPT_ANNOTATION,
+	OPT_ANNOTATION_FILE,
+	OPT_AUTHOR,
+	OPT_TARGET,
+};
+
+static const struct cli_opt push_opts[] = {
+	{ "tag", 't', "TAG", "also tag the manifest TAG (repeatable)", OPT_TAG },
+	{ "mount-from", 0, "REPO", "mount blobs the registry has in REPO instead of uploading them", OPT_MOUNT_FROM },
+	{ "chunk-size", 0, "BYTES", "upload in chunks of BYTES (K, M, G suffixes) instead of at once", OPT_CHUNK_SIZE },
+	{ "annotation", 'a', "KEY=VALUE", "add a manifest annotation (repeatable)", OPT_ANNOTATION },
+	{ "annotation-file", 0, "FILE", "add annotations from a JSON file (flat, or ORAS's $manifest form)",
+	  OPT_ANNOTATION_FILE },
+	{ "author", 0, "NAME", "the config's author", OPT_AUTHOR },
+	{ "target", 0, "WORLD", "the config's component.target (a WIT world)", OPT_TARGET },
+	CLI_OPT_END,
+};
+static const struct cli_opt *const push_tables[] = { push_opts, cli_registry_opts, NULL };
+
+#define MAX_TAGS 64
+#define MAX_ANNOTATIONS 256
+
+struct push_args {
+	uint64_t chunk_size;
+	const char *tags[MAX_TAGS];    /* [0] is the reference's own tag, filled after parsing */
+	size_t n_tags;
+	const char *mount_from;
+	struct wpkg_pack_opts pack;
+	const char *annotation_file;
+	const char *annotations[MAX_ANNOTATIONS];  /* -a, in order: they override the file's, as in build */
+	size_t n_annotations;
+};
+
+/* "1048576", "512K", "8M", "1G" (powers of 1024); 0 and overflow refused. */
+static int parse_size(uint64_t *out, const char *arg)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end != arg && *end != '\0' && end[1] == '\0') {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; end++; break;
+		case 'm': case 'M': shift = 20; end++; break;
+		case 'g': case 'G': shift = 30; end++; break;
+		}
+	}
+	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || v == 0 || v > (UINT64_MAX >> shift))
+		return cli_usage_error(NULL, "--chunk-size: '%s' is not a size in bytes (e.g. 5M)", arg);
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static bool has_tag(const struct push_args *p, const char *tag)
+{
+	for (size_t i = 0; i < p->n_tags; i++)
+		if (strcmp(p->tags[i], tag) == 0)
+			return true;
+	return false;
+}
+
+static int push_opt(void *ctx, int id, const char *arg)
+{
+	struct push_args *p = ctx;
+
+	switch (id) {
+	case OPT_TAG:
+		if (p->n_tags == MAX_TAGS - 1) {
+			cli_usage_error(NULL, "more than %d tags", MAX_TAGS - 1);
+			return CLI_ERROR;
+		}
+		/* slot 0 is kept for the reference's tag */
+		p->tags[++p->n_tags] = arg;
+		return 1;
+	case OPT_MOUNT_FROM:
+		p->mount_from = arg;
+		return 1;
+	case OPT_CHUNK_SIZE:
+		return parse_size(&p->chunk_size, arg) == 0 ? 1 : CLI_ERROR;
+	case OPT_ANNOTATION:
+		if (p->n_annotations == MAX_ANNOTATIONS) {
+			cli_usage_error(NULL, "more than %d annotations", MAX_ANNOTATIONS);
+			return CLI_ERROR;
+		}
+		p->annotations[p->n_annotations++] = arg;
+		return 1;
+	case OPT_ANNOTATION_FILE:
+		p->annotation_file = arg;
+		return 1;
+	case OPT_AUTHOR:
+		p->pack.author = arg;
+		return 1;
+	case OPT_TARGET:
+		p->pack.target = arg;
+		return 1;
+	}
+	return 0;
+}
+
+/* The tags to PUT: the reference's own (or "latest") first, then -t ones not already listed. */
+static int collect_tags(struct push_args *p, const struct wpkg_ref *ref)
+{
+	const char *extra[MAX_TAGS];
+	size_t n_extra = p->n_tags, i;
+	struct wpkg_error err;
+
+	memcpy(extra, &p->tags[1], n_extra * sizeof(extra[0]));
+	p->tags[0] = ref->tag != NULL ? ref->tag : "latest";
+	p->n_tags = 1;
+	for (i = 0; i < n_extra; i++) {
+		wpkg_error_clear(&err);
+		if (wpkg_push_check_tag(extra[i], &err) < 0)
+			return cli_fail(&err);
+		if (!has_tag(p, extra[i]))
+			p->tags[p->n_tags++] = extra[i];
+	}
+	return WPKG_EXIT_OK;
+}
+
+/* Blob mounts work only within one registry: "HOST/REPO" naming ref's host is reduced to REPO. */
+static const char *mount_repo(const char *from, const struct wpkg_ref *ref)
+{
+	size_t n = strlen(ref->registry);
+
+	if (strncmp(from, ref->registry, n) == 0 && from[n] == '/')
+		return from + n + 1;
+	return from;
+}
+
+static json_t *result_json(const struct wpkg_ref *ref, const struct push_args *p, const struct wpkg_package *pkg,
+			   const struct wpkg_push_result *res)
+{
+	json_t *layers = json_array(), *tags = json_array();
+	char *name = regcmd_ref_with(ref, ':', p->tags[0]);
+	json_t *doc = NULL;
+	size_t i;
+
+	if (layers == NULL || tags == NULL || name == NULL)
+		goto out;
+	for (i = 0; i < pkg->n_layers; i++)
+		json_array_append_new(layers, regcmd_descriptor_json(&pkg->layers[i].desc, true));
+	for (i = 0; i < p->n_tags; i++)
+		json_array_append_new(tags, json_string(p->tags[i]));
+	doc = json_pack("{s:s, s:s, s:I, s:s, s:O, s:o, s:O, s:{s:I, s:I, s:I}}",
+			"reference", name, "digest", res->digest.str, "size", (json_int_t)pkg->manifest.len,
+			"mediaType", pkg->manifest_desc.media_type, "tags", tags,
+			"config", regcmd_descriptor_json(&pkg->config.desc, false), "layers", layers,
+			"bytes", "uploaded", (json_int_t)res->bytes_uploaded, "skipped",
+			(json_int_t)res->bytes_skipped, "mounted", (json_int_t)res->bytes_mounted);
+out:
+	json_decref(layers);
+	json_decref(tags);
+	free(name);
+	return doc;
+}
+
+/* Packages file exactly as wpkg build does: annotation file first, then -a in order. */
+static int package(struct wpkg_package **out, struct push_args *p, const char *file, struct wpkg_error *err)
+{
+	json_t *annots = json_object(), *layer_annots = json_object();
+	size_t i;
+	int rc;
+
+	if (annots == NULL || layer_annots == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = wpkg_build_time(&p->pack.created, err);
+	if (rc == 0 && p->annotation_file != NULL)
+		rc = wpkg_annotation_file_load(annots, layer_annots, p->annotation_file, err);
+	for (i = 0; rc == 0 && i < p->n_annotations; i++)
+		if ((rc = wpkg_annotation_add(annots, p->annotations[i], err)) < 0)
+			wpkg_error_wrap(err, "-a");
+	if (rc < 0)
+		goto out;
+	p->pack.manifest_annotations = json_object_size(annots) > 0 ? annots : NULL;
+	p->pack.layer_annotations = json_object_size(layer_annots) > 0 ? layer_annots : NULL;
+	rc = wpkg_pack(out, &file, 1, &p->pack, err);
+out:
+	json_decref(annots);
+	json_decref(layer_annots);
+	return rc;
+}
 
 static int run(const struct cli_command *cmd, int argc, char **argv)
 {
-	(void)cmd; (void)argc; (void)argv;
-	fputs("wpkg: error: push is not implemented yet\n", stderr);
-	return WPKG_EXIT_FAILURE;
+	struct push_args p;
+	struct regcmd c;
+	struct wpkg_package *pkg = NULL;
+	struct wpkg_push_opts opts;
+	struct wpkg_push_result res;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	rc = regcmd_begin(&c, cmd, argc, argv, push_opt, &p, 2, 2, "REF and FILE", 0);
+	if (rc >= 0)
+		goto out;
+	if (c.ref.digest != NULL) {
+		rc = cli_usage_error(cmd, "'%s': push needs a tag, not a digest (the digest is the result)",
+				     cli_pos(&c.args, 0));
+		goto out;
+	}
+	rc = collect_tags(&p, &c.ref);
+	if (rc != WPKG_EXIT_OK)
+		goto out;
+	/* all local input is checked before the registry is contacted */
+	if (package(&pkg, &p, cli_pos(&c.args, 1), &c.err) < 0) {
+		rc = cli_fail(&c.err);
+		goto out;
+	}
+	c.reg.transport.chunk_size = p.chunk_size;
+	rc = regcmd_connect(&c, "push");
+	if (rc != WPKG_EXIT_OK)
+		goto out;
+	opts.tags = p.tags;
+	opts.n_tags = p.n_tags;
+	opts.mount_from = p.mount_from != NULL ? mount_repo(p.mount_from, &c.ref) : NULL;
+	if (wpkg_push(&res, c.client, c.ref.repository, pkg, &opts, &c.err) < 0) {
+		rc = regcmd_fail(&c, "push");
+		goto out;
+	}
+	cli_progress_done();
+	if (cli_g.json)
+		cli_out_json(result_json(&c.ref, &p, pkg, &res));
+	else
+		cli_out("%s\n", res.digest.str);
+out:
+	if (pkg != NULL)
+		wpkg_package_free(pkg);
+	regcmd_end(&c);
+	return rc;
 }
 
-const struct cli_command cli_cmd_push = { "push", run, "", "", NULL };
+const struct cli_command cli_cmd_push = {
+	"push", run, "Package a Wasm file and push it to a registry", "[OPTIONS] REF FILE", push_tables,
+};

@@ -1,2 +1,106 @@
-/* output.c - placeholder until its owner lands it. */
-typedef int wpkg_placeholder_output;
+/* output.c - what the front end prints: results on stdout, errors, warnings and library logs on stderr. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *cli_last_registry;
+
+/* Set when a result could not even be formatted, so cli_finish does not report success. */
+static bool out_failed;
+
+int cli_fail_host(const struct wpkg_error *err, const char *host)
+{
+	int code = err->code < 0 ? err->code : WPKG_E_IO;
+
+	cli_progress_interrupt();
+	fprintf(stderr, "wpkg: error: %s\n", err->msg[0] != '\0' ? err->msg : wpkg_status_str(code));
+	if (code == WPKG_E_UNAUTHORIZED && host != NULL && strstr(err->msg, host) != NULL)
+		fprintf(stderr, "wpkg: hint: run: wpkg login %s\n", host);
+	return wpkg_exit_for_status(code);
+}
+
+int cli_fail(const struct wpkg_error *err)
+{
+	return cli_fail_host(err, cli_last_registry);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	cli_progress_interrupt();
+	fputs("wpkg: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_out(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cli_g.quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+}
+
+/* JSON was asked for explicitly, so it is printed even with -q. */
+void cli_out_json(json_t *doc)
+{
+	if (doc == NULL || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
+		fputs("wpkg: error: cannot format the JSON result: out of memory\n", stderr);
+		out_failed = true;
+	} else {
+		fputc('\n', stdout);
+	}
+	json_decref(doc);
+}
+
+int cli_finish(int rc)
+{
+	cli_progress_done();
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno;
+
+		if (rc == WPKG_EXIT_OK) {
+			fprintf(stderr, "wpkg: error: write to standard output: %s\n", strerror(e));
+			rc = WPKG_EXIT_FAILURE;
+		}
+	}
+	if (out_failed && rc == WPKG_EXIT_OK)
+		rc = WPKG_EXIT_FAILURE;
+	return rc;
+}
+
+void cli_log_apply(void)
+{
+	if (cli_g.debug)
+		wpkg_log_set_level(WPKG_LOG_DEBUG);
+	else if (cli_g.quiet)
+		wpkg_log_set_level(WPKG_LOG_WARN);
+	else
+		wpkg_log_set_level(WPKG_LOG_INFO);
+}
+
+void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg)
+{
+	(void)payload;
+	cli_progress_interrupt();
+	switch (level) {
+	case WPKG_LOG_WARN:
+		fprintf(stderr, "wpkg: warning: %s\n", msg);
+		break;
+	case WPKG_LOG_INFO:
+		fprintf(stderr, "wpkg: %s\n", msg);
+		break;
+	case WPKG_LOG_DEBUG:
+		fprintf(stderr, "wpkg: debug: %s\n", msg);
+		break;
+	}
+}

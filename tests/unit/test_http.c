@@ -1,7 +1,298 @@
-/* test_http.c - placeholder until its owner lands it. */
+/* test_http.c - the pure HTTP helpers: headers, URLs, Link, Retry-After, backoff, masking, error mapping. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "../../src/libwpkg/http_internal.h"
+#include "../../src/libwpkg/registry_internal.h"
+
+START_TEST(test_header_lookup)
+{
+	struct wpkg_buf h = WPKG_BUF_INIT;
+	char *v;
+
+	wpkg_buf_puts(&h, "Content-Type: application/json; charset=utf-8\r\n"
+			  "www-authenticate: Basic realm=\"a\"\r\n"
+			  "Location:/v2/x/blobs/uploads/1?_state=q  \r\n"
+			  "WWW-Authenticate:   Bearer realm=\"b\"\r\n"
+			  "X-Empty:\r\n");
+	v = wpkg_http_header(&h, "content-type", 0);
+	ck_assert_str_eq(v, "application/json; charset=utf-8");
+	free(v);
+	v = wpkg_http_header(&h, "WWW-Authenticate", 1);
+	ck_assert_str_eq(v, "Bearer realm=\"b\"");
+	free(v);
+	ck_assert_ptr_null(wpkg_http_header(&h, "WWW-Authenticate", 2));
+	v = wpkg_http_header(&h, "location", 0);
+	ck_assert_str_eq(v, "/v2/x/blobs/uploads/1?_state=q");
+	free(v);
+	v = wpkg_http_header(&h, "X-Empty", 0);
+	ck_assert_str_eq(v, "");
+	free(v);
+	/* a prefix of a name is not the name */
+	ck_assert_ptr_null(wpkg_http_header(&h, "Content", 0));
+	ck_assert_ptr_null(wpkg_http_header(&h, "Content-Type-X", 0));
+	wpkg_buf_free(&h);
+}
+END_TEST
+
+static const struct {
+	const char *base, *ref, *want;
+} resolve_rows[] = {
+	{ "https://r.example/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/u1?_state=x",
+	  "https://r.example/v2/a/blobs/uploads/u1?_state=x" },
+	{ "https://r.example/v2/a/blobs/uploads/", "u2", "https://r.example/v2/a/blobs/uploads/u2" },
+	{ "https://r.example/v2/a/blobs/uploads/u1?_state=x", "u3?s=1", "https://r.example/v2/a/blobs/uploads/u3?s=1" },
+	{ "http://127.0.0.1:5000/v2/a/blobs/sha256:ab", "http://localhost:6000/data/1",
+	  "http://localhost:6000/data/1" },
+	{ "https://r.example:443/v2/x", "//cdn.example/blob", "https://cdn.example/blob" },
+	{ "https://r.example/v2/a/tags/list?n=2", "/v2/a/tags/list?n=2&last=b",
+	  "https://r.example/v2/a/tags/list?n=2&last=b" },
+	{ "https://r.example/v2/a/tags/list", "../../b/tags/list", "https://r.example/v2/b/tags/list" },
+};
+
+START_TEST(test_url_resolve)
+{
+	char *got = wpkg_url_resolve(resolve_rows[_i].base, resolve_rows[_i].ref);
+
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, resolve_rows[_i].want);
+	free(got);
+}
+END_TEST
+
+START_TEST(test_same_origin)
+{
+	ck_assert(wpkg_url_same_origin("https://r.example/v2/", "https://R.EXAMPLE:443/other"));
+	ck_assert(wpkg_url_same_origin("http://127.0.0.1:5000/a", "http://127.0.0.1:5000/b?x"));
+	ck_assert(!wpkg_url_same_origin("http://127.0.0.1:5000/a", "http://localhost:5000/a"));
+	ck_assert(!wpkg_url_same_origin("http://127.0.0.1:5000/a", "http://127.0.0.1:5001/a"));
+	ck_assert(!wpkg_url_same_origin("http://r.example/a", "https://r.example/a"));
+	ck_assert(!wpkg_url_same_origin("https://r.example/a", "not a url"));
+}
+END_TEST
+
+START_TEST(test_url_params)
+{
+	char *u;
+
+	u = wpkg_url_add_param("https://r/v2/a/blobs/uploads/u1", "digest", "sha256:ab");
+	ck_assert_str_eq(u, "https://r/v2/a/blobs/uploads/u1?digest=sha256%3Aab");
+	free(u);
+	u = wpkg_url_add_param("https://r/v2/a/blobs/uploads/u1?_state=x%2By", "digest", "sha256:ab");
+	ck_assert_str_eq(u, "https://r/v2/a/blobs/uploads/u1?_state=x%2By&digest=sha256%3Aab");
+	free(u);
+	u = wpkg_url_add_param("https://r/u?", "a", "b c");
+	ck_assert_str_eq(u, "https://r/u?a=b%20c");
+	free(u);
+	u = wpkg_url_query_param("https://r/v2/a/tags/list?n=2&last=v1%2E0+x", "last");
+	ck_assert_str_eq(u, "v1.0 x");
+	free(u);
+	ck_assert_ptr_null(wpkg_url_query_param("https://r/v2/a/tags/list?n=2&lastx=1", "last"));
+	ck_assert_ptr_null(wpkg_url_query_param("https://r/v2/a/tags/list", "n"));
+	u = wpkg_url_strip_query("https://r/v2/a/blobs/uploads/u?_state=secretish#f");
+	ck_assert_str_eq(u, "https://r/v2/a/blobs/uploads/u");
+	free(u);
+}
+END_TEST
+
+static const struct {
+	const char *value, *want;
+} link_rows[] = {
+	{ "</v2/a/tags/list?n=2&last=b>; rel=\"next\"", "/v2/a/tags/list?n=2&last=b" },
+	{ "<https://r/v2/a/tags/list?last=b>;rel=next", "https://r/v2/a/tags/list?last=b" },
+	{ "</prev>; rel=\"prev\", </next>; rel=\"next\"", "/next" },
+	{ "</x>; title=\"a, b; c\"; rel=\"next\"", "/x" },
+	{ "</x>; rel=\"prev next\"", "/x" },
+	{ "</x>; REL=\"Next\"", "/x" },
+	{ "</x>; rel=\"prev\"", NULL },
+	{ "</x>; rel=\"nextish\"", NULL },
+	{ "", NULL },
+	{ "garbage", NULL },
+	{ "</unterminated; rel=\"next\"", NULL },
+};
+
+START_TEST(test_link_next)
+{
+	char *got = wpkg_http_link_next(link_rows[_i].value);
+
+	if (link_rows[_i].want == NULL) {
+		ck_assert_msg(got == NULL, "[%s] gave [%s]", link_rows[_i].value, got);
+	} else {
+		ck_assert_ptr_nonnull(got);
+		ck_assert_str_eq(got, link_rows[_i].want);
+	}
+	free(got);
+}
+END_TEST
+
+START_TEST(test_retry_after)
+{
+	time_t now = 784111777; /* Sun, 06 Nov 1994 08:49:37 GMT */
+
+	ck_assert_int_eq(wpkg_http_retry_after_ms("1", now, 60000), 1000);
+	ck_assert_int_eq(wpkg_http_retry_after_ms("0", now, 60000), 0);
+	ck_assert_int_eq(wpkg_http_retry_after_ms("120", now, 60000), 60000);
+	ck_assert_int_eq(wpkg_http_retry_after_ms("99999999999999999999", now, 60000), 60000);
+	ck_assert_int_eq(wpkg_http_retry_after_ms("Sun, 06 Nov 1994 08:49:47 GMT", now, 60000), 10000);
+	ck_assert_int_eq(wpkg_http_retry_after_ms("Sun, 06 Nov 1994 08:49:00 GMT", now, 60000), 0);
+	ck_assert_int_eq(wpkg_http_retry_after_ms("Mon, 07 Nov 1994 08:49:37 GMT", now, 60000), 60000);
+	ck_assert_int_eq(wpkg_http_retry_after_ms("", now, 60000), -1);
+	ck_assert_int_eq(wpkg_http_retry_after_ms(NULL, now, 60000), -1);
+	ck_assert_int_eq(wpkg_http_retry_after_ms("soon", now, 60000), -1);
+	ck_assert_int_eq(wpkg_http_retry_after_ms("5s", now, 60000), -1);
+}
+END_TEST
+
+START_TEST(test_backoff_and_retryable)
+{
+	/* 500 ms doubling to a 4 s cap; jitter keeps at least half */
+	ck_assert_int_eq(wpkg_http_backoff_ms(0, 0.0), 250);
+	ck_assert_int_eq(wpkg_http_backoff_ms(0, 0.999), 499);
+	ck_assert_int_eq(wpkg_http_backoff_ms(1, 0.0), 500);
+	ck_assert_int_eq(wpkg_http_backoff_ms(2, 0.5), 1500);
+	ck_assert_int_eq(wpkg_http_backoff_ms(3, 0.0), 2000);
+	ck_assert_int_eq(wpkg_http_backoff_ms(40, 0.0), 2000);
+	ck_assert_int_eq(wpkg_http_backoff_ms(40, 0.999), 3998);
+	ck_assert(wpkg_http_status_retryable(408));
+	ck_assert(wpkg_http_status_retryable(429));
+	ck_assert(wpkg_http_status_retryable(500));
+	ck_assert(wpkg_http_status_retryable(503));
+	ck_assert(!wpkg_http_status_retryable(501));
+	ck_assert(!wpkg_http_status_retryable(404));
+	ck_assert(!wpkg_http_status_retryable(401));
+	ck_assert(!wpkg_http_status_retryable(200));
+}
+END_TEST
+
+static const struct {
+	const char *line, *want;
+} mask_rows[] = {
+	{ "Authorization: Bearer eyJhbGciOiJFUzI1NiJ9.secret.sig\r\n", "Authorization: Bearer ***" },
+	{ "authorization: Basic dXNlcjpwYXNz", "authorization: Basic ***" },
+	{ "Proxy-Authorization: Basic Zm9vOmJhcg==", "Proxy-Authorization: Basic ***" },
+	{ "Authorization: justatoken", "Authorization: ***" },
+	{ "Set-Cookie: session=abc", "Set-Cookie: ***" },
+	{ "X-Auth-Token: abc", "X-Auth-Token: ***" },
+	{ "Content-Type: application/json\r\n", "Content-Type: application/json" },
+	{ "WWW-Authenticate: Bearer realm=\"https://x/token\"", "WWW-Authenticate: Bearer realm=\"https://x/token\"" },
+	{ "GET /v2/ HTTP/1.1\r\n", "GET /v2/ HTTP/1.1" },
+};
+
+START_TEST(test_mask_header)
+{
+	char out[256];
+
+	wpkg_http_mask_header(out, sizeof(out), mask_rows[_i].line, strlen(mask_rows[_i].line));
+	ck_assert_str_eq(out, mask_rows[_i].want);
+}
+END_TEST
+
+START_TEST(test_mask_never_leaks)
+{
+	const char *secret = "tok3n-S3CRET-value";
+	char line[128], out[128];
+	size_t cut;
+
+	snprintf(line, sizeof(line), "Authorization: Bearer %s", secret);
+	/* whatever the room, the secret never shows, not even a prefix of it */
+	for (cut = 0; cut <= sizeof(out); cut++) {
+		memset(out, 'Z', sizeof(out));
+		wpkg_http_mask_header(out, cut, line, strlen(line));
+		if (cut > 0) {
+			ck_assert_ptr_null(strstr(out, "tok3n"));
+			ck_assert_ptr_nonnull(memchr(out, '\0', cut));
+		}
+	}
+}
+END_TEST
+
+static const struct {
+	long status;
+	const char *body, *want_msg;
+	int want_code;
+} error_rows[] = {
+	{ 404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\",\"detail\":{}}]}",
+	  "GET https://r.example/v2/a/manifests/t: 404 MANIFEST_UNKNOWN: manifest unknown", WPKG_E_NOT_FOUND },
+	{ 404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\"}]}",
+	  "GET https://r.example/v2/a/manifests/t: 404 NAME_UNKNOWN: repository name not known to registry",
+	  WPKG_E_NOT_FOUND },
+	{ 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}",
+	  "GET https://r.example/v2/a/manifests/t: 401 UNAUTHORIZED: authentication required", WPKG_E_UNAUTHORIZED },
+	{ 403, "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to the resource is denied\"}]}",
+	  "GET https://r.example/v2/a/manifests/t: 403 DENIED: requested access to the resource is denied",
+	  WPKG_E_DENIED },
+	{ 400, "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"provided digest did not match\"}]}",
+	  "GET https://r.example/v2/a/manifests/t: 400 DIGEST_INVALID: provided digest did not match", WPKG_E_DIGEST },
+	{ 400, "{\"errors\":[{\"code\":\"SIZE_INVALID\"}]}",
+	  "GET https://r.example/v2/a/manifests/t: 400 SIZE_INVALID", WPKG_E_DIGEST },
+	{ 429, "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}",
+	  "GET https://r.example/v2/a/manifests/t: 429 TOOMANYREQUESTS: slow down", WPKG_E_TOO_MANY_REQUESTS },
+	{ 415, "{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":\"the operation is unsupported\"}]}",
+	  "GET https://r.example/v2/a/manifests/t: 415 UNSUPPORTED: the operation is unsupported",
+	  WPKG_E_UNSUPPORTED },
+	/* bare statuses and bodies that are not the spec's */
+	{ 404, "404 page not found\n", "GET https://r.example/v2/a/manifests/t: 404 not found", WPKG_E_NOT_FOUND },
+	{ 429, "", "GET https://r.example/v2/a/manifests/t: 429 too many requests", WPKG_E_TOO_MANY_REQUESTS },
+	{ 415, "", "GET https://r.example/v2/a/manifests/t: 415 unsupported media type", WPKG_E_UNSUPPORTED },
+	{ 503, "<html>busy</html>", "GET https://r.example/v2/a/manifests/t: 503 service unavailable",
+	  WPKG_E_NETWORK },
+	{ 599, "", "GET https://r.example/v2/a/manifests/t: 599", WPKG_E_NETWORK },
+	{ 401, "{\"errors\":[]}", "GET https://r.example/v2/a/manifests/t: 401 unauthorized", WPKG_E_UNAUTHORIZED },
+	{ 418, "{\"errors\":[{\"code\":\"TEAPOT\",\"message\":\"line1\\nline2\"}]}",
+	  "GET https://r.example/v2/a/manifests/t: 418 TEAPOT: line1 line2", WPKG_E_PROTOCOL },
+};
+
+START_TEST(test_error_mapping)
+{
+	struct wpkg_error err = { 0 };
+	int rc = wpkg_registry_status_error(&err, "GET", "https://r.example/v2/a/manifests/t?x=secret",
+					    error_rows[_i].status, error_rows[_i].body, strlen(error_rows[_i].body));
+
+	ck_assert_int_eq(rc, error_rows[_i].want_code);
+	ck_assert_int_eq(err.code, error_rows[_i].want_code);
+	ck_assert_str_eq(err.msg, error_rows[_i].want_msg);
+}
+END_TEST
+
+START_TEST(test_code_status)
+{
+	ck_assert_int_eq(wpkg_registry_code_status("BLOB_UNKNOWN", 404), WPKG_E_NOT_FOUND);
+	ck_assert_int_eq(wpkg_registry_code_status("MANIFEST_BLOB_UNKNOWN", 400), WPKG_E_NOT_FOUND);
+	ck_assert_int_eq(wpkg_registry_code_status("NAME_INVALID", 400), WPKG_E_INVALID);
+	ck_assert_int_eq(wpkg_registry_code_status("SOMETHING_NEW", 403), WPKG_E_DENIED);
+	ck_assert_int_eq(wpkg_registry_code_status(NULL, 500), WPKG_E_NETWORK);
+	ck_assert_int_eq(wpkg_registry_code_status(NULL, 413), WPKG_E_TOO_LARGE);
+	ck_assert_int_eq(wpkg_registry_code_status(NULL, 409), WPKG_E_PROTOCOL);
+}
+END_TEST
+
 int main(void)
 {
-	puts("1..0 # SKIP not written yet");
-	return 0;
+	Suite *s = suite_create("http");
+	TCase *tc = tcase_create("http");
+	SRunner *sr;
+	int failed;
+
+#define N(a) (int)(sizeof(a) / sizeof(a[0]))
+	tcase_add_test(tc, test_header_lookup);
+	tcase_add_loop_test(tc, test_url_resolve, 0, N(resolve_rows));
+	tcase_add_test(tc, test_same_origin);
+	tcase_add_test(tc, test_url_params);
+	tcase_add_loop_test(tc, test_link_next, 0, N(link_rows));
+	tcase_add_test(tc, test_retry_after);
+	tcase_add_test(tc, test_backoff_and_retryable);
+	tcase_add_loop_test(tc, test_mask_header, 0, N(mask_rows));
+	tcase_add_test(tc, test_mask_never_leaks);
+	tcase_add_loop_test(tc, test_error_mapping, 0, N(error_rows));
+	tcase_add_test(tc, test_code_status);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_set_tap(sr, "-");
+	srunner_run_all(sr, CK_SILENT);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
 }

@@ -1,0 +1,57 @@
+/* wpkg/push.h - putting a package into a registry repository, and re-tagging or deleting what is there. */
+#ifndef WPKG_PUSH_H
+#define WPKG_PUSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wpkg/digest.h"
+#include "wpkg/error.h"
+#include "wpkg/pack.h"
+#include "wpkg/registry.h"
+
+struct wpkg_push_opts {
+	const char *const *tags;   /* borrowed; n_tags == 0: the manifest is PUT by its digest only */
+	size_t n_tags;
+	const char *mount_from;    /* repository on the same registry to mount blobs from, or NULL */
+};
+
+/* What a push did with each blob; bytes are the descriptors' sizes. */
+struct wpkg_push_result {
+	struct wpkg_digest digest;  /* the manifest's */
+	uint64_t bytes_uploaded, bytes_skipped, bytes_mounted;
+	size_t blobs_uploaded, blobs_skipped, blobs_mounted;
+};
+
+/*
+ * Pushes p to repo on r.  Every blob (layers, then the config) is checked
+ * with HEAD and skipped when present, else mounted from opts->mount_from
+ * when that works, else uploaded.  Only when every blob is confirmed present
+ * is the manifest PUT, under the first tag, then the same bytes under each
+ * further tag.  *out is written only on success.
+ */
+int wpkg_push(struct wpkg_push_result *out, struct wpkg_registry *r, const char *repo,
+	      const struct wpkg_package *p, const struct wpkg_push_opts *opts, struct wpkg_error *err);
+
+/*
+ * Fetches the manifest (or index) at reference and PUTs its exact bytes under
+ * each of tags; no blob is sent.  digest receives the document's digest.
+ */
+int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_registry *r, const char *repo,
+		    const char *reference, const char *const *tags, size_t n_tags, struct wpkg_error *err);
+
+/*
+ * Deletes the manifest at reference: a tag is first resolved to its digest
+ * (registries delete by digest only; every tag pointing at it goes too).
+ * digest receives what was deleted.
+ */
+int wpkg_push_delete(struct wpkg_digest *digest, struct wpkg_registry *r, const char *repo,
+		     const char *reference, struct wpkg_error *err);
+
+/*
+ * Checks a tag against the distribution spec's grammar
+ * [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}; WPKG_E_INVALID says what is wrong.
+ */
+int wpkg_push_check_tag(const char *tag, struct wpkg_error *err);
+
+#endif

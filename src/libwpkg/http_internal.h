@@ -1,0 +1,122 @@
+/* http_internal.h - libwpkg's HTTP client (one curl handle per registry) and its pure helpers. */
+#ifndef WPKG_HTTP_INTERNAL_H
+#define WPKG_HTTP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "wpkg/buf.h"
+#include "wpkg/error.h"
+#include "wpkg/registry.h"
+
+/*
+ * A request body that can be sent again (retries, re-authentication): the
+ * range [offset, offset + len) of fd, read with pread, or len bytes at mem.
+ */
+struct wpkg_http_body {
+	int fd;                 /* >= 0: stream from this file; < 0: use mem */
+	uint64_t offset;
+	const uint8_t *mem;
+	uint64_t len;
+};
+
+/*
+ * Receives the body of a 2xx answer as it arrives.  Returns 0 to go on or a
+ * negative WPKG_E_* (with err filled) to abort the transfer.
+ */
+typedef int (*wpkg_http_sink_fn)(void *payload, const void *data, size_t len, struct wpkg_error *err);
+
+struct wpkg_http_req {
+	const char *method;           /* GET HEAD PUT POST PATCH DELETE */
+	const char *url;
+	const char *authorization;    /* "Bearer x", "Basic y" or NULL; never sent to another origin */
+	const char *const *headers;   /* extra "Name: value" lines, NULL-terminated, or NULL */
+	const struct wpkg_http_body *body;  /* NULL: no body (POST/PUT/PATCH send Content-Length: 0) */
+	wpkg_http_sink_fn sink;       /* where 2xx bodies go; NULL: into resp->body */
+	void *sink_payload;
+	size_t max_body;              /* cap of resp->body; 0: 64 KiB; more gives WPKG_E_TOO_LARGE */
+	bool no_retry;                /* the caller recovers by itself (blob uploads) */
+	const char *progress_id;      /* report upload progress of body under this id: */
+	uint64_t progress_base;       /* ... as progress_base + bytes sent of this body */
+	uint64_t progress_total;      /* ... out of this (0: the body's length) */
+};
+
+/* May start zero-initialised ({ 0 }): wpkg_http_perform initialises the buffers. */
+struct wpkg_http_resp {
+	long status;                  /* of the final answer (after redirects) */
+	struct wpkg_buf headers;      /* its header lines, each ending in "\n" */
+	struct wpkg_buf body;         /* its body unless a sink took it (error bodies always land here) */
+	char *url;                    /* the URL that gave it (after redirects) */
+	uint64_t sunk;                /* bytes handed to the sink in the last attempt */
+};
+
+struct wpkg_http;
+
+int wpkg_http_new(struct wpkg_http **out, const struct wpkg_transport_opts *opts, struct wpkg_error *err);
+void wpkg_http_free(struct wpkg_http *h);
+
+/*
+ * Performs req, following redirects itself (Authorization dropped when the
+ * origin changes) and retrying 408, 429, 5xx and dropped connections with
+ * backoff unless req->no_retry or bytes already reached the sink.  Returns 0
+ * when an answer arrived, whatever its status (the caller maps it), or a
+ * negative code: WPKG_E_NETWORK for transport failures, the sink's code, ...
+ * resp is reset first; release it with wpkg_http_resp_free.
+ */
+int wpkg_http_perform(struct wpkg_http *h, const struct wpkg_http_req *req, struct wpkg_http_resp *resp,
+		      struct wpkg_error *err);
+void wpkg_http_resp_free(struct wpkg_http_resp *resp);
+/* Sleeps the backoff before retry number attempt (0-based); retry_after_ms > 0 overrides (capped). */
+void wpkg_http_backoff(unsigned attempt, long retry_after_ms);
+unsigned wpkg_http_max_retries(const struct wpkg_http *h);
+const struct wpkg_transport_opts *wpkg_http_opts(const struct wpkg_http *h);
+
+/* ---- pure helpers (http_util.c), unit tested ---- */
+
+/*
+ * The value of the index-th header called name (case-insensitive) in a block
+ * of "Name: value\n" lines, trimmed, as a new string; NULL when absent.
+ */
+char *wpkg_http_header(const struct wpkg_buf *headers, const char *name, size_t index);
+
+/* Resolves ref (absolute, scheme-relative, absolute-path or relative) against base. Caller frees; NULL if invalid. */
+char *wpkg_url_resolve(const char *base, const char *ref);
+/* True when a and b share scheme, host and port (default ports made explicit). */
+bool wpkg_url_same_origin(const char *a, const char *b);
+/* Appends "name=value" (value percent-encoded) to url with '?' or '&' as needed. Caller frees. */
+char *wpkg_url_add_param(const char *url, const char *name, const char *value);
+/* Percent-encodes everything but RFC 3986 unreserved characters into out. */
+int wpkg_url_encode(struct wpkg_buf *out, const char *s);
+/* The value of query parameter name in url (decoded), or NULL. Caller frees. */
+char *wpkg_url_query_param(const char *url, const char *name);
+/* url without its query and fragment, for messages. Caller frees. */
+char *wpkg_url_strip_query(const char *url);
+
+/* The target of the rel="next" link in a Link header value, or NULL. Caller frees. */
+char *wpkg_http_link_next(const char *value);
+
+/*
+ * Retry-After as milliseconds to wait: delay-seconds or an HTTP-date
+ * (relative to now), capped at cap_ms; -1 when absent or unparsable.
+ */
+long wpkg_http_retry_after_ms(const char *value, time_t now, long cap_ms);
+
+/* The backoff before retry number attempt: exponential, capped, jittered with jitter in [0,1). */
+long wpkg_http_backoff_ms(unsigned attempt, double jitter);
+
+/* True for the statuses worth retrying: 408, 429 and 5xx except 501 and 505. */
+bool wpkg_http_status_retryable(long status);
+
+/*
+ * Copies a header line for the debug log, masking credentials: the value of
+ * Authorization and Proxy-Authorization keeps its scheme ("Bearer ***"),
+ * Cookie / Set-Cookie and anything named like a token or secret become "***".
+ */
+void wpkg_http_mask_header(char *out, size_t out_size, const char *line, size_t len);
+
+/* A short reason phrase for a status ("not found"); "" for unknown ones. */
+const char *wpkg_http_reason(long status);
+
+#endif

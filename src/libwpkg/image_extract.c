@@ -1,0 +1,273 @@
+/* image_extract.c - finds the Wasm file in an image's tar layer and copies it out, refusing anything unsafe. */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "wpkg/fsutil.h"
+#include "wpkg/oci.h"
+#include "wpkg/pack_image.h"
+
+#define CHUNK ((size_t)64 << 10)
+
+struct tar_type {
+	const char *media_type;
+	int filter;           /* ARCHIVE_FILTER_* the stream must use */
+};
+
+static const struct tar_type tar_types[] = {
+	{ "application/vnd.oci.image.layer.v1.tar", ARCHIVE_FILTER_NONE },
+	{ WPKG_MT_OCI_LAYER_TAR_GZ, ARCHIVE_FILTER_GZIP },
+	{ "application/vnd.oci.image.layer.v1.tar+zstd", ARCHIVE_FILTER_ZSTD },
+	{ "application/vnd.docker.image.rootfs.diff.tar.gzip", ARCHIVE_FILTER_GZIP },
+};
+
+static const struct tar_type *tar_type(const char *media_type)
+{
+	size_t i;
+
+	for (i = 0; media_type != NULL && i < sizeof(tar_types) / sizeof(tar_types[0]); i++)
+		if (strcmp(media_type, tar_types[i].media_type) == 0)
+			return &tar_types[i];
+	return NULL;
+}
+
+bool wpkg_image_is_tar_layer(const char *media_type)
+{
+	return tar_type(media_type) != NULL;
+}
+
+int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, struct wpkg_error *err)
+{
+	json_t *root = NULL, *ep;
+	char *s = NULL;
+	size_t i;
+	int rc;
+
+	rc = wpkg_json_load(&root, config, len, "image config", err);
+	if (rc < 0)
+		return rc;
+	ep = json_object_get(json_object_get(root, "config"), "Entrypoint");
+	if (ep != NULL && !json_is_null(ep)) {
+		for (i = 0; i < json_array_size(ep); i++)
+			if (!json_is_string(json_array_get(ep, i)))
+				break;
+		if (!json_is_array(ep) || i < json_array_size(ep)) {
+			rc = wpkg_error_set(err, WPKG_E_INVALID, "image config: config.Entrypoint: expected an array of strings");
+			goto out;
+		}
+		if (json_array_size(ep) > 0 && (s = strdup(json_string_value(json_array_get(ep, 0)))) == NULL) {
+			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	*out = s;
+out:
+	json_decref(root);
+	return rc;
+}
+
+/* name without leading "/" and "./": how an image path and a tar entry name are compared. */
+static const char *rel_name(const char *name)
+{
+	for (;;) {
+		if (name[0] == '/')
+			name++;
+		else if (name[0] == '.' && name[1] == '/')
+			name += 2;
+		else
+			return name;
+	}
+}
+
+/* name without leading "./" (what a tar of "." holds), still absolute if it was. */
+static const char *tar_name(const char *name)
+{
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	return name;
+}
+
+/* The tar name (a directory's ends in "/") names the image path want. */
+static bool names_path(const char *name, const char *want)
+{
+	size_t n = strlen(name);
+
+	while (n > 0 && name[n - 1] == '/')
+		n--;
+	return n == strlen(want) && memcmp(name, want, n) == 0;
+}
+
+static bool has_dotdot(const char *name)
+{
+	const char *p = name;
+
+	while ((p = strstr(p, "..")) != NULL) {
+		if ((p == name || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+		p += 2;
+	}
+	return false;
+}
+
+static bool is_wasm_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 5 && strcmp(name + n - 5, ".wasm") == 0;
+}
+
+/* What the search has seen so far. */
+struct search {
+	const char *want;     /* rel_name(entry_name), or NULL: the only *.wasm */
+	char *found;          /* tar_name of the first match */
+	uint64_t max_size;
+};
+
+/* The match must be a plain file at a relative path inside the image, within max_size. */
+static int check_entry(struct archive_entry *e, const char *name, uint64_t max_size, struct wpkg_error *err)
+{
+	const char *link;
+
+	if (name[0] == '/')
+		return wpkg_error_set(err, WPKG_E_INVALID, "layer entry \"%s\": absolute path refused", name);
+	if (has_dotdot(name))
+		return wpkg_error_set(err, WPKG_E_INVALID, "layer entry \"%s\": \"..\" in path refused", name);
+	link = archive_entry_hardlink(e);
+	if (link != NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "layer entry \"%s\" is a hard link to \"%s\", not a regular file",
+				      name, link);
+	if (archive_entry_filetype(e) == AE_IFLNK)
+		return wpkg_error_set(err, WPKG_E_INVALID,
+				      "layer entry \"%s\" is a symbolic link to \"%s\", not a regular file", name,
+				      archive_entry_symlink(e) != NULL ? archive_entry_symlink(e) : "");
+	if (archive_entry_filetype(e) != AE_IFREG)
+		return wpkg_error_set(err, WPKG_E_INVALID, "layer entry \"%s\" is not a regular file", name);
+	if (archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > max_size)
+		return wpkg_error_set(err, WPKG_E_TOO_LARGE, "layer entry \"%s\" is %" PRId64
+				      " bytes, over the limit of %" PRIu64, name, (int64_t)archive_entry_size(e),
+				      max_size);
+	return 0;
+}
+
+static int copy_out(struct archive *a, int out_fd, const char *name, uint64_t max_size, struct wpkg_error *err)
+{
+	char *buf = malloc(CHUNK);
+	uint64_t done = 0;
+	la_ssize_t n;
+	int rc = 0;
+
+	if (buf == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	while ((n = archive_read_data(a, buf, CHUNK)) > 0) {
+		done += (uint64_t)n;
+		if (done > max_size) {
+			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "layer entry \"%s\" is over the limit of %" PRIu64
+					    " bytes", name, max_size);
+			goto out;
+		}
+		rc = wpkg_write_all(out_fd, buf, (size_t)n, err);
+		if (rc < 0)
+			goto out;
+	}
+	if (n < 0)
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "layer entry \"%s\": %s", name, archive_error_string(a));
+out:
+	free(buf);
+	return rc;
+}
+
+/* One header: skipped, or the match (checked and copied out), or a second match (refused). */
+static int visit(struct search *s, struct archive *a, struct archive_entry *e, int out_fd, struct wpkg_error *err)
+{
+	const char *raw = archive_entry_pathname(e);
+	const char *name;
+	bool match;
+	int rc;
+
+	if (raw == NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "layer entry without a name");
+	name = tar_name(raw);
+	if (s->want != NULL)
+		match = names_path(rel_name(name), s->want);
+	else
+		match = archive_entry_filetype(e) != AE_IFDIR && is_wasm_name(name);
+	if (!match)
+		return 0;
+	if (s->found != NULL && s->want != NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "layer holds \"%s\" more than once", name);
+	if (s->found != NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID,
+				      "layer holds more than one .wasm file (\"%s\" and \"%s\"): name the one to extract",
+				      s->found, name);
+	rc = check_entry(e, name, s->max_size, err);
+	if (rc < 0)
+		return rc;
+	s->found = strdup(name);
+	if (s->found == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	return copy_out(a, out_fd, name, s->max_size, err);
+}
+
+int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, const char *entry_name,
+			    uint64_t max_size, char **found_name, struct wpkg_error *err)
+{
+	const struct tar_type *t = tar_type(media_type);
+	struct search s = { NULL, NULL, max_size };
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	bool first = true;
+	int rc = 0, r;
+
+	if (t == NULL)
+		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "layer media type \"%s\" is not a tar layer",
+				      media_type != NULL ? media_type : "");
+	if (entry_name != NULL) {
+		s.want = rel_name(entry_name);
+		if (s.want[0] == '\0' || has_dotdot(s.want))
+			return wpkg_error_set(err, WPKG_E_INVALID, "entry name \"%s\": not a file inside the image",
+					      entry_name);
+	}
+	a = archive_read_new();
+	if (a == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	/* Only the compression the media type names can bid (besides none, which is then refused below). */
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    (t->filter == ARCHIVE_FILTER_GZIP && archive_read_support_filter_gzip(a) != ARCHIVE_OK) ||
+	    (t->filter == ARCHIVE_FILTER_ZSTD && archive_read_support_filter_zstd(a) != ARCHIVE_OK) ||
+	    archive_read_open_fd(a, layer_fd, CHUNK) != ARCHIVE_OK) {
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "layer: %s", archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		if (first && archive_filter_code(a, 0) != t->filter) {
+			rc = wpkg_error_set(err, WPKG_E_INVALID, "layer: content is not compressed as %s says",
+					    media_type);
+			goto out;
+		}
+		first = false;
+		rc = visit(&s, a, e, out_fd, err);
+		if (rc < 0)
+			goto out;
+	}
+	if (r != ARCHIVE_EOF) {
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "layer: %s", archive_error_string(a));
+		goto out;
+	}
+	if (s.found == NULL) {
+		rc = entry_name != NULL ? wpkg_error_set(err, WPKG_E_NOT_FOUND, "layer has no file \"%s\"", entry_name)
+					: wpkg_error_set(err, WPKG_E_NOT_FOUND, "layer holds no .wasm file");
+		goto out;
+	}
+	if (found_name != NULL) {
+		*found_name = s.found;
+		s.found = NULL;
+	}
+out:
+	free(s.found);
+	archive_read_free(a);
+	return rc;
+}

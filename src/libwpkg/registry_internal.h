@@ -1,0 +1,60 @@
+/* registry_internal.h - what registry.c, upload.c and download.c share: the client, scopes, requests, errors. */
+#ifndef WPKG_REGISTRY_INTERNAL_H
+#define WPKG_REGISTRY_INTERNAL_H
+
+#include <stddef.h>
+
+#include "wpkg/registry.h"
+#include "auth_internal.h"
+#include "http_internal.h"
+
+struct wpkg_registry {
+	char *host;
+	char *base;              /* "https://HOST" or "http://HOST" */
+	struct wpkg_http *http;
+	struct wpkg_auth *auth;
+};
+
+/* The token scopes one operation needs (at most three). */
+struct reg_scopes {
+	char *owned[3];
+	const char *v[3];
+	size_t n;
+};
+
+/*
+ * repository:REPO:ACTIONS, plus repository:FROM:pull when from_repo is set
+ * (cross-repository mount).  Returns 0 or WPKG_E_NOMEM.
+ */
+int reg_scopes_init(struct reg_scopes *s, const char *repo, const char *actions, const char *from_repo);
+void reg_scopes_free(struct reg_scopes *s);
+
+/*
+ * Performs req with whatever authentication the registry asks for: one
+ * 401 leads to a new challenge answer and one more try.  Returns 0 with
+ * resp filled whatever the status (a final 401 stays in resp->status), or a
+ * negative code for transport failures.
+ */
+int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const struct reg_scopes *s,
+		struct wpkg_http_resp *resp, struct wpkg_error *err);
+
+/* BASE/v2/REPO/KIND[/REF], e.g. kind "manifests", "blobs", "blobs/uploads/", "tags/list". Caller frees. */
+char *reg_url(const struct wpkg_registry *r, const char *repo, const char *kind, const char *ref);
+
+/* Fills err for a status that is not what the operation expects; returns the code. */
+int reg_status_error(struct wpkg_error *err, const char *method, const struct wpkg_http_resp *resp);
+
+/* ---- pure (registry_error.c), unit tested ---- */
+
+/* The WPKG_E_* for a distribution-spec error code ("NAME_UNKNOWN") or, failing that, for the status. */
+int wpkg_registry_code_status(const char *code, long status);
+
+/*
+ * "METHOD URL: 404 MANIFEST_UNKNOWN: manifest unknown" (query dropped) from
+ * the status and the error body ({"errors":[{"code","message"}]} or
+ * anything else); the code follows wpkg_registry_code_status.
+ */
+int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const char *url, long status,
+			       const char *body, size_t len);
+
+#endif

@@ -1,0 +1,98 @@
+/* tagging.c - new tags for a manifest already in a registry, deletion by digest, the tag grammar. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wpkg/buf.h"
+#include "wpkg/push.h"
+
+#define TAG_MAX 128
+
+static bool tag_word_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+int wpkg_push_check_tag(const char *tag, struct wpkg_error *err)
+{
+	size_t len = strlen(tag);
+	size_t i;
+
+	if (len == 0)
+		return wpkg_error_set(err, WPKG_E_INVALID, "invalid tag \"\": empty");
+	if (len > TAG_MAX)
+		return wpkg_error_set(err, WPKG_E_INVALID, "invalid tag \"%.40s...\": longer than %d characters",
+				      tag, TAG_MAX);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)tag[i];
+
+		/* '.' and '-' may follow the first character but not start a tag */
+		if (tag_word_char(c) || (i > 0 && (c == '.' || c == '-')))
+			continue;
+		if (c > 0x20 && c < 0x7f)
+			return wpkg_error_set(err, WPKG_E_INVALID,
+					      "invalid tag \"%s\": character '%c' at position %zu is not allowed", tag,
+					      c, i + 1);
+		return wpkg_error_set(err, WPKG_E_INVALID, "invalid tag: byte 0x%02x at position %zu is not allowed",
+				      c, i + 1);
+	}
+	return 0;
+}
+
+int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_registry *r, const char *repo,
+		    const char *reference, const char *const *tags, size_t n_tags, struct wpkg_error *err)
+{
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	struct wpkg_digest d;
+	char *mt = NULL;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n_tags && rc == 0; i++)
+		rc = wpkg_push_check_tag(tags[i], err);
+	if (rc < 0)
+		goto out;
+	rc = wpkg_registry_manifest_get(r, repo, reference, &body, &mt, &d, err);
+	if (rc < 0) {
+		wpkg_error_wrap(err, "fetch manifest");
+		goto out;
+	}
+	for (i = 0; i < n_tags && rc == 0; i++) {
+		rc = wpkg_registry_manifest_put(r, repo, tags[i], mt, body.data, body.len, err);
+		if (rc < 0)
+			wpkg_error_wrap(err, "tag %s", tags[i]);
+	}
+	if (rc < 0)
+		goto out;
+	*digest = d;
+out:
+	free(mt);
+	wpkg_buf_free(&body);
+	return rc;
+}
+
+int wpkg_push_delete(struct wpkg_digest *digest, struct wpkg_registry *r, const char *repo,
+		     const char *reference, struct wpkg_error *err)
+{
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	struct wpkg_digest d;
+	char *mt = NULL;
+	int rc;
+
+	/* The GET both resolves a tag and makes "no such manifest" a clear not-found. */
+	rc = wpkg_registry_manifest_get(r, repo, reference, &body, &mt, &d, err);
+	if (rc < 0) {
+		wpkg_error_wrap(err, "fetch manifest");
+		goto out;
+	}
+	rc = wpkg_registry_manifest_delete(r, repo, &d, err);
+	if (rc < 0) {
+		wpkg_error_wrap(err, "delete manifest %s", d.str);
+		goto out;
+	}
+	*digest = d;
+out:
+	free(mt);
+	wpkg_buf_free(&body);
+	return rc;
+}

@@ -1,0 +1,292 @@
+/* upload.c - blob uploads (monolithic or chunked, each falling back to the other) and cross-repository mounts. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wpkg/log.h"
+#include "registry_internal.h"
+
+/* Chunks above this may be refused by registries with a request size limit. */
+#define CHUNK_REFUSAL_MIN ((uint64_t)4 << 20)
+#define FALLBACK_CHUNK ((uint64_t)4 << 20)
+
+/* One upload session and the blob being sent. */
+struct up {
+	struct wpkg_registry *r;
+	const char *repo;
+	const struct wpkg_blob *b;
+	struct wpkg_http_body whole;   /* the blob, replayable */
+	struct reg_scopes s;
+	char *location;                /* newest Location of the session */
+	uint64_t min_chunk;            /* OCI-Chunk-Min-Length */
+};
+
+/* Remembers the session's newest Location (relative ones resolved against the URL that answered). */
+static int up_follow(struct up *u, const struct wpkg_http_resp *resp, const char *method, struct wpkg_error *err)
+{
+	char *loc = wpkg_http_header(&resp->headers, "Location", 0);
+	char *abs = loc ? wpkg_url_resolve(resp->url, loc) : NULL;
+
+	free(loc);
+	if (abs == NULL)
+		return wpkg_error_set(err, WPKG_E_PROTOCOL, "%s %s: %ld without a usable Location", method,
+				      resp->url, resp->status);
+	free(u->location);
+	u->location = abs;
+	return 0;
+}
+
+/* Abandons the session (best effort: the registry expires it anyway). */
+static void up_cancel(struct up *u)
+{
+	struct wpkg_http_req req = { .method = "DELETE", .no_retry = true };
+	struct wpkg_http_resp resp = { 0 };
+
+	if (u->location == NULL)
+		return;
+	req.url = u->location;
+	reg_request(u->r, &req, &u->s, &resp, NULL);
+	wpkg_http_resp_free(&resp);
+	free(u->location);
+	u->location = NULL;
+}
+
+/* POST .../blobs/uploads/[?query]; *status gets the answer's status (202 session, 201 mounted). */
+static int up_start(struct up *u, const char *query, long *status, struct wpkg_error *err)
+{
+	struct wpkg_http_req req = { .method = "POST" };
+	struct wpkg_http_resp resp = { 0 };
+	char *url = reg_url(u->r, u->repo, "blobs/uploads/", NULL), *full = NULL, *min = NULL;
+	int rc;
+
+	if (url == NULL || asprintf(&full, "%s%s%s", url, query ? "?" : "", query ? query : "") < 0) {
+		full = NULL;
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	req.url = full;
+	rc = reg_request(u->r, &req, &u->s, &resp, err);
+	if (rc < 0)
+		goto out;
+	*status = resp.status;
+	if (resp.status == 201 && query)
+		goto out;
+	if (resp.status != 202) {
+		rc = reg_status_error(err, "POST", &resp);
+		goto out;
+	}
+	rc = up_follow(u, &resp, "POST", err);
+	min = wpkg_http_header(&resp.headers, "OCI-Chunk-Min-Length", 0);
+	u->min_chunk = min ? strtoull(min, NULL, 10) : 0;
+out:
+	wpkg_http_resp_free(&resp);
+	free(url);
+	free(full);
+	free(min);
+	return rc;
+}
+
+/* PUT Location&digest=D with body (NULL: empty, closing a chunked upload). */
+static int up_put(struct up *u, const struct wpkg_http_body *body, long *status, struct wpkg_error *err)
+{
+	static const char *const headers[] = { "Content-Type: application/octet-stream", NULL };
+	struct wpkg_http_req req = { .method = "PUT", .body = body, .no_retry = true, .headers = headers };
+	struct wpkg_http_resp resp = { 0 };
+	char *url = wpkg_url_add_param(u->location, "digest", u->b->desc.digest.str);
+	int rc;
+
+	if (url == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	req.url = url;
+	req.progress_id = body ? u->b->desc.digest.str : NULL;
+	rc = reg_request(u->r, &req, &u->s, &resp, err);
+	if (rc == 0) {
+		*status = resp.status;
+		if (resp.status != 201 && resp.status != 200 && resp.status != 204)
+			rc = reg_status_error(err, "PUT", &resp);
+	}
+	wpkg_http_resp_free(&resp);
+	free(url);
+	return rc;
+}
+
+static int up_monolithic(struct up *u, bool *refused, struct wpkg_error *err)
+{
+	long status = 0;
+	int rc = up_put(u, &u->whole, &status, err);
+
+	*refused = rc < 0 && status == 413;
+	return rc;
+}
+
+/* PATCH one chunk [start, start + len). */
+static int up_patch(struct up *u, uint64_t start, uint64_t len, long *status, struct wpkg_error *err)
+{
+	struct wpkg_http_body body = u->whole;
+	struct wpkg_http_req req = { .method = "PATCH", .body = &body, .no_retry = true };
+	struct wpkg_http_resp resp = { 0 };
+	char range[80];
+	const char *headers[] = { "Content-Type: application/octet-stream", range, NULL };
+	int rc;
+
+	if (body.fd >= 0)
+		body.offset += start;
+	else
+		body.mem += start;
+	body.len = len;
+	snprintf(range, sizeof(range), "Content-Range: %llu-%llu", (unsigned long long)start,
+		 (unsigned long long)(start + len - 1));
+	req.url = u->location;
+	req.headers = headers;
+	req.progress_id = u->b->desc.digest.str;
+	req.progress_base = start;
+	req.progress_total = u->whole.len;
+	rc = reg_request(u->r, &req, &u->s, &resp, err);
+	if (rc == 0) {
+		*status = resp.status;
+		if (resp.status != 202 && resp.status != 204)
+			rc = reg_status_error(err, "PATCH", &resp);
+		else
+			rc = up_follow(u, &resp, "PATCH", err);
+	}
+	wpkg_http_resp_free(&resp);
+	return rc;
+}
+
+static int up_chunked(struct up *u, uint64_t chunk, bool *refused, struct wpkg_error *err)
+{
+	uint64_t start = 0, len;
+	long status = 0;
+	int rc = 0;
+
+	if (chunk < u->min_chunk)
+		chunk = u->min_chunk;
+	*refused = false;
+	for (start = 0; start < u->whole.len; start += len) {
+		len = u->whole.len - start < chunk ? u->whole.len - start : chunk;
+		status = 0;
+		rc = up_patch(u, start, len, &status, err);
+		if (rc < 0) {
+			/* no PATCH at all, or chunks this big refused: monolithic may still work */
+			*refused = status == 405 || status == 501 ||
+				   ((status == 413 || status == 416) && len > CHUNK_REFUSAL_MIN);
+			return rc;
+		}
+	}
+	return up_put(u, NULL, &status, err);
+}
+
+static bool up_retryable(int rc)
+{
+	return rc == WPKG_E_NETWORK || rc == WPKG_E_TOO_MANY_REQUESTS;
+}
+
+static int up_open(struct up *u, struct wpkg_error *err)
+{
+	const struct wpkg_blob *b = u->b;
+
+	u->whole.fd = -1;
+	u->whole.len = (uint64_t)b->desc.size;
+	if (b->path == NULL) {
+		if (b->mem.len != u->whole.len)
+			return wpkg_error_set(err, WPKG_E_INVALID, "blob %s: %zu bytes in memory, descriptor says %lld",
+					      b->desc.digest.str, b->mem.len, (long long)b->desc.size);
+		u->whole.mem = (const uint8_t *)b->mem.data;
+		return 0;
+	}
+	u->whole.fd = open(b->path, O_RDONLY | O_CLOEXEC);
+	if (u->whole.fd < 0)
+		return wpkg_error_set(err, WPKG_E_IO, "open %s: %s", b->path, strerror(errno));
+	u->whole.offset = b->offset;
+	return 0;
+}
+
+int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+			      struct wpkg_error *err)
+{
+	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1 } };
+	uint64_t chunk = wpkg_http_opts(r->http)->chunk_size;
+	bool chunked = chunk > 0, fell_back = false, refused;
+	unsigned attempts = 0, max = wpkg_http_max_retries(r->http);
+	long status;
+	int rc;
+
+	rc = reg_scopes_init(&u.s, repo, "pull,push", NULL);
+	if (rc < 0) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = up_open(&u, err)) < 0)
+		goto out;
+	for (;;) {
+		rc = up_start(&u, NULL, &status, err);
+		if (rc < 0)
+			break;
+		refused = false;
+		rc = chunked ? up_chunked(&u, chunk ? chunk : FALLBACK_CHUNK, &refused, err)
+			     : up_monolithic(&u, &refused, err);
+		if (rc == 0)
+			break;
+		up_cancel(&u);
+		if (refused && !fell_back) {
+			wpkg_log(WPKG_LOG_DEBUG, "* %s; trying a %s upload", err ? err->msg : "refused",
+				 chunked ? "monolithic" : "chunked");
+			fell_back = true;
+			chunked = !chunked;
+			continue;
+		}
+		/* a failed PUT or PATCH leaves the session in an unknown state: start a new one */
+		if (!up_retryable(rc) || attempts >= max)
+			break;
+		wpkg_log(WPKG_LOG_DEBUG, "* %s; starting the upload again", err ? err->msg : "upload failed");
+		wpkg_http_backoff(attempts++, -1);
+	}
+out:
+	if (rc < 0)
+		wpkg_error_wrap(err, "upload blob %s", b->desc.digest.str);
+	free(u.location);
+	if (u.whole.fd >= 0)
+		close(u.whole.fd);
+	reg_scopes_free(&u.s);
+	return rc;
+}
+
+int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const char *from_repo,
+			     const struct wpkg_digest *d, bool *mounted, struct wpkg_error *err)
+{
+	struct wpkg_blob none = { 0 };
+	struct up u = { .r = r, .repo = repo, .b = &none, .whole = { .fd = -1 } };
+	struct wpkg_buf q = WPKG_BUF_INIT;
+	long status = 0;
+	int rc;
+
+	rc = reg_scopes_init(&u.s, repo, "pull,push", from_repo);
+	if (rc == 0)
+		rc = wpkg_buf_puts(&q, "mount=");
+	if (rc == 0)
+		rc = wpkg_url_encode(&q, d->str);
+	if (rc == 0)
+		rc = wpkg_buf_puts(&q, "&from=");
+	if (rc == 0)
+		rc = wpkg_url_encode(&q, from_repo);
+	if (rc < 0) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = up_start(&u, q.data, &status, err);
+	if (rc < 0)
+		goto out;
+	/* 202: the registry could not mount and opened an upload instead; we do not want it */
+	up_cancel(&u);
+	*mounted = status == 201;
+out:
+	if (rc < 0)
+		wpkg_error_wrap(err, "mount blob %s from %s", d->str, from_repo);
+	free(u.location);
+	wpkg_buf_free(&q);
+	reg_scopes_free(&u.s);
+	return rc;
+}

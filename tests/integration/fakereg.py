@@ -1,0 +1,377 @@
+"""fakereg.py - a small threaded HTTP/1.1 fake OCI registry that injects faults a real registry will not.
+
+    with FakeRegistry(auth=('user', 'pass')) as reg:
+        reg.push_artifact('app/x', 'v1', wasm_bytes)
+        reg.fault('GET', r'/blobs/sha256:', Status(503), times=2)
+        ... run wpkg against reg.host with --plain-http ...
+        reg.requests      # every request seen: Request(method, path, headers, body_len)
+
+It speaks enough of the distribution API for wpkg pull/push (blobs, uploads
+monolithic and chunked, manifests, tags) and keeps everything in memory.
+Faults are matched in the order they were added, by method and a regular
+expression searched in the path (query included); each fires `times` times
+(None: forever).  It can also run as a plain blob server (storage=True) that
+serves /storage/DIGEST, to play the storage host a registry redirects to.
+"""
+
+import hashlib
+import http.server
+import json
+import re
+import threading
+import time
+import uuid
+
+MT_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+MT_CONFIG = 'application/vnd.wasm.config.v0+json'
+MT_WASM = 'application/wasm'
+
+
+def digest_of(data):
+    return 'sha256:' + hashlib.sha256(data).hexdigest()
+
+
+class Request:
+    """What the server saw: method, path (with query), headers (names lowercased), body length, time (monotonic)."""
+
+    def __init__(self, method, path, headers, body_len):
+        self.time = time.monotonic()
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body_len = body_len
+
+    def __repr__(self):
+        return 'Request(%s %s)' % (self.method, self.path)
+
+
+# Faults ----------------------------------------------------------------------
+
+class Status:
+    """Answer with this status (and headers, body) instead of the real answer."""
+
+    def __init__(self, code, headers=None, body=b''):
+        self.code = code
+        self.headers = headers or {}
+        self.body = body if isinstance(body, bytes) else body.encode()
+
+
+class Drop:
+    """Send the real answer's headers (full Content-Length) but close after `after` body bytes."""
+
+    def __init__(self, after):
+        self.after = after
+
+
+class Corrupt:
+    """Send the real body with one byte changed (same length)."""
+
+
+class Redirect:
+    """307 to url; '{digest}' and '{path}' in url are filled from the request."""
+
+    def __init__(self, url, code=307):
+        self.url = url
+        self.code = code
+
+
+class IgnoreRange:
+    """Answer a Range request with 200 and the whole body (as some servers do)."""
+
+
+class _Rule:
+    def __init__(self, method, pattern, action, times):
+        self.method = method
+        self.pattern = re.compile(pattern)
+        self.action = action
+        self.left = times
+
+
+# Server ----------------------------------------------------------------------
+
+class FakeRegistry:
+    def __init__(self, auth=None, storage=False, shared_blobs=None):
+        self.auth = auth                     # (user, password) for Basic, or None
+        self.storage = storage               # serve /storage/DIGEST only
+        self.blobs = shared_blobs if shared_blobs is not None else {}
+        self.manifests = {}                  # (repo, ref) -> (media type, bytes)
+        self.tags = {}                       # repo -> [tag, ...]
+        self.uploads = {}                    # id -> _Upload
+        self.requests = []
+        self.rules = []
+        self.lock = threading.Lock()
+        self.server = None
+        self.thread = None
+
+    # lifecycle
+    def start(self):
+        owner = self
+
+        class Handler(_Handler):
+            reg = owner
+        self.server = _Server(('127.0.0.1', 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def port(self):
+        return self.server.server_address[1]
+
+    @property
+    def host(self):
+        return '127.0.0.1:%d' % self.port
+
+    # configuration
+    def fault(self, method, pattern, action, times=1):
+        with self.lock:
+            self.rules.append(_Rule(method, pattern, action, times))
+
+    def add_blob(self, data):
+        d = digest_of(data)
+        with self.lock:
+            self.blobs[d] = bytes(data)
+        return d
+
+    def put_manifest(self, repo, tag, data, media_type=MT_MANIFEST):
+        d = digest_of(data)
+        with self.lock:
+            self.manifests[(repo, d)] = (media_type, bytes(data))
+            if tag:
+                self.manifests[(repo, tag)] = (media_type, bytes(data))
+                self.tags.setdefault(repo, [])
+                if tag not in self.tags[repo]:
+                    self.tags[repo].append(tag)
+        return d
+
+    def push_artifact(self, repo, tag, wasm, layer_digest=None, layer_size=None):
+        """A Wasm OCI artifact for wasm; layer_digest / layer_size override the descriptor's (to lie).
+
+        Returns (manifest digest, layer digest)."""
+        ld = layer_digest or digest_of(wasm)
+        config = json.dumps({'created': '2024-01-01T00:00:00Z', 'author': None, 'architecture': 'wasm',
+                             'os': 'wasip2', 'layerDigests': [ld],
+                             'component': {'exports': [], 'imports': [], 'target': None}},
+                            separators=(',', ':')).encode()
+        cd = self.add_blob(config)
+        with self.lock:
+            self.blobs[ld] = bytes(wasm)
+        manifest = json.dumps({
+            'schemaVersion': 2, 'mediaType': MT_MANIFEST, 'artifactType': MT_CONFIG,
+            'config': {'mediaType': MT_CONFIG, 'digest': cd, 'size': len(config)},
+            'layers': [{'mediaType': MT_WASM, 'digest': ld, 'size': len(wasm) if layer_size is None else layer_size,
+                        'annotations': {'org.opencontainers.image.title': 'app.wasm'}}],
+        }, separators=(',', ':')).encode()
+        return self.put_manifest(repo, tag, manifest), ld
+
+    # queries for assertions
+    def seen(self, method=None, pattern=None):
+        rx = re.compile(pattern) if pattern else None
+        with self.lock:
+            return [r for r in self.requests
+                    if (method is None or r.method == method) and (rx is None or rx.search(r.path))]
+
+    def _take_fault(self, method, path):
+        with self.lock:
+            for rule in self.rules:
+                if rule.method == method and rule.pattern.search(path) and rule.left != 0:
+                    if rule.left is not None:
+                        rule.left -= 1
+                    return rule.action
+        return None
+
+
+class _Upload:
+    def __init__(self):
+        self.data = bytearray()
+        self.state = uuid.uuid4().hex
+
+    def location(self, repo, uid):
+        return '/v2/%s/blobs/uploads/%s?_state=%s' % (repo, uid, self.state)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # clients that hang up mid-answer are part of the game (aborted transfers), not errors
+        import sys
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+def _error(code, message):
+    return json.dumps({'errors': [{'code': code, 'message': message}]}).encode()
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    reg = None   # set by FakeRegistry.start
+
+    def log_message(self, *args):
+        pass
+
+    # plumbing
+    def _body(self):
+        n = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(n) if n else b''
+
+    def _send(self, code, body=b'', headers=None, fault=None):
+        headers = dict(headers or {})
+        if isinstance(fault, Corrupt) and body:
+            body = bytes([body[0] ^ 0xff]) + body[1:]
+        self.send_response(code)
+        headers.setdefault('Content-Length', str(len(body)))
+        headers.setdefault('Docker-Distribution-Api-Version', 'registry/2.0')
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command == 'HEAD':
+            return
+        if isinstance(fault, Drop):
+            self.wfile.write(body[:fault.after])
+            self.wfile.flush()
+            self.close_connection = True
+            try:
+                import socket
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self.wfile.write(body)
+
+    def _authorized(self):
+        if self.reg.auth is None or self.reg.storage:
+            return True
+        import base64
+        want = 'Basic ' + base64.b64encode(('%s:%s' % self.reg.auth).encode()).decode()
+        return self.headers.get('Authorization') == want
+
+    def _handle(self):
+        body = self._body() if self.command in ('PUT', 'POST', 'PATCH') else b''
+        reg = self.reg
+        with reg.lock:
+            reg.requests.append(Request(self.command, self.path,
+                                        {k.lower(): v for k, v in self.headers.items()}, len(body)))
+        # authentication first: a fault is spent only on a request that got past it
+        if not self._authorized():
+            return self._send(401, _error('UNAUTHORIZED', 'authentication required'),
+                              {'WWW-Authenticate': 'Basic realm="fakereg"', 'Content-Type': 'application/json'})
+        fault = reg._take_fault(self.command, self.path)
+        if isinstance(fault, Status):
+            return self._send(fault.code, fault.body, fault.headers)
+        if isinstance(fault, Redirect):
+            m = re.search(r'(sha256:[0-9a-f]{64})', self.path)
+            loc = fault.url.format(digest=m.group(1) if m else '', path=self.path)
+            return self._send(fault.code, b'', {'Location': loc})
+        path = self.path.split('?', 1)[0]
+        query = self.path.split('?', 1)[1] if '?' in self.path else ''
+        if reg.storage:
+            m = re.fullmatch(r'/storage/(sha256:[0-9a-f]{64})', path)
+            return self._blob(m.group(1) if m else None, fault)
+        if path == '/v2/':
+            return self._send(200, b'{}', {'Content-Type': 'application/json'})
+        m = re.fullmatch(r'/v2/(.+)/blobs/uploads/([^/]*)', path)
+        if m:
+            return self._upload(m.group(1), m.group(2), query, body)
+        m = re.fullmatch(r'/v2/(.+)/blobs/(sha256:[0-9a-f]{64})', path)
+        if m:
+            return self._blob(m.group(2), fault)
+        m = re.fullmatch(r'/v2/(.+)/manifests/([^/]+)', path)
+        if m:
+            return self._manifest(m.group(1), m.group(2), body, fault)
+        m = re.fullmatch(r'/v2/(.+)/tags/list', path)
+        if m:
+            tags = reg.tags.get(m.group(1))
+            if tags is None:
+                return self._send(404, _error('NAME_UNKNOWN', 'repository name not known to registry'))
+            return self._send(200, json.dumps({'name': m.group(1), 'tags': tags}).encode(),
+                              {'Content-Type': 'application/json'})
+        return self._send(404, b'404 page not found\n', {'Content-Type': 'text/plain'})
+
+    def _blob(self, digest, fault):
+        data = self.reg.blobs.get(digest)
+        if data is None:
+            return self._send(404, _error('BLOB_UNKNOWN', 'blob unknown to registry'))
+        rng = self.headers.get('Range')
+        m = re.fullmatch(r'bytes=(\d+)-', rng or '')
+        if m and not isinstance(fault, IgnoreRange) and self.command == 'GET':
+            start = int(m.group(1))
+            if start >= len(data):
+                return self._send(416, b'', {'Content-Range': 'bytes */%d' % len(data)})
+            return self._send(206, data[start:], {'Content-Range': 'bytes %d-%d/%d' % (start, len(data) - 1,
+                                                                                      len(data)),
+                                                  'Content-Type': 'application/octet-stream'}, fault)
+        return self._send(200, data, {'Content-Type': 'application/octet-stream', 'Docker-Content-Digest': digest,
+                                      'Accept-Ranges': 'bytes'}, fault)
+
+    def _upload(self, repo, upload_id, query, body):
+        reg = self.reg
+        params = dict(p.split('=', 1) for p in query.split('&') if '=' in p)
+        import urllib.parse
+        params = {k: urllib.parse.unquote(v) for k, v in params.items()}
+        if self.command == 'POST':
+            if 'mount' in params and params['mount'] in reg.blobs:
+                return self._send(201, b'', {'Location': '/v2/%s/blobs/%s' % (repo, params['mount'])})
+            uid = uuid.uuid4().hex
+            up = _Upload()
+            with reg.lock:
+                reg.uploads[uid] = up
+            return self._send(202, b'', {'Location': up.location(repo, uid), 'Range': '0-0',
+                                         'Docker-Upload-UUID': uid})
+        up = reg.uploads.get(upload_id)
+        if up is None:
+            return self._send(404, _error('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry'))
+        if self.command == 'DELETE':
+            reg.uploads.pop(upload_id, None)
+            return self._send(204)
+        # like distribution: every answer carries a new _state and an old one is refused
+        if params.get('_state') != up.state:
+            return self._send(404, _error('BLOB_UPLOAD_INVALID', 'stale upload state'))
+        buf = up.data
+        buf.extend(body)
+        if self.command == 'PATCH':
+            up.state = uuid.uuid4().hex
+            return self._send(202, b'', {'Location': up.location(repo, upload_id),
+                                         'Range': '0-%d' % (len(buf) - 1)})
+        if self.command == 'PUT':
+            want = params.get('digest')
+            if digest_of(bytes(buf)) != want:
+                return self._send(400, _error('DIGEST_INVALID', 'provided digest did not match uploaded content'))
+            with reg.lock:
+                reg.blobs[want] = bytes(buf)
+                reg.uploads.pop(upload_id, None)
+            return self._send(201, b'', {'Location': '/v2/%s/blobs/%s' % (repo, want), 'Docker-Content-Digest': want})
+        return self._send(405)
+
+    def _manifest(self, repo, ref, body, fault):
+        reg = self.reg
+        if self.command == 'PUT':
+            mt = self.headers.get('Content-Type', '')
+            reg.put_manifest(repo, None if ref.startswith('sha256:') else ref, body, mt)
+            return self._send(201, b'', {'Docker-Content-Digest': digest_of(body),
+                                         'Location': '/v2/%s/manifests/%s' % (repo, digest_of(body))})
+        got = reg.manifests.get((repo, ref))
+        if got is None:
+            return self._send(404, _error('MANIFEST_UNKNOWN', 'manifest unknown'))
+        if self.command == 'DELETE':
+            with reg.lock:
+                for k in [k for k, v in reg.manifests.items() if k[0] == repo and v == got]:
+                    del reg.manifests[k]
+            return self._send(202)
+        mt, data = got
+        return self._send(200, data, {'Content-Type': mt, 'Docker-Content-Digest': digest_of(data)}, fault)
+
+    do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = _handle
