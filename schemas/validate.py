@@ -11,6 +11,7 @@ resolver's store under its $id and its file:// URI: nothing is ever fetched.
 import json
 import os
 import sys
+import warnings
 
 import jsonschema
 
@@ -34,7 +35,10 @@ def validator(name):
     schema = store['file://' + os.path.join(SCHEMA_DIR, name + '.schema.json')]
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    resolver = jsonschema.RefResolver(base_uri=schema['$id'], referrer=schema, store=store)
+    with warnings.catch_warnings():
+        # RefResolver is what Debian 12's jsonschema offers; newer ones warn about it.
+        warnings.simplefilter('ignore', DeprecationWarning)
+        resolver = jsonschema.RefResolver(base_uri=schema['$id'], referrer=schema, store=store)
     return cls(schema, resolver=resolver)
 
 

@@ -60,9 +60,12 @@ struct wpkg_recipe {
 int wpkg_explode_plan(struct wpkg_recipe *out, const struct wpkg_wasm_info *info,
 		      const struct wpkg_explode_opts *opts, struct wpkg_error *err);
 
-/* Writes the skeleton (data minus every cut payload) to fd; *size receives its length. */
+/*
+ * Writes the skeleton (data minus every cut payload) to fd; *size receives
+ * its length and *digest (when not NULL) its sha256.
+ */
 int wpkg_explode_write_skeleton(int fd, const uint8_t *data, size_t len, const struct wpkg_recipe *r,
-				uint64_t *size, struct wpkg_error *err);
+				uint64_t *size, struct wpkg_digest *digest, struct wpkg_error *err);
 
 /* {"version":1,"size":..,"digest":..,"parts":[{"offset":..,"size":..,"layer":..}]} */
 json_t *wpkg_recipe_to_json(const struct wpkg_recipe *r);

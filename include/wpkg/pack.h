@@ -12,6 +12,7 @@
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+#include "wpkg/explode.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm.h"
 
@@ -24,6 +25,7 @@ struct wpkg_blob {
 	char *path;                    /* owned; NULL for in-memory blobs */
 	uint64_t offset;
 	struct wpkg_buf mem;           /* the bytes when path is NULL */
+	bool temp;                     /* path is a temporary the blob owns: wpkg_blob_clear deletes it */
 };
 
 void wpkg_blob_clear(struct wpkg_blob *b);
@@ -34,7 +36,15 @@ struct wpkg_pack_opts {
 	json_t *manifest_annotations;  /* borrowed object of strings (user -a / --annotation-file), or NULL */
 	json_t *layer_annotations;     /* borrowed: {"file name": {k: v}} from --annotation-file, or NULL */
 	time_t created;                /* from wpkg_build_time() */
+	bool exploded;                 /* cut the (one) component into its constituents, see explode.h */
+	struct wpkg_explode_opts explode;  /* depth and threshold when exploded (0, 0: depth 1, no threshold) */
 };
+
+/*
+ * Key of the multi-component extension in the Wasm config of a package of
+ * several files: [{"title", "kind", "imports", "exports"}], one per layer.
+ */
+#define WPKG_COMPONENTS_KEY "dev.wpkg.components.v1"
 
 struct wpkg_package {
 	struct wpkg_blob config;
@@ -44,11 +54,18 @@ struct wpkg_package {
 	struct wpkg_descriptor manifest_desc;  /* media type, digest, size of manifest */
 	struct wpkg_wasm_info **infos; /* one per input file, in order */
 	size_t n_infos;
+	struct wpkg_recipe *recipe;    /* exploded packages only, else NULL */
 };
 
 /*
- * Packages files (one today; several for multi-component packages later) as a
- * CNCF Wasm OCI artifact.  Every file is inspected first; nothing is written.
+ * Packages files as a CNCF Wasm OCI artifact, one application/wasm layer per
+ * file titled with its base name (titles must differ).  The config's
+ * component describes the first file; with several files the config also
+ * lists every file's world under WPKG_COMPONENTS_KEY.  With opts->exploded
+ * (one component only) layer 0 is the skeleton, written to a temporary that
+ * wpkg_package_free deletes, and layers 1.. the distinct constituents as
+ * ranges of the file; the recipe goes in the config under WPKG_RECIPE_KEY.
+ * Every file is inspected first; nothing is written but that temporary.
  */
 int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_files,
 	      const struct wpkg_pack_opts *opts, struct wpkg_error *err);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "wpkg/error.h"
+#include "wpkg/oci.h"
 #include "wpkg/pack.h"
 
 /*
@@ -62,11 +63,21 @@ void wpkg_image_package_free(struct wpkg_package *p);
 /* True for the tar layer media types wpkg_image_extract_wasm reads (OCI tar, tar+gzip, tar+zstd; Docker's). */
 bool wpkg_image_is_tar_layer(const char *media_type);
 
+#define WPKG_MT_DOCKER_IMAGE_CONFIG "application/vnd.docker.container.image.v1+json"
+
 /*
- * Reads the image config's config.Entrypoint[0] ("/hello.wasm") into *out
- * (caller frees); *out is NULL when the config has no Entrypoint.
- * WPKG_E_INVALID when config is not JSON or Entrypoint is not an array of
- * strings.
+ * The layer pull extracts the Wasm file from: the only layer of a container
+ * image manifest (config of type OCI or Docker image config) when it is a
+ * tar layer; NULL for anything else (a Wasm artifact, several layers).
+ */
+const struct wpkg_descriptor *wpkg_image_tar_layer(const struct wpkg_manifest *m);
+
+/*
+ * Reads the image config's config.Entrypoint[0] into *out (caller frees) when
+ * it names a ".wasm" file ("/hello.wasm"); *out is NULL when there is no
+ * Entrypoint or it names something else ("/bin/sh"), so that extraction then
+ * looks for the only .wasm file.  WPKG_E_INVALID when config is not JSON or
+ * Entrypoint is not an array of strings.
  */
 int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, struct wpkg_error *err);
 
@@ -85,6 +96,9 @@ int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, str
  * *found_name (if not NULL) receives the entry's name, "./" stripped, on
  * success; caller frees.
  */
+/* The largest Wasm file pull extracts from a tar layer (a bound on what a gzip bomb can write). */
+#define WPKG_IMAGE_EXTRACT_MAX ((uint64_t)1 << 32)
+
 int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, const char *entry_name,
 			    uint64_t max_size, char **found_name, struct wpkg_error *err);
 

@@ -29,6 +29,14 @@ struct wpkg_transport_opts {
 struct wpkg_registry;
 
 /*
+ * Errors of every call below name the request and what the registry said:
+ * "GET https://HOST/v2/R/manifests/T: 404 MANIFEST_UNKNOWN: manifest unknown"
+ * (never credentials), with the code mapped from the registry's error code or
+ * status (401 UNAUTHORIZED, 403 DENIED, 404 NOT_FOUND, 429 TOO_MANY_REQUESTS,
+ * 5xx and transport failures NETWORK after the retries).
+ */
+
+/*
  * A client for host ("localhost:5000", "ghcr.io", "registry-1.docker.io").
  * creds may be NULL (anonymous); they are copied.  Nothing is sent yet.
  */
@@ -45,7 +53,11 @@ int wpkg_registry_blob_exists(struct wpkg_registry *r, const char *repo, const s
 /* Cross-repository mount; *mounted false when the registry started an upload instead (cancelled). */
 int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const char *from_repo,
 			     const struct wpkg_digest *d, bool *mounted, struct wpkg_error *err);
-/* Uploads a blob by streaming it (monolithic, or chunked when opts->chunk_size is set). */
+/*
+ * Uploads a blob by streaming it (monolithic, or chunked when opts->chunk_size
+ * is set; each falls back to the other when the registry refuses it).  A
+ * failed PUT/PATCH starts a new upload session, at most max_retries times.
+ */
 int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
 			      struct wpkg_error *err);
 /*

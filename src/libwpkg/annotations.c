@@ -10,22 +10,24 @@
 int wpkg_annotation_add(json_t *obj, const char *key_eq_value, struct wpkg_error *err)
 {
 	const char *eq = strchr(key_eq_value, '=');
+	char *key = NULL;
 	json_t *value;
-	char *key;
 	int rc = 0;
 
 	if (eq == NULL || eq == key_eq_value) {
-		wpkg_error_set(err, WPKG_E_INVALID, "annotation \"%s\": expected KEY=VALUE", key_eq_value);
-		wpkg_json_error_oneline(err);
-		return WPKG_E_INVALID;
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "annotation \"%s\": expected KEY=VALUE", key_eq_value);
+		goto out;
 	}
 	key = strndup(key_eq_value, (size_t)(eq - key_eq_value));
-	if (key == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	if (key == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
 	/* Both json_string and json_object_set_new refuse text that is not UTF-8. */
 	value = json_string(eq + 1);
 	if (value == NULL || json_object_set_new(obj, key, value) != 0)
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "annotation \"%s\": not valid UTF-8", key_eq_value);
+out:
 	free(key);
 	if (rc < 0)
 		wpkg_json_error_oneline(err);

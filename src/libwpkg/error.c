@@ -5,16 +5,50 @@
 
 #include "wpkg/error.h"
 
+/*
+ * Messages quote what the user gave us (a digest, a header, a file name),
+ * which may hold newlines or escape sequences; a message must stay one line
+ * and must not drive the terminal, so control bytes are written as \n, \xNN.
+ */
+static void make_one_line(char *dst, size_t cap, const char *src)
+{
+	size_t n = 0;
+
+	for (; *src && n + 1 < cap; src++) {
+		unsigned char c = (unsigned char)*src;
+		char esc[5];
+		size_t len;
+
+		if (c >= 0x20 && c != 0x7f) {
+			dst[n++] = (char)c;
+			continue;
+		}
+		if (c == '\n')
+			len = (size_t)snprintf(esc, sizeof(esc), "\\n");
+		else if (c == '\t')
+			len = (size_t)snprintf(esc, sizeof(esc), "\\t");
+		else
+			len = (size_t)snprintf(esc, sizeof(esc), "\\x%02x", c);
+		if (n + len + 1 > cap)
+			break;
+		memcpy(dst + n, esc, len);
+		n += len;
+	}
+	dst[n] = '\0';
+}
+
 int wpkg_error_set(struct wpkg_error *err, int code, const char *fmt, ...)
 {
+	char raw[WPKG_ERROR_MSG_MAX];
 	va_list ap;
 
 	if (err == NULL)
 		return code;
 	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	make_one_line(err->msg, sizeof(err->msg), raw);
 	return code;
 }
 
@@ -22,13 +56,16 @@ int wpkg_error_wrap(struct wpkg_error *err, const char *fmt, ...)
 {
 	char prefix[WPKG_ERROR_MSG_MAX];
 	char old[WPKG_ERROR_MSG_MAX];
+	char raw[WPKG_ERROR_MSG_MAX];
 	va_list ap;
 
 	if (err == NULL)
 		return WPKG_E_IO;
+
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	make_one_line(prefix, sizeof(prefix), raw);
 	memcpy(old, err->msg, sizeof(old));
 	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
 	return err->code;

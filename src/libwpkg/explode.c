@@ -88,24 +88,35 @@ int wpkg_explode_plan(struct wpkg_recipe *out, const struct wpkg_wasm_info *info
 }
 
 int wpkg_explode_write_skeleton(int fd, const uint8_t *data, size_t len, const struct wpkg_recipe *r,
-				uint64_t *size, struct wpkg_error *err)
+				uint64_t *size, struct wpkg_digest *digest, struct wpkg_error *err)
 {
 	uint64_t pos = 0, written = 0;
+	struct wpkg_hasher h;
 	size_t i;
 	int rc;
 
 	if (r->size != len)
 		return wpkg_error_set(err, WPKG_E_INVALID, "explode: the file changed size since it was inspected");
+	rc = wpkg_hasher_init(&h, WPKG_DIGEST_SHA256, err);
+	if (rc < 0)
+		return rc;
 	for (i = 0; i <= r->n_parts; i++) {
 		uint64_t until = i < r->n_parts ? r->parts[i].offset : len;
 
+		wpkg_hasher_update(&h, data + pos, (size_t)(until - pos));
 		rc = wpkg_write_all(fd, data + pos, (size_t)(until - pos), err);
-		if (rc < 0)
+		if (rc < 0) {
+			wpkg_hasher_discard(&h);
 			return wpkg_error_wrap(err, "write skeleton");
+		}
 		written += until - pos;
 		if (i < r->n_parts)
 			pos = r->parts[i].offset + r->parts[i].size;
 	}
+	if (digest != NULL)
+		wpkg_hasher_final(&h, digest);
+	else
+		wpkg_hasher_discard(&h);
 	*size = written;
 	return 0;
 }

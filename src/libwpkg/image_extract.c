@@ -40,6 +40,13 @@ bool wpkg_image_is_tar_layer(const char *media_type)
 	return tar_type(media_type) != NULL;
 }
 
+static bool is_wasm_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 5 && strcmp(name + n - 5, ".wasm") == 0;
+}
+
 int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, struct wpkg_error *err)
 {
 	json_t *root = NULL, *ep;
@@ -59,7 +66,9 @@ int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, str
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "image config: config.Entrypoint: expected an array of strings");
 			goto out;
 		}
-		if (json_array_size(ep) > 0 && (s = strdup(json_string_value(json_array_get(ep, 0)))) == NULL) {
+		/* Entrypoint ["/bin/sh"] names no Wasm file: the caller then looks for the only one. */
+		if (json_array_size(ep) > 0 && is_wasm_name(json_string_value(json_array_get(ep, 0))) &&
+		    (s = strdup(json_string_value(json_array_get(ep, 0)))) == NULL) {
 			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 			goto out;
 		}
@@ -68,6 +77,15 @@ int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, str
 out:
 	json_decref(root);
 	return rc;
+}
+
+const struct wpkg_descriptor *wpkg_image_tar_layer(const struct wpkg_manifest *m)
+{
+	const char *cfg = m->config.media_type;
+
+	if (cfg == NULL || (strcmp(cfg, WPKG_MT_OCI_CONFIG) != 0 && strcmp(cfg, WPKG_MT_DOCKER_IMAGE_CONFIG) != 0))
+		return NULL;
+	return m->n_layers == 1 && tar_type(m->layers[0].media_type) != NULL ? &m->layers[0] : NULL;
 }
 
 /* name without leading "/" and "./": how an image path and a tar entry name are compared. */
@@ -111,13 +129,6 @@ static bool has_dotdot(const char *name)
 		p += 2;
 	}
 	return false;
-}
-
-static bool is_wasm_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n >= 5 && strcmp(name + n - 5, ".wasm") == 0;
 }
 
 /* What the search has seen so far. */

@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "json_internal.h"
+#include "pack_internal.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/log.h"
 #include "wpkg/pack.h"
@@ -11,6 +13,8 @@
 
 void wpkg_blob_clear(struct wpkg_blob *b)
 {
+	if (b->temp && b->path != NULL)
+		unlink(b->path);
 	wpkg_descriptor_clear(&b->desc);
 	free(b->path);
 	wpkg_buf_free(&b->mem);
@@ -33,6 +37,9 @@ void wpkg_package_free(struct wpkg_package *p)
 	for (i = 0; i < p->n_infos; i++)
 		wpkg_wasm_info_free(p->infos[i]);
 	free(p->infos);
+	if (p->recipe != NULL)
+		wpkg_recipe_clear(p->recipe);
+	free(p->recipe);
 	free(p);
 }
 
@@ -48,14 +55,35 @@ static int describe_bytes(struct wpkg_descriptor *d, const char *mt, const struc
 	return 0;
 }
 
+int wpkg_pack_blob_set(struct wpkg_blob *b, const char *media_type, const char *sha256_hex, uint64_t size,
+		       const char *path, uint64_t offset, const char *title, json_t *annotations,
+		       struct wpkg_error *err)
+{
+	char digest[WPKG_DIGEST_STR_MAX];
+	int rc;
+
+	snprintf(digest, sizeof(digest), "sha256:%s", sha256_hex);
+	rc = wpkg_digest_parse(&b->desc.digest, digest, err);
+	if (rc < 0)
+		return wpkg_error_wrap(err, "%s", path);
+	b->desc.size = (int64_t)size;
+	b->offset = offset;
+	b->desc.media_type = strdup(media_type);
+	if (b->path == NULL)
+		b->path = strdup(path);
+	b->desc.annotations = json_object();
+	if (b->desc.media_type == NULL || b->path == NULL || b->desc.annotations == NULL ||
+	    json_object_set_new(b->desc.annotations, WPKG_ANNOT_TITLE, json_string(title)) != 0)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory (or file name %s is not UTF-8)", title);
+	return wpkg_annotations_merge(b->desc.annotations, annotations, title, err);
+}
+
 /* One file becomes one application/wasm layer: the whole file, streamed later from path. */
 static int add_layer(struct wpkg_package *p, const char *file, const struct wpkg_pack_opts *opts,
 		     struct wpkg_error *err)
 {
-	struct wpkg_blob *layer = &p->layers[p->n_layers];
 	const char *base = wpkg_path_base(file);
 	struct wpkg_wasm_info *info = NULL;
-	char digest[WPKG_DIGEST_STR_MAX];
 	int rc;
 
 	rc = wpkg_wasm_inspect_file(&info, file, WPKG_WASM_HASH_FILE, err);
@@ -64,27 +92,55 @@ static int add_layer(struct wpkg_package *p, const char *file, const struct wpkg
 	p->infos[p->n_infos++] = info;
 	/* Counted first so wpkg_package_free releases whatever is filled in below. */
 	p->n_layers++;
-	snprintf(digest, sizeof(digest), "sha256:%s", info->sha256);
-	rc = wpkg_digest_parse(&layer->desc.digest, digest, err);
-	if (rc < 0)
-		return wpkg_error_wrap(err, "%s", file);
-	layer->desc.size = (int64_t)info->size;
-	layer->offset = 0;
-	layer->desc.media_type = strdup(WPKG_MT_WASM_LAYER);
-	layer->path = strdup(file);
-	layer->desc.annotations = json_object();
-	if (layer->desc.media_type == NULL || layer->path == NULL || layer->desc.annotations == NULL ||
-	    json_object_set_new(layer->desc.annotations, WPKG_ANNOT_TITLE, json_string(base)) != 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory (or file name %s is not UTF-8)", base);
-	return wpkg_annotations_merge(layer->desc.annotations, json_object_get(opts->layer_annotations, base),
-				      base, err);
+	return wpkg_pack_blob_set(&p->layers[p->n_layers - 1], WPKG_MT_WASM_LAYER, info->sha256, info->size, file,
+				  0, base, json_object_get(opts->layer_annotations, base), err);
+}
+
+/* {"title", "kind", "imports", "exports"} of one file of a multi-component package. */
+static json_t *component_entry(const char *file, const struct wpkg_wasm_info *info)
+{
+	json_t *imports = json_array(), *exports = json_array();
+	size_t i;
+
+	for (i = 0; imports != NULL && i < info->n_imports; i++)
+		json_array_append_new(imports, json_string(info->imports[i]));
+	for (i = 0; exports != NULL && i < info->n_exports; i++)
+		json_array_append_new(exports, json_string(info->exports[i]));
+	return json_pack("{s:s, s:s, s:o, s:o}", "title", wpkg_path_base(file), "kind",
+			 wpkg_wasm_kind_name(info->kind), "imports", imports, "exports", exports);
+}
+
+/* The wpkg extension fields of the config: the recipe, or every file's world; NULL when none. */
+static json_t *config_extra(const struct wpkg_package *p, const char *const *files, bool *ok)
+{
+	json_t *extra = NULL, *list;
+	size_t i;
+
+	if (p->recipe != NULL) {
+		extra = json_object();
+		wpkg_json_put(extra, WPKG_RECIPE_KEY, wpkg_recipe_to_json(p->recipe), ok);
+	} else if (p->n_infos > 1) {
+		extra = json_object();
+		list = json_array();
+		for (i = 0; list != NULL && i < p->n_infos; i++)
+			if (json_array_append_new(list, component_entry(files[i], p->infos[i])) != 0)
+				*ok = false;
+		wpkg_json_put(extra, WPKG_COMPONENTS_KEY, list, ok);
+	} else {
+		return NULL;
+	}
+	if (extra == NULL)
+		*ok = false;
+	return extra;
 }
 
 /*
- * The config describes the artifact's first file (the only one today); the
- * rules for several files come with multi-file packages.
+ * The config's os and component describe the first file (for an exploded
+ * package: the whole component), which is what a reader of the standard
+ * fields expects; the extension fields carry the rest.
  */
-static int make_config(struct wpkg_package *p, const struct wpkg_pack_opts *opts, struct wpkg_error *err)
+static int make_config(struct wpkg_package *p, const char *const *files, const struct wpkg_pack_opts *opts,
+		       struct wpkg_error *err)
 {
 	const struct wpkg_wasm_info *info = p->infos[0];
 	struct wpkg_wasm_config *c = calloc(1, sizeof(*c));
@@ -115,6 +171,7 @@ static int make_config(struct wpkg_package *p, const struct wpkg_pack_opts *opts
 		c->target = wpkg_strdup_opt(opts->target, &ok);
 		ok = ok && c->exports != NULL && c->imports != NULL;
 	}
+	c->extra = config_extra(p, files, &ok);
 	if (!ok) {
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 		goto out;
@@ -137,6 +194,7 @@ static int make_manifest(struct wpkg_package *p, const struct wpkg_pack_opts *op
 
 	m.schema_version = 2;
 	m.media_type = (char *)WPKG_MT_OCI_MANIFEST;   /* borrowed, only read by to_json */
+	m.artifact_type = p->recipe != NULL ? (char *)WPKG_AT_EXPLODED : NULL;
 	m.config = p->config.desc;
 	m.n_layers = p->n_layers;
 	m.layers = calloc(p->n_layers, sizeof(*m.layers));
@@ -173,7 +231,7 @@ out:
 }
 
 /* Tells the user about per-file annotations that match none of the files (a typo is likely). */
-static void warn_unused_layer_annotations(const struct wpkg_package *p, json_t *layer_annots)
+static void warn_unused_layer_annotations(const char *const *files, size_t n_files, json_t *layer_annots)
 {
 	const char *name;
 	json_t *v;
@@ -182,12 +240,30 @@ static void warn_unused_layer_annotations(const struct wpkg_package *p, json_t *
 	if (layer_annots == NULL)
 		return;
 	json_object_foreach(layer_annots, name, v) {
-		for (i = 0; i < p->n_layers; i++)
-			if (strcmp(name, wpkg_path_base(p->layers[i].path)) == 0)
+		for (i = 0; i < n_files; i++)
+			if (strcmp(name, wpkg_path_base(files[i])) == 0)
 				break;
-		if (i == p->n_layers)
+		if (i == n_files)
 			wpkg_log(WPKG_LOG_WARN, "annotations for \"%s\" match no packed file", name);
 	}
+}
+
+/* Layer titles are the files' base names, which a puller writes side by side: they must differ. */
+static int check_titles(const char *const *files, size_t n_files, const struct wpkg_pack_opts *opts,
+			struct wpkg_error *err)
+{
+	size_t i, j;
+
+	if (opts->exploded && n_files > 1)
+		return wpkg_error_set(err, WPKG_E_UNSUPPORTED,
+				      "%zu files given: an exploded artifact holds one component", n_files);
+	for (i = 0; i < n_files; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(wpkg_path_base(files[i]), wpkg_path_base(files[j])) == 0)
+				return wpkg_error_set(err, WPKG_E_INVALID,
+						      "%s and %s: both would be titled \"%s\" (layer titles must differ)",
+						      files[j], files[i], wpkg_path_base(files[i]));
+	return 0;
 }
 
 int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_files,
@@ -199,33 +275,37 @@ int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_file
 
 	if (n_files == 0)
 		return wpkg_error_set(err, WPKG_E_INVALID, "no file to package");
-	if (n_files > 1)
-		return wpkg_error_set(err, WPKG_E_UNSUPPORTED,
-				      "%zu files given: packaging several files in one artifact is not supported yet",
-				      n_files);
+	rc = check_titles(files, n_files, opts, err);
+	if (rc < 0)
+		return rc;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	wpkg_buf_init(&p->manifest);
 	wpkg_buf_init(&p->config.mem);
-	p->layers = calloc(n_files, sizeof(*p->layers));
 	p->infos = calloc(n_files, sizeof(*p->infos));
-	if (p->layers == NULL || p->infos == NULL) {
+	if (p->infos == NULL) {
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < n_files; i++) {
-		wpkg_buf_init(&p->layers[i].mem);
-		rc = add_layer(p, files[i], opts, err);
-		if (rc < 0)
-			goto out;
+	if (opts->exploded) {
+		rc = wpkg_pack_explode(p, files[0], opts, err);
+	} else {
+		p->layers = calloc(n_files, sizeof(*p->layers));
+		if (p->layers == NULL)
+			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		for (i = 0; rc == 0 && i < n_files; i++) {
+			wpkg_buf_init(&p->layers[i].mem);
+			rc = add_layer(p, files[i], opts, err);
+		}
 	}
-	rc = make_config(p, opts, err);
+	if (rc == 0)
+		rc = make_config(p, files, opts, err);
 	if (rc == 0)
 		rc = make_manifest(p, opts, err);
 	if (rc < 0)
 		goto out;
-	warn_unused_layer_annotations(p, opts->layer_annotations);
+	warn_unused_layer_annotations(files, n_files, opts->layer_annotations);
 	*out = p;
 	p = NULL;
 out:

@@ -89,10 +89,13 @@ int cli_registry_opt(struct cli_registry *r, int id, const char *arg)
 		r->transport.connect_timeout_s = v;
 		return 1;
 	case OPT_RETRIES:
-		/* from 1: the library reads 0 as "its default" */
-		if (parse_number(&v, arg, 1, 100, "retries") != 1)
+		/* the library reads max_retries 0 as "its default", so 0 is said with no_retries */
+		if (parse_number(&v, arg, 0, 100, "retries") != 1)
 			return CLI_ERROR;
-		r->transport.max_retries = (unsigned)v;
+		if (v == 0)
+			r->transport.no_retries = true;
+		else
+			r->transport.max_retries = (unsigned)v;
 		return 1;
 	}
 	return 0;

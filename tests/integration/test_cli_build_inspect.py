@@ -486,7 +486,7 @@ class InspectRegistryTests(harness.TestCase):
         self.assertTrue(r.stderr.startswith('wpkg: error: '), r.stderr)
 
     def test_bad_registry_option_values(self):
-        for opt in (['--retries', 'x'], ['--retries=0'], ['--connect-timeout=0'], ['--connect-timeout', '99999']):
+        for opt in (['--retries', 'x'], ['--retries=101'], ['--connect-timeout=0'], ['--connect-timeout', '99999']):
             with self.subTest(opt=opt):
                 r = self.wpkg('inspect', *opt, 'localhost:1/x:y', expect=2)
                 self.assertTrue(r.stderr.startswith('wpkg: error: inspect: --'), r.stderr)

@@ -10,8 +10,12 @@ import hashlib
 import json
 import os
 
+import urllib.parse
+import urllib.request
+
 import harness
 from fakereg import Corrupt, Drop, FakeRegistry, IgnoreRange, Redirect, Status
+from registry import Registry
 
 USER, PASSWORD = 'wpkg-user', 'fault-pass-123'
 COMPONENT = 'components/hello-c.component.wasm'
@@ -38,7 +42,8 @@ class FaultTests(harness.TestCase):
         return self.wpkg(*args, input=PASSWORD + '\n' if auth else None, expect=expect)
 
     def assertOneErrorLine(self, r, *needles):
-        lines = r.stderr.strip().splitlines()
+        # one line says what is wrong; the front end may add a "wpkg: hint:" line after it
+        lines = [ln for ln in r.stderr.strip().splitlines() if not ln.startswith('wpkg: hint: ')]
         self.assertEqual(len(lines), 1, 'stderr should be one line:\n' + r.stderr)
         self.assertTrue(lines[0].startswith('wpkg: error: '), lines[0])
         for n in needles:
@@ -241,6 +246,15 @@ class FaultTests(harness.TestCase):
         paths = [q.path for q in reg.seen('GET', r'/tags/list')]
         self.assertEqual(paths[1:], ['/v2/app/hello/tags/list?n=2&last=b', '/v2/app/hello/tags/list?n=2&last=d'])
 
+    def test_wrong_password_reauthenticates_once(self):
+        reg = self.registry(auth=(USER, PASSWORD))
+        reg.push_artifact('app/hello', 'v1', read(harness.fixture(COMPONENT)))
+        r = self.wpkg('pull', '--plain-http', '-u', USER, '--password-stdin', '-o', self.path('x.wasm'),
+                      '%s/app/hello:v1' % reg.host, input='not-the-password\n', expect=5)
+        self.assertOneErrorLine(r, '401')
+        gets = reg.seen('GET', r'/manifests/v1')
+        self.assertEqual(['authorization' in q.headers for q in gets], [False, True])
+
     def test_debug_log_masks_credentials(self):
         wasm = read(harness.fixture(COMPONENT))
         reg = self.registry(auth=(USER, PASSWORD))
@@ -250,6 +264,60 @@ class FaultTests(harness.TestCase):
         self.assertIn('Authorization: Basic ***', r.stderr)
         self.assertNotIn(secret, r.stderr)
         self.assertNotIn(PASSWORD, r.stderr)
+
+
+
+class TokenTests(harness.TestCase):
+    """Bearer tokens from the test token server: identity tokens, caching, short lives."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.reg = Registry('token')
+        cls.reg.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.reg.stop()
+
+    def push(self, repo):
+        src = harness.fixture(COMPONENT)
+        self.wpkg('push', *self.reg.flags, '-u', self.reg.username, '--password-stdin',
+                  '%s/%s:v1' % (self.reg.host, repo), src, input=self.reg.password + '\n')
+        return read(src)
+
+    def refresh_token(self):
+        form = urllib.parse.urlencode({'grant_type': 'password', 'service': 'wpkg-test-registry',
+                                       'client_id': 'test', 'access_type': 'offline',
+                                       'username': self.reg.username, 'password': self.reg.password})
+        with urllib.request.urlopen(self.reg.token_url, data=form.encode(), timeout=30) as r:
+            return json.loads(r.read())['refresh_token']
+
+    def test_identity_token_is_exchanged_with_a_post(self):
+        wasm = self.push('tok/ident')
+        os.makedirs(self.docker_config, exist_ok=True)
+        with open(os.path.join(self.docker_config, 'config.json'), 'w') as f:
+            json.dump({'auths': {self.reg.host: {'identitytoken': self.refresh_token()}}}, f)
+        self.reg.clear_token_requests()
+        out = self.path('ident.wasm')
+        self.wpkg('pull', *self.reg.flags, '-o', out, '%s/tok/ident:v1' % self.reg.host)
+        self.assertEqual(read(out), wasm)
+        reqs = self.reg.token_requests
+        self.assertEqual([(q['method'], q['grant_type'], q['status']) for q in reqs],
+                         [('POST', 'refresh_token', 200)], 'one exchange, cached for the whole pull')
+        self.assertEqual(reqs[0]['scopes'], ['repository:tok/ident:pull'])
+
+    def test_short_lived_tokens_still_work(self):
+        wasm = self.push('tok/short')
+        self.reg.set_token_expiry(3)
+        self.addCleanup(self.reg.set_token_expiry, 300)
+        self.reg.clear_token_requests()
+        out = self.path('short.wasm')
+        self.wpkg('pull', *self.reg.flags, '-u', self.reg.username, '--password-stdin', '-o', out,
+                  '%s/tok/short:v1' % self.reg.host, input=self.reg.password + '\n')
+        self.assertEqual(read(out), wasm)
+        # a token living less than the reuse margin is fetched again for each request, never reused stale
+        self.assertGreaterEqual(len(self.reg.token_requests), 2)
+        self.assertTrue(all(q['status'] == 200 for q in self.reg.token_requests))
 
 
 if __name__ == '__main__':

@@ -166,10 +166,13 @@ class LoginTests:
 
     def test_prompts_on_terminal_without_echoing_the_password(self):
         """No -u, no password flag, a terminal: both are asked for; the password is not echoed."""
+        env = self.child_env(self.env())   # before the fork: it creates self.tmp
         pid, fd = pty.fork()
         if pid == 0:
-            env = self.child_env(self.env())
-            os.execve(harness.WPKG, [harness.WPKG, 'login', *self.reg.flags, self.reg.host], env)
+            try:
+                os.execve(harness.WPKG, [harness.WPKG, 'login', *self.reg.flags, self.reg.host], env)
+            finally:
+                os._exit(127)   # never return into the test runner in the child
         seen = b''
 
         def until(prompt):

@@ -467,6 +467,12 @@ START_TEST(test_error_wrap_chain)
 	ck_assert_uint_eq(strlen(e.msg), WPKG_ERROR_MSG_MAX - 1);
 	ck_assert_int_eq(strncmp(e.msg, "ctx: mmm", 8), 0);
 
+	/* quoted input cannot break the one-line rule or reach the terminal raw */
+	wpkg_error_set(&e, WPKG_E_INVALID, "invalid digest \"%s\"", "sha256:a\nb\tc\x1b[31m");
+	ck_assert_str_eq(e.msg, "invalid digest \"sha256:a\\nb\\tc\\x1b[31m\"");
+	wpkg_error_wrap(&e, "file %s", "x\ry");
+	ck_assert_str_eq(e.msg, "file x\\x0dy: invalid digest \"sha256:a\\nb\\tc\\x1b[31m\"");
+
 	wpkg_error_clear(&e);
 	ck_assert_int_eq(e.code, WPKG_OK);
 	ck_assert_str_eq(e.msg, "");

@@ -47,6 +47,7 @@ struct exploded {
 	struct wpkg_recipe recipe;
 	int skeleton_fd;
 	uint64_t skeleton_size;
+	struct wpkg_digest skeleton_digest;
 	int *layer_fds;
 	uint64_t *layer_sizes;
 };
@@ -65,7 +66,7 @@ static void explode(struct exploded *x, const char *rel, unsigned depth, uint64_
 	ck_assert_msg(wpkg_explode_plan(&x->recipe, x->info, &opts, &err) == 0, "%s", err.msg);
 	x->skeleton_fd = temp_fd();
 	ck_assert_msg(wpkg_explode_write_skeleton(x->skeleton_fd, x->map.data, x->map.len, &x->recipe,
-						  &x->skeleton_size, &err) == 0, "%s", err.msg);
+						  &x->skeleton_size, &x->skeleton_digest, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(fd_size(x->skeleton_fd), x->skeleton_size);
 	x->layer_fds = calloc(x->recipe.n_layers, sizeof(int));
 	x->layer_sizes = calloc(x->recipe.n_layers, sizeof(uint64_t));

@@ -586,9 +586,17 @@ START_TEST(config_entrypoint)
 	static const char bad[] = "{\"config\":{\"Entrypoint\":\"/x.wasm\"}}";
 	static const char bad_item[] = "{\"config\":{\"Entrypoint\":[\"/x.wasm\",1]}}";
 	static const char dup[] = "{\"config\":{},\"config\":{}}";
+	static const char sh[] = "{\"config\":{\"Entrypoint\":[\"/bin/sh\",\"-c\"]}}";
+	static const char two[] = "{\"config\":{\"Entrypoint\":[\"/x.wasm\",\"arg\"]}}";
 
 	ck_assert_int_eq(wpkg_image_config_entrypoint(&ep, none, strlen(none), &err), 0);
 	ck_assert_ptr_null(ep);
+	ep = (char *)"unchanged";
+	ck_assert_int_eq(wpkg_image_config_entrypoint(&ep, sh, strlen(sh), &err), 0);
+	ck_assert_ptr_null(ep);
+	ck_assert_int_eq(wpkg_image_config_entrypoint(&ep, two, strlen(two), &err), 0);
+	ck_assert_str_eq(ep, "/x.wasm");
+	free(ep);
 	ep = (char *)"unchanged";
 	ck_assert_int_eq(wpkg_image_config_entrypoint(&ep, bad, strlen(bad), &err), WPKG_E_INVALID);
 	ck_assert_str_eq(err.msg, "image config: config.Entrypoint: expected an array of strings");
@@ -596,6 +604,51 @@ START_TEST(config_entrypoint)
 	ck_assert_int_eq(wpkg_image_config_entrypoint(&ep, dup, strlen(dup), &err), WPKG_E_INVALID);
 	ck_assert_int_eq(wpkg_image_config_entrypoint(&ep, "[", 1, &err), WPKG_E_INVALID);
 	ck_assert_str_eq(ep, "unchanged");
+}
+END_TEST
+
+/* The layer pull would extract from, for the manifest bytes given. */
+static const struct wpkg_descriptor *tar_layer_of(struct wpkg_manifest **m, const char *manifest)
+{
+	struct wpkg_error err = { 0 };
+
+	ck_assert_msg(wpkg_manifest_parse(m, manifest, strlen(manifest), &err) == 0, "%s", err.msg);
+	return wpkg_image_tar_layer(*m);
+}
+
+START_TEST(tar_layer_selection)
+{
+	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_package *img = pack(COMPOSED, WPKG_FORMAT_IMAGE, &opts);
+	struct wpkg_package *rw = pack(COMPOSED, WPKG_FORMAT_RUNWASI, &opts);
+	struct wpkg_package *art = pack(COMPOSED, WPKG_FORMAT_WASM, &opts);
+	/* a Wasm artifact whose layer claims to be a tar: not an image, so not extracted */
+	static const char wasm_cfg_tar[] =
+		"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.wasm.config.v0+json\",\"digest\":\"sha256:"
+		COMPOSED_SHA "\",\"size\":1},\"layers\":[{\"mediaType\":\"" MT_TGZ "\",\"digest\":\"sha256:" COMPOSED_SHA
+		"\",\"size\":1}]}";
+	static const char docker[] =
+		"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\","
+		"\"digest\":\"sha256:" COMPOSED_SHA "\",\"size\":1},\"layers\":[{\"mediaType\":"
+		"\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"sha256:" COMPOSED_SHA "\",\"size\":1}]}";
+	struct wpkg_manifest *m = NULL;
+	const struct wpkg_descriptor *d;
+
+	d = tar_layer_of(&m, img->manifest.data);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(d->digest.str, img->layers[0].desc.digest.str);
+	wpkg_manifest_free(m);
+	ck_assert_ptr_null(tar_layer_of(&m, rw->manifest.data));
+	wpkg_manifest_free(m);
+	ck_assert_ptr_null(tar_layer_of(&m, art->manifest.data));
+	wpkg_manifest_free(m);
+	ck_assert_ptr_null(tar_layer_of(&m, wasm_cfg_tar));
+	wpkg_manifest_free(m);
+	ck_assert_ptr_nonnull(tar_layer_of(&m, docker));
+	wpkg_manifest_free(m);
+	wpkg_image_package_free(img);
+	wpkg_image_package_free(rw);
+	wpkg_image_package_free(art);
 }
 END_TEST
 
@@ -619,6 +672,7 @@ static Suite *pack_image_suite(void)
 	tcase_add_loop_test(tc, extract_hostile, 0, (int)(sizeof(hostile) / sizeof(hostile[0])));
 	tcase_add_test(tc, extract_media_types);
 	tcase_add_test(tc, config_entrypoint);
+	tcase_add_test(tc, tar_layer_selection);
 	suite_add_tcase(s, tc);
 	return s;
 }
