@@ -16,7 +16,8 @@ import warnings
 import jsonschema
 
 SCHEMA_DIR = os.path.dirname(os.path.abspath(__file__))
-NAMES = ('descriptor', 'manifest', 'index', 'oci-layout', 'wasm-config')
+NAMES = ('descriptor', 'manifest', 'index', 'oci-layout', 'wasm-config', 'image-config', 'exploded-recipe',
+         'multi-components')
 
 
 def _store():

@@ -53,12 +53,10 @@ char *wpkg_image_entry_name(const char *file);
  * temporary file in $TMPDIR (or /tmp) that the layer blob's path names; the
  * tar and its gzip stream hold no time but opts->created, so equal inputs
  * give byte-identical packages.  *out is set only on success; release it with
- * wpkg_image_package_free(), which also deletes that temporary.
+ * wpkg_package_free(), which also deletes that temporary (blob.temp).
  */
 int wpkg_pack_image(struct wpkg_package **out, const char *file, enum wpkg_pack_format fmt,
 		    const struct wpkg_pack_opts *opts, struct wpkg_error *err);
-/* wpkg_package_free() that first deletes the temporary tar+gzip layer file of an image package. */
-void wpkg_image_package_free(struct wpkg_package *p);
 
 /* True for the tar layer media types wpkg_image_extract_wasm reads (OCI tar, tar+gzip, tar+zstd; Docker's). */
 bool wpkg_image_is_tar_layer(const char *media_type);

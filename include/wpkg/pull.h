@@ -20,6 +20,8 @@
 struct wpkg_pull_opts {
 	const char *output;    /* -o: a file path, or an existing directory to write into; NULL: current directory */
 	const char *platform;  /* "OS/ARCH" to pick from an index, or NULL for the first wasip1/wasip2/wasm entry */
+	const char *layers_dir;  /* exploded artifacts: also keep every constituent layer here, under its title */
+	bool no_reassemble;      /* exploded artifacts: only the layers (needs layers_dir), no rebuilt component */
 };
 
 /* Everything a pull learned.  Release with wpkg_pull_result_clear(). */
@@ -29,6 +31,8 @@ struct wpkg_pull_result {
 	struct wpkg_descriptor layer;    /* the Wasm layer as the manifest describes it */
 	char *path;                      /* the file written */
 	struct wpkg_wasm_config *config; /* NULL when the config is not a Wasm config (or does not parse: a warning is logged) */
+	char **files;                    /* artifacts of several layers: every file written besides path; else NULL */
+	size_t n_files;
 };
 
 /*

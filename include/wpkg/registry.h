@@ -80,9 +80,36 @@ int wpkg_registry_blob_get_buf(struct wpkg_registry *r, const char *repo, const 
 int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *repo, const char *reference,
 			       struct wpkg_buf *body, char **media_type, struct wpkg_digest *digest,
 			       struct wpkg_error *err);
+/*
+ * The descriptor (media type, digest, size) of the manifest or index at
+ * reference, fetched as wpkg_registry_manifest_get does (so a tag is
+ * resolved and a digest verified).  Clear out with wpkg_descriptor_clear.
+ */
+int wpkg_registry_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_registry *r, const char *repo,
+				   const char *reference, struct wpkg_error *err);
 /* PUT the exact bytes under reference (tag or digest). */
 int wpkg_registry_manifest_put(struct wpkg_registry *r, const char *repo, const char *reference,
 			       const char *media_type, const void *data, size_t len, struct wpkg_error *err);
+/*
+ * The same, telling whether the registry processed the manifest's subject:
+ * *oci_subject gets the answer's OCI-Subject header (the subject's digest)
+ * or NULL when it had none.  Caller frees *oci_subject.
+ */
+int wpkg_registry_manifest_put_subject(struct wpkg_registry *r, const char *repo, const char *reference,
+				       const char *media_type, const void *data, size_t len, char **oci_subject,
+				       struct wpkg_error *err);
+/*
+ * GET /v2/REPO/referrers/DIGEST (with ?artifactType= when artifact_type is
+ * not NULL), following Link pages.  On 200: *api_supported true, index_body
+ * the image index (the exact bytes of a single page; the pages' manifests
+ * joined in one index otherwise), *filtered true when the registry said it
+ * applied the artifactType filter (OCI-Filters-Applied), so the caller
+ * filters itself otherwise.  On 404 (no referrers API): 0 with
+ * *api_supported false and index_body emptied.
+ */
+int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *subject,
+			    const char *artifact_type, struct wpkg_buf *index_body, bool *api_supported,
+			    bool *filtered, struct wpkg_error *err);
 int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
 				  struct wpkg_error *err);
 /* Every tag of repo, following Link pagination. Caller frees each and the array. */

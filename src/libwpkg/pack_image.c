@@ -1,7 +1,6 @@
 /* pack_image.c - packages one Wasm file as an OCI image (tar layer) or in runwasi's layout (raw Wasm layer). */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "image_internal.h"
 #include "json_internal.h"
@@ -46,37 +45,6 @@ char *wpkg_image_entry_name(const char *file)
 	if (n < 5 || strcmp(base + n - 5, ".wasm") != 0)
 		memcpy(name + n, ".wasm", sizeof(".wasm"));
 	return name;
-}
-
-void wpkg_image_package_free(struct wpkg_package *p)
-{
-	size_t i;
-
-	if (p == NULL)
-		return;
-	/* Only the image packer makes tar+gzip layers with a path, and that path is its temporary. */
-	for (i = 0; i < p->n_layers; i++)
-		if (p->layers[i].path != NULL && p->layers[i].desc.media_type != NULL &&
-		    strcmp(p->layers[i].desc.media_type, WPKG_MT_OCI_LAYER_TAR_GZ) == 0)
-			unlink(p->layers[i].path);
-	wpkg_package_free(p);
-}
-
-/* Copies the user's string annotations of src (may be NULL) into dst, in order; later keys win. */
-static int merge_annotations(json_t *dst, json_t *src, const char *what, struct wpkg_error *err)
-{
-	const char *k;
-	json_t *v;
-
-	if (src != NULL && !json_is_object(src))
-		return wpkg_error_set(err, WPKG_E_INVALID, "%s annotations: expected an object of strings", what);
-	json_object_foreach(src, k, v) {
-		if (!json_is_string(v))
-			return wpkg_error_set(err, WPKG_E_INVALID, "%s annotation \"%s\": expected a string", what, k);
-		if (json_object_set(dst, k, v) != 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	}
-	return 0;
 }
 
 /* Serialises doc (consumed) into bytes and describes them as media type mt. */
@@ -135,20 +103,24 @@ static int image_layer(struct wpkg_package *p, const char *file, const char *nam
 	struct wpkg_image_layer tar;
 	int rc;
 
+	/* Counted first so that wpkg_package_free releases what is filled in (and deletes the temporary). */
+	p->n_layers = 1;
 	rc = wpkg_image_tar_write(&tar, file, name, p->infos[0]->size, opts->created, err);
 	if (rc < 0)
 		return wpkg_error_wrap(err, "%s", file);
-	p->n_layers = 1;
 	layer->path = tar.path;
+	layer->temp = true;
+	layer->desc.media_type = strdup(WPKG_MT_OCI_LAYER_TAR_GZ);
+	if (layer->desc.media_type == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	layer->desc.digest = tar.digest;
 	layer->desc.size = (int64_t)tar.size;
-	layer->desc.media_type = strdup(WPKG_MT_OCI_LAYER_TAR_GZ);
 	*diff_id = tar.diff_id;
 	c->diff_id = diff_id->str;
 	c->label_key = WPKG_ANNOT_WASM_VARIANT;
 	c->label_value = WPKG_WASM_VARIANT_COMPAT_SMART;
 	c->created_by = "wpkg build --format image";
-	return layer->desc.media_type != NULL ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	return 0;
 }
 
 /* The runwasi layer: the file itself, streamed from its path like the CNCF artifact's layer. */
@@ -196,7 +168,7 @@ static int make_manifest(struct wpkg_package *p, enum wpkg_pack_format fmt, cons
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 		goto out;
 	}
-	rc = merge_annotations(annots, opts->manifest_annotations, "manifest", err);
+	rc = wpkg_annotations_merge(annots, opts->manifest_annotations, "manifest", err);
 	if (rc < 0)
 		goto out;
 	m.schema_version = 2;
@@ -242,7 +214,7 @@ static int pack_one(struct wpkg_package *p, const char *file, enum wpkg_pack_for
 	if (layer_annots != NULL) {
 		p->layers[0].desc.annotations = json_object();
 		rc = p->layers[0].desc.annotations == NULL ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory")
-			: merge_annotations(p->layers[0].desc.annotations, layer_annots, base, err);
+			: wpkg_annotations_merge(p->layers[0].desc.annotations, layer_annots, base, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -266,6 +238,9 @@ int wpkg_pack_image(struct wpkg_package **out, const char *file, enum wpkg_pack_
 		return wpkg_pack(out, &file, 1, opts, err);
 	if (fmt != WPKG_FORMAT_IMAGE && fmt != WPKG_FORMAT_RUNWASI)
 		return wpkg_error_set(err, WPKG_E_INVALID, "unknown package format %d", (int)fmt);
+	if (opts->exploded)
+		return wpkg_error_set(err, WPKG_E_INVALID, "an exploded package is a Wasm artifact: format %s cannot be "
+				      "exploded", wpkg_pack_format_name(fmt));
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
@@ -289,6 +264,6 @@ int wpkg_pack_image(struct wpkg_package **out, const char *file, enum wpkg_pack_
 	*out = p;
 	p = NULL;
 out:
-	wpkg_image_package_free(p);
+	wpkg_package_free(p);
 	return rc;
 }

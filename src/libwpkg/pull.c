@@ -7,7 +7,10 @@
 #include "wpkg/buf.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/log.h"
+#include "wpkg/pack_image.h"
 #include "wpkg/pull.h"
+#include "pull_exploded.h"
+#include "pull_internal.h"
 
 /* A fetched manifest or index: the exact bytes, what the server called them, their digest. */
 struct fetched {
@@ -129,11 +132,9 @@ static int pick_layer(const struct wpkg_descriptor **out, const struct wpkg_mani
 	return 0;
 }
 
-/* Where the layer goes: -o FILE, else a name (title or REPO-BASE.wasm) in -o DIR or the current directory. */
-static int destination(char **out, const struct wpkg_descriptor *layer, const char *repo, const char *output,
-		       const char *what, struct wpkg_error *err)
+int wpkg_pull_destination(char **out, const char *title, const char *repo, const char *output, const char *what,
+			  struct wpkg_error *err)
 {
-	const json_t *t = layer->annotations ? json_object_get(layer->annotations, WPKG_ANNOT_TITLE) : NULL;
 	struct wpkg_buf name = WPKG_BUF_INIT;
 	struct stat st;
 	char *path = NULL;
@@ -143,13 +144,13 @@ static int destination(char **out, const struct wpkg_descriptor *layer, const ch
 		path = strdup(output);
 		goto done;
 	}
-	if (json_is_string(t)) {
-		rc = wpkg_pull_check_title(json_string_value(t), err);
+	if (title != NULL) {
+		rc = wpkg_pull_check_title(title, err);
 		if (rc < 0) {
 			wpkg_error_wrap(err, "%s", what);
 			goto out;
 		}
-		rc = wpkg_buf_puts(&name, json_string_value(t));
+		rc = wpkg_buf_puts(&name, title);
 	} else {
 		rc = wpkg_buf_printf(&name, "%s.wasm", wpkg_path_base(repo));
 	}
@@ -197,8 +198,7 @@ out:
 	return rc;
 }
 
-/* Streams the layer into a temporary beside path and renames it into place only once verified. */
-static int download(struct wpkg_registry *r, const char *repo, const struct wpkg_descriptor *layer,
+int wpkg_pull_download(struct wpkg_registry *r, const char *repo, const struct wpkg_descriptor *layer,
 		    const char *path, struct wpkg_error *err)
 {
 	struct wpkg_atomic_file f;
@@ -215,12 +215,39 @@ static int download(struct wpkg_registry *r, const char *repo, const struct wpkg
 	return wpkg_atomic_commit(&f, err);
 }
 
+/* The common case: one Wasm layer, streamed straight into its destination. */
+static int pull_single(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+		       const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
+		       struct wpkg_error *err)
+{
+	const struct wpkg_descriptor *layer = NULL;
+	const json_t *title;
+	int rc;
+
+	if (opts->layers_dir != NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s is not exploded: it has no constituent layers to write",
+				      what);
+	rc = pick_layer(&layer, m, what, err);
+	if (rc < 0)
+		return rc;
+	title = layer->annotations ? json_object_get(layer->annotations, WPKG_ANNOT_TITLE) : NULL;
+	rc = wpkg_pull_destination(&res->path, json_string_value(title), repo, opts->output, what, err);
+	if (rc < 0)
+		return rc;
+	if (wpkg_descriptor_copy(&res->layer, layer) < 0)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = read_config(&res->config, r, repo, &m->config, err);
+	if (rc == 0)
+		rc = wpkg_pull_download(r, repo, layer, res->path, err);
+	return rc;
+}
+
 int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_registry *r, const char *repo, const char *reference,
 	      const struct wpkg_pull_opts *opts, struct wpkg_error *err)
 {
 	struct fetched f = { WPKG_BUF_INIT, NULL, { 0 } };
 	struct wpkg_manifest *m = NULL;
-	const struct wpkg_descriptor *layer = NULL;
+	const struct wpkg_descriptor *tar;
 	struct wpkg_pull_result res;
 	char what[WPKG_DIGEST_STR_MAX + 16];
 	int rc;
@@ -251,19 +278,13 @@ int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_registry *r, const char 
 		wpkg_error_wrap(err, "%s", what);
 		goto out;
 	}
-	rc = pick_layer(&layer, m, what, err);
-	if (rc == 0)
-		rc = destination(&res.path, layer, repo, opts->output, what, err);
-	if (rc < 0)
-		goto out;
-	rc = wpkg_descriptor_copy(&res.layer, layer);
-	if (rc < 0) {
-		wpkg_error_set(err, rc, "out of memory");
-		goto out;
-	}
-	rc = read_config(&res.config, r, repo, &m->config, err);
-	if (rc == 0)
-		rc = download(r, repo, layer, res.path, err);
+	/* exploded and multi-component artifacts, container images, else one Wasm layer */
+	if (wpkg_pull_has_parts(m))
+		rc = wpkg_pull_parts(&res, r, repo, m, opts, what, err);
+	else if ((tar = wpkg_image_tar_layer(m)) != NULL)
+		rc = wpkg_pull_image(&res, r, repo, m, tar, opts, what, err);
+	else
+		rc = pull_single(&res, r, repo, m, opts, what, err);
 	if (rc < 0)
 		goto out;
 	res.digest = f.digest;
@@ -285,5 +306,8 @@ void wpkg_pull_result_clear(struct wpkg_pull_result *res)
 	wpkg_descriptor_clear(&res->layer);
 	if (res->config != NULL)
 		wpkg_wasm_config_free(res->config);
+	for (size_t i = 0; i < res->n_files; i++)
+		free(res->files[i]);
+	free(res->files);
 	memset(res, 0, sizeof(*res));
 }

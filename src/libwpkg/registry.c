@@ -260,10 +260,32 @@ out:
 	return rc;
 }
 
-/* A request that sends bytes (or nothing) and expects one of the 2xx statuses. */
+int wpkg_registry_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_registry *r, const char *repo,
+				   const char *reference, struct wpkg_error *err)
+{
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	struct wpkg_digest d;
+	char *mt = NULL;
+	int rc;
+
+	rc = wpkg_registry_manifest_get(r, repo, reference, &body, &mt, &d, err);
+	if (rc == 0) {
+		memset(out, 0, sizeof(*out));
+		out->media_type = mt;
+		out->digest = d;
+		out->size = (int64_t)body.len;
+	}
+	wpkg_buf_free(&body);
+	return rc;
+}
+
+/*
+ * A request that sends bytes (or nothing) and expects one of the 2xx
+ * statuses; when resp_headers is not NULL it receives the answer's header lines.
+ */
 static int simple_request(struct wpkg_registry *r, const char *method, const char *url, const char *actions,
 			  const char *repo, const char *const *headers, const struct wpkg_http_body *body,
-			  struct wpkg_error *err)
+			  struct wpkg_buf *resp_headers, struct wpkg_error *err)
 {
 	struct wpkg_http_req req = { .method = method, .url = url, .headers = headers, .body = body };
 	struct wpkg_http_resp resp = { 0 };
@@ -278,16 +300,23 @@ static int simple_request(struct wpkg_registry *r, const char *method, const cha
 	rc = reg_request(r, &req, &s, &resp, err);
 	if (rc == 0 && (resp.status < 200 || resp.status > 299))
 		rc = reg_status_error(err, method, &resp);
+	if (rc == 0 && resp_headers != NULL) {
+		wpkg_buf_free(resp_headers);
+		*resp_headers = resp.headers;
+		wpkg_buf_init(&resp.headers);
+	}
 out:
 	reg_scopes_free(&s);
 	wpkg_http_resp_free(&resp);
 	return rc;
 }
 
-int wpkg_registry_manifest_put(struct wpkg_registry *r, const char *repo, const char *reference,
-			       const char *media_type, const void *data, size_t len, struct wpkg_error *err)
+/* PUT of a manifest; oci_subject (when not NULL) gets the answer's OCI-Subject header or NULL. */
+static int manifest_put(struct wpkg_registry *r, const char *repo, const char *reference, const char *media_type,
+			const void *data, size_t len, char **oci_subject, struct wpkg_error *err)
 {
 	struct wpkg_http_body body = { -1, 0, data, len };
+	struct wpkg_buf resp_headers = WPKG_BUF_INIT;
 	const char *headers[2] = { NULL, NULL };
 	char *url = reg_url(r, repo, "manifests", reference), *ct = NULL;
 	int rc;
@@ -298,11 +327,27 @@ int wpkg_registry_manifest_put(struct wpkg_registry *r, const char *repo, const 
 		goto out;
 	}
 	headers[0] = ct;
-	rc = simple_request(r, "PUT", url, "pull,push", repo, headers, &body, err);
+	rc = simple_request(r, "PUT", url, "pull,push", repo, headers, &body, oci_subject ? &resp_headers : NULL, err);
+	if (rc == 0 && oci_subject != NULL)
+		*oci_subject = wpkg_http_header(&resp_headers, "OCI-Subject", 0);
 out:
+	wpkg_buf_free(&resp_headers);
 	free(url);
 	free(ct);
 	return rc;
+}
+
+int wpkg_registry_manifest_put(struct wpkg_registry *r, const char *repo, const char *reference,
+			       const char *media_type, const void *data, size_t len, struct wpkg_error *err)
+{
+	return manifest_put(r, repo, reference, media_type, data, len, NULL, err);
+}
+
+int wpkg_registry_manifest_put_subject(struct wpkg_registry *r, const char *repo, const char *reference,
+				       const char *media_type, const void *data, size_t len, char **oci_subject,
+				       struct wpkg_error *err)
+{
+	return manifest_put(r, repo, reference, media_type, data, len, oci_subject, err);
 }
 
 int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
@@ -313,7 +358,7 @@ int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, con
 
 	if (url == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	rc = simple_request(r, "DELETE", url, "pull,delete", repo, NULL, NULL, err);
+	rc = simple_request(r, "DELETE", url, "pull,delete", repo, NULL, NULL, NULL, err);
 	free(url);
 	return rc;
 }

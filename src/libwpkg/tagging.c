@@ -74,25 +74,22 @@ out:
 int wpkg_push_delete(struct wpkg_digest *digest, struct wpkg_registry *r, const char *repo,
 		     const char *reference, struct wpkg_error *err)
 {
-	struct wpkg_buf body = WPKG_BUF_INIT;
-	struct wpkg_digest d;
-	char *mt = NULL;
+	struct wpkg_descriptor d = { 0 };
 	int rc;
 
-	/* The GET both resolves a tag and makes "no such manifest" a clear not-found. */
-	rc = wpkg_registry_manifest_get(r, repo, reference, &body, &mt, &d, err);
+	/* Resolving first both turns a tag into the digest DELETE needs and makes "no such manifest" a not-found. */
+	rc = wpkg_registry_manifest_resolve(&d, r, repo, reference, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "fetch manifest");
 		goto out;
 	}
-	rc = wpkg_registry_manifest_delete(r, repo, &d, err);
+	rc = wpkg_registry_manifest_delete(r, repo, &d.digest, err);
 	if (rc < 0) {
-		wpkg_error_wrap(err, "delete manifest %s", d.str);
+		wpkg_error_wrap(err, "delete manifest %s", d.digest.str);
 		goto out;
 	}
-	*digest = d;
+	*digest = d.digest;
 out:
-	free(mt);
-	wpkg_buf_free(&body);
+	wpkg_descriptor_clear(&d);
 	return rc;
 }

@@ -1,4 +1,6 @@
 /* cli_pack.c - the packaging options build and push share, turned into wpkg_pack_opts. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -9,6 +11,9 @@ enum {
 	OPT_ANNOTATION_FILE,
 	OPT_AUTHOR,
 	OPT_TARGET,
+	OPT_EXPLODED,
+	OPT_EXPLODE_DEPTH,
+	OPT_MIN_LAYER_SIZE,
 };
 
 const struct cli_opt cli_pack_opts[] = {
@@ -17,12 +22,59 @@ const struct cli_opt cli_pack_opts[] = {
 	  OPT_ANNOTATION_FILE },
 	{ "author", 0, "NAME", "the config's author (default null)", OPT_AUTHOR },
 	{ "target", 0, "WORLD", "the WIT world the component targets, e.g. wasi:http/proxy@0.2.0", OPT_TARGET },
+	{ "exploded", 0, NULL, "one layer per nested module/component, plus a skeleton (see wpkg-exploded(7))",
+	  OPT_EXPLODED },
+	{ "explode-depth", 0, "N", "also split nested components N-1 levels deep (default 1; implies --exploded)",
+	  OPT_EXPLODE_DEPTH },
+	{ "min-layer-size", 0, "BYTES", "keep smaller parts in the skeleton (K, M suffixes; default 16K; implies "
+	  "--exploded)", OPT_MIN_LAYER_SIZE },
 	CLI_OPT_END,
 };
 
 void cli_pack_init(struct cli_pack *p)
 {
 	*p = (struct cli_pack){ 0 };
+	p->pack.explode.depth = WPKG_EXPLODE_DEFAULT_DEPTH;
+	p->pack.explode.min_layer_size = WPKG_EXPLODE_DEFAULT_MIN_LAYER_SIZE;
+}
+
+/* "0", "16384", "16K", "1M", "2G" (powers of 1024) into *out; CLI_ERROR (printed) otherwise. */
+static int parse_bytes(uint64_t *out, const char *opt, const char *arg)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end != arg && end[0] != '\0' && end[1] == '\0') {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; end++; break;
+		case 'm': case 'M': shift = 20; end++; break;
+		case 'g': case 'G': shift = 30; end++; break;
+		}
+	}
+	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || v > (UINT64_MAX >> shift)) {
+		cli_usage_error(NULL, "--%s: '%s' is not a size in bytes (e.g. 16K)", opt, arg);
+		return CLI_ERROR;
+	}
+	*out = (uint64_t)v << shift;
+	return 1;
+}
+
+static int parse_depth(unsigned *out, const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || v < 1 || v > WPKG_EXPLODE_MAX_DEPTH) {
+		cli_usage_error(NULL, "--explode-depth: '%s' is not a depth from 1 to %u", arg, WPKG_EXPLODE_MAX_DEPTH);
+		return CLI_ERROR;
+	}
+	*out = (unsigned)v;
+	return 1;
 }
 
 int cli_pack_opt(struct cli_pack *p, int id, const char *arg)
@@ -48,6 +100,15 @@ int cli_pack_opt(struct cli_pack *p, int id, const char *arg)
 	case OPT_TARGET:
 		p->pack.target = arg;
 		return 1;
+	case OPT_EXPLODED:
+		p->pack.exploded = true;
+		return 1;
+	case OPT_EXPLODE_DEPTH:
+		p->pack.exploded = true;
+		return parse_depth(&p->pack.explode.depth, arg);
+	case OPT_MIN_LAYER_SIZE:
+		p->pack.exploded = true;
+		return parse_bytes(&p->pack.explode.min_layer_size, "min-layer-size", arg);
 	}
 	return 0;
 }

@@ -5,11 +5,14 @@
 #include "cli.h"
 #include "wpkg/layout.h"
 #include "wpkg/pack.h"
+#include "wpkg/pack_image.h"
 
-enum { OPT_OUTPUT = 1 };
+enum { OPT_OUTPUT = 1, OPT_FORMAT };
 
 static const struct cli_opt build_opts[] = {
 	{ "output", 'o', "DIR[:TAG]", "write into the OCI image layout DIR, tagged TAG (default latest)", OPT_OUTPUT },
+	{ "format", 0, "FORMAT", "wasm (CNCF Wasm artifact, default), image (OCI image for crun/podman) or runwasi "
+	  "(containerd's Wasm shims)", OPT_FORMAT },
 	CLI_OPT_END,
 };
 static const struct cli_opt *const build_opt_tables[] = { build_opts, cli_pack_opts, NULL };
@@ -80,7 +83,8 @@ static void print_result(const struct wpkg_package *p, const struct wpkg_ref *re
 	cli_out_json(doc);
 }
 
-static int build(const char *file, const char *output, struct cli_pack *cp, struct wpkg_error *err)
+static int build(const char *const *files, size_t n_files, const char *output, enum wpkg_pack_format fmt,
+		 struct cli_pack *cp, struct wpkg_error *err)
 {
 	struct wpkg_ref ref = { 0 };
 	struct wpkg_package *pkg = NULL;
@@ -94,7 +98,10 @@ static int build(const char *file, const char *output, struct cli_pack *cp, stru
 	if (rc < 0)
 		goto out;
 	/* everything is checked before the layout is touched, so bad input leaves nothing behind */
-	rc = wpkg_pack(&pkg, &file, 1, &cp->pack, err);
+	if (fmt == WPKG_FORMAT_WASM)
+		rc = wpkg_pack(&pkg, files, n_files, &cp->pack, err);
+	else
+		rc = wpkg_pack_image(&pkg, files[0], fmt, &cp->pack, err);
 	if (rc < 0)
 		goto out;
 	rc = wpkg_layout_open(&layout, ref.path, true, err);
@@ -119,6 +126,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	struct cli_args a;
 	struct wpkg_error err = { 0, "" };
 	const char *arg, *output = NULL;
+	enum wpkg_pack_format fmt = WPKG_FORMAT_WASM;
 	int id, rc = WPKG_EXIT_OK;
 
 	cli_pack_init(&cp);
@@ -126,6 +134,10 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	while ((id = cli_getopt(&a, &arg)) > 0) {
 		if (id == OPT_OUTPUT)
 			output = arg;
+		else if (id == OPT_FORMAT && wpkg_pack_format_parse(&fmt, arg, &err) < 0)
+			id = (cli_usage_error(cmd, "--format: %s", err.msg), CLI_ERROR);
+		else if (id == OPT_FORMAT)
+			continue;
 		else if (cli_pack_opt(&cp, id, arg) == CLI_ERROR)
 			id = CLI_ERROR;
 		if (id == CLI_ERROR)
@@ -139,9 +151,12 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		rc = cli_usage_error(cmd, "missing -o DIR[:TAG]");
 	else if (cli_npos(&a) == 0)
 		rc = cli_usage_error(cmd, "missing FILE");
-	else if (cli_npos(&a) > 1)
-		rc = cli_usage_error(cmd, "one FILE at a time: unexpected '%s'", cli_pos(&a, 1));
-	else if (build(cli_pos(&a, 0), output, &cp, &err) < 0)
+	else if (fmt != WPKG_FORMAT_WASM && cli_npos(&a) > 1)
+		rc = cli_usage_error(cmd, "--format %s packages one FILE", wpkg_pack_format_name(fmt));
+	else if (fmt != WPKG_FORMAT_WASM && cp.pack.exploded)
+		rc = cli_usage_error(cmd, "--format %s cannot be exploded: only Wasm artifacts are",
+				     wpkg_pack_format_name(fmt));
+	else if (build((const char *const *)&a.argv[a.index], (size_t)cli_npos(&a), output, fmt, &cp, &err) < 0)
 		rc = cli_fail(&err);
 out:
 	cli_pack_free(&cp);
@@ -149,6 +164,6 @@ out:
 }
 
 const struct cli_command cli_cmd_build = {
-	"build", run, "Package a Wasm component or module into an OCI image layout", "[OPTIONS] -o DIR[:TAG] FILE",
+	"build", run, "Package a Wasm component or module into an OCI image layout", "[OPTIONS] -o DIR[:TAG] FILE...",
 	build_opt_tables,
 };

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "wpkg/explode.h"
 #include "wpkg/layout.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm.h"
@@ -169,14 +170,38 @@ struct artifact {
 	size_t size;
 	struct wpkg_manifest *manifest;
 	struct wpkg_wasm_config *config;   /* NULL when the config is not a Wasm config */
+	struct wpkg_recipe *recipe;        /* exploded artifacts only */
 };
 
 static void artifact_free(struct artifact *a)
 {
+	if (a->recipe != NULL)
+		wpkg_recipe_clear(a->recipe);
+	free(a->recipe);
 	free(a->reference);
 	free(a->media_type);
 	wpkg_manifest_free(a->manifest);
 	wpkg_wasm_config_free(a->config);
+}
+
+/* The recipe of an exploded artifact, checked as pull checks it; nothing for other artifacts. */
+static int load_recipe(struct artifact *a, struct wpkg_error *err)
+{
+	const json_t *j = a->config != NULL ? json_object_get(a->config->extra, WPKG_RECIPE_KEY) : NULL;
+	int rc;
+
+	if (j == NULL)
+		return 0;
+	a->recipe = calloc(1, sizeof(*a->recipe));
+	if (a->recipe == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = wpkg_recipe_from_json(a->recipe, j, a->manifest->n_layers, err);
+	if (rc < 0) {
+		free(a->recipe);
+		a->recipe = NULL;
+		return wpkg_error_wrap(err, "config %s", a->manifest->config.digest.str);
+	}
+	return 0;
 }
 
 /* Resolves reference (following an index to its Wasm manifest), then reads manifest and config. */
@@ -224,6 +249,9 @@ static int load_artifact(struct artifact *out, struct source *s, const char *ref
 		if (rc < 0)
 			goto out;
 	}
+	rc = load_recipe(&a, err);
+	if (rc < 0)
+		goto out;
 	*out = a;
 	memset(&a, 0, sizeof(a));
 out:
@@ -258,6 +286,76 @@ static json_t *config_json(const struct wpkg_descriptor *d, const struct wpkg_wa
 	return o;
 }
 
+/* ---- the exploded view: where each constituent goes, and which layers are used more than once ---- */
+
+static size_t layer_uses(const struct wpkg_recipe *r, size_t layer)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n_parts; i++)
+		n += r->parts[i].layer == layer;
+	return n;
+}
+
+static json_t *exploded_json(const struct artifact *a)
+{
+	const struct wpkg_recipe *r = a->recipe;
+	const struct wpkg_manifest *m = a->manifest;
+	json_t *parts = json_array(), *layers = json_array();
+	uint64_t skeleton = r->size;
+	size_t i;
+
+	for (i = 0; parts != NULL && i < r->n_parts; i++) {
+		const struct wpkg_recipe_part *p = &r->parts[i];
+
+		skeleton -= p->size;
+		json_array_append_new(parts, json_pack("{s:I, s:I, s:I, s:s?}", "offset", (json_int_t)p->offset,
+						       "size", (json_int_t)p->size, "layer", (json_int_t)p->layer,
+						       "title", layer_title(&m->layers[p->layer])));
+	}
+	for (i = 1; layers != NULL && i < m->n_layers; i++)
+		json_array_append_new(layers, json_pack("{s:I, s:s, s:I, s:s?, s:I, s:b}", "layer", (json_int_t)i,
+							"digest", m->layers[i].digest.str, "size",
+							(json_int_t)m->layers[i].size, "title", layer_title(&m->layers[i]),
+							"uses", (json_int_t)layer_uses(r, i), "shared",
+							layer_uses(r, i) > 1));
+	return json_pack("{s:I, s:s, s:I, s:o, s:o}", "size", (json_int_t)r->size, "digest", r->digest.str,
+			 "skeleton", (json_int_t)skeleton, "parts", parts, "constituents", layers);
+}
+
+static void print_exploded(const struct artifact *a)
+{
+	const struct wpkg_recipe *r = a->recipe;
+	const struct wpkg_manifest *m = a->manifest;
+	uint64_t skeleton = r->size;
+	size_t i, shared = 0;
+
+	for (i = 0; i < r->n_parts; i++)
+		skeleton -= r->parts[i].size;
+	cli_out("exploded: %llu bytes, %s\n  skeleton: layer 0, %llu bytes\n", (unsigned long long)r->size,
+		r->digest.str, (unsigned long long)skeleton);
+	for (i = 0; i < r->n_parts; i++) {
+		const struct wpkg_recipe_part *p = &r->parts[i];
+		const char *t = layer_title(&m->layers[p->layer]);
+
+		cli_out("  at %llu: %llu bytes from layer %zu%s%s%s\n", (unsigned long long)p->offset,
+			(unsigned long long)p->size, p->layer, t != NULL ? " (" : "", t != NULL ? t : "",
+			t != NULL ? ")" : "");
+	}
+	for (i = 1; i < m->n_layers; i++) {
+		size_t n = layer_uses(r, i);
+		const char *t = layer_title(&m->layers[i]);
+
+		if (n < 2)
+			continue;
+		cli_out("  shared: layer %zu%s%s%s is used %zu times\n", i, t != NULL ? " (" : "", t != NULL ? t : "",
+			t != NULL ? ")" : "", n);
+		shared++;
+	}
+	if (shared == 0)
+		cli_out("  shared: none\n");
+}
+
 static json_t *artifact_json(const struct artifact *a)
 {
 	const struct wpkg_manifest *m = a->manifest;
@@ -270,10 +368,10 @@ static json_t *artifact_json(const struct artifact *a)
 							"digest", d->digest.str, "size", (json_int_t)d->size,
 							"title", layer_title(d)));
 	}
-	return json_pack("{s:s, s:s, s:s, s:I, s:s*, s:o, s:o, s:O*}", "reference", a->reference, "digest",
+	return json_pack("{s:s, s:s, s:s, s:I, s:s*, s:o, s:o, s:O*, s:o*}", "reference", a->reference, "digest",
 			 a->digest.str, "mediaType", a->media_type, "size", (json_int_t)a->size, "artifactType",
 			 m->artifact_type, "config", config_json(&m->config, a->config), "layers", layers,
-			 "annotations", m->annotations);
+			 "annotations", m->annotations, "exploded", a->recipe != NULL ? exploded_json(a) : NULL);
 }
 
 static void print_artifact(const struct artifact *a)
@@ -307,6 +405,8 @@ static void print_artifact(const struct artifact *a)
 			(long long)d->size, layer_title(d) != NULL ? " " : "",
 			layer_title(d) != NULL ? layer_title(d) : "");
 	}
+	if (a->recipe != NULL)
+		print_exploded(a);
 	if (m->annotations != NULL && json_object_size(m->annotations) > 0) {
 		cli_out("annotations:\n");
 		json_object_foreach(m->annotations, key, value)

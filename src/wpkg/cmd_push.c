@@ -1,49 +1,41 @@
-/* cmd_push.c - wpkg push: package a Wasm file like wpkg build and send it to a registry under one or more tags. */
+/* cmd_push.c - wpkg push: package Wasm files like wpkg build and send them to a registry under one or more tags. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "wpkg/log.h"
 #include "wpkg/pack.h"
+#include "wpkg/pack_image.h"
 #include "wpkg/push.h"
-#include "wpkg/wasm_config.h"
 #include "regcmd.h"
 
 enum {
 	OPT_TAG = 1,
 	OPT_MOUNT_FROM,
 	OPT_CHUNK_SIZE,
-	OPT_ANNOTATION,
-	OPT_ANNOTATION_FILE,
-	OPT_AUTHOR,
-	OPT_TARGET,
+	OPT_FORMAT,
 };
 
 static const struct cli_opt push_opts[] = {
 	{ "tag", 't', "TAG", "also tag the manifest TAG (repeatable)", OPT_TAG },
 	{ "mount-from", 0, "REPO", "mount blobs the registry has in REPO instead of uploading them", OPT_MOUNT_FROM },
 	{ "chunk-size", 0, "BYTES", "upload in chunks of BYTES (K, M, G suffixes) instead of at once", OPT_CHUNK_SIZE },
-	{ "annotation", 'a', "KEY=VALUE", "add a manifest annotation (repeatable)", OPT_ANNOTATION },
-	{ "annotation-file", 0, "FILE", "add annotations from a JSON file (flat, or ORAS's $manifest form)",
-	  OPT_ANNOTATION_FILE },
-	{ "author", 0, "NAME", "the config's author", OPT_AUTHOR },
-	{ "target", 0, "WORLD", "the config's component.target (a WIT world)", OPT_TARGET },
+	{ "format", 0, "FORMAT", "wasm (CNCF Wasm artifact, default), image or runwasi, as wpkg build", OPT_FORMAT },
 	CLI_OPT_END,
 };
-static const struct cli_opt *const push_tables[] = { push_opts, cli_registry_opts, NULL };
+static const struct cli_opt *const push_tables[] = { push_opts, cli_pack_opts, cli_registry_opts, NULL };
 
 #define MAX_TAGS 64
-#define MAX_ANNOTATIONS 256
 
 struct push_args {
-	uint64_t chunk_size;
 	const char *tags[MAX_TAGS];    /* [0] is the reference's own tag, filled after parsing */
 	size_t n_tags;
 	const char *mount_from;
-	struct wpkg_pack_opts pack;
-	const char *annotation_file;
-	const char *annotations[MAX_ANNOTATIONS];  /* -a, in order: they override the file's, as in build */
-	size_t n_annotations;
+	uint64_t chunk_size;
+	enum wpkg_pack_format format;
+	struct cli_pack pack;          /* packaging options shared with build */
 };
 
 /* "1048576", "512K", "8M", "1G" (powers of 1024); 0 and overflow refused. */
@@ -79,6 +71,7 @@ static bool has_tag(const struct push_args *p, const char *tag)
 static int push_opt(void *ctx, int id, const char *arg)
 {
 	struct push_args *p = ctx;
+	struct wpkg_error err;
 
 	switch (id) {
 	case OPT_TAG:
@@ -94,24 +87,14 @@ static int push_opt(void *ctx, int id, const char *arg)
 		return 1;
 	case OPT_CHUNK_SIZE:
 		return parse_size(&p->chunk_size, arg) == 0 ? 1 : CLI_ERROR;
-	case OPT_ANNOTATION:
-		if (p->n_annotations == MAX_ANNOTATIONS) {
-			cli_usage_error(NULL, "more than %d annotations", MAX_ANNOTATIONS);
+	case OPT_FORMAT:
+		if (wpkg_pack_format_parse(&p->format, arg, &err) < 0) {
+			cli_usage_error(NULL, "--format: %s", err.msg);
 			return CLI_ERROR;
 		}
-		p->annotations[p->n_annotations++] = arg;
-		return 1;
-	case OPT_ANNOTATION_FILE:
-		p->annotation_file = arg;
-		return 1;
-	case OPT_AUTHOR:
-		p->pack.author = arg;
-		return 1;
-	case OPT_TARGET:
-		p->pack.target = arg;
 		return 1;
 	}
-	return 0;
+	return cli_pack_opt(&p->pack, id, arg);
 }
 
 /* The tags to PUT: the reference's own (or "latest") first, then -t ones not already listed. */
@@ -171,32 +154,17 @@ out:
 	return doc;
 }
 
-/* Packages file exactly as wpkg build does: annotation file first, then -a in order. */
-static int package(struct wpkg_package **out, struct push_args *p, const char *file, struct wpkg_error *err)
+/* Packages the files exactly as wpkg build does. */
+static int package(struct wpkg_package **out, struct push_args *p, const char *const *files, size_t n_files,
+		   struct wpkg_error *err)
 {
-	json_t *annots = json_object(), *layer_annots = json_object();
-	size_t i;
-	int rc;
+	int rc = cli_pack_prepare(&p->pack, err);
 
-	if (annots == NULL || layer_annots == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-		goto out;
-	}
-	rc = wpkg_build_time(&p->pack.created, err);
-	if (rc == 0 && p->annotation_file != NULL)
-		rc = wpkg_annotation_file_load(annots, layer_annots, p->annotation_file, err);
-	for (i = 0; rc == 0 && i < p->n_annotations; i++)
-		if ((rc = wpkg_annotation_add(annots, p->annotations[i], err)) < 0)
-			wpkg_error_wrap(err, "-a");
 	if (rc < 0)
-		goto out;
-	p->pack.manifest_annotations = json_object_size(annots) > 0 ? annots : NULL;
-	p->pack.layer_annotations = json_object_size(layer_annots) > 0 ? layer_annots : NULL;
-	rc = wpkg_pack(out, &file, 1, &p->pack, err);
-out:
-	json_decref(annots);
-	json_decref(layer_annots);
-	return rc;
+		return rc;
+	if (p->format == WPKG_FORMAT_WASM)
+		return wpkg_pack(out, files, n_files, &p->pack.pack, err);
+	return wpkg_pack_image(out, files[0], p->format, &p->pack.pack, err);
 }
 
 static int run(const struct cli_command *cmd, int argc, char **argv)
@@ -206,12 +174,19 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	struct wpkg_package *pkg = NULL;
 	struct wpkg_push_opts opts;
 	struct wpkg_push_result res;
+	size_t n_files;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
-	rc = regcmd_begin(&c, cmd, argc, argv, push_opt, &p, 2, 2, "REF and FILE", 0);
+	cli_pack_init(&p.pack);
+	rc = regcmd_begin(&c, cmd, argc, argv, push_opt, &p, 2, argc, "REF and FILE", 0);
 	if (rc >= 0)
 		goto out;
+	n_files = (size_t)cli_npos(&c.args) - 1;
+	if (p.format != WPKG_FORMAT_WASM && n_files > 1) {
+		rc = cli_usage_error(cmd, "--format %s packages one FILE", wpkg_pack_format_name(p.format));
+		goto out;
+	}
 	if (c.ref.digest != NULL) {
 		rc = cli_usage_error(cmd, "'%s': push needs a tag, not a digest (the digest is the result)",
 				     cli_pos(&c.args, 0));
@@ -221,7 +196,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	if (rc != WPKG_EXIT_OK)
 		goto out;
 	/* all local input is checked before the registry is contacted */
-	if (package(&pkg, &p, cli_pos(&c.args, 1), &c.err) < 0) {
+	if (package(&pkg, &p, (const char *const *)&c.args.argv[c.args.index + 1], n_files, &c.err) < 0) {
 		rc = cli_fail(&c.err);
 		goto out;
 	}
@@ -241,13 +216,19 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		cli_out_json(result_json(&c.ref, &p, pkg, &res));
 	else
 		cli_out("%s\n", res.digest.str);
+	/* stdout stays the digest alone for scripts; what was sent goes with the other messages (-q hides it) */
+	if (!cli_g.json)
+		wpkg_log(WPKG_LOG_INFO, "pushed %s/%s: uploaded %" PRIu64 " bytes, skipped %" PRIu64 " bytes, mounted %"
+			 PRIu64 " bytes", c.ref.registry, c.ref.repository, res.bytes_uploaded, res.bytes_skipped,
+			 res.bytes_mounted);
 out:
 	if (pkg != NULL)
 		wpkg_package_free(pkg);
+	cli_pack_free(&p.pack);
 	regcmd_end(&c);
 	return rc;
 }
 
 const struct cli_command cli_cmd_push = {
-	"push", run, "Package a Wasm file and push it to a registry", "[OPTIONS] REF FILE", push_tables,
+	"push", run, "Package Wasm files and push them to a registry", "[OPTIONS] REF FILE...", push_tables,
 };

@@ -7,7 +7,8 @@
         reg.requests      # every request seen: Request(method, path, headers, body_len)
 
 It speaks enough of the distribution API for wpkg pull/push (blobs, uploads
-monolithic and chunked, manifests, tags) and keeps everything in memory.
+monolithic and chunked, manifests, tags; with referrers_api=True the OCI 1.1
+referrers API too) and keeps everything in memory.
 Faults are matched in the order they were added, by method and a regular
 expression searched in the path (query included); each fires `times` times
 (None: forever).  It can also run as a plain blob server (storage=True) that
@@ -90,8 +91,12 @@ class _Rule:
 # Server ----------------------------------------------------------------------
 
 class FakeRegistry:
-    def __init__(self, auth=None, storage=False, shared_blobs=None):
+    def __init__(self, auth=None, storage=False, shared_blobs=None, referrers_api=False, referrers_filter=True):
         self.auth = auth                     # (user, password) for Basic, or None
+        # the OCI 1.1 referrers API: GET /v2/R/referrers/D, OCI-Subject on PUT; referrers_filter False
+        # ignores ?artifactType= (no OCI-Filters-Applied), as the spec allows
+        self.referrers_api = referrers_api
+        self.referrers_filter = referrers_filter
         self.storage = storage               # serve /storage/DIGEST only
         self.blobs = shared_blobs if shared_blobs is not None else {}
         self.manifests = {}                  # (repo, ref) -> (media type, bytes)
@@ -292,6 +297,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         m = re.fullmatch(r'/v2/(.+)/manifests/([^/]+)', path)
         if m:
             return self._manifest(m.group(1), m.group(2), body, fault)
+        m = re.fullmatch(r'/v2/(.+)/referrers/(sha256:[0-9a-f]{64})', path)
+        if m and reg.referrers_api and self.command == 'GET':
+            return self._referrers(m.group(1), m.group(2), query)
         m = re.fullmatch(r'/v2/(.+)/tags/list', path)
         if m:
             tags = reg.tags.get(m.group(1))
@@ -356,13 +364,42 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(201, b'', {'Location': '/v2/%s/blobs/%s' % (repo, want), 'Docker-Content-Digest': want})
         return self._send(405)
 
+    def _referrers(self, repo, subject, query):
+        import urllib.parse
+        want = urllib.parse.parse_qs(query).get('artifactType', [None])[0]
+        with self.reg.lock:
+            stored = [(k[1], v) for k, v in self.reg.manifests.items() if k[0] == repo and k[1].startswith('sha256:')]
+        found = []
+        for d, (mt, data) in sorted(stored):
+            doc = json.loads(data)
+            if (doc.get('subject') or {}).get('digest') != subject:
+                continue
+            desc = {'mediaType': mt, 'digest': d, 'size': len(data)}
+            at = doc.get('artifactType') or (doc.get('config') or {}).get('mediaType')
+            if at:
+                desc['artifactType'] = at
+            if doc.get('annotations'):
+                desc['annotations'] = doc['annotations']
+            found.append(desc)
+        headers = {'Content-Type': 'application/vnd.oci.image.index.v1+json'}
+        if want is not None and self.reg.referrers_filter:
+            found = [d for d in found if d.get('artifactType') == want]
+            headers['OCI-Filters-Applied'] = 'artifactType'
+        body = json.dumps({'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.index.v1+json',
+                           'manifests': found}).encode()
+        return self._send(200, body, headers)
+
     def _manifest(self, repo, ref, body, fault):
         reg = self.reg
         if self.command == 'PUT':
             mt = self.headers.get('Content-Type', '')
             reg.put_manifest(repo, None if ref.startswith('sha256:') else ref, body, mt)
-            return self._send(201, b'', {'Docker-Content-Digest': digest_of(body),
-                                         'Location': '/v2/%s/manifests/%s' % (repo, digest_of(body))})
+            headers = {'Docker-Content-Digest': digest_of(body),
+                       'Location': '/v2/%s/manifests/%s' % (repo, digest_of(body))}
+            subject = (json.loads(body).get('subject') or {}).get('digest') if reg.referrers_api else None
+            if subject:
+                headers['OCI-Subject'] = subject
+            return self._send(201, b'', headers)
         got = reg.manifests.get((repo, ref))
         if got is None:
             return self._send(404, _error('MANIFEST_UNKNOWN', 'manifest unknown'))

@@ -256,8 +256,6 @@ class BuildTests(harness.TestCase):
             (['build', '-Z', '-o', self.path('o'), src], "wpkg: error: build: unknown option '-Z'"),
             (['build', '--json=yes', '-o', self.path('o'), src],
              "wpkg: error: build: option '--json' takes no value"),
-            (['build', '-o', self.path('o'), src, src], "wpkg: error: build: one FILE at a time: unexpected '%s'"
-             % src),
             (['build', '-o', self.path('o') + '@sha256:' + 'a' * 64, src], None),
             (['inspect'], 'wpkg: error: inspect: missing FILE or REF'),
         ]
@@ -523,11 +521,12 @@ class MainTests(harness.TestCase):
     def test_help(self):
         top = self.wpkg('--help').stdout
         self.assertTrue(top.startswith('Usage: wpkg [OPTIONS] COMMAND [ARGS...]\n'), top)
-        for name in ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'login', 'logout', 'help'):
+        for name in ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'login', 'logout', 'attach',
+                     'discover', 'help'):
             self.assertRegex(top, r'\n  %s +\S' % name)
         self.assertEqual(self.wpkg('help').stdout, top)
         build = self.wpkg('build', '--help').stdout
-        self.assertTrue(build.startswith('Usage: wpkg build [OPTIONS] -o DIR[:TAG] FILE\n'), build)
+        self.assertTrue(build.startswith('Usage: wpkg build [OPTIONS] -o DIR[:TAG] FILE...\n'), build)
         self.assertIn('  -o, --output=DIR[:TAG]', build)
         self.assertIn('      --annotation-file=FILE', build)
         self.assertIn('  -q, --quiet', build)

@@ -68,6 +68,12 @@ static void explode(struct exploded *x, const char *rel, unsigned depth, uint64_
 	ck_assert_msg(wpkg_explode_write_skeleton(x->skeleton_fd, x->map.data, x->map.len, &x->recipe,
 						  &x->skeleton_size, &x->skeleton_digest, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(fd_size(x->skeleton_fd), x->skeleton_size);
+	{
+		/* the digest computed while writing is the digest of what was written */
+		struct wpkg_digest d;
+		ck_assert_int_eq(wpkg_digest_fd_range(&d, WPKG_DIGEST_SHA256, x->skeleton_fd, 0, x->skeleton_size, &err), 0);
+		ck_assert_str_eq(d.str, x->skeleton_digest.str);
+	}
 	x->layer_fds = calloc(x->recipe.n_layers, sizeof(int));
 	x->layer_sizes = calloc(x->recipe.n_layers, sizeof(uint64_t));
 	for (l = 1; l < x->recipe.n_layers; l++) {

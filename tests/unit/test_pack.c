@@ -195,8 +195,18 @@ START_TEST(pack_errors)
 
 	ck_assert_int_eq(wpkg_pack(&p, two, 0, &opts, &err), WPKG_E_INVALID);
 	ck_assert_str_eq(err.msg, "no file to package");
+	opts.exploded = true;
 	ck_assert_int_eq(wpkg_pack(&p, two, 2, &opts, &err), WPKG_E_UNSUPPORTED);
-	ck_assert_str_eq(err.msg, "2 files given: packaging several files in one artifact is not supported yet");
+	ck_assert_str_eq(err.msg, "2 files given: an exploded artifact holds one component");
+	ck_assert_int_eq(wpkg_pack(&p, &two[1], 1, &opts, &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, FIXTURES "/modules/hello-c.core.wasm: only a component can be exploded: this is a core module");
+	opts.exploded = false;
+	{
+		const char *same[] = { COMPOSED, COMPOSED };
+		ck_assert_int_eq(wpkg_pack(&p, same, 2, &opts, &err), WPKG_E_INVALID);
+		ck_assert_str_eq(err.msg, COMPOSED " and " COMPOSED ": both would be titled "
+				 "\"composed-wat.component.wasm\" (layer titles must differ)");
+	}
 	ck_assert_int_eq(wpkg_pack(&p, bad, 1, &opts, &err), WPKG_E_INVALID);
 	ck_assert_msg(strstr(err.msg, "not-wasm.txt") != NULL, "%s", err.msg);
 	ck_assert_int_eq(wpkg_pack(&p, missing, 1, &opts, &err), WPKG_E_NOT_FOUND);
@@ -206,6 +216,87 @@ START_TEST(pack_errors)
 	ck_assert_str_eq(err.msg, "manifest annotation \"k\": expected a string");
 	ck_assert_ptr_null(p);
 	json_decref(m);
+}
+END_TEST
+
+/* ---- several files, exploded ---- */
+
+/* Expected digests computed independently (python3 json.dumps(separators=(',', ':')) + hashlib). */
+#define MULTI_CONFIG_SHA "sha256:6a8f11c60ab370ffc8408e7f58518379171ba593f605ecfcf7a4c5ee16b88b41"
+#define MULTI_MANIFEST_SHA "sha256:37a745ca7e0f1c0b8f7b9191d7afc9702812e46dc862b5e946f75ca6b8e327a3"
+
+START_TEST(pack_multi_component)
+{
+	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_package *p = NULL;
+	struct wpkg_error err = { 0 };
+	const char *two[] = { COMPOSED, MODULE };
+
+	ck_assert_msg(wpkg_pack(&p, two, 2, &opts, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(p->n_layers, 2);
+	ck_assert_str_eq(p->layers[0].desc.digest.str, COMPOSED_SHA);
+	ck_assert_str_eq(p->layers[1].desc.digest.str, MODULE_SHA);
+	ck_assert_str_eq(json_string_value(json_object_get(p->layers[1].desc.annotations, WPKG_ANNOT_TITLE)),
+			 "hello-c.core.wasm");
+	/* the first file's world, then every file's under the extension key */
+	ck_assert_str_eq(p->config.mem.data,
+		"{\"created\":\"" T1700000000 "\",\"author\":null,\"architecture\":\"wasm\",\"os\":\"wasip2\","
+		"\"layerDigests\":[\"" COMPOSED_SHA "\",\"" MODULE_SHA "\"],\"component\":{\"exports\":"
+		"[\"local:composed/api@0.1.0\",\"run\"],\"imports\":[\"wasi:clocks/monotonic-clock@0.2.0\"],\"target\":null},"
+		"\"dev.wpkg.components.v1\":[{\"title\":\"composed-wat.component.wasm\",\"kind\":\"component\","
+		"\"imports\":[\"wasi:clocks/monotonic-clock@0.2.0\"],\"exports\":[\"local:composed/api@0.1.0\",\"run\"]},"
+		"{\"title\":\"hello-c.core.wasm\",\"kind\":\"module\",\"imports\":[],\"exports\":[]}]}");
+	ck_assert_str_eq(p->config.desc.digest.str, MULTI_CONFIG_SHA);
+	ck_assert_str_eq(p->manifest_desc.digest.str, MULTI_MANIFEST_SHA);
+	ck_assert_ptr_null(p->recipe);
+	wpkg_package_free(p);
+}
+END_TEST
+
+#define EXPLODED_CONFIG_SHA "sha256:3ebb8c85fa3acae15a99c03d3598dcef75b30e1d4caf0c6d9f0efef4a1762975"
+#define EXPLODED_MANIFEST_SHA "sha256:75844ac2cf0c978e87760fc1c5baa1679d49db8daa43a6556a55d47eda1c62dd"
+#define SKELETON_SHA "sha256:3d950d05af050c4464f2cef84bbfcdfbfcf2e80576a3e7bf2ab78a56cac3cb6f"
+
+START_TEST(pack_exploded_composed)
+{
+	static const char *const titles[] = { "composed-wat.component.wasm.skeleton", "01-module.wasm",
+					      "02-module.wasm", "03-component.wasm" };
+	static const uint64_t offsets[] = { 0, 93, 259, 506 };
+	struct wpkg_pack_opts opts = { .created = 1700000000, .exploded = true, .explode = { 1, 0 } };
+	struct wpkg_package *p = pack_one(COMPOSED, &opts);
+	char *skeleton;
+	size_t i;
+
+	ck_assert_uint_eq(p->n_layers, 4);
+	ck_assert_str_eq(p->layers[0].desc.media_type, WPKG_MT_SKELETON);
+	ck_assert_str_eq(p->layers[0].desc.digest.str, SKELETON_SHA);
+	ck_assert_int_eq(p->layers[0].desc.size, 637);
+	ck_assert(p->layers[0].temp);
+	for (i = 0; i < 4; i++) {
+		ck_assert_str_eq(json_string_value(json_object_get(p->layers[i].desc.annotations, WPKG_ANNOT_TITLE)),
+				 titles[i]);
+		ck_assert_uint_eq(p->layers[i].offset, offsets[i]);
+		if (i > 0) {
+			ck_assert_str_eq(p->layers[i].desc.media_type, WPKG_MT_WASM_LAYER);
+			ck_assert_str_eq(p->layers[i].path, COMPOSED);
+			ck_assert(!p->layers[i].temp);
+		}
+	}
+	ck_assert_str_eq(p->layers[3].desc.digest.str,
+			 "sha256:aa27649e8298bf382c2f1429721bbc0bccd64f4ea1d1a40602a4b298b9b3779d");
+	ck_assert_msg(strstr(p->config.mem.data, ",\"dev.wpkg.exploded.v1\":{\"version\":1,\"size\":1106,\"digest\":\""
+			     COMPOSED_SHA "\",\"parts\":[{\"offset\":93,\"size\":113,\"layer\":1},") != NULL,
+		      "%s", p->config.mem.data);
+	ck_assert_str_eq(p->config.desc.digest.str, EXPLODED_CONFIG_SHA);
+	ck_assert_str_eq(p->manifest_desc.digest.str, EXPLODED_MANIFEST_SHA);
+	ck_assert_uint_eq(p->manifest.len, 1189);
+	ck_assert_uint_eq(p->recipe->n_parts, 3);
+	/* the skeleton is a temporary that lives exactly as long as the package */
+	skeleton = strdup(p->layers[0].path);
+	ck_assert_int_eq(access(skeleton, R_OK), 0);
+	wpkg_package_free(p);
+	ck_assert_int_ne(access(skeleton, F_OK), 0);
+	free(skeleton);
 }
 END_TEST
 
@@ -343,6 +434,8 @@ static Suite *pack_suite(void)
 	tcase_add_test(tc, pack_author_target);
 	tcase_add_test(tc, pack_annotations_order_override);
 	tcase_add_test(tc, pack_errors);
+	tcase_add_test(tc, pack_multi_component);
+	tcase_add_test(tc, pack_exploded_composed);
 	tcase_add_test(tc, annotation_add);
 	tcase_add_test(tc, annotation_file_flat);
 	tcase_add_test(tc, annotation_file_oras);

@@ -194,7 +194,7 @@ START_TEST(image_component_golden)
 	ck_assert_int_eq(p->infos[0]->kind, WPKG_WASM_COMPONENT);
 	path = strdup(p->layers[0].path);
 	ck_assert_uint_eq(count_files(layer_dir), 1);
-	wpkg_image_package_free(p);
+	wpkg_package_free(p);
 	/* the temporary goes with the package */
 	ck_assert_int_eq(access(path, F_OK), -1);
 	ck_assert_uint_eq(count_files(layer_dir), 0);
@@ -259,7 +259,7 @@ START_TEST(image_tar_layout)
 	ck_assert_str_eq(h + 297, "");   /* gname */
 	ck_assert_mem_eq(tar.data + 512, wasm.data, wasm.len);
 	ck_assert_mem_eq(tar.data + tar.len - 1024, zeros, 1024);
-	wpkg_image_package_free(p);
+	wpkg_package_free(p);
 	wpkg_buf_free(&tar);
 	wpkg_buf_free(&wasm);
 }
@@ -287,7 +287,7 @@ START_TEST(image_module_author_annotations)
 	ck_assert_str_eq(m + p->manifest.len - (sizeof(tail) - 1), tail);
 	ck_assert_str_eq(json_string_value(json_object_get(p->layers[0].desc.annotations, "k")), "v");
 	ck_assert_int_eq(json_object_size(p->layers[0].desc.annotations), 1);
-	wpkg_image_package_free(p);
+	wpkg_package_free(p);
 	json_decref(annots);
 	json_decref(per_file);
 }
@@ -311,7 +311,7 @@ START_TEST(runwasi_component_golden)
 	ck_assert_uint_eq(p->manifest.len, 494);
 	ck_assert_str_eq(p->manifest_desc.digest.str, RUNWASI_MANIFEST_SHA);
 	ck_assert_uint_eq(count_files(layer_dir), 0);
-	wpkg_image_package_free(p);
+	wpkg_package_free(p);
 	/* the user's file is not a temporary */
 	ck_assert_int_eq(access(COMPOSED, R_OK), 0);
 }
@@ -327,7 +327,7 @@ START_TEST(runwasi_module_golden)
 	/* runwasi uses the component layer type for core modules too */
 	ck_assert_str_eq(p->layers[0].desc.media_type, "application/vnd.bytecodealliance.wasm.component.layer.v0+wasm");
 	ck_assert_str_eq(p->manifest_desc.digest.str, RUNWASI_MODULE_MANIFEST_SHA);
-	wpkg_image_package_free(p);
+	wpkg_package_free(p);
 }
 END_TEST
 
@@ -340,7 +340,7 @@ START_TEST(wasm_format_is_cncf_artifact)
 	ck_assert_str_eq(p->layers[0].desc.media_type, "application/wasm");
 	ck_assert_str_eq(p->manifest_desc.digest.str,
 			 "sha256:b19e2c040c2a98efc9eb70b587178bef9b90c3f238c76ad6a2ab911e6b0f80bb");
-	wpkg_image_package_free(p);
+	wpkg_package_free(p);
 }
 END_TEST
 
@@ -366,9 +366,9 @@ START_TEST(image_reproducible)
 	/* created is the only time in it: the tar's mtime follows it */
 	ck_assert_str_ne(a->layers[0].desc.digest.str, c->layers[0].desc.digest.str);
 	ck_assert_str_ne(a->manifest_desc.digest.str, c->manifest_desc.digest.str);
-	wpkg_image_package_free(a);
-	wpkg_image_package_free(b);
-	wpkg_image_package_free(c);
+	wpkg_package_free(a);
+	wpkg_package_free(b);
+	wpkg_package_free(c);
 	ck_assert_uint_eq(count_files(layer_dir), 0);
 	wpkg_buf_free(&ba);
 	wpkg_buf_free(&bb);
@@ -388,6 +388,10 @@ START_TEST(pack_errors_leave_nothing)
 	ck_assert_ptr_null(p);
 	ck_assert_int_eq(wpkg_pack_image(&p, COMPOSED, (enum wpkg_pack_format)7, &opts, &err), WPKG_E_INVALID);
 	ck_assert_str_eq(err.msg, "unknown package format 7");
+	opts.exploded = true;
+	ck_assert_int_eq(wpkg_pack_image(&p, COMPOSED, WPKG_FORMAT_RUNWASI, &opts, &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "an exploded package is a Wasm artifact: format runwasi cannot be exploded");
+	opts.exploded = false;
 	setenv("TMPDIR", "/nonexistent-wpkg-dir", 1);
 	ck_assert_int_eq(wpkg_pack_image(&p, COMPOSED, WPKG_FORMAT_IMAGE, &opts, &err), WPKG_E_IO);
 	ck_assert_str_eq(err.msg, COMPOSED ": temporary layer file in /nonexistent-wpkg-dir: "
@@ -442,7 +446,7 @@ START_TEST(extract_round_trip)
 	ck_assert_str_eq(err.msg, "layer entry \"composed-wat.component.wasm\" is 1106 bytes, over the limit of 1105");
 	free(found);
 	free(ep);
-	wpkg_image_package_free(p);
+	wpkg_package_free(p);
 	wpkg_buf_free(&got);
 	wpkg_buf_free(&wasm);
 }
@@ -646,9 +650,9 @@ START_TEST(tar_layer_selection)
 	wpkg_manifest_free(m);
 	ck_assert_ptr_nonnull(tar_layer_of(&m, docker));
 	wpkg_manifest_free(m);
-	wpkg_image_package_free(img);
-	wpkg_image_package_free(rw);
-	wpkg_image_package_free(art);
+	wpkg_package_free(img);
+	wpkg_package_free(rw);
+	wpkg_package_free(art);
 }
 END_TEST
 

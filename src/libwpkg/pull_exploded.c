@@ -1,0 +1,406 @@
+/* pull_exploded.c - pulling artifacts of several layers: exploded components rebuilt, multi-component packages. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pull_exploded.h"
+#include "pull_internal.h"
+#include "wpkg/explode.h"
+#include "wpkg/fsutil.h"
+#include "wpkg/log.h"
+
+static const char skeleton_suffix[] = ".skeleton";
+
+bool wpkg_pull_has_parts(const struct wpkg_manifest *m)
+{
+	size_t i;
+
+	if ((m->artifact_type != NULL && strcmp(m->artifact_type, WPKG_AT_EXPLODED) == 0) ||
+	    (m->n_layers > 0 && strcmp(m->layers[0].media_type, WPKG_MT_SKELETON) == 0))
+		return true;
+	if (m->n_layers < 2)
+		return false;
+	/* anything but Wasm layers is left to the single-layer path, which says what it refuses */
+	for (i = 0; i < m->n_layers; i++)
+		if (!wpkg_pull_is_wasm_layer(m->layers[i].media_type))
+			return false;
+	return true;
+}
+
+static bool is_exploded(const struct wpkg_manifest *m)
+{
+	if (m->n_layers == 0)
+		return true;   /* only an exploded artifactType gets here without layers; read_recipe refuses it */
+	return (m->artifact_type != NULL && strcmp(m->artifact_type, WPKG_AT_EXPLODED) == 0) ||
+	       strcmp(m->layers[0].media_type, WPKG_MT_SKELETON) == 0;
+}
+
+static const char *title_of(const struct wpkg_descriptor *d)
+{
+	return d->annotations != NULL ? json_string_value(json_object_get(d->annotations, WPKG_ANNOT_TITLE)) : NULL;
+}
+
+/* Every layer from index first on has a plain, distinct title: they become file names side by side. */
+static int check_titles(const struct wpkg_manifest *m, size_t first, const char *what, struct wpkg_error *err)
+{
+	size_t i, j;
+	int rc;
+
+	for (i = first; i < m->n_layers; i++) {
+		const char *t = title_of(&m->layers[i]);
+
+		if (t == NULL)
+			return wpkg_error_set(err, WPKG_E_INVALID, "%s: layer %zu has no title to name its file", what, i);
+		rc = wpkg_pull_check_title(t, err);
+		if (rc < 0)
+			return wpkg_error_wrap(err, "%s: layer %zu", what, i);
+		for (j = first; j < i; j++)
+			if (strcmp(t, title_of(&m->layers[j])) == 0)
+				return wpkg_error_set(err, WPKG_E_INVALID, "%s: layers %zu and %zu are both titled \"%s\"",
+						      what, j, i, t);
+	}
+	return 0;
+}
+
+/*
+ * The layers being fetched, each in a temporary: kept ones (written under
+ * their titles) are renamed into place at the end, the others were unlinked
+ * as soon as they were created, so nothing can be left behind.
+ */
+struct parts {
+	struct wpkg_atomic_file *files;
+	bool *keep;
+	int *fds;
+	uint64_t *sizes;
+	size_t n;
+};
+
+static int parts_init(struct parts *p, size_t n, struct wpkg_error *err)
+{
+	size_t i;
+
+	p->n = n;
+	p->files = calloc(n, sizeof(*p->files));
+	p->keep = calloc(n, sizeof(*p->keep));
+	p->fds = calloc(n, sizeof(*p->fds));
+	p->sizes = calloc(n, sizeof(*p->sizes));
+	if (p->files == NULL || p->keep == NULL || p->fds == NULL || p->sizes == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		p->files[i].fd = p->fds[i] = -1;
+	return 0;
+}
+
+static void parts_free(struct parts *p)
+{
+	size_t i;
+
+	for (i = 0; p->files != NULL && i < p->n; i++)
+		if (p->files[i].tmp_path != NULL)
+			wpkg_atomic_abort(&p->files[i]);
+	free(p->files);
+	free(p->keep);
+	free(p->fds);
+	free(p->sizes);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Downloads layer i of m, verified, into a temporary for path (kept: renamed there by parts_commit). */
+static int parts_fetch(struct parts *p, size_t i, const char *path, bool keep, struct wpkg_registry *r,
+		       const char *repo, const struct wpkg_descriptor *d, const char *what, struct wpkg_error *err)
+{
+	int rc;
+
+	rc = wpkg_atomic_open(&p->files[i], path, 0644, err);
+	if (rc < 0)
+		return rc;
+	p->keep[i] = keep;
+	if (!keep)
+		unlink(p->files[i].tmp_path);
+	p->fds[i] = p->files[i].fd;
+	p->sizes[i] = (uint64_t)d->size;
+	rc = wpkg_registry_blob_get(r, repo, &d->digest, (uint64_t)d->size, p->fds[i], err);
+	if (rc < 0)
+		return wpkg_error_wrap(err, "%s: layer %zu %s", what, i, d->digest.str);
+	return 0;
+}
+
+/* Renames every kept layer into place and lists it in *files. */
+static int parts_commit(struct parts *p, char ***files, size_t *n_files, struct wpkg_error *err)
+{
+	char **v = calloc(p->n + 1, sizeof(*v));
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (v == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	for (i = 0; i < p->n && rc == 0; i++) {
+		if (!p->keep[i] || p->files[i].tmp_path == NULL)
+			continue;
+		v[n] = strdup(p->files[i].final_path);
+		if (v[n] == NULL) {
+			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			break;
+		}
+		n++;
+		rc = wpkg_atomic_commit(&p->files[i], err);
+	}
+	if (rc < 0) {
+		while (n > 0)
+			free(v[--n]);
+		free(v);
+		return rc;
+	}
+	*files = v;
+	*n_files = n;
+	return 0;
+}
+
+/*
+ * Fetches the config blob (verified).  A Wasm config is parsed into *config;
+ * *root gets the raw document so extensions can be read.  Strict callers
+ * need both; for others a config that does not parse is only a warning.
+ */
+static int fetch_config(struct wpkg_wasm_config **config, json_t **root, struct wpkg_registry *r, const char *repo,
+			const struct wpkg_descriptor *d, bool strict, const char *what, struct wpkg_error *err)
+{
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	struct wpkg_error perr;
+	int rc = 0;
+
+	*config = NULL;
+	*root = NULL;
+	if (strcmp(d->media_type, WPKG_MT_WASM_CONFIG) != 0) {
+		if (strict)
+			rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: config media type \"%s\" is not %s", what,
+					    d->media_type, WPKG_MT_WASM_CONFIG);
+		goto out;
+	}
+	rc = wpkg_registry_blob_get_buf(r, repo, &d->digest, WPKG_DOC_MAX, &body, err);
+	if (rc < 0) {
+		wpkg_error_wrap(err, "%s: config %s", what, d->digest.str);
+		goto out;
+	}
+	wpkg_error_clear(&perr);
+	if (wpkg_wasm_config_parse(config, body.data, body.len, &perr) < 0 ||
+	    wpkg_json_load(root, body.data, body.len, "config", &perr) < 0) {
+		wpkg_wasm_config_free(*config);
+		*config = NULL;
+		if (strict)
+			rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: config %s: %s", what, d->digest.str, perr.msg);
+		else
+			wpkg_log(WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
+	}
+out:
+	wpkg_buf_free(&body);
+	return rc;
+}
+
+/* The recipe of an exploded manifest, checked against the manifest it came with. */
+static int read_recipe(struct wpkg_recipe *out, const struct wpkg_manifest *m, const struct wpkg_wasm_config *c,
+		       const json_t *root, const char *what, struct wpkg_error *err)
+{
+	struct wpkg_recipe r;
+	bool *used = NULL;
+	size_t i;
+	int rc;
+
+	if (m->n_layers == 0)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: exploded, but no layers", what);
+	for (i = 1; i < m->n_layers; i++)
+		if (strcmp(m->layers[i].media_type, WPKG_MT_WASM_LAYER) != 0)
+			return wpkg_error_set(err, WPKG_E_INVALID, "%s: exploded layer %zu has media type \"%s\", not %s",
+					      what, i, m->layers[i].media_type, WPKG_MT_WASM_LAYER);
+	if (strcmp(m->layers[0].media_type, WPKG_MT_SKELETON) != 0)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: exploded, but layer 0 has media type \"%s\", not %s",
+				      what, m->layers[0].media_type, WPKG_MT_SKELETON);
+	/* The config digest covers the recipe; layerDigests ties the config to this manifest's layers. */
+	if (c->n_layer_digests != m->n_layers)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: config lists %zu layer digests for %zu layers", what,
+				      c->n_layer_digests, m->n_layers);
+	for (i = 0; i < m->n_layers; i++)
+		if (strcmp(c->layer_digests[i], m->layers[i].digest.str) != 0)
+			return wpkg_error_set(err, WPKG_E_INVALID, "%s: config layerDigests[%zu] is %s, but layer %zu is %s",
+					      what, i, c->layer_digests[i], i, m->layers[i].digest.str);
+	if (json_object_get(root, WPKG_RECIPE_KEY) == NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: exploded, but the config holds no \"%s\" recipe", what,
+				      WPKG_RECIPE_KEY);
+	rc = wpkg_recipe_from_json(&r, json_object_get(root, WPKG_RECIPE_KEY), m->n_layers, err);
+	if (rc < 0)
+		return wpkg_error_wrap(err, "%s", what);
+	used = calloc(m->n_layers, sizeof(*used));
+	if (used == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < r.n_parts; i++)
+		used[r.parts[i].layer] = true;
+	for (i = 1; i < m->n_layers && rc == 0; i++)
+		if (!used[i])
+			rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: layer %zu is not used by the recipe", what, i);
+out:
+	free(used);
+	if (rc < 0) {
+		wpkg_recipe_clear(&r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+/* The skeleton's title without ".skeleton": the rebuilt file's name (checked later); NULL when there is none. */
+static char *component_title(const struct wpkg_descriptor *skeleton)
+{
+	const char *t = title_of(skeleton);
+	size_t n = t != NULL ? strlen(t) : 0, sn = sizeof(skeleton_suffix) - 1;
+
+	if (n > sn && strcmp(t + n - sn, skeleton_suffix) == 0)
+		return strndup(t, n - sn);
+	return NULL;
+}
+
+/* The rebuilt component as a descriptor: application/wasm, the recipe's digest and size, its name. */
+static int whole_descriptor(struct wpkg_descriptor *d, const struct wpkg_recipe *r, const char *name,
+			    struct wpkg_error *err)
+{
+	d->media_type = strdup(WPKG_MT_WASM_LAYER);
+	d->digest = r->digest;
+	d->size = (int64_t)r->size;
+	d->annotations = name != NULL ? json_pack("{s:s}", WPKG_ANNOT_TITLE, name) : NULL;
+	if (d->media_type == NULL || (name != NULL && d->annotations == NULL))
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	return 0;
+}
+
+static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+			 const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
+			 struct wpkg_error *err)
+{
+	struct wpkg_atomic_file out = { .fd = -1 };
+	struct wpkg_recipe recipe = { 0 };
+	struct parts parts = { 0 };
+	const char *dir = opts->layers_dir;
+	char *name = NULL, *path = NULL;
+	json_t *root = NULL;
+	size_t i;
+	int rc;
+
+	if (opts->no_reassemble && dir == NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not rebuilding the component needs a layers directory",
+				      what);
+	rc = fetch_config(&res->config, &root, r, repo, &m->config, true, what, err);
+	if (rc == 0)
+		rc = read_recipe(&recipe, m, res->config, root, what, err);
+	if (rc == 0 && dir != NULL)
+		rc = check_titles(m, 0, what, err);
+	if (rc < 0)
+		goto out;
+	name = component_title(&m->layers[0]);
+	if (!opts->no_reassemble && (rc = wpkg_pull_destination(&res->path, name, repo, opts->output, what, err)) < 0)
+		goto out;
+	if (dir != NULL && (rc = wpkg_mkdir_p(dir, 0755, err)) < 0)
+		goto out;
+	/* Without a destination the rebuilt bytes are only hashed, so the layers written are known good. */
+	if (opts->no_reassemble) {
+		out.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (out.fd < 0) {
+			rc = wpkg_error_set(err, WPKG_E_IO, "open /dev/null: %s", strerror(errno));
+			goto out;
+		}
+	} else if ((rc = wpkg_atomic_open(&out, res->path, 0644, err)) < 0) {
+		goto out;
+	}
+	rc = parts_init(&parts, m->n_layers, err);
+	for (i = 0; rc == 0 && i < m->n_layers; i++) {
+		free(path);
+		path = dir != NULL ? wpkg_path_join(dir, title_of(&m->layers[i])) : strdup(res->path);
+		rc = path != NULL ? parts_fetch(&parts, i, path, dir != NULL, r, repo, &m->layers[i], what, err)
+				  : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	}
+	if (rc < 0)
+		goto out;
+	rc = wpkg_reassemble(out.fd, &recipe, parts.fds[0], parts.sizes[0], parts.fds, parts.sizes, parts.n, err);
+	if (rc < 0) {
+		wpkg_error_wrap(err, "%s: rebuild", what);
+		goto out;
+	}
+	if (!opts->no_reassemble && (rc = wpkg_atomic_commit(&out, err)) < 0)
+		goto out;
+	rc = parts_commit(&parts, &res->files, &res->n_files, err);
+	if (rc == 0)
+		rc = whole_descriptor(&res->layer, &recipe, res->path != NULL ? wpkg_path_base(res->path) : name, err);
+	if (rc == 0 && opts->no_reassemble) {
+		res->path = strdup(dir);
+		if (res->path == NULL)
+			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	}
+out:
+	if (out.tmp_path != NULL)
+		wpkg_atomic_abort(&out);
+	else if (out.fd >= 0)
+		close(out.fd);
+	parts_free(&parts);
+	wpkg_recipe_clear(&recipe);
+	json_decref(root);
+	free(name);
+	free(path);
+	return rc;
+}
+
+static int pull_multi(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+		      const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
+		      struct wpkg_error *err)
+{
+	struct parts parts = { 0 };
+	json_t *root = NULL;
+	struct stat st;
+	char *path = NULL;
+	size_t i;
+	int rc;
+
+	if (opts->output == NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID,
+				      "%s holds %zu components: pull them into a directory with -o DIR", what, m->n_layers);
+	if (stat(opts->output, &st) == 0 && !S_ISDIR(st.st_mode))
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a directory, and %s holds %zu components",
+				      opts->output, what, m->n_layers);
+	if (opts->layers_dir != NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s is not exploded: it has no constituent layers to write",
+				      what);
+	rc = check_titles(m, 0, what, err);
+	if (rc == 0)
+		rc = wpkg_mkdir_p(opts->output, 0755, err);
+	if (rc == 0)
+		rc = fetch_config(&res->config, &root, r, repo, &m->config, false, what, err);
+	if (rc == 0)
+		rc = parts_init(&parts, m->n_layers, err);
+	for (i = 0; rc == 0 && i < m->n_layers; i++) {
+		free(path);
+		path = wpkg_path_join(opts->output, title_of(&m->layers[i]));
+		rc = path != NULL ? parts_fetch(&parts, i, path, true, r, repo, &m->layers[i], what, err)
+				  : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	}
+	/* every file arrived and was verified: only now do they appear */
+	if (rc == 0)
+		rc = parts_commit(&parts, &res->files, &res->n_files, err);
+	if (rc == 0 && wpkg_descriptor_copy(&res->layer, &m->layers[0]) < 0)
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	if (rc == 0 && (res->path = strdup(opts->output)) == NULL)
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	parts_free(&parts);
+	json_decref(root);
+	free(path);
+	return rc;
+}
+
+int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+		    const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
+		    struct wpkg_error *err)
+{
+	return is_exploded(m) ? pull_exploded(res, r, repo, m, opts, what, err)
+			      : pull_multi(res, r, repo, m, opts, what, err);
+}

@@ -1,0 +1,33 @@
+/* pull_internal.h - steps of wpkg_pull that its other paths (container images) share; not public. */
+#ifndef WPKG_PULL_INTERNAL_H
+#define WPKG_PULL_INTERNAL_H
+
+#include "wpkg/error.h"
+#include "wpkg/oci.h"
+#include "wpkg/pull.h"
+#include "wpkg/registry.h"
+
+/*
+ * The destination: output when it is not a directory; else title (checked
+ * with wpkg_pull_check_title), or the repository's last component + ".wasm"
+ * when title is NULL, in output or the current directory.  Caller frees.
+ */
+int wpkg_pull_destination(char **out, const char *title, const char *repo, const char *output, const char *what,
+			  struct wpkg_error *err);
+
+/* Streams layer into a temporary beside path, verified, and renames it into place only on success. */
+int wpkg_pull_download(struct wpkg_registry *r, const char *repo, const struct wpkg_descriptor *layer,
+		       const char *path, struct wpkg_error *err);
+
+/*
+ * A container image (wpkg build --format image, or anyone's): the tar layer
+ * is downloaded, verified, into an unlinked temporary, and the Wasm file the
+ * config's Entrypoint names (or the only .wasm in it) extracted into the
+ * destination, renamed into place only on success.  res gets path, and as
+ * layer the file written (application/wasm, its digest and size, its name).
+ */
+int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+		    const struct wpkg_manifest *m, const struct wpkg_descriptor *tar, const struct wpkg_pull_opts *opts,
+		    const char *what, struct wpkg_error *err);
+
+#endif

@@ -1,0 +1,127 @@
+/* registry_referrers.c - the distribution API's referrers listing: GET /v2/R/referrers/D, its pages joined. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "wpkg/oci.h"
+#include "registry_internal.h"
+
+#define REFERRERS_ACCEPT "Accept: " WPKG_MT_OCI_INDEX
+/* a registry that keeps sending "next" must not keep us here forever */
+#define REFERRERS_PAGES_MAX 64
+
+/* True when the OCI-Filters-Applied header lists artifactType. */
+static bool artifact_type_filtered(const struct wpkg_http_resp *resp)
+{
+	char *v = wpkg_http_header(&resp->headers, "OCI-Filters-Applied", 0), *tok, *save = NULL;
+	bool found = false;
+
+	for (tok = v ? strtok_r(v, ", \t", &save) : NULL; tok != NULL && !found; tok = strtok_r(NULL, ", \t", &save))
+		found = strcmp(tok, "artifactType") == 0;
+	free(v);
+	return found;
+}
+
+/* Appends the manifests of one page (an image index) to all. */
+static int add_page(json_t *all, const struct wpkg_buf *page, const char *url, struct wpkg_error *err)
+{
+	json_t *doc = NULL, *manifests;
+	int rc;
+
+	rc = wpkg_json_load(&doc, page->data, page->len, "referrers index", err);
+	if (rc < 0)
+		return wpkg_error_wrap(err, "GET %s", url);
+	manifests = json_object_get(doc, "manifests");
+	if (!json_is_array(manifests))
+		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the answer is not an image index", url);
+	else if (json_array_extend(all, manifests) != 0)
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	json_decref(doc);
+	return rc;
+}
+
+/* One index of every page's manifests. */
+static int join_pages(struct wpkg_buf *out, json_t *all, struct wpkg_error *err)
+{
+	json_t *doc = json_pack("{s:i, s:s, s:O}", "schemaVersion", 2, "mediaType", WPKG_MT_OCI_INDEX, "manifests",
+				all);
+	int rc;
+
+	if (doc == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = wpkg_json_dump(out, doc, err);
+	json_decref(doc);
+	return rc;
+}
+
+int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *subject,
+			    const char *artifact_type, struct wpkg_buf *index_body, bool *api_supported,
+			    bool *filtered, struct wpkg_error *err)
+{
+	static const char *const headers[] = { REFERRERS_ACCEPT, NULL };
+	struct wpkg_http_req req = { .method = "GET", .headers = headers, .max_body = WPKG_DOC_MAX };
+	struct wpkg_http_resp resp = { 0 };
+	struct wpkg_buf first = WPKG_BUF_INIT;
+	struct reg_scopes s;
+	json_t *all = json_array();
+	char *base = reg_url(r, repo, "referrers", subject->str), *url = NULL, *link = NULL, *next = NULL;
+	bool supported = true, filt = artifact_type != NULL;
+	unsigned pages = 0;
+	int rc;
+
+	rc = reg_scopes_init(&s, repo, "pull", NULL);
+	url = base == NULL || artifact_type == NULL ? base : wpkg_url_add_param(base, "artifactType", artifact_type);
+	if (url != base)
+		free(base);
+	if (rc < 0 || url == NULL || all == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	while (url != NULL && pages < REFERRERS_PAGES_MAX) {
+		req.url = url;
+		rc = reg_request(r, &req, &s, &resp, err);
+		if (rc == WPKG_E_TOO_LARGE)
+			wpkg_error_wrap(err, "GET %s", url);
+		if (rc < 0)
+			goto out;
+		/* the spec's sign of a registry without the API; one that has it never answers 404 */
+		if (pages == 0 && resp.status == 404) {
+			supported = false;
+			break;
+		}
+		if (resp.status != 200) {
+			rc = reg_status_error(err, "GET", &resp);
+			goto out;
+		}
+		rc = add_page(all, &resp.body, url, err);
+		if (rc < 0)
+			goto out;
+		filt = filt && artifact_type_filtered(&resp);
+		if (pages++ == 0) {
+			first = resp.body;
+			wpkg_buf_init(&resp.body);
+		}
+		link = wpkg_http_header(&resp.headers, "Link", 0);
+		next = link ? wpkg_http_link_next(link) : NULL;
+		free(url);
+		url = next ? wpkg_url_resolve(resp.url, next) : NULL;
+		free(link);
+		free(next);
+		link = next = NULL;
+	}
+	if (pages > 1 && (rc = join_pages(&first, all, err)) < 0)
+		goto out;
+	wpkg_buf_free(index_body);
+	*index_body = first;
+	wpkg_buf_init(&first);
+	*api_supported = supported;
+	*filtered = supported && filt;
+out:
+	reg_scopes_free(&s);
+	wpkg_http_resp_free(&resp);
+	wpkg_buf_free(&first);
+	json_decref(all);
+	free(url);
+	return rc;
+}

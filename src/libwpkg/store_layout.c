@@ -1,0 +1,267 @@
+/* store_layout.c - the store operations on an OCI image layout (a layout store's or an archive store's). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wpkg/fsutil.h"
+#include "store_internal.h"
+
+#define CHUNK (256 * 1024)
+
+static int nomem(struct wpkg_error *err)
+{
+	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+}
+
+/*
+ * A digest need not be listed in index.json (an index's children are not),
+ * so it is looked up in the blobs; the entry, when there is one, gives the
+ * media type.
+ */
+int wpkg_store_layout_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
+				   char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
+{
+	struct wpkg_descriptor entry = { 0 };
+	struct wpkg_digest want;
+	struct wpkg_error ignored;
+	const char *mt;
+	int rc;
+
+	if (strchr(reference, ':') != NULL) {
+		rc = wpkg_digest_parse(&want, reference, err);
+		if (rc < 0)
+			return rc;
+		if (wpkg_layout_resolve(s->layout, reference, &entry, &ignored) < 0)
+			wpkg_descriptor_clear(&entry);
+	} else {
+		rc = wpkg_layout_resolve(s->layout, reference, &entry, err);
+		if (rc < 0)
+			return rc;
+		want = entry.digest;
+	}
+	rc = wpkg_layout_read_blob(s->layout, &want, WPKG_DOC_MAX, body, err);
+	if (rc == WPKG_E_NOT_FOUND)
+		rc = wpkg_error_set(err, rc, "manifest %s not found in %s", want.str, s->name);
+	if (rc < 0)
+		goto out;
+	mt = entry.media_type != NULL ? entry.media_type : wpkg_doc_sniff_media_type(body->data, body->len);
+	*media_type = strdup(mt != NULL ? mt : WPKG_MT_OCI_MANIFEST);
+	if (*media_type == NULL) {
+		rc = nomem(err);
+		goto out;
+	}
+	*digest = want;
+out:
+	wpkg_descriptor_clear(&entry);
+	return rc;
+}
+
+int wpkg_store_layout_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
+				   const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err)
+{
+	struct wpkg_descriptor desc = { 0 };
+	int rc;
+
+	rc = wpkg_layout_put_bytes(s->layout, d, data, len, err);
+	if (rc < 0 || reference == NULL)
+		return rc;
+	desc.media_type = (char *)media_type;
+	desc.digest = *d;
+	desc.size = (int64_t)len;
+	/* a digest as the reference lists the manifest untagged */
+	return wpkg_layout_tag(s->layout, strchr(reference, ':') != NULL ? NULL : reference, &desc, err);
+}
+
+/* Opens blob d, which must be a regular file of size bytes. */
+static int open_blob(int *fd, char **path, struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size,
+		     struct wpkg_error *err)
+{
+	struct stat st;
+	int rc = 0;
+
+	*path = wpkg_layout_blob_path(s->layout, d);
+	if (*path == NULL)
+		return nomem(err);
+	*fd = open(*path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (*fd < 0)
+		return wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "blob %s %s in %s",
+				      d->str, errno == ENOENT ? "not found" : strerror(errno), s->name);
+	if (fstat(*fd, &st) < 0)
+		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", *path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "blob %s in %s: not a regular file", d->str, s->name);
+	else if ((uint64_t)st.st_size != size)
+		rc = wpkg_error_set(err, WPKG_E_DIGEST, "blob %s in %s: %lld bytes, but its descriptor says %llu",
+				    d->str, s->name, (long long)st.st_size, (unsigned long long)size);
+	if (rc < 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+int wpkg_store_layout_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+			       struct wpkg_error *err)
+{
+	struct wpkg_hasher h = { .ctx = NULL };
+	struct wpkg_digest got;
+	unsigned char *chunk = malloc(CHUNK);
+	char *path = NULL;
+	int in = -1, rc;
+	ssize_t n;
+
+	if (chunk == NULL)
+		return nomem(err);
+	rc = open_blob(&in, &path, s, d, size, err);
+	if (rc == 0)
+		rc = wpkg_hasher_init(&h, d->alg, err);
+	while (rc == 0 && (n = read(in, chunk, CHUNK)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+			break;
+		}
+		wpkg_hasher_update(&h, chunk, (size_t)n);
+		rc = wpkg_write_all(fd, chunk, (size_t)n, err);
+	}
+	if (rc < 0)
+		goto out;
+	wpkg_hasher_final(&h, &got);
+	if (strcmp(got.str, d->str) != 0 || h.size != size)
+		rc = wpkg_error_set(err, WPKG_E_DIGEST, "blob %s in %s: content does not match its digest", d->str,
+				    s->name);
+out:
+	wpkg_hasher_discard(&h);
+	if (in >= 0)
+		close(in);
+	free(path);
+	free(chunk);
+	return rc;
+}
+
+int wpkg_store_layout_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
+				struct wpkg_error *err)
+{
+	struct wpkg_blob b = { 0 };
+	int fd = -1, rc;
+
+	wpkg_buf_init(&b.mem);
+	rc = open_blob(&fd, &b.path, s, &desc->digest, (uint64_t)desc->size, err);
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0 && wpkg_descriptor_copy(&b.desc, desc) < 0)
+		rc = nomem(err);
+	if (rc < 0) {
+		wpkg_blob_clear(&b);
+		return rc;
+	}
+	*out = b;
+	return 0;
+}
+
+/* index.json as JSON, for the two operations layout.h has no call for. */
+static int index_load(json_t **out, struct wpkg_store *s, char **path, struct wpkg_error *err)
+{
+	struct wpkg_buf b = WPKG_BUF_INIT;
+	int rc;
+
+	*path = wpkg_path_join(wpkg_layout_dir(s->layout), "index.json");
+	if (*path == NULL)
+		return nomem(err);
+	rc = wpkg_read_file(&b, *path, WPKG_DOC_MAX, err);
+	if (rc == 0)
+		rc = wpkg_json_load(out, b.data, b.len, *path, err);
+	if (rc == 0 && !json_is_array(json_object_get(*out, "manifests")) &&
+	    !json_is_null(json_object_get(*out, "manifests"))) {
+		json_decref(*out);
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: \"manifests\" must be an array", *path);
+	}
+	wpkg_buf_free(&b);
+	return rc;
+}
+
+static const char *entry_tag(const json_t *e)
+{
+	return json_string_value(json_object_get(json_object_get(e, "annotations"), WPKG_ANNOT_REF_NAME));
+}
+
+int wpkg_store_layout_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err)
+{
+	json_t *root = NULL, *arr;
+	char **v = NULL, *path = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	rc = index_load(&root, s, &path, err);
+	if (rc < 0)
+		goto out;
+	arr = json_object_get(root, "manifests");
+	v = calloc(json_array_size(arr) + 1, sizeof(*v));
+	if (v == NULL) {
+		rc = nomem(err);
+		goto out;
+	}
+	for (i = 0; i < json_array_size(arr) && rc == 0; i++) {
+		const char *t = entry_tag(json_array_get(arr, i));
+
+		if (t != NULL && (v[n++] = strdup(t)) == NULL)
+			rc = nomem(err);
+	}
+	if (rc < 0)
+		goto out;
+	*tags = v;
+	*n_tags = n;
+	v = NULL;
+out:
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+	free(path);
+	json_decref(root);
+	return rc;
+}
+
+int wpkg_store_layout_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
+			     struct wpkg_error *err)
+{
+	struct wpkg_descriptor d = { 0 };
+	struct wpkg_buf out = WPKG_BUF_INIT;
+	json_t *root = NULL, *arr;
+	char *path = NULL;
+	size_t i, removed = 0;
+	int rc;
+
+	rc = wpkg_layout_resolve(s->layout, reference, &d, err);
+	if (rc == 0)
+		rc = index_load(&root, s, &path, err);
+	if (rc < 0)
+		goto out;
+	arr = json_object_get(root, "manifests");
+	for (i = 0; i < json_array_size(arr);) {
+		const char *e = json_string_value(json_object_get(json_array_get(arr, i), "digest"));
+
+		if (e != NULL && strcmp(e, d.digest.str) == 0) {
+			json_array_remove(arr, i);
+			removed++;
+		} else {
+			i++;
+		}
+	}
+	wpkg_log(WPKG_LOG_DEBUG, "%s: %zu index.json entries of %s removed", s->name, removed, d.digest.str);
+	rc = wpkg_json_dump(&out, root, err);
+	if (rc == 0)
+		rc = wpkg_write_file_atomic(path, out.data, out.len, 0644, err);
+	if (rc == 0)
+		*digest = d.digest;
+out:
+	wpkg_buf_free(&out);
+	wpkg_descriptor_clear(&d);
+	json_decref(root);
+	free(path);
+	return rc;
+}
