@@ -1,8 +1,9 @@
-"""test_valgrind.py - wpkg build, inspect, --help and an error path run clean under valgrind memcheck."""
+"""test_valgrind.py - every wpkg command, its error paths included, runs clean under valgrind memcheck."""
 
 import unittest
 
 import harness
+from regcase import RegistryCase
 
 VALGRIND = ['valgrind', '--quiet', '--leak-check=full', '--errors-for-leak-kinds=definite,indirect',
             '--show-leak-kinds=definite,indirect', '--error-exitcode=99']
@@ -10,18 +11,24 @@ COMPONENT = 'components/hello-c.component.wasm'
 MODULE = 'modules/hello-c.core.wasm'
 
 
-class ValgrindTests(harness.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        # An ASan/UBSan binary cannot run under valgrind; the sanitizers check that build instead.
-        if harness.SANITIZE != 'none':
-            raise unittest.SkipTest('sanitizer build (%s): valgrind runs on the plain build' % harness.SANITIZE)
+def skip_in_sanitizer_build():
+    # An ASan/UBSan binary cannot run under valgrind; the sanitizers check that build instead.
+    if harness.SANITIZE != 'none':
+        raise unittest.SkipTest('sanitizer build (%s): valgrind runs on the plain build' % harness.SANITIZE)
 
-    def vg(self, *args, expect=0):
+
+class Memcheck:
+    def vg(self, *args, expect=0, input=None):
         """wpkg ARGS under memcheck: the exit status is wpkg's own (99 would be valgrind's) and no report."""
-        r = self.run_cmd(VALGRIND + [harness.WPKG] + list(args), expect=expect, timeout=300)
+        r = self.run_cmd(VALGRIND + [harness.WPKG] + list(args), expect=expect, timeout=300, input=input)
         self.assertNotRegex(r.stderr, r'==\d+==', 'valgrind reported errors')
         return r
+
+
+class ValgrindTests(Memcheck, harness.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        skip_in_sanitizer_build()
 
     def built(self):
         out = self.path('layout')
@@ -55,6 +62,59 @@ class ValgrindTests(harness.TestCase):
 
     def test_error_usage(self):
         self.vg('build', expect=2)
+
+
+class ValgrindRegistryTests(Memcheck, RegistryCase, harness.TestCase):
+    """The registry commands against a registry with Basic auth: the paths with the most allocation."""
+
+    VARIANT = 'basic'
+
+    @classmethod
+    def setUpClass(cls):
+        skip_in_sanitizer_build()
+        super().setUpClass()
+
+    def creds(self):
+        return ['-u', self.reg.username, '--password-stdin']
+
+    def test_push_pull_tags_tag_delete(self):
+        ref = self.ref(self.repo(), 'v1')
+        pw = self.reg.password + '\n'
+        self.vg('push', *self.reg.flags, *self.creds(), '--json', ref, harness.fixture(COMPONENT), input=pw)
+        self.vg('pull', *self.reg.flags, *self.creds(), '-o', self.path('out.wasm'), ref, input=pw)
+        self.assertEqual(harness.sha256_file(self.path('out.wasm')), harness.sha256_file(harness.fixture(COMPONENT)))
+        self.vg('tag', *self.reg.flags, *self.creds(), ref, 'v2', input=pw)
+        self.vg('tags', *self.reg.flags, *self.creds(), self.ref(self.repo()), input=pw)
+        self.vg('inspect', *self.reg.flags, *self.creds(), ref, input=pw)
+        self.vg('delete', *self.reg.flags, *self.creds(), ref, input=pw)
+        self.vg('pull', *self.reg.flags, *self.creds(), '-o', self.path('gone.wasm'), ref, input=pw, expect=4)
+
+    def test_exploded_push_pull(self):
+        ref = self.ref(self.repo(), 'x')
+        pw = self.reg.password + '\n'
+        src = harness.fixture('components/greeter-plugged.composed.wasm')
+        self.vg('push', *self.reg.flags, *self.creds(), '--explode-depth', '2', '--min-layer-size', '0', ref, src,
+                input=pw)
+        self.vg('pull', *self.reg.flags, *self.creds(), '--layers-dir', self.path('parts'), '-o',
+                self.path('back.wasm'), ref, input=pw)
+        self.assertEqual(harness.sha256_file(self.path('back.wasm')), harness.sha256_file(src))
+
+    def test_login_logout_attach_discover(self):
+        ref = self.ref(self.repo(), 'v1')
+        self.vg('login', *self.reg.flags, *self.creds(), self.reg.host, input=self.reg.password + '\n')
+        self.vg('push', *self.reg.flags, ref, harness.fixture(MODULE))
+        sbom = self.path('sbom.json')
+        with open(sbom, 'w') as f:
+            f.write('{"bom": 1}')
+        self.vg('attach', *self.reg.flags, '--artifact-type', 'application/spdx+json', ref, sbom)
+        r = self.vg('discover', *self.reg.flags, '--json', ref)
+        self.assertIn('application/spdx+json', r.stdout)
+        self.vg('logout', self.reg.host)
+        self.vg('push', *self.reg.flags, ref, harness.fixture(MODULE), expect=5)
+
+    def test_wrong_password(self):
+        self.vg('push', *self.reg.flags, *self.creds(), self.ref(self.repo(), 'v1'), harness.fixture(MODULE),
+                input='wrong\n', expect=5)
 
 
 if __name__ == '__main__':
