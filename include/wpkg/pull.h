@@ -1,4 +1,4 @@
-/* wpkg/pull.h - fetching a Wasm artifact from a registry into a local file. */
+/* wpkg/pull.h - fetching a Wasm artifact from a registry, layout or archive into a local file. */
 #ifndef WPKG_PULL_H
 #define WPKG_PULL_H
 
@@ -9,7 +9,7 @@
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
-#include "wpkg/registry.h"
+#include "wpkg/store.h"
 #include "wpkg/wasm_config.h"
 
 /* The layer media types pull accepts as a Wasm binary. */
@@ -36,14 +36,16 @@ struct wpkg_pull_result {
 };
 
 /*
- * Resolves reference (tag or digest) in repo, follows an index to its Wasm
- * entry, checks that the manifest has exactly one Wasm layer, and streams
- * that layer into a temporary beside the destination, verified, renamed only
- * on success.  The file is named by opts->output, else by the layer's
+ * Resolves reference (tag or digest) in the store s (a registry repository,
+ * a layout or an archive), follows an index to its Wasm entry, checks that
+ * the manifest has exactly one Wasm layer, and streams that layer into a
+ * temporary beside the destination, verified, renamed only on success.  The
+ * file is named by opts->output, else by the layer's
  * org.opencontainers.image.title (a bare file name only), else by the
- * repository's last component + ".wasm".  *out is written only on success.
+ * repository's (or the layout's) last component + ".wasm".  *out is written
+ * only on success.
  */
-int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_registry *r, const char *repo, const char *reference,
+int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *reference,
 	      const struct wpkg_pull_opts *opts, struct wpkg_error *err);
 void wpkg_pull_result_clear(struct wpkg_pull_result *res);
 

@@ -1,4 +1,4 @@
-/* wpkg/push.h - putting a package into a registry repository, and re-tagging or deleting what is there. */
+/* wpkg/push.h - putting a package into a store (registry, layout, archive), and re-tagging what is there. */
 #ifndef WPKG_PUSH_H
 #define WPKG_PUSH_H
 
@@ -8,12 +8,12 @@
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/pack.h"
-#include "wpkg/registry.h"
+#include "wpkg/store.h"
 
 struct wpkg_push_opts {
 	const char *const *tags;   /* borrowed; n_tags == 0: the manifest is PUT by its digest only */
 	size_t n_tags;
-	const char *mount_from;    /* repository on the same registry to mount blobs from, or NULL */
+	const char *mount_from;    /* repository on the same registry to mount blobs from, or NULL (registries only) */
 };
 
 /* What a push did with each blob; bytes are the descriptors' sizes. */
@@ -24,29 +24,23 @@ struct wpkg_push_result {
 };
 
 /*
- * Pushes p to repo on r.  Every blob (layers, then the config) is checked
- * with HEAD and skipped when present, else mounted from opts->mount_from
- * when that works, else uploaded.  Only when every blob is confirmed present
- * is the manifest PUT, under the first tag, then the same bytes under each
- * further tag.  *out is written only on success.
+ * Pushes p to the store s.  Every blob (layers, then the config) is checked
+ * and skipped when present, else mounted from opts->mount_from when that
+ * works (registries), else stored.  Only when every blob is confirmed
+ * present is the manifest stored, under the first tag, then the same bytes
+ * under each further tag.  The store is not committed here.  *out is
+ * written only on success.
  */
-int wpkg_push(struct wpkg_push_result *out, struct wpkg_registry *r, const char *repo,
-	      const struct wpkg_package *p, const struct wpkg_push_opts *opts, struct wpkg_error *err);
+int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct wpkg_package *p,
+	      const struct wpkg_push_opts *opts, struct wpkg_error *err);
 
 /*
  * Fetches the manifest (or index) at reference and PUTs its exact bytes under
  * each of tags; no blob is sent.  digest receives the document's digest.
  */
-int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_registry *r, const char *repo,
-		    const char *reference, const char *const *tags, size_t n_tags, struct wpkg_error *err);
+int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
+		    const char *const *tags, size_t n_tags, struct wpkg_error *err);
 
-/*
- * Deletes the manifest at reference: a tag is first resolved to its digest
- * (registries delete by digest only; every tag pointing at it goes too).
- * digest receives what was deleted.
- */
-int wpkg_push_delete(struct wpkg_digest *digest, struct wpkg_registry *r, const char *repo,
-		     const char *reference, struct wpkg_error *err);
 
 /*
  * Checks a tag against the distribution spec's grammar

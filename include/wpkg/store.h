@@ -125,4 +125,12 @@ int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct w
 int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 		      struct wpkg_error *err);
 
+/*
+ * The referrers of the manifest subject in s: the registry's (wpkg_discover)
+ * or, in a layout, the index.json entries whose manifest names subject as
+ * its subject.  Free *out with wpkg_index_free.
+ */
+int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+			 struct wpkg_error *err);
+
 #endif

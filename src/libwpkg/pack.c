@@ -43,9 +43,8 @@ void wpkg_package_free(struct wpkg_package *p)
 	free(p);
 }
 
-/* Sets d to media type mt and the digest and size of bytes. */
-static int describe_bytes(struct wpkg_descriptor *d, const char *mt, const struct wpkg_buf *bytes,
-			  struct wpkg_error *err)
+int wpkg_pack_describe_bytes(struct wpkg_descriptor *d, const char *mt, const struct wpkg_buf *bytes,
+			     struct wpkg_error *err)
 {
 	d->media_type = strdup(mt);
 	if (d->media_type == NULL)
@@ -178,7 +177,7 @@ static int make_config(struct wpkg_package *p, const char *const *files, const s
 	}
 	rc = wpkg_wasm_config_serialize(&p->config.mem, c, err);
 	if (rc == 0)
-		rc = describe_bytes(&p->config.desc, WPKG_MT_WASM_CONFIG, &p->config.mem, err);
+		rc = wpkg_pack_describe_bytes(&p->config.desc, WPKG_MT_WASM_CONFIG, &p->config.mem, err);
 out:
 	wpkg_wasm_config_free(c);
 	return rc;
@@ -222,7 +221,7 @@ static int make_manifest(struct wpkg_package *p, const struct wpkg_pack_opts *op
 	/* These bytes are stored and pushed as they are; the digest is over exactly them. */
 	rc = wpkg_json_dump(&p->manifest, doc, err);
 	if (rc == 0)
-		rc = describe_bytes(&p->manifest_desc, WPKG_MT_OCI_MANIFEST, &p->manifest, err);
+		rc = wpkg_pack_describe_bytes(&p->manifest_desc, WPKG_MT_OCI_MANIFEST, &p->manifest, err);
 out:
 	json_decref(doc);
 	json_decref(m.annotations);

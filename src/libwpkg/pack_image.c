@@ -4,6 +4,7 @@
 
 #include "image_internal.h"
 #include "json_internal.h"
+#include "pack_internal.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
 #include "wpkg/pull.h"
@@ -59,12 +60,7 @@ static int store_doc(struct wpkg_buf *bytes, struct wpkg_descriptor *d, json_t *
 	json_decref(doc);
 	if (rc < 0)
 		return rc;
-	d->media_type = strdup(mt);
-	if (d->media_type == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	wpkg_digest_bytes(&d->digest, WPKG_DIGEST_SHA256, bytes->data, bytes->len);
-	d->size = (int64_t)bytes->len;
-	return 0;
+	return wpkg_pack_describe_bytes(d, mt, bytes, err);
 }
 
 /* What differs between the two image flavours' configs. */

@@ -1,4 +1,4 @@
-/* pack_internal.h - what pack.c and pack_exploded.c share (not part of the public API). */
+/* pack_internal.h - what the packers share: pack.c, pack_exploded.c, pack_image.c, referrers.c (not public API). */
 #ifndef WPKG_PACK_INTERNAL_H
 #define WPKG_PACK_INTERNAL_H
 
@@ -8,6 +8,10 @@
 
 #include "wpkg/error.h"
 #include "wpkg/pack.h"
+
+/* Sets d to media type mt and the sha256 digest and size of bytes (which d does not keep). */
+int wpkg_pack_describe_bytes(struct wpkg_descriptor *d, const char *mt, const struct wpkg_buf *bytes,
+			     struct wpkg_error *err);
 
 /*
  * Describes b as the range [offset, offset + size) of path, whose sha256 is

@@ -27,11 +27,11 @@ static void fetched_clear(struct fetched *f)
 }
 
 /* index_entry: reference is a digest from an index, which the message must name (the user gave the index). */
-static int fetch(struct fetched *f, struct wpkg_registry *r, const char *repo, const char *reference,
+static int fetch(struct fetched *f, struct wpkg_store *s, const char *reference,
 		 bool index_entry, struct wpkg_error *err)
 {
 	fetched_clear(f);
-	if (wpkg_registry_manifest_get(r, repo, reference, &f->body, &f->media_type, &f->digest, err) < 0)
+	if (wpkg_store_manifest_get(s, reference, &f->body, &f->media_type, &f->digest, err) < 0)
 		return index_entry ? wpkg_error_wrap(err, "fetch manifest %s", reference)
 				   : wpkg_error_wrap(err, "fetch manifest");
 	return 0;
@@ -75,7 +75,7 @@ static bool platform_matches(const struct wpkg_platform *p, const char *want)
 }
 
 /* Replaces the index in f by the manifest of its Wasm entry. */
-static int follow_index(struct fetched *f, struct wpkg_registry *r, const char *repo, const char *platform,
+static int follow_index(struct fetched *f, struct wpkg_store *s, const char *platform,
 			struct wpkg_error *err)
 {
 	struct wpkg_index *ix = NULL;
@@ -107,7 +107,7 @@ static int follow_index(struct fetched *f, struct wpkg_registry *r, const char *
 	}
 	wpkg_log(WPKG_LOG_DEBUG, "%s: following %s", what, pick->digest.str);
 	memcpy(digest, pick->digest.str, sizeof(digest));
-	rc = fetch(f, r, repo, digest, true, err);
+	rc = fetch(f, s, digest, true, err);
 out:
 	wpkg_index_free(ix);
 	return rc;
@@ -130,6 +130,11 @@ static int pick_layer(const struct wpkg_descriptor **out, const struct wpkg_mani
 				      m->n_layers);
 	*out = &m->layers[0];
 	return 0;
+}
+
+const char *wpkg_pull_base_name(const struct wpkg_store *s)
+{
+	return wpkg_store_repository(s) != NULL ? wpkg_store_repository(s) : wpkg_store_name(s);
 }
 
 int wpkg_pull_destination(char **out, const char *title, const char *repo, const char *output, const char *what,
@@ -173,7 +178,7 @@ out:
  * like any blob's; a config that does not parse only costs the metadata, so
  * that is a warning and *out stays NULL.
  */
-static int read_config(struct wpkg_wasm_config **out, struct wpkg_registry *r, const char *repo,
+static int read_config(struct wpkg_wasm_config **out, struct wpkg_store *s,
 		       const struct wpkg_descriptor *d, struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
@@ -183,7 +188,7 @@ static int read_config(struct wpkg_wasm_config **out, struct wpkg_registry *r, c
 	*out = NULL;
 	if (strcmp(d->media_type, WPKG_MT_WASM_CONFIG) != 0)
 		goto out;
-	rc = wpkg_registry_blob_get_buf(r, repo, &d->digest, WPKG_DOC_MAX, &body, err);
+	rc = wpkg_store_blob_get_buf(s, &d->digest, WPKG_DOC_MAX, &body, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "config %s", d->digest.str);
 		goto out;
@@ -198,7 +203,7 @@ out:
 	return rc;
 }
 
-int wpkg_pull_download(struct wpkg_registry *r, const char *repo, const struct wpkg_descriptor *layer,
+int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer,
 		    const char *path, struct wpkg_error *err)
 {
 	struct wpkg_atomic_file f;
@@ -207,7 +212,7 @@ int wpkg_pull_download(struct wpkg_registry *r, const char *repo, const struct w
 	rc = wpkg_atomic_open(&f, path, 0644, err);
 	if (rc < 0)
 		return rc;
-	rc = wpkg_registry_blob_get(r, repo, &layer->digest, (uint64_t)layer->size, f.fd, err);
+	rc = wpkg_store_blob_get(s, &layer->digest, (uint64_t)layer->size, f.fd, err);
 	if (rc < 0) {
 		wpkg_atomic_abort(&f);
 		return wpkg_error_wrap(err, "layer %s", layer->digest.str);
@@ -216,7 +221,7 @@ int wpkg_pull_download(struct wpkg_registry *r, const char *repo, const struct w
 }
 
 /* The common case: one Wasm layer, streamed straight into its destination. */
-static int pull_single(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+static int pull_single(struct wpkg_pull_result *res, struct wpkg_store *s,
 		       const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
 		       struct wpkg_error *err)
 {
@@ -231,18 +236,18 @@ static int pull_single(struct wpkg_pull_result *res, struct wpkg_registry *r, co
 	if (rc < 0)
 		return rc;
 	title = layer->annotations ? json_object_get(layer->annotations, WPKG_ANNOT_TITLE) : NULL;
-	rc = wpkg_pull_destination(&res->path, json_string_value(title), repo, opts->output, what, err);
+	rc = wpkg_pull_destination(&res->path, json_string_value(title), wpkg_pull_base_name(s), opts->output, what, err);
 	if (rc < 0)
 		return rc;
 	if (wpkg_descriptor_copy(&res->layer, layer) < 0)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	rc = read_config(&res->config, r, repo, &m->config, err);
+	rc = read_config(&res->config, s, &m->config, err);
 	if (rc == 0)
-		rc = wpkg_pull_download(r, repo, layer, res->path, err);
+		rc = wpkg_pull_download(s, layer, res->path, err);
 	return rc;
 }
 
-int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_registry *r, const char *repo, const char *reference,
+int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *reference,
 	      const struct wpkg_pull_opts *opts, struct wpkg_error *err)
 {
 	struct fetched f = { WPKG_BUF_INIT, NULL, { 0 } };
@@ -262,9 +267,9 @@ int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_registry *r, const char 
 			goto out;
 		}
 	}
-	rc = fetch(&f, r, repo, reference, false, err);
+	rc = fetch(&f, s, reference, false, err);
 	if (rc == 0 && wpkg_media_type_is_index(f.media_type))
-		rc = follow_index(&f, r, repo, opts->platform, err);
+		rc = follow_index(&f, s, opts->platform, err);
 	if (rc < 0)
 		goto out;
 	snprintf(what, sizeof(what), "manifest %s", f.digest.str);
@@ -280,11 +285,11 @@ int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_registry *r, const char 
 	}
 	/* exploded and multi-component artifacts, container images, else one Wasm layer */
 	if (wpkg_pull_has_parts(m))
-		rc = wpkg_pull_parts(&res, r, repo, m, opts, what, err);
+		rc = wpkg_pull_parts(&res, s, m, opts, what, err);
 	else if ((tar = wpkg_image_tar_layer(m)) != NULL)
-		rc = wpkg_pull_image(&res, r, repo, m, tar, opts, what, err);
+		rc = wpkg_pull_image(&res, s, m, tar, opts, what, err);
 	else
-		rc = pull_single(&res, r, repo, m, opts, what, err);
+		rc = pull_single(&res, s, m, opts, what, err);
 	if (rc < 0)
 		goto out;
 	res.digest = f.digest;

@@ -110,8 +110,8 @@ static void parts_free(struct parts *p)
 }
 
 /* Downloads layer i of m, verified, into a temporary for path (kept: renamed there by parts_commit). */
-static int parts_fetch(struct parts *p, size_t i, const char *path, bool keep, struct wpkg_registry *r,
-		       const char *repo, const struct wpkg_descriptor *d, const char *what, struct wpkg_error *err)
+static int parts_fetch(struct parts *p, size_t i, const char *path, bool keep, struct wpkg_store *s,
+		       const struct wpkg_descriptor *d, const char *what, struct wpkg_error *err)
 {
 	int rc;
 
@@ -123,7 +123,7 @@ static int parts_fetch(struct parts *p, size_t i, const char *path, bool keep, s
 		unlink(p->files[i].tmp_path);
 	p->fds[i] = p->files[i].fd;
 	p->sizes[i] = (uint64_t)d->size;
-	rc = wpkg_registry_blob_get(r, repo, &d->digest, (uint64_t)d->size, p->fds[i], err);
+	rc = wpkg_store_blob_get(s, &d->digest, (uint64_t)d->size, p->fds[i], err);
 	if (rc < 0)
 		return wpkg_error_wrap(err, "%s: layer %zu %s", what, i, d->digest.str);
 	return 0;
@@ -165,7 +165,7 @@ static int parts_commit(struct parts *p, char ***files, size_t *n_files, struct 
  * *root gets the raw document so extensions can be read.  Strict callers
  * need both; for others a config that does not parse is only a warning.
  */
-static int fetch_config(struct wpkg_wasm_config **config, json_t **root, struct wpkg_registry *r, const char *repo,
+static int fetch_config(struct wpkg_wasm_config **config, json_t **root, struct wpkg_store *s,
 			const struct wpkg_descriptor *d, bool strict, const char *what, struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
@@ -180,7 +180,7 @@ static int fetch_config(struct wpkg_wasm_config **config, json_t **root, struct 
 					    d->media_type, WPKG_MT_WASM_CONFIG);
 		goto out;
 	}
-	rc = wpkg_registry_blob_get_buf(r, repo, &d->digest, WPKG_DOC_MAX, &body, err);
+	rc = wpkg_store_blob_get_buf(s, &d->digest, WPKG_DOC_MAX, &body, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "%s: config %s", what, d->digest.str);
 		goto out;
@@ -276,7 +276,7 @@ static int whole_descriptor(struct wpkg_descriptor *d, const struct wpkg_recipe 
 	return 0;
 }
 
-static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s,
 			 const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
 			 struct wpkg_error *err)
 {
@@ -292,7 +292,7 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_registry *r, 
 	if (opts->no_reassemble && dir == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not rebuilding the component needs a layers directory",
 				      what);
-	rc = fetch_config(&res->config, &root, r, repo, &m->config, true, what, err);
+	rc = fetch_config(&res->config, &root, s, &m->config, true, what, err);
 	if (rc == 0)
 		rc = read_recipe(&recipe, m, res->config, root, what, err);
 	if (rc == 0 && dir != NULL)
@@ -300,7 +300,8 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_registry *r, 
 	if (rc < 0)
 		goto out;
 	name = component_title(&m->layers[0]);
-	if (!opts->no_reassemble && (rc = wpkg_pull_destination(&res->path, name, repo, opts->output, what, err)) < 0)
+	if (!opts->no_reassemble &&
+	    (rc = wpkg_pull_destination(&res->path, name, wpkg_pull_base_name(s), opts->output, what, err)) < 0)
 		goto out;
 	if (dir != NULL && (rc = wpkg_mkdir_p(dir, 0755, err)) < 0)
 		goto out;
@@ -318,7 +319,7 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_registry *r, 
 	for (i = 0; rc == 0 && i < m->n_layers; i++) {
 		free(path);
 		path = dir != NULL ? wpkg_path_join(dir, title_of(&m->layers[i])) : strdup(res->path);
-		rc = path != NULL ? parts_fetch(&parts, i, path, dir != NULL, r, repo, &m->layers[i], what, err)
+		rc = path != NULL ? parts_fetch(&parts, i, path, dir != NULL, s, &m->layers[i], what, err)
 				  : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	}
 	if (rc < 0)
@@ -351,7 +352,7 @@ out:
 	return rc;
 }
 
-static int pull_multi(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
 		      const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
 		      struct wpkg_error *err)
 {
@@ -375,13 +376,13 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_registry *r, con
 	if (rc == 0)
 		rc = wpkg_mkdir_p(opts->output, 0755, err);
 	if (rc == 0)
-		rc = fetch_config(&res->config, &root, r, repo, &m->config, false, what, err);
+		rc = fetch_config(&res->config, &root, s, &m->config, false, what, err);
 	if (rc == 0)
 		rc = parts_init(&parts, m->n_layers, err);
 	for (i = 0; rc == 0 && i < m->n_layers; i++) {
 		free(path);
 		path = wpkg_path_join(opts->output, title_of(&m->layers[i]));
-		rc = path != NULL ? parts_fetch(&parts, i, path, true, r, repo, &m->layers[i], what, err)
+		rc = path != NULL ? parts_fetch(&parts, i, path, true, s, &m->layers[i], what, err)
 				  : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	}
 	/* every file arrived and was verified: only now do they appear */
@@ -397,10 +398,10 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_registry *r, con
 	return rc;
 }
 
-int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s,
 		    const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
 		    struct wpkg_error *err)
 {
-	return is_exploded(m) ? pull_exploded(res, r, repo, m, opts, what, err)
-			      : pull_multi(res, r, repo, m, opts, what, err);
+	return is_exploded(m) ? pull_exploded(res, s, m, opts, what, err)
+			      : pull_multi(res, s, m, opts, what, err);
 }

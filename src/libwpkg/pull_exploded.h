@@ -7,7 +7,7 @@
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
 #include "wpkg/pull.h"
-#include "wpkg/registry.h"
+#include "wpkg/store.h"
 
 /*
  * True when m is an exploded artifact (artifactType WPKG_AT_EXPLODED, or a
@@ -27,7 +27,7 @@ bool wpkg_pull_has_parts(const struct wpkg_manifest *m);
  * res gets path, layer (the whole component), config and files; what names
  * the manifest in messages.
  */
-int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s,
 		    const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
 		    struct wpkg_error *err);
 

@@ -50,7 +50,7 @@ static int describe_file(struct wpkg_pull_result *res, const char *name, struct 
 	return 0;
 }
 
-int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_store *s,
 		    const struct wpkg_manifest *m, const struct wpkg_descriptor *tar, const struct wpkg_pull_opts *opts,
 		    const char *what, struct wpkg_error *err)
 {
@@ -63,7 +63,7 @@ int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_registry *r, const
 	if (opts->layers_dir != NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s is not exploded: it has no constituent layers to write",
 				      what);
-	rc = wpkg_registry_blob_get_buf(r, repo, &m->config.digest, WPKG_DOC_MAX, &config, err);
+	rc = wpkg_store_blob_get_buf(s, &m->config.digest, WPKG_DOC_MAX, &config, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "config %s", m->config.digest.str);
 		goto out;
@@ -73,13 +73,13 @@ int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_registry *r, const
 		wpkg_error_wrap(err, "%s: config %s", what, m->config.digest.str);
 		goto out;
 	}
-	rc = wpkg_pull_destination(&res->path, entry != NULL ? wpkg_path_base(entry) : NULL, repo, opts->output,
-				   what, err);
+	rc = wpkg_pull_destination(&res->path, entry != NULL ? wpkg_path_base(entry) : NULL, wpkg_pull_base_name(s),
+				   opts->output, what, err);
 	if (rc == 0)
 		rc = temp_fd(&layer_fd, err);
 	if (rc < 0)
 		goto out;
-	rc = wpkg_registry_blob_get(r, repo, &tar->digest, (uint64_t)tar->size, layer_fd, err);
+	rc = wpkg_store_blob_get(s, &tar->digest, (uint64_t)tar->size, layer_fd, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "layer %s", tar->digest.str);
 		goto out;

@@ -5,7 +5,7 @@
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
 #include "wpkg/pull.h"
-#include "wpkg/registry.h"
+#include "wpkg/store.h"
 
 /*
  * The destination: output when it is not a directory; else title (checked
@@ -15,8 +15,11 @@
 int wpkg_pull_destination(char **out, const char *title, const char *repo, const char *output, const char *what,
 			  struct wpkg_error *err);
 
+/* What names a pulled file when nothing else does: the repository, or the layout or archive path. */
+const char *wpkg_pull_base_name(const struct wpkg_store *s);
+
 /* Streams layer into a temporary beside path, verified, and renames it into place only on success. */
-int wpkg_pull_download(struct wpkg_registry *r, const char *repo, const struct wpkg_descriptor *layer,
+int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer,
 		       const char *path, struct wpkg_error *err);
 
 /*
@@ -26,7 +29,7 @@ int wpkg_pull_download(struct wpkg_registry *r, const char *repo, const struct w
  * destination, renamed into place only on success.  res gets path, and as
  * layer the file written (application/wasm, its digest and size, its name).
  */
-int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_registry *r, const char *repo,
+int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_store *s,
 		    const struct wpkg_manifest *m, const struct wpkg_descriptor *tar, const struct wpkg_pull_opts *opts,
 		    const char *what, struct wpkg_error *err);
 

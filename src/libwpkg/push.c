@@ -1,28 +1,28 @@
-/* push.c - sends a package's blobs (skipping, mounting or uploading each) and then its manifest. */
+/* push.c - stores a package's blobs (skipping, mounting or sending each) and then its manifest, in any store. */
 #include <string.h>
 
 #include "wpkg/log.h"
 #include "wpkg/push.h"
 
-/* Makes one blob present in repo and counts how it got there. */
-static int push_blob(struct wpkg_push_result *res, struct wpkg_registry *r, const char *repo,
-		     const struct wpkg_blob *b, const char *mount_from, struct wpkg_error *err)
+/* Makes one blob present in the store and counts how it got there. */
+static int push_blob(struct wpkg_push_result *res, struct wpkg_store *s, const struct wpkg_blob *b,
+		     const char *mount_from, struct wpkg_error *err)
 {
 	uint64_t size = (uint64_t)b->desc.size;
 	bool present = false;
 	int rc;
 
-	rc = wpkg_registry_blob_exists(r, repo, &b->desc.digest, &present, err);
+	rc = wpkg_store_blob_exists(s, &b->desc.digest, &present, err);
 	if (rc < 0)
 		goto out;
 	if (present) {
-		wpkg_log(WPKG_LOG_DEBUG, "blob %s already in %s", b->desc.digest.str, repo);
+		wpkg_log(WPKG_LOG_DEBUG, "blob %s already in %s", b->desc.digest.str, wpkg_store_name(s));
 		res->bytes_skipped += size;
 		res->blobs_skipped++;
 		goto out;
 	}
 	if (mount_from != NULL) {
-		rc = wpkg_registry_blob_mount(r, repo, mount_from, &b->desc.digest, &present, err);
+		rc = wpkg_store_blob_mount(s, mount_from, &b->desc.digest, &present, err);
 		if (rc < 0)
 			goto out;
 		if (present) {
@@ -33,7 +33,7 @@ static int push_blob(struct wpkg_push_result *res, struct wpkg_registry *r, cons
 		wpkg_log(WPKG_LOG_DEBUG, "blob %s not mountable from %s; uploading", b->desc.digest.str,
 			 mount_from);
 	}
-	rc = wpkg_registry_blob_upload(r, repo, b, err);
+	rc = wpkg_store_blob_put(s, b, err);
 	if (rc < 0)
 		goto out;
 	res->bytes_uploaded += size;
@@ -44,8 +44,8 @@ out:
 	return rc;
 }
 
-int wpkg_push(struct wpkg_push_result *out, struct wpkg_registry *r, const char *repo,
-	      const struct wpkg_package *p, const struct wpkg_push_opts *opts, struct wpkg_error *err)
+int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct wpkg_package *p,
+	      const struct wpkg_push_opts *opts, struct wpkg_error *err)
 {
 	struct wpkg_push_result res;
 	const char *mt = p->manifest_desc.media_type;
@@ -56,18 +56,19 @@ int wpkg_push(struct wpkg_push_result *out, struct wpkg_registry *r, const char 
 	res.digest = p->manifest_desc.digest;
 	/* Layers first, config last, as other clients do; any failure stops before the manifest. */
 	for (i = 0; i < p->n_layers && rc == 0; i++)
-		rc = push_blob(&res, r, repo, &p->layers[i], opts->mount_from, err);
+		rc = push_blob(&res, s, &p->layers[i], opts->mount_from, err);
 	if (rc == 0)
-		rc = push_blob(&res, r, repo, &p->config, opts->mount_from, err);
+		rc = push_blob(&res, s, &p->config, opts->mount_from, err);
 	if (rc < 0)
 		goto out;
 	if (opts->n_tags == 0) {
-		rc = wpkg_registry_manifest_put(r, repo, res.digest.str, mt, p->manifest.data, p->manifest.len, err);
+		rc = wpkg_store_manifest_put(s, res.digest.str, mt, &res.digest, p->manifest.data, p->manifest.len, err);
 		if (rc < 0)
 			wpkg_error_wrap(err, "manifest %s", res.digest.str);
 	}
 	for (i = 0; i < opts->n_tags && rc == 0; i++) {
-		rc = wpkg_registry_manifest_put(r, repo, opts->tags[i], mt, p->manifest.data, p->manifest.len, err);
+		rc = wpkg_store_manifest_put(s, opts->tags[i], mt, &res.digest, p->manifest.data, p->manifest.len,
+					     err);
 		if (rc < 0)
 			wpkg_error_wrap(err, "manifest %s as tag %s", res.digest.str, opts->tags[i]);
 	}

@@ -170,11 +170,9 @@ void wpkg_referrers_index_filter(struct wpkg_index *ix, const char *artifact_typ
 /* The config of an artifact without one: the empty descriptor over "{}". */
 static int empty_config(struct wpkg_blob *b, struct wpkg_error *err)
 {
-	if (wpkg_buf_puts(&b->mem, WPKG_EMPTY_JSON) < 0 || (b->desc.media_type = strdup(WPKG_MT_OCI_EMPTY)) == NULL)
+	if (wpkg_buf_puts(&b->mem, WPKG_EMPTY_JSON) < 0)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	wpkg_digest_bytes(&b->desc.digest, WPKG_DIGEST_SHA256, b->mem.data, b->mem.len);
-	b->desc.size = (int64_t)b->mem.len;
-	return 0;
+	return wpkg_pack_describe_bytes(&b->desc, WPKG_MT_OCI_EMPTY, &b->mem, err);
 }
 
 /* Layer i of p: file, hashed by streaming it, titled with its base name (which no earlier layer has). */
@@ -258,13 +256,7 @@ static int write_manifest(struct wpkg_package *p, const struct wpkg_descriptor *
 	rc = wpkg_json_dump(&p->manifest, doc, err);
 	if (rc < 0)
 		goto out;
-	p->manifest_desc.media_type = strdup(WPKG_MT_OCI_MANIFEST);
-	if (p->manifest_desc.media_type == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-		goto out;
-	}
-	wpkg_digest_bytes(&p->manifest_desc.digest, WPKG_DIGEST_SHA256, p->manifest.data, p->manifest.len);
-	p->manifest_desc.size = (int64_t)p->manifest.len;
+	rc = wpkg_pack_describe_bytes(&p->manifest_desc, WPKG_MT_OCI_MANIFEST, &p->manifest, err);
 out:
 	json_decref(doc);
 	json_decref(m.annotations);

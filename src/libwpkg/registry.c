@@ -117,6 +117,17 @@ int reg_status_error(struct wpkg_error *err, const char *method, const struct wp
 					  resp->body.len);
 }
 
+int reg_get_doc(struct wpkg_registry *r, const char *url, const char *const *headers, const struct reg_scopes *s,
+		struct wpkg_http_resp *resp, struct wpkg_error *err)
+{
+	struct wpkg_http_req req = { .method = "GET", .url = url, .headers = headers, .max_body = WPKG_DOC_MAX };
+	int rc = reg_request(r, &req, s, resp, err);
+
+	if (rc == WPKG_E_TOO_LARGE)
+		wpkg_error_wrap(err, "GET %s", url);
+	return rc;
+}
+
 int wpkg_registry_ping(struct wpkg_registry *r, struct wpkg_error *err)
 {
 	struct wpkg_http_req req = { .method = "GET" };
@@ -205,7 +216,6 @@ int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *repo, const 
 			       struct wpkg_error *err)
 {
 	static const char *const headers[] = { MANIFEST_ACCEPT, NULL };
-	struct wpkg_http_req req = { .method = "GET", .headers = headers, .max_body = WPKG_DOC_MAX };
 	struct wpkg_http_resp resp = { 0 };
 	struct wpkg_digest want, got, server;
 	struct reg_scopes s;
@@ -221,10 +231,7 @@ int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *repo, const 
 	}
 	if (by_digest && (rc = wpkg_digest_parse(&want, reference, err)) < 0)
 		goto out;
-	req.url = url;
-	rc = reg_request(r, &req, &s, &resp, err);
-	if (rc == WPKG_E_TOO_LARGE)
-		wpkg_error_wrap(err, "GET %s", url);
+	rc = reg_get_doc(r, url, headers, &s, &resp, err);
 	if (rc < 0)
 		goto out;
 	if (resp.status != 200) {

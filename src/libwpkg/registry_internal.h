@@ -1,4 +1,4 @@
-/* registry_internal.h - what registry.c, upload.c and download.c share: the client, scopes, requests, errors. */
+/* registry_internal.h - what the registry client's files share: the client, scopes, requests, errors. */
 #ifndef WPKG_REGISTRY_INTERNAL_H
 #define WPKG_REGISTRY_INTERNAL_H
 
@@ -36,6 +36,13 @@ void reg_scopes_free(struct reg_scopes *s);
  * negative code for transport failures.
  */
 int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const struct reg_scopes *s,
+		struct wpkg_http_resp *resp, struct wpkg_error *err);
+
+/*
+ * GET of a manifest, index or other document at url, its body held to
+ * WPKG_DOC_MAX: reg_request, with "GET URL" in front of a too-large error.
+ */
+int reg_get_doc(struct wpkg_registry *r, const char *url, const char *const *headers, const struct reg_scopes *s,
 		struct wpkg_http_resp *resp, struct wpkg_error *err);
 
 /* BASE/v2/REPO/KIND[/REF], e.g. kind "manifests", "blobs", "blobs/uploads/", "tags/list". Caller frees. */

@@ -60,7 +60,6 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 			    bool *filtered, struct wpkg_error *err)
 {
 	static const char *const headers[] = { REFERRERS_ACCEPT, NULL };
-	struct wpkg_http_req req = { .method = "GET", .headers = headers, .max_body = WPKG_DOC_MAX };
 	struct wpkg_http_resp resp = { 0 };
 	struct wpkg_buf first = WPKG_BUF_INIT;
 	struct reg_scopes s;
@@ -79,10 +78,7 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 		goto out;
 	}
 	while (url != NULL && pages < REFERRERS_PAGES_MAX) {
-		req.url = url;
-		rc = reg_request(r, &req, &s, &resp, err);
-		if (rc == WPKG_E_TOO_LARGE)
-			wpkg_error_wrap(err, "GET %s", url);
+		rc = reg_get_doc(r, url, headers, &s, &resp, err);
 		if (rc < 0)
 			goto out;
 		/* the spec's sign of a registry without the API; one that has it never answers 404 */

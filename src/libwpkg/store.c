@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wpkg/log.h"
 #include "store_internal.h"
 
 static int nomem(struct wpkg_error *err)
@@ -170,7 +169,7 @@ int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, s
 {
 	if (s->reg != NULL)
 		return wpkg_registry_blob_get_buf(s->reg, s->repo, d, max, out, err);
-	return wpkg_layout_read_blob(s->layout, d, max, out, err);
+	return wpkg_store_layout_read_blob(s, d, max, out, err);
 }
 
 int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
@@ -203,4 +202,12 @@ int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const ch
 		return wpkg_store_reg_delete(digest, s, reference, err);
 	s->dirty = true;
 	return wpkg_store_layout_delete(digest, s, reference, err);
+}
+
+int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+			 struct wpkg_error *err)
+{
+	if (s->reg != NULL)
+		return wpkg_store_reg_referrers(out, s, subject, err);
+	return wpkg_store_layout_referrers(out, s, subject, err);
 }

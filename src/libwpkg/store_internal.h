@@ -35,12 +35,16 @@ int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const 
 			     struct wpkg_error *err);
 int wpkg_store_reg_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 			  struct wpkg_error *err);
+int wpkg_store_reg_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+			     struct wpkg_error *err);
 
 /* store_layout.c: the operations on s->layout. */
 int wpkg_store_layout_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
 				   char **media_type, struct wpkg_digest *digest, struct wpkg_error *err);
 int wpkg_store_layout_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
 				   const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err);
+int wpkg_store_layout_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
+				struct wpkg_error *err);
 int wpkg_store_layout_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			       struct wpkg_error *err);
 int wpkg_store_layout_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
@@ -48,6 +52,8 @@ int wpkg_store_layout_blob_open(struct wpkg_blob *out, struct wpkg_store *s, con
 int wpkg_store_layout_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
 int wpkg_store_layout_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 			     struct wpkg_error *err);
+int wpkg_store_layout_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+				struct wpkg_error *err);
 
 /* store_archive.c: an archive store's temporary layout. */
 int wpkg_store_archive_open(struct wpkg_store *s, const struct wpkg_store_opts *opts, struct wpkg_error *err);

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
+#include "wpkg/log.h"
+#include "wpkg/referrers.h"
 #include "store_internal.h"
 
 #define CHUNK (256 * 1024)
@@ -15,6 +17,31 @@
 static int nomem(struct wpkg_error *err)
 {
 	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+}
+
+/* wpkg_layout_read_blob, naming the store (an archive, not its temporary directory) in what goes wrong. */
+int wpkg_store_layout_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
+				struct wpkg_error *err)
+{
+	int rc = wpkg_layout_read_blob(s->layout, d, max, out, err);
+
+	if (rc == WPKG_E_NOT_FOUND)
+		rc = wpkg_error_set(err, rc, "blob %s not found in %s", d->str, s->name);
+	else if (rc == WPKG_E_DIGEST)
+		rc = wpkg_error_set(err, rc, "blob %s in %s: content does not match its digest", d->str, s->name);
+	return rc;
+}
+
+/* wpkg_layout_resolve, naming the store (an archive, not its temporary directory) when nothing is found. */
+static int resolve(struct wpkg_store *s, const char *reference, struct wpkg_descriptor *out, struct wpkg_error *err)
+{
+	int rc = wpkg_layout_resolve(s->layout, reference, out, err);
+
+	if (rc == WPKG_E_NOT_FOUND && strchr(reference, ':') == NULL)
+		rc = wpkg_error_set(err, rc, "tag \"%s\" not found in %s", reference, s->name);
+	else if (rc == WPKG_E_NOT_FOUND)
+		rc = wpkg_error_set(err, rc, "manifest %s not found in %s", reference, s->name);
+	return rc;
 }
 
 /*
@@ -38,12 +65,12 @@ int wpkg_store_layout_manifest_get(struct wpkg_store *s, const char *reference, 
 		if (wpkg_layout_resolve(s->layout, reference, &entry, &ignored) < 0)
 			wpkg_descriptor_clear(&entry);
 	} else {
-		rc = wpkg_layout_resolve(s->layout, reference, &entry, err);
+		rc = resolve(s, reference, &entry, err);
 		if (rc < 0)
 			return rc;
 		want = entry.digest;
 	}
-	rc = wpkg_layout_read_blob(s->layout, &want, WPKG_DOC_MAX, body, err);
+	rc = wpkg_store_layout_read_blob(s, &want, WPKG_DOC_MAX, body, err);
 	if (rc == WPKG_E_NOT_FOUND)
 		rc = wpkg_error_set(err, rc, "manifest %s not found in %s", want.str, s->name);
 	if (rc < 0)
@@ -69,11 +96,15 @@ int wpkg_store_layout_manifest_put(struct wpkg_store *s, const char *reference, 
 	rc = wpkg_layout_put_bytes(s->layout, d, data, len, err);
 	if (rc < 0 || reference == NULL)
 		return rc;
-	desc.media_type = (char *)media_type;
+	desc.media_type = strdup(media_type);
+	if (desc.media_type == NULL)
+		return nomem(err);
 	desc.digest = *d;
 	desc.size = (int64_t)len;
 	/* a digest as the reference lists the manifest untagged */
-	return wpkg_layout_tag(s->layout, strchr(reference, ':') != NULL ? NULL : reference, &desc, err);
+	rc = wpkg_layout_tag(s->layout, strchr(reference, ':') != NULL ? NULL : reference, &desc, err);
+	wpkg_descriptor_clear(&desc);
+	return rc;
 }
 
 /* Opens blob d, which must be a regular file of size bytes. */
@@ -236,7 +267,7 @@ int wpkg_store_layout_delete(struct wpkg_digest *digest, struct wpkg_store *s, c
 	size_t i, removed = 0;
 	int rc;
 
-	rc = wpkg_layout_resolve(s->layout, reference, &d, err);
+	rc = resolve(s, reference, &d, err);
 	if (rc == 0)
 		rc = index_load(&root, s, &path, err);
 	if (rc < 0)
@@ -261,6 +292,64 @@ int wpkg_store_layout_delete(struct wpkg_digest *digest, struct wpkg_store *s, c
 out:
 	wpkg_buf_free(&out);
 	wpkg_descriptor_clear(&d);
+	json_decref(root);
+	free(path);
+	return rc;
+}
+
+/* Adds the manifest of entry e to ix when its subject is subject. */
+static int add_if_referrer(struct wpkg_index *ix, struct wpkg_store *s, const json_t *e,
+			   const struct wpkg_digest *subject, struct wpkg_error *err)
+{
+	struct wpkg_descriptor self = { 0 }, ref = { 0 };
+	struct wpkg_manifest *m = NULL;
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	int rc;
+
+	rc = wpkg_descriptor_from_json(&self, e, "index.json entry", err);
+	if (rc < 0 || !wpkg_media_type_is_manifest(self.media_type))
+		goto out;
+	rc = wpkg_store_layout_read_blob(s, &self.digest, WPKG_DOC_MAX, &body, err);
+	if (rc == 0)
+		rc = wpkg_manifest_parse(&m, body.data, body.len, err);
+	if (rc < 0) {
+		wpkg_error_wrap(err, "%s: manifest %s", s->name, self.digest.str);
+		goto out;
+	}
+	if (m->subject == NULL || strcmp(m->subject->digest.str, subject->str) != 0)
+		goto out;
+	rc = wpkg_referrers_descriptor(&ref, m, &self, err);
+	if (rc == 0)
+		rc = wpkg_referrers_index_add(ix, &ref, NULL, err);
+out:
+	wpkg_descriptor_clear(&ref);
+	wpkg_descriptor_clear(&self);
+	wpkg_manifest_free(m);
+	wpkg_buf_free(&body);
+	return rc;
+}
+
+/* A layout keeps referrers as index.json entries (as oras does); each manifest listed is read once. */
+int wpkg_store_layout_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+				struct wpkg_error *err)
+{
+	struct wpkg_index *ix = NULL;
+	json_t *root = NULL, *arr;
+	char *path = NULL;
+	size_t i;
+	int rc;
+
+	rc = wpkg_referrers_index_new(&ix, err);
+	if (rc == 0)
+		rc = index_load(&root, s, &path, err);
+	arr = json_object_get(root, "manifests");
+	for (i = 0; rc == 0 && i < json_array_size(arr); i++)
+		rc = add_if_referrer(ix, s, json_array_get(arr, i), subject, err);
+	if (rc == 0) {
+		*out = ix;
+		ix = NULL;
+	}
+	wpkg_index_free(ix);
 	json_decref(root);
 	free(path);
 	return rc;

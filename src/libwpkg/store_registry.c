@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/referrers.h"
 #include "store_internal.h"
 
 int wpkg_store_reg_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
@@ -77,5 +78,21 @@ int wpkg_store_reg_delete(struct wpkg_digest *digest, struct wpkg_store *s, cons
 	*digest = d.digest;
 out:
 	wpkg_descriptor_clear(&d);
+	return rc;
+}
+
+int wpkg_store_reg_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+			     struct wpkg_error *err)
+{
+	struct wpkg_referrers x;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	rc = wpkg_discover(&x, s->reg, s->repo, subject->str, NULL, err);
+	if (rc == 0) {
+		*out = x.index;
+		x.index = NULL;
+	}
+	wpkg_referrers_clear(&x);
 	return rc;
 }

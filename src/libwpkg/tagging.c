@@ -1,4 +1,4 @@
-/* tagging.c - new tags for a manifest already in a registry, deletion by digest, the tag grammar. */
+/* tagging.c - new tags for a manifest already in a store, and the tag grammar. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +39,8 @@ int wpkg_push_check_tag(const char *tag, struct wpkg_error *err)
 	return 0;
 }
 
-int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_registry *r, const char *repo,
-		    const char *reference, const char *const *tags, size_t n_tags, struct wpkg_error *err)
+int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
+		    const char *const *tags, size_t n_tags, struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
 	struct wpkg_digest d;
@@ -52,13 +52,13 @@ int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_registry *r, const c
 		rc = wpkg_push_check_tag(tags[i], err);
 	if (rc < 0)
 		goto out;
-	rc = wpkg_registry_manifest_get(r, repo, reference, &body, &mt, &d, err);
+	rc = wpkg_store_manifest_get(s, reference, &body, &mt, &d, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "fetch manifest");
 		goto out;
 	}
 	for (i = 0; i < n_tags && rc == 0; i++) {
-		rc = wpkg_registry_manifest_put(r, repo, tags[i], mt, body.data, body.len, err);
+		rc = wpkg_store_manifest_put(s, tags[i], mt, &d, body.data, body.len, err);
 		if (rc < 0)
 			wpkg_error_wrap(err, "tag %s", tags[i]);
 	}
@@ -68,28 +68,5 @@ int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_registry *r, const c
 out:
 	free(mt);
 	wpkg_buf_free(&body);
-	return rc;
-}
-
-int wpkg_push_delete(struct wpkg_digest *digest, struct wpkg_registry *r, const char *repo,
-		     const char *reference, struct wpkg_error *err)
-{
-	struct wpkg_descriptor d = { 0 };
-	int rc;
-
-	/* Resolving first both turns a tag into the digest DELETE needs and makes "no such manifest" a not-found. */
-	rc = wpkg_registry_manifest_resolve(&d, r, repo, reference, err);
-	if (rc < 0) {
-		wpkg_error_wrap(err, "fetch manifest");
-		goto out;
-	}
-	rc = wpkg_registry_manifest_delete(r, repo, &d.digest, err);
-	if (rc < 0) {
-		wpkg_error_wrap(err, "delete manifest %s", d.digest.str);
-		goto out;
-	}
-	*digest = d.digest;
-out:
-	wpkg_descriptor_clear(&d);
 	return rc;
 }

@@ -1,4 +1,5 @@
-/* cli.c - option parsing driven by the commands' option tables, and the --help text made from them. */
+/* cli.c - option parsing driven by the commands' option tables, option values, and the --help text made from them. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,46 @@ int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	else
 		fputs("\nTry 'wpkg --help'.\n", stderr);
 	return WPKG_EXIT_USAGE;
+}
+
+int cli_parse_number(long *out, const char *opt, const char *arg, long min, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+		cli_usage_error(NULL, "--%s: '%s' is not %s from %ld to %ld", opt, arg, what, min, max);
+		return CLI_ERROR;
+	}
+	*out = v;
+	return 1;
+}
+
+int cli_parse_bytes(uint64_t *out, const char *opt, const char *arg, uint64_t min, const char *example)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end != arg && end[0] != '\0' && end[1] == '\0') {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; end++; break;
+		case 'm': case 'M': shift = 20; end++; break;
+		case 'g': case 'G': shift = 30; end++; break;
+		}
+	}
+	/* strtoull takes "-1" as a huge number: a sign is refused before it can wrap */
+	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || v > (UINT64_MAX >> shift) ||
+	    ((uint64_t)v << shift) < min) {
+		cli_usage_error(NULL, "--%s: '%s' is not a size in bytes (e.g. %s)", opt, arg, example);
+		return CLI_ERROR;
+	}
+	*out = (uint64_t)v << shift;
+	return 1;
 }
 
 /* Width of the "  -o, --output=DIR[:TAG]" column. */

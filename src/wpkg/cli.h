@@ -81,6 +81,15 @@ char *cli_pos(const struct cli_args *a, int i);
 /* "wpkg: error: <message>" on stderr with a usage hint; returns WPKG_EXIT_USAGE. */
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Option values.  Both return 1 with *out set, or CLI_ERROR after a usage
+ * error naming --opt.  cli_parse_number: a whole number from min to max,
+ * else "--OPT: 'ARG' is not WHAT from MIN to MAX".  cli_parse_bytes: a size
+ * in bytes, "16384", "16K", "8M", "1G" (powers of 1024), at least min, else
+ * "--OPT: 'ARG' is not a size in bytes (e.g. EXAMPLE)".
+ */
+int cli_parse_number(long *out, const char *opt, const char *arg, long min, long max, const char *what);
+int cli_parse_bytes(uint64_t *out, const char *opt, const char *arg, uint64_t min, const char *example);
 /* "wpkg: error: <err->msg>" (+ a hint line where one helps); returns the mapped exit status. */
 int cli_fail(const struct wpkg_error *err);
 /*
@@ -159,7 +168,14 @@ void cli_pack_free(struct cli_pack *p);
  */
 extern const struct cli_command cli_cmd_build, cli_cmd_inspect, cli_cmd_push, cli_cmd_pull,
 	cli_cmd_tags, cli_cmd_tag, cli_cmd_delete, cli_cmd_login, cli_cmd_logout, cli_cmd_help,
-	cli_cmd_attach, cli_cmd_discover;
+	cli_cmd_attach, cli_cmd_discover, cli_cmd_copy;
+
+/*
+ * The start login and logout share (cmd_login.c): the registry options, then
+ * exactly one REGISTRY.  -1 when the command goes on, else the exit status.
+ */
+int cli_login_begin(struct cli_args *a, struct cli_registry *reg, const struct cli_command *cmd, int argc,
+		    char **argv);
 
 /* The command table (main.c), NULL-terminated. */
 extern const struct cli_command *const cli_commands[];

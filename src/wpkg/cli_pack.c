@@ -1,5 +1,4 @@
 /* cli_pack.c - the packaging options build and push share, turned into wpkg_pack_opts. */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -38,48 +37,10 @@ void cli_pack_init(struct cli_pack *p)
 	p->pack.explode.min_layer_size = WPKG_EXPLODE_DEFAULT_MIN_LAYER_SIZE;
 }
 
-/* "0", "16384", "16K", "1M", "2G" (powers of 1024) into *out; CLI_ERROR (printed) otherwise. */
-static int parse_bytes(uint64_t *out, const char *opt, const char *arg)
-{
-	unsigned long long v;
-	unsigned shift = 0;
-	char *end;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (end != arg && end[0] != '\0' && end[1] == '\0') {
-		switch (*end) {
-		case 'k': case 'K': shift = 10; end++; break;
-		case 'm': case 'M': shift = 20; end++; break;
-		case 'g': case 'G': shift = 30; end++; break;
-		}
-	}
-	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || v > (UINT64_MAX >> shift)) {
-		cli_usage_error(NULL, "--%s: '%s' is not a size in bytes (e.g. 16K)", opt, arg);
-		return CLI_ERROR;
-	}
-	*out = (uint64_t)v << shift;
-	return 1;
-}
-
-static int parse_depth(unsigned *out, const char *arg)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || v < 1 || v > WPKG_EXPLODE_MAX_DEPTH) {
-		cli_usage_error(NULL, "--explode-depth: '%s' is not a depth from 1 to %u", arg, WPKG_EXPLODE_MAX_DEPTH);
-		return CLI_ERROR;
-	}
-	*out = (unsigned)v;
-	return 1;
-}
-
 int cli_pack_opt(struct cli_pack *p, int id, const char *arg)
 {
 	const char **grown;
+	long depth;
 
 	switch (id) {
 	case OPT_ANNOTATION:
@@ -105,10 +66,13 @@ int cli_pack_opt(struct cli_pack *p, int id, const char *arg)
 		return 1;
 	case OPT_EXPLODE_DEPTH:
 		p->pack.exploded = true;
-		return parse_depth(&p->pack.explode.depth, arg);
+		if (cli_parse_number(&depth, "explode-depth", arg, 1, WPKG_EXPLODE_MAX_DEPTH, "a depth") != 1)
+			return CLI_ERROR;
+		p->pack.explode.depth = (unsigned)depth;
+		return 1;
 	case OPT_MIN_LAYER_SIZE:
 		p->pack.exploded = true;
-		return parse_bytes(&p->pack.explode.min_layer_size, "min-layer-size", arg);
+		return cli_parse_bytes(&p->pack.explode.min_layer_size, "min-layer-size", arg, 0, "16K");
 	}
 	return 0;
 }

@@ -1,5 +1,4 @@
 /* cli_registry.c - the transport and credential options every registry command shares, and opening a client. */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,22 +42,6 @@ void cli_registry_init(struct cli_registry *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* A whole number in [min, max]; "10x", "" and overflow are refused. */
-static int parse_number(long *out, const char *arg, long min, long max, const char *opt)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (arg[0] == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
-		cli_usage_error(NULL, "--%s: '%s' is not a whole number from %ld to %ld", opt, arg, min, max);
-		return CLI_ERROR;
-	}
-	*out = v;
-	return 1;
-}
-
 int cli_registry_opt(struct cli_registry *r, int id, const char *arg)
 {
 	long v;
@@ -84,13 +67,13 @@ int cli_registry_opt(struct cli_registry *r, int id, const char *arg)
 		r->password_stdin = true;
 		return 1;
 	case OPT_CONNECT_TIMEOUT:
-		if (parse_number(&v, arg, 1, 3600, "connect-timeout") != 1)
+		if (cli_parse_number(&v, "connect-timeout", arg, 1, 3600, "a whole number") != 1)
 			return CLI_ERROR;
 		r->transport.connect_timeout_s = v;
 		return 1;
 	case OPT_RETRIES:
 		/* the library reads max_retries 0 as "its default", so 0 is said with no_retries */
-		if (parse_number(&v, arg, 0, 100, "retries") != 1)
+		if (cli_parse_number(&v, "retries", arg, 0, 100, "a whole number") != 1)
 			return CLI_ERROR;
 		if (v == 0)
 			r->transport.no_retries = true;

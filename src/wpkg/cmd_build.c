@@ -1,23 +1,28 @@
-/* cmd_build.c - "wpkg build": package a Wasm file as an OCI artifact in an image layout directory. */
+/* cmd_build.c - "wpkg build": package a Wasm file as an OCI artifact in an image layout directory or archive. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "wpkg/layout.h"
 #include "wpkg/pack.h"
 #include "wpkg/pack_image.h"
+#include "wpkg/push.h"
+#include "wpkg/store.h"
 
 enum { OPT_OUTPUT = 1, OPT_FORMAT };
 
 static const struct cli_opt build_opts[] = {
-	{ "output", 'o', "DIR[:TAG]", "write into the OCI image layout DIR, tagged TAG (default latest)", OPT_OUTPUT },
+	{ "output", 'o', "DIR[:TAG]", "write into the OCI image layout DIR (or oci-archive:FILE), tagged TAG (default "
+	  "latest)", OPT_OUTPUT },
 	{ "format", 0, "FORMAT", "wasm (CNCF Wasm artifact, default), image (OCI image for crun/podman) or runwasi "
 	  "(containerd's Wasm shims)", OPT_FORMAT },
 	CLI_OPT_END,
 };
 static const struct cli_opt *const build_opt_tables[] = { build_opts, cli_pack_opts, NULL };
 
-/* -o DIR[:TAG] or oci-layout:DIR[:TAG], read with the reference grammar so both spellings agree. */
+/*
+ * -o DIR[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG], read with the
+ * reference grammar so every spelling agrees.
+ */
 static int parse_output(struct wpkg_ref *out, const char *output, struct wpkg_error *err)
 {
 	static const char prefix[] = "oci-layout:";
@@ -25,7 +30,7 @@ static int parse_output(struct wpkg_ref *out, const char *output, struct wpkg_er
 	char *s = NULL;
 	int rc;
 
-	if (strncmp(output, prefix, sizeof(prefix) - 1) != 0) {
+	if (strncmp(output, prefix, sizeof(prefix) - 1) != 0 && strncmp(output, "oci-archive:", 12) != 0) {
 		s = malloc(sizeof(prefix) + strlen(output));
 		if (s == NULL)
 			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
@@ -36,9 +41,9 @@ static int parse_output(struct wpkg_ref *out, const char *output, struct wpkg_er
 	free(s);
 	if (rc < 0)
 		return rc;
-	if (ref.transport != WPKG_TRANSPORT_OCI_LAYOUT || ref.digest != NULL) {
+	if (ref.transport == WPKG_TRANSPORT_REGISTRY || ref.digest != NULL) {
 		wpkg_ref_free(&ref);
-		return wpkg_error_set(err, WPKG_E_INVALID, "-o %s: expected DIR[:TAG]", output);
+		return wpkg_error_set(err, WPKG_E_INVALID, "-o %s: expected DIR[:TAG] or oci-archive:FILE[:TAG]", output);
 	}
 	*out = ref;
 	return WPKG_OK;
@@ -88,7 +93,11 @@ static int build(const char *const *files, size_t n_files, const char *output, e
 {
 	struct wpkg_ref ref = { 0 };
 	struct wpkg_package *pkg = NULL;
-	struct wpkg_layout *layout = NULL;
+	struct wpkg_store *store = NULL;
+	struct wpkg_store_opts sopts = { .writable = true };
+	struct wpkg_push_opts popts = { NULL, 1, NULL };
+	struct wpkg_push_result res;
+	const char *tag;
 	int rc;
 
 	rc = parse_output(&ref, output, err);
@@ -104,17 +113,20 @@ static int build(const char *const *files, size_t n_files, const char *output, e
 		rc = wpkg_pack_image(&pkg, files[0], fmt, &cp->pack, err);
 	if (rc < 0)
 		goto out;
-	rc = wpkg_layout_open(&layout, ref.path, true, err);
-	if (rc < 0)
-		goto out;
-	rc = wpkg_layout_write_package(layout, pkg, ref.tag != NULL ? ref.tag : "latest", err);
+	tag = ref.tag != NULL ? ref.tag : "latest";
+	popts.tags = &tag;
+	rc = wpkg_store_open(&store, &ref, &sopts, err);
+	if (rc == 0)
+		rc = wpkg_push(&res, store, pkg, &popts, err);
+	if (rc == 0)
+		rc = wpkg_store_commit(store, err);
 	if (rc < 0)
 		goto out;
 	if (ref.tag == NULL)
 		ref.tag = strdup("latest");
 	print_result(pkg, &ref);
 out:
-	wpkg_layout_close(layout);
+	wpkg_store_close(store);
 	wpkg_package_free(pkg);
 	wpkg_ref_free(&ref);
 	return rc;
@@ -164,6 +176,7 @@ out:
 }
 
 const struct cli_command cli_cmd_build = {
-	"build", run, "Package a Wasm component or module into an OCI image layout", "[OPTIONS] -o DIR[:TAG] FILE...",
+	"build", run, "Package a Wasm component or module into an OCI image layout or archive",
+	"[OPTIONS] -o DIR[:TAG] FILE...",
 	build_opt_tables,
 };

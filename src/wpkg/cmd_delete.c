@@ -1,4 +1,4 @@
-/* cmd_delete.c - wpkg delete: remove a manifest (named by tag or digest) from a registry. */
+/* cmd_delete.c - wpkg delete: remove a manifest (named by tag or digest) from a registry, layout or archive. */
 #include <stdlib.h>
 
 #include "wpkg/push.h"
@@ -13,7 +13,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	char *name = NULL;
 	int rc;
 
-	rc = regcmd_begin(&c, cmd, argc, argv, NULL, NULL, 1, 1, "one REF", 0);
+	rc = regcmd_begin(&c, cmd, argc, argv, NULL, NULL, 1, 1, "one REF", REGCMD_ANY_TRANSPORT);
 	if (rc >= 0)
 		goto out;
 	if (c.ref.tag == NULL && c.ref.digest == NULL) {
@@ -21,13 +21,16 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		rc = cli_usage_error(cmd, "'%s': name the tag or digest to delete", cli_pos(&c.args, 0));
 		goto out;
 	}
-	rc = regcmd_connect(&c, "delete");
+	rc = regcmd_open(&c, "delete", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_push_delete(&digest, c.client, c.ref.repository, wpkg_ref_reference(&c.ref), &c.err) < 0) {
+	if (wpkg_store_delete(&digest, c.store.store, wpkg_ref_reference(&c.ref), &c.err) < 0) {
 		rc = regcmd_fail(&c, "delete");
 		goto out;
 	}
+	rc = regcmd_commit(&c, "delete");
+	if (rc != WPKG_EXIT_OK)
+		goto out;
 	name = regcmd_ref_with(&c.ref, '@', digest.str);
 	if (cli_g.json)
 		cli_out_json(json_pack("{s:s?, s:s, s:s?}", "deleted", name, "digest", digest.str, "tag", c.ref.tag));
@@ -43,5 +46,5 @@ out:
 }
 
 const struct cli_command cli_cmd_delete = {
-	"delete", run, "Delete a manifest from a registry", "[OPTIONS] REF", delete_tables,
+	"delete", run, "Delete a manifest from a registry, layout or archive", "[OPTIONS] REF", delete_tables,
 };

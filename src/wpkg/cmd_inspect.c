@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_store.h"
 #include "wpkg/explode.h"
-#include "wpkg/layout.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm.h"
 #include "wpkg/wasm_config.h"
@@ -102,50 +102,11 @@ static int inspect_file(const char *path, struct wpkg_error *err)
 
 /* ---- an artifact, in a layout or a registry ---- */
 
-/* Where manifests and blobs come from: exactly one of layout and reg is set. */
-struct source {
-	struct wpkg_layout *layout;
-	struct wpkg_registry *reg;
-	const char *repo;
-};
-
 /* Fetches a manifest or index by tag or digest (top level), or by the descriptor that lists it (d). */
-static int fetch_manifest(struct source *s, const char *reference, const struct wpkg_descriptor *d,
+static int fetch_manifest(struct wpkg_store *s, const char *reference, const struct wpkg_descriptor *d,
 			  struct wpkg_buf *body, char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
 {
-	struct wpkg_descriptor top = { 0 };
-	const char *mt;
-	int rc;
-
-	if (s->reg != NULL)
-		return wpkg_registry_manifest_get(s->reg, s->repo, d != NULL ? d->digest.str : reference, body,
-						  media_type, digest, err);
-	if (d == NULL) {
-		rc = wpkg_layout_resolve(s->layout, reference, &top, err);
-		if (rc < 0)
-			return rc;
-		d = &top;
-	}
-	rc = wpkg_layout_read_blob(s->layout, &d->digest, WPKG_DOC_MAX, body, err);
-	if (rc < 0)
-		goto out;
-	mt = d->media_type != NULL ? d->media_type : wpkg_doc_sniff_media_type(body->data, body->len);
-	*media_type = strdup(mt != NULL ? mt : WPKG_MT_OCI_MANIFEST);
-	if (*media_type == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-		goto out;
-	}
-	*digest = d->digest;
-out:
-	wpkg_descriptor_clear(&top);
-	return rc;
-}
-
-static int fetch_blob(struct source *s, const struct wpkg_digest *d, struct wpkg_buf *out, struct wpkg_error *err)
-{
-	if (s->reg != NULL)
-		return wpkg_registry_blob_get_buf(s->reg, s->repo, d, WPKG_DOC_MAX, out, err);
-	return wpkg_layout_read_blob(s->layout, d, WPKG_DOC_MAX, out, err);
+	return wpkg_store_manifest_get(s, d != NULL ? d->digest.str : reference, body, media_type, digest, err);
 }
 
 /* The entry of an index that holds Wasm: platform wasm or a Wasm artifact type; else a lone entry. */
@@ -205,7 +166,7 @@ static int load_recipe(struct artifact *a, struct wpkg_error *err)
 }
 
 /* Resolves reference (following an index to its Wasm manifest), then reads manifest and config. */
-static int load_artifact(struct artifact *out, struct source *s, const char *reference, struct wpkg_error *err)
+static int load_artifact(struct artifact *out, struct wpkg_store *s, const char *reference, struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT, config = WPKG_BUF_INIT;
 	struct wpkg_index *ix = NULL;
@@ -242,7 +203,7 @@ static int load_artifact(struct artifact *out, struct source *s, const char *ref
 	if (rc < 0)
 		goto out;
 	if (a.manifest->config.media_type != NULL && strcmp(a.manifest->config.media_type, WPKG_MT_WASM_CONFIG) == 0) {
-		rc = fetch_blob(s, &a.manifest->config.digest, &config, err);
+		rc = wpkg_store_blob_get_buf(s, &a.manifest->config.digest, WPKG_DOC_MAX, &config, err);
 		if (rc < 0)
 			goto out;
 		rc = wpkg_wasm_config_parse(&a.config, config.data, config.len, err);
@@ -414,7 +375,8 @@ static void print_artifact(const struct artifact *a)
 	}
 }
 
-static int show_artifact(struct source *s, const struct wpkg_ref *ref, const char *reference, struct wpkg_error *err)
+static int show_artifact(struct wpkg_store *s, const struct wpkg_ref *ref, const char *reference,
+			 struct wpkg_error *err)
 {
 	struct artifact a = { 0 };
 	int rc;
@@ -439,36 +401,18 @@ out:
 static int inspect_ref(const char *arg, struct cli_registry *reg, struct wpkg_error *err)
 {
 	struct wpkg_ref ref = { 0 };
-	struct source s = { 0 };
-	const char *reference;
+	struct cli_store s = { NULL, NULL };
 	int rc;
 
 	rc = wpkg_ref_parse(&ref, arg, 0, err);
 	if (rc < 0)
 		return rc;
-	switch (ref.transport) {
-	case WPKG_TRANSPORT_OCI_ARCHIVE:
-		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "oci-archive is not supported yet");
-		goto out;
-	case WPKG_TRANSPORT_OCI_LAYOUT:
-		rc = wpkg_layout_open(&s.layout, ref.path, false, err);
-		reference = ref.digest != NULL ? ref.digest : ref.tag != NULL ? ref.tag : "latest";
-		break;
-	case WPKG_TRANSPORT_REGISTRY:
-	default:
-		rc = cli_registry_connect(&s.reg, reg, &ref, err);
-		s.repo = ref.repository;
-		reference = wpkg_ref_reference(&ref);
-		break;
-	}
-	if (rc < 0)
-		goto out;
-	rc = show_artifact(&s, &ref, reference, err);
-out:
+	rc = cli_store_open(&s, reg, &ref, false, err);
+	if (rc == 0)
+		rc = show_artifact(s.store, &ref, wpkg_ref_reference(&ref), err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "inspect %s", arg);
-	wpkg_layout_close(s.layout);
-	wpkg_registry_close(s.reg);
+	cli_store_close(&s);
 	wpkg_ref_free(&ref);
 	return rc;
 }
@@ -519,6 +463,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_inspect = {
-	"inspect", run, "Show what a Wasm file or an OCI artifact holds", "[OPTIONS] FILE|oci-layout:DIR[:TAG]|REF",
+	"inspect", run, "Show what a Wasm file or an OCI artifact holds",
+	"[OPTIONS] FILE|REF|oci-layout:DIR[:TAG]|oci-archive:FILE[:TAG]",
 	inspect_opt_tables,
 };

@@ -55,6 +55,20 @@ static int check(char *host, struct cli_registry *reg, const struct wpkg_credent
 	return rc;
 }
 
+int cli_login_begin(struct cli_args *a, struct cli_registry *reg, const struct cli_command *cmd, int argc,
+		    char **argv)
+{
+	int rc;
+
+	cli_registry_init(reg);
+	cli_args_init(a, cmd, argc, argv);
+	if (regcmd_options(&rc, a, reg, NULL, NULL))
+		return rc;
+	if (cli_npos(a) != 1)
+		return cli_usage_error(cmd, "expected one REGISTRY, got %d arguments", cli_npos(a));
+	return -1;
+}
+
 static int run(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct wpkg_credentials creds = { NULL, NULL, NULL };
@@ -66,14 +80,9 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	int rc;
 
 	wpkg_error_clear(&err);
-	cli_registry_init(&reg);
-	cli_args_init(&a, cmd, argc, argv);
-	if (regcmd_options(&rc, &a, &reg, NULL, NULL))
+	rc = cli_login_begin(&a, &reg, cmd, argc, argv);
+	if (rc >= 0)
 		goto out;
-	if (cli_npos(&a) != 1) {
-		rc = cli_usage_error(cmd, "expected one REGISTRY, got %d arguments", cli_npos(&a));
-		goto out;
-	}
 	if (reg.username == NULL && (reg.password != NULL || reg.password_stdin)) {
 		rc = cli_usage_error(cmd, "--password and --password-stdin need --username");
 		goto out;

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "wpkg/creds.h"
-#include "regcmd.h"
+#include "cli.h"
 
 static const struct cli_opt *const logout_tables[] = { NULL };
 
@@ -15,14 +15,9 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	int rc;
 
 	wpkg_error_clear(&err);
-	cli_registry_init(&reg);
-	cli_args_init(&a, cmd, argc, argv);
-	if (regcmd_options(&rc, &a, &reg, NULL, NULL))
+	rc = cli_login_begin(&a, &reg, cmd, argc, argv);
+	if (rc >= 0)
 		goto out;
-	if (cli_npos(&a) != 1) {
-		rc = cli_usage_error(cmd, "expected one REGISTRY, got %d arguments", cli_npos(&a));
-		goto out;
-	}
 	if (wpkg_creds_host(&host, cli_pos(&a, 0), &err) < 0 || wpkg_creds_erase(host, &err) < 0) {
 		wpkg_error_wrap(&err, "logout %s", host ? host : cli_pos(&a, 0));
 		rc = cli_fail_host(&err, NULL);

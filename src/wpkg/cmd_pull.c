@@ -1,4 +1,4 @@
-/* cmd_pull.c - wpkg pull: fetch the Wasm layer of a registry artifact into a local file. */
+/* cmd_pull.c - wpkg pull: fetch the Wasm layer of an artifact (registry, layout or archive) into a local file. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,12 +79,12 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	int rc;
 
 	memset(&opts, 0, sizeof(opts));
-	rc = regcmd_begin(&c, cmd, argc, argv, pull_opt, &opts, 1, 1, "one REF", 0);
+	rc = regcmd_begin(&c, cmd, argc, argv, pull_opt, &opts, 1, 1, "one REF", REGCMD_ANY_TRANSPORT);
 	if (rc < 0)
-		rc = regcmd_connect(&c, "pull");
+		rc = regcmd_open(&c, "pull", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_pull(&res, c.client, c.ref.repository, wpkg_ref_reference(&c.ref), &opts, &c.err) < 0) {
+	if (wpkg_pull(&res, c.store.store, wpkg_ref_reference(&c.ref), &opts, &c.err) < 0) {
 		rc = regcmd_fail(&c, "pull");
 		goto out;
 	}
@@ -103,5 +103,6 @@ out:
 }
 
 const struct cli_command cli_cmd_pull = {
-	"pull", run, "Pull a Wasm component or module from a registry", "[OPTIONS] REF", pull_tables,
+	"pull", run, "Pull a Wasm component or module from a registry, layout or archive", "[OPTIONS] REF",
+	pull_tables,
 };

@@ -1,4 +1,4 @@
-/* cmd_push.c - wpkg push: package Wasm files like wpkg build and send them to a registry under one or more tags. */
+/* cmd_push.c - wpkg push: package Wasm files like wpkg build and store them under tags: registry, layout, archive. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -179,7 +179,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 
 	memset(&p, 0, sizeof(p));
 	cli_pack_init(&p.pack);
-	rc = regcmd_begin(&c, cmd, argc, argv, push_opt, &p, 2, argc, "REF and FILE", 0);
+	rc = regcmd_begin(&c, cmd, argc, argv, push_opt, &p, 2, argc, "REF and FILE", REGCMD_ANY_TRANSPORT);
 	if (rc >= 0)
 		goto out;
 	n_files = (size_t)cli_npos(&c.args) - 1;
@@ -192,6 +192,10 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 				     cli_pos(&c.args, 0));
 		goto out;
 	}
+	if (p.mount_from != NULL && c.ref.transport != WPKG_TRANSPORT_REGISTRY) {
+		rc = cli_usage_error(cmd, "--mount-from works only within a registry, not with '%s'", cli_pos(&c.args, 0));
+		goto out;
+	}
 	rc = collect_tags(&p, &c.ref);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
@@ -201,16 +205,19 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		goto out;
 	}
 	c.reg.transport.chunk_size = p.chunk_size;
-	rc = regcmd_connect(&c, "push");
+	rc = regcmd_open(&c, "push", true);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
 	opts.tags = p.tags;
 	opts.n_tags = p.n_tags;
 	opts.mount_from = p.mount_from != NULL ? mount_repo(p.mount_from, &c.ref) : NULL;
-	if (wpkg_push(&res, c.client, c.ref.repository, pkg, &opts, &c.err) < 0) {
+	if (wpkg_push(&res, c.store.store, pkg, &opts, &c.err) < 0) {
 		rc = regcmd_fail(&c, "push");
 		goto out;
 	}
+	rc = regcmd_commit(&c, "push");
+	if (rc != WPKG_EXIT_OK)
+		goto out;
 	cli_progress_done();
 	if (cli_g.json)
 		cli_out_json(result_json(&c.ref, &p, pkg, &res));
@@ -218,8 +225,8 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		cli_out("%s\n", res.digest.str);
 	/* stdout stays the digest alone for scripts; what was sent goes with the other messages (-q hides it) */
 	if (!cli_g.json)
-		wpkg_log(WPKG_LOG_INFO, "pushed %s/%s: uploaded %" PRIu64 " bytes, skipped %" PRIu64 " bytes, mounted %"
-			 PRIu64 " bytes", c.ref.registry, c.ref.repository, res.bytes_uploaded, res.bytes_skipped,
+		wpkg_log(WPKG_LOG_INFO, "pushed %s: uploaded %" PRIu64 " bytes, skipped %" PRIu64 " bytes, mounted %"
+			 PRIu64 " bytes", wpkg_store_name(c.store.store), res.bytes_uploaded, res.bytes_skipped,
 			 res.bytes_mounted);
 out:
 	if (pkg != NULL)
@@ -230,5 +237,6 @@ out:
 }
 
 const struct cli_command cli_cmd_push = {
-	"push", run, "Package Wasm files and push them to a registry", "[OPTIONS] REF FILE...", push_tables,
+	"push", run, "Package Wasm files and push them to a registry, layout or archive", "[OPTIONS] REF FILE...",
+	push_tables,
 };

@@ -1,4 +1,4 @@
-/* cmd_tag.c - wpkg tag: give a manifest already in a registry more tags, without sending any blob. */
+/* cmd_tag.c - wpkg tag: give a manifest already in a registry, layout or archive more tags, copying no blob. */
 #include <stdlib.h>
 
 #include "wpkg/push.h"
@@ -17,7 +17,7 @@ static void print_result(const struct regcmd *c, const struct wpkg_digest *diges
 		list = json_array();
 		for (i = 0; list != NULL && i < n; i++)
 			json_array_append_new(list, json_string(tags[i]));
-		cli_out_json(json_pack("{s:s, s:s, s:o}", "repository", c->ref.repository, "digest", digest->str,
+		cli_out_json(json_pack("{s:s?, s:s, s:o}", "repository", c->ref.repository, "digest", digest->str,
 				       "tags", list));
 		return;
 	}
@@ -35,7 +35,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	const char *const *tags;
 	int rc, n, i;
 
-	rc = regcmd_begin(&c, cmd, argc, argv, NULL, NULL, 2, argc, "REF and at least one NEWTAG", 0);
+	rc = regcmd_begin(&c, cmd, argc, argv, NULL, NULL, 2, argc, "REF and at least one NEWTAG", REGCMD_ANY_TRANSPORT);
 	if (rc >= 0)
 		goto out;
 	n = cli_npos(&c.args) - 1;
@@ -46,14 +46,16 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 			rc = cli_fail(&c.err);
 			goto out;
 		}
-	rc = regcmd_connect(&c, "tag");
+	rc = regcmd_open(&c, "tag", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_push_retag(&digest, c.client, c.ref.repository, wpkg_ref_reference(&c.ref), tags, (size_t)n,
-			    &c.err) < 0) {
+	if (wpkg_push_retag(&digest, c.store.store, wpkg_ref_reference(&c.ref), tags, (size_t)n, &c.err) < 0) {
 		rc = regcmd_fail(&c, "tag");
 		goto out;
 	}
+	rc = regcmd_commit(&c, "tag");
+	if (rc != WPKG_EXIT_OK)
+		goto out;
 	print_result(&c, &digest, tags, n);
 out:
 	regcmd_end(&c);
@@ -61,5 +63,5 @@ out:
 }
 
 const struct cli_command cli_cmd_tag = {
-	"tag", run, "Add tags to a manifest in a registry", "[OPTIONS] REF NEWTAG...", tag_tables,
+	"tag", run, "Add tags to a manifest in a registry, layout or archive", "[OPTIONS] REF NEWTAG...", tag_tables,
 };

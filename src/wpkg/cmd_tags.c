@@ -1,4 +1,4 @@
-/* cmd_tags.c - wpkg tags: list a repository's tags, sorted, one per line or as a JSON array. */
+/* cmd_tags.c - wpkg tags: list the tags of a repository, layout or archive, sorted, one per line or as JSON. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,12 +19,12 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	json_t *doc;
 	int rc;
 
-	rc = regcmd_begin(&c, cmd, argc, argv, NULL, NULL, 1, 1, "one REPO", WPKG_REF_NO_TAG);
+	rc = regcmd_begin(&c, cmd, argc, argv, NULL, NULL, 1, 1, "one REPO", WPKG_REF_NO_TAG | REGCMD_ANY_TRANSPORT);
 	if (rc < 0)
-		rc = regcmd_connect(&c, "tags");
+		rc = regcmd_open(&c, "tags", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_registry_tags(c.client, c.ref.repository, &tags, &n, &c.err) < 0) {
+	if (wpkg_store_tags(c.store.store, &tags, &n, &c.err) < 0) {
 		rc = regcmd_fail(&c, "tags");
 		goto out;
 	}
@@ -48,5 +48,5 @@ out:
 }
 
 const struct cli_command cli_cmd_tags = {
-	"tags", run, "List the tags of a repository", "[OPTIONS] REPO", tags_tables,
+	"tags", run, "List the tags of a repository, layout or archive", "[OPTIONS] REPO", tags_tables,
 };

@@ -1,4 +1,4 @@
-/* regcmd.c - the option loop, reference checks, connection and error context the registry commands share. */
+/* regcmd.c - the option loop, reference checks, connection or store and error context the REF commands share. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +42,9 @@ int regcmd_begin(struct regcmd *c, const struct cli_command *cmd, int argc, char
 	if (n < min_pos || n > max_pos)
 		return cli_usage_error(cmd, "expected %s, got %d argument%s", what, n, n == 1 ? "" : "s");
 	s = cli_pos(&c->args, 0);
-	if (wpkg_ref_parse(&c->ref, s, ref_flags, &c->err) < 0)
+	if (wpkg_ref_parse(&c->ref, s, ref_flags & ~REGCMD_ANY_TRANSPORT, &c->err) < 0)
 		return cli_fail(&c->err);
-	if (c->ref.transport != WPKG_TRANSPORT_REGISTRY)
+	if (c->ref.transport != WPKG_TRANSPORT_REGISTRY && !(ref_flags & REGCMD_ANY_TRANSPORT))
 		return cli_usage_error(cmd, "'%s' is not a registry reference (local layouts are written by wpkg build)",
 				       s);
 	return -1;
@@ -66,8 +66,23 @@ int regcmd_connect(struct regcmd *c, const char *verb)
 	return WPKG_EXIT_OK;
 }
 
+int regcmd_open(struct regcmd *c, const char *verb, bool create)
+{
+	if (cli_store_open(&c->store, &c->reg, &c->ref, create, &c->err) < 0)
+		return regcmd_fail(c, verb);
+	return WPKG_EXIT_OK;
+}
+
+int regcmd_commit(struct regcmd *c, const char *verb)
+{
+	if (wpkg_store_commit(c->store.store, &c->err) < 0)
+		return regcmd_fail(c, verb);
+	return WPKG_EXIT_OK;
+}
+
 void regcmd_end(struct regcmd *c)
 {
+	cli_store_close(&c->store);
 	if (c->client != NULL)
 		wpkg_registry_close(c->client);
 	c->client = NULL;
@@ -76,11 +91,15 @@ void regcmd_end(struct regcmd *c)
 
 char *regcmd_ref_with(const struct wpkg_ref *ref, char sep, const char *what)
 {
+	static const char *const prefix[] = { "", "oci-layout:", "oci-archive:" };
 	char *s;
+	int n;
 
-	if (asprintf(&s, "%s/%s%c%s", ref->registry, ref->repository, sep, what) < 0)
-		return NULL;
-	return s;
+	if (ref->transport == WPKG_TRANSPORT_REGISTRY)
+		n = asprintf(&s, "%s/%s%c%s", ref->registry, ref->repository, sep, what);
+	else
+		n = asprintf(&s, "%s%s%c%s", prefix[ref->transport], ref->path, sep, what);
+	return n < 0 ? NULL : s;
 }
 
 json_t *regcmd_descriptor_json(const struct wpkg_descriptor *d, bool with_media_type)

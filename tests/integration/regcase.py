@@ -6,6 +6,8 @@ from registry import Registry
 
 # A fixed build time: the same input always gives the same digests.
 EPOCH = {'SOURCE_DATE_EPOCH': '1700000000'}
+# That time as wpkg writes it in org.opencontainers.image.created and configs.
+CREATED = '2023-11-14T22:13:20Z'
 
 
 def read(path):

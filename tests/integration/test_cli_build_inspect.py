@@ -6,7 +6,7 @@ import shutil
 import time
 
 import harness
-from registry import Registry
+from regcase import RegistryCase
 
 EPOCH = 1700000000
 CREATED = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(EPOCH))   # "2023-11-14T22:13:20Z"
@@ -379,8 +379,8 @@ class InspectTests(harness.TestCase):
         self.assertIn('nosuchtag', r.stderr)
         r = self.wpkg('inspect', 'oci-layout:' + self.path('nolayout'), expect=4)
         self.assertTrue(r.stderr.startswith('wpkg: error: '), r.stderr)
-        r = self.wpkg('inspect', 'oci-archive:' + self.path('x.tar'), expect=3)
-        self.assertIn('not supported yet', r.stderr)
+        r = self.wpkg('inspect', 'oci-archive:' + self.path('x.tar'), expect=4)
+        self.assertIn("x.tar: No such file or directory", r.stderr)
         r = self.wpkg('inspect', 'Bad/Reference', expect=3)
         self.assertTrue(r.stderr.startswith('wpkg: error: invalid reference "Bad/Reference"'), r.stderr)
 
@@ -414,17 +414,10 @@ class InspectIndexTests(harness.TestCase):
         self.assertEqual(doc['config']['os'], 'wasip2')
 
 
-class InspectRegistryTests(harness.TestCase):
+class InspectRegistryTests(RegistryCase, harness.TestCase):
     """inspect REF against Debian's docker-registry; the artifact is put there by skopeo, not by wpkg."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.reg = Registry('basic')
-        cls.reg.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.reg.stop()
+    VARIANT = 'basic'
 
     def put(self, repo_tag):
         out = self.path('out')

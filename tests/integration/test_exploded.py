@@ -12,6 +12,7 @@ import os
 
 import harness
 import oci_raw
+from oci_raw import compact
 from regcase import RegistryCase, read
 
 MT_SKELETON = 'application/vnd.wpkg.wasm.skeleton.v1'
@@ -43,10 +44,6 @@ EXTERNAL = [
 ]
 # (depth, min-layer-size or None for the default)
 SETTINGS = [(1, None), (1, '0'), (2, None), (2, '0'), (3, '0')]
-
-
-def compact(doc):
-    return json.dumps(doc, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
 
 
 class ExplodedTests(RegistryCase, harness.TestCase):

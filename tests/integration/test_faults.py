@@ -15,16 +15,11 @@ import urllib.request
 
 import harness
 from fakereg import Corrupt, Drop, FakeRegistry, IgnoreRange, Redirect, Status
-from registry import Registry
+from regcase import RegistryCase, read
 
 USER, PASSWORD = 'wpkg-user', 'fault-pass-123'
 COMPONENT = 'components/hello-c.component.wasm'
 BIG_COMPONENT = 'components/calc-qjs.component.wasm'
-
-
-def read(path):
-    with open(path, 'rb') as f:
-        return f.read()
 
 
 class FaultTests(harness.TestCase):
@@ -267,17 +262,10 @@ class FaultTests(harness.TestCase):
 
 
 
-class TokenTests(harness.TestCase):
+class TokenTests(RegistryCase, harness.TestCase):
     """Bearer tokens from the test token server: identity tokens, caching, short lives."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.reg = Registry('token')
-        cls.reg.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.reg.stop()
+    VARIANT = 'token'
 
     def push(self, repo):
         src = harness.fixture(COMPONENT)

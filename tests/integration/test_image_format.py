@@ -6,26 +6,18 @@ import json
 import os
 
 import harness
-from registry import Registry
+from oci_raw import MT_MANIFEST
+from regcase import CREATED, RegistryCase
 
-MT_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
 MT_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json'
 MT_TAR_GZ = 'application/vnd.oci.image.layer.v1.tar+gzip'
 MT_RUNWASI = 'application/vnd.bytecodealliance.wasm.component.layer.v0+wasm'
 COMPONENT = 'components/hello-c.component.wasm'
 MODULE = 'modules/hello-c.core.wasm'
 EPOCH = '1700000000'
-CREATED = '2023-11-14T22:13:20Z'
 
 
-class ImageFormatTests(harness.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.reg = Registry('plain').start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.reg.stop()
+class ImageFormatTests(RegistryCase, harness.TestCase):
 
     def build(self, fmt, rel, out, tag='v1', epoch=EPOCH, extra=()):
         """wpkg build --format FMT; checks that the layer temporary is gone and returns (layout, raw, manifest)."""

@@ -9,9 +9,8 @@ import shutil
 import stat
 
 import harness
-from registry import Registry
+from regcase import EPOCH, RegistryCase
 
-EPOCH = {'SOURCE_DATE_EPOCH': '1700000000'}
 SRC = 'components/composed-wat.component.wasm'
 HELPER = os.path.join(harness.HERE, 'docker-credential-wpkgtest')
 # A JWT (header.payload.signature, each base64url of a JSON object starting '{"'): what a bearer token looks like.
@@ -22,19 +21,11 @@ def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-class LoginTests:
+class LoginTests(RegistryCase):
     """Run against each authenticating variant; subclasses set VARIANT."""
 
     VARIANT = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.reg = Registry(cls.VARIANT)
-        cls.reg.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.reg.stop()
+    REPO_PREFIX = 'login-test'
 
     # -- helpers ------------------------------------------------------------
     @property
@@ -70,9 +61,6 @@ class LoginTests:
         pw = self.reg.password if password is None else password
         return self.wpkg('login', *self.reg.flags, '-u', self.reg.username, '--password-stdin', *extra,
                          registry or self.reg.host, input=pw + '\n', env=self.env(), expect=expect)
-
-    def repo(self):
-        return 'login-test/' + re.sub(r'[^a-z0-9]+', '-', self._testMethodName.lower()).strip('-')
 
     def push_pull_without_u(self, *extra):
         """push, tags and pull with no -u: the credentials must come from the stores."""

@@ -5,33 +5,22 @@ tag's index up to date, also under two attaches racing; fakereg.py plays a
 registry that has the API (OCI-Subject on PUT, GET /v2/R/referrers/D).
 """
 
-import hashlib
 import json
 import subprocess
 
 import harness
 from fakereg import FakeRegistry
-from regcase import EPOCH, RegistryCase
+from oci_raw import MT_INDEX, MT_MANIFEST, compact, digest
+from regcase import CREATED, EPOCH, RegistryCase
 
 COMPONENT = 'components/hello-c.component.wasm'
-CREATED = '2023-11-14T22:13:20Z'           # SOURCE_DATE_EPOCH=1700000000
 SBOM_TYPE = 'application/spdx+json'
 WIT_TYPE = 'application/vnd.wasm.wit.v1+text'
-MT_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
-MT_INDEX = 'application/vnd.oci.image.index.v1+json'
 ACCEPT = {'Accept': MT_MANIFEST + ', ' + MT_INDEX}
 EMPTY = {'mediaType': 'application/vnd.oci.empty.v1+json',
          'digest': 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', 'size': 2}
 SBOM = b'{"spdxVersion":"SPDX-2.3","name":"hello-c"}\n'
 WIT = b'package wpkg:hello;\n\nworld hello {\n  export run: func();\n}\n'
-
-
-def digest(data):
-    return 'sha256:' + hashlib.sha256(data).hexdigest()
-
-
-def compact(doc):
-    return json.dumps(doc, separators=(',', ':')).encode()
 
 
 def expected_manifest(artifact_type, subject, layers, annotations=None):

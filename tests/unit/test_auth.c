@@ -5,6 +5,8 @@
 
 #include <check.h>
 
+#include "unit.h"
+
 #include "../../src/libwpkg/auth_internal.h"
 
 /* One row: a header value and the challenges it must give, flattened as "scheme{k=v;k=v}|scheme{...}". */
@@ -227,22 +229,15 @@ int main(void)
 {
 	Suite *s = suite_create("auth");
 	TCase *tc = tcase_create("auth");
-	SRunner *sr;
-	int failed;
 
-	tcase_add_loop_test(tc, test_challenge_table, 0, (int)(sizeof(challenge_rows) / sizeof(challenge_rows[0])));
+	tcase_add_loop_test(tc, test_challenge_table, 0, UNIT_N(challenge_rows));
 	tcase_add_test(tc, test_challenges_from_several_headers);
 	tcase_add_test(tc, test_token_answer);
 	tcase_add_loop_test(tc, test_token_answer_bad, 0,
-			    (int)(sizeof(bad_token_bodies) / sizeof(bad_token_bodies[0])));
+			    UNIT_N(bad_token_bodies));
 	tcase_add_test(tc, test_scopes_and_token_url);
 	tcase_add_test(tc, test_scope_covered);
 	tcase_add_test(tc, test_refresh_form_and_basic);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -1,5 +1,4 @@
 /* test_core.c - the core helpers: buffers, digests, file utilities, error records. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -11,7 +10,7 @@
 
 #include <check.h>
 
-#include "unit_tmp.h"
+#include "unit.h"
 
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
@@ -37,15 +36,6 @@ static void teardown(void)
 	unit_tmp_remove();
 }
 
-/* unit_tmp/name, in a static buffer (one at a time). */
-static const char *tpath(const char *name)
-{
-	static char p[512];
-
-	snprintf(p, sizeof(p), "%s/%s", unit_tmp, name);
-	return p;
-}
-
 static void write_raw(const char *path, const void *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -53,23 +43,6 @@ static void write_raw(const char *path, const void *data, size_t len)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
 	close(fd);
-}
-
-/* Number of entries in unit_tmp besides . and .. */
-static int count_entries(void)
-{
-	struct dirent **names;
-	int n, i, count = 0;
-
-	n = scandir(unit_tmp, &names, NULL, NULL);
-	ck_assert_int_ge(n, 0);
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0)
-			count++;
-		free(names[i]);
-	}
-	free(names);
-	return count;
 }
 
 /* ---- buf ---- */
@@ -244,22 +217,22 @@ START_TEST(test_digest_file_and_range)
 	size_t i;
 	int fd;
 
-	write_raw(tpath("abc"), "abc", 3);
-	ck_assert_int_eq(wpkg_digest_file(&d, &size, WPKG_DIGEST_SHA256, tpath("abc"), &err), 0);
+	write_raw(unit_tmp_path("abc"), "abc", 3);
+	ck_assert_int_eq(wpkg_digest_file(&d, &size, WPKG_DIGEST_SHA256, unit_tmp_path("abc"), &err), 0);
 	ck_assert_str_eq(d.str, ABC256);
 	ck_assert_uint_eq(size, 3);
-	write_raw(tpath("empty"), "", 0);
-	ck_assert_int_eq(wpkg_digest_file(&d, &size, WPKG_DIGEST_SHA256, tpath("empty"), &err), 0);
+	write_raw(unit_tmp_path("empty"), "", 0);
+	ck_assert_int_eq(wpkg_digest_file(&d, &size, WPKG_DIGEST_SHA256, unit_tmp_path("empty"), &err), 0);
 	ck_assert_str_eq(d.str, EMPTY256);
 	ck_assert_uint_eq(size, 0);
 
-	ck_assert_int_eq(wpkg_digest_file(&d, &size, WPKG_DIGEST_SHA256, tpath("missing"), &err),
+	ck_assert_int_eq(wpkg_digest_file(&d, &size, WPKG_DIGEST_SHA256, unit_tmp_path("missing"), &err),
 			 WPKG_E_NOT_FOUND);
-	snprintf(wantmsg, sizeof(wantmsg), "%s: No such file or directory", tpath("missing"));
+	snprintf(wantmsg, sizeof(wantmsg), "%s: No such file or directory", unit_tmp_path("missing"));
 	ck_assert_str_eq(err.msg, wantmsg);
 
-	write_raw(tpath("range"), "xxabcyy", 7);
-	fd = open(tpath("range"), O_RDONLY);
+	write_raw(unit_tmp_path("range"), "xxabcyy", 7);
+	fd = open(unit_tmp_path("range"), O_RDONLY);
 	ck_assert_int_eq(wpkg_digest_fd_range(&d, WPKG_DIGEST_SHA512, fd, 2, 3, &err), 0);
 	ck_assert_str_eq(d.str, ABC512);
 	ck_assert_int_eq(wpkg_digest_fd_range(&d, WPKG_DIGEST_SHA256, fd, 2, 0, &err), 0);
@@ -270,14 +243,14 @@ START_TEST(test_digest_file_and_range)
 
 	for (i = 0; i < n; i++)
 		data[i] = (unsigned char)(i ^ (i >> 9));
-	write_raw(tpath("big"), data, n);
-	fd = open(tpath("big"), O_RDONLY);
+	write_raw(unit_tmp_path("big"), data, n);
+	fd = open(unit_tmp_path("big"), O_RDONLY);
 	wpkg_digest_bytes(&want, WPKG_DIGEST_SHA256, data + 100, n - 200);
 	ck_assert_int_eq(wpkg_digest_fd_range(&d, WPKG_DIGEST_SHA256, fd, 100, n - 200, &err), 0);
 	ck_assert_str_eq(d.str, want.str);
 	close(fd);
 	wpkg_digest_bytes(&want, WPKG_DIGEST_SHA512, data, n);
-	ck_assert_int_eq(wpkg_digest_file(&d, &size, WPKG_DIGEST_SHA512, tpath("big"), &err), 0);
+	ck_assert_int_eq(wpkg_digest_file(&d, &size, WPKG_DIGEST_SHA512, unit_tmp_path("big"), &err), 0);
 	ck_assert_str_eq(d.str, want.str);
 	ck_assert_uint_eq(size, n);
 	free(data);
@@ -293,16 +266,16 @@ START_TEST(test_atomic_commit_and_abort)
 	char final[512];
 	struct stat st;
 
-	snprintf(final, sizeof(final), "%s", tpath("out.json"));
+	snprintf(final, sizeof(final), "%s", unit_tmp_path("out.json"));
 	ck_assert_int_eq(wpkg_atomic_open(&f, final, 0640, &err), 0);
 	ck_assert_int_eq(wpkg_write_all(f.fd, "{}", 2, &err), 0);
 	/* nothing at the final path before commit, only the temporary */
 	ck_assert_int_eq(access(final, F_OK), -1);
-	ck_assert_int_eq(count_entries(), 1);
+	ck_assert_int_eq(unit_count_entries(unit_tmp), 1);
 	ck_assert_ptr_nonnull(strstr(f.tmp_path, "/.out.json."));
 	ck_assert_int_eq(wpkg_atomic_commit(&f, &err), 0);
 	ck_assert_ptr_null(f.tmp_path);
-	ck_assert_int_eq(count_entries(), 1);
+	ck_assert_int_eq(unit_count_entries(unit_tmp), 1);
 	ck_assert_int_eq(stat(final, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0640);
 	ck_assert_int_eq(wpkg_read_file(&b, final, 100, &err), 0);
@@ -312,7 +285,7 @@ START_TEST(test_atomic_commit_and_abort)
 	ck_assert_int_eq(wpkg_atomic_open(&f, final, 0644, &err), 0);
 	ck_assert_int_eq(wpkg_write_all(f.fd, "garbage", 7, &err), 0);
 	wpkg_atomic_abort(&f);
-	ck_assert_int_eq(count_entries(), 1);
+	ck_assert_int_eq(unit_count_entries(unit_tmp), 1);
 	wpkg_buf_clear(&b);
 	ck_assert_int_eq(wpkg_read_file(&b, final, 100, &err), 0);
 	ck_assert_str_eq(b.data, "{}");
@@ -322,7 +295,7 @@ START_TEST(test_atomic_commit_and_abort)
 	wpkg_buf_clear(&b);
 	ck_assert_int_eq(wpkg_read_file(&b, final, 100, &err), 0);
 	ck_assert_str_eq(b.data, "[1]");
-	ck_assert_int_eq(count_entries(), 1);
+	ck_assert_int_eq(unit_count_entries(unit_tmp), 1);
 	wpkg_buf_free(&b);
 }
 END_TEST
@@ -332,7 +305,7 @@ START_TEST(test_atomic_open_missing_dir)
 	struct wpkg_atomic_file f;
 	char path[512], want[600];
 
-	snprintf(path, sizeof(path), "%s", tpath("no/such/file"));
+	snprintf(path, sizeof(path), "%s", unit_tmp_path("no/such/file"));
 	ck_assert_int_eq(wpkg_atomic_open(&f, path, 0644, &err), WPKG_E_NOT_FOUND);
 	snprintf(want, sizeof(want), "%s: cannot create temporary file: No such file or directory", path);
 	ck_assert_str_eq(err.msg, want);
@@ -346,24 +319,24 @@ START_TEST(test_mkdir_p)
 	char path[512], want[600];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s", tpath("a/b/c"));
+	snprintf(path, sizeof(path), "%s", unit_tmp_path("a/b/c"));
 	ck_assert_int_eq(wpkg_mkdir_p(path, 0750, &err), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISDIR(st.st_mode));
 	ck_assert_int_eq(wpkg_mkdir_p(path, 0750, &err), 0);   /* again: nothing to do */
-	snprintf(path, sizeof(path), "%s", tpath("a/b/c/d/"));
+	snprintf(path, sizeof(path), "%s", unit_tmp_path("a/b/c/d/"));
 	ck_assert_int_eq(wpkg_mkdir_p(path, 0750, &err), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISDIR(st.st_mode));
 	ck_assert_int_eq(wpkg_mkdir_p("", 0750, &err), WPKG_E_INVALID);
 	ck_assert_str_eq(err.msg, "empty directory name");
 
-	write_raw(tpath("file"), "x", 1);
-	snprintf(path, sizeof(path), "%s", tpath("file"));
+	write_raw(unit_tmp_path("file"), "x", 1);
+	snprintf(path, sizeof(path), "%s", unit_tmp_path("file"));
 	ck_assert_int_eq(wpkg_mkdir_p(path, 0750, &err), WPKG_E_IO);
 	snprintf(want, sizeof(want), "%s: not a directory", path);
 	ck_assert_str_eq(err.msg, want);
-	snprintf(path, sizeof(path), "%s", tpath("file/sub"));
+	snprintf(path, sizeof(path), "%s", unit_tmp_path("file/sub"));
 	ck_assert_int_lt(wpkg_mkdir_p(path, 0750, &err), 0);
 	snprintf(want, sizeof(want), "%s: Not a directory", path);
 	ck_assert_str_eq(err.msg, want);
@@ -375,15 +348,15 @@ START_TEST(test_read_file_cap)
 	struct wpkg_buf b = WPKG_BUF_INIT;
 	char want[600];
 
-	write_raw(tpath("ten"), "0123456789", 10);
-	ck_assert_int_eq(wpkg_read_file(&b, tpath("ten"), 10, &err), 0);
+	write_raw(unit_tmp_path("ten"), "0123456789", 10);
+	ck_assert_int_eq(wpkg_read_file(&b, unit_tmp_path("ten"), 10, &err), 0);
 	ck_assert_str_eq(b.data, "0123456789");
 	wpkg_buf_clear(&b);
-	ck_assert_int_eq(wpkg_read_file(&b, tpath("ten"), 9, &err), WPKG_E_TOO_LARGE);
-	snprintf(want, sizeof(want), "%s: larger than 9 bytes", tpath("ten"));
+	ck_assert_int_eq(wpkg_read_file(&b, unit_tmp_path("ten"), 9, &err), WPKG_E_TOO_LARGE);
+	snprintf(want, sizeof(want), "%s: larger than 9 bytes", unit_tmp_path("ten"));
 	ck_assert_str_eq(err.msg, want);
-	ck_assert_int_eq(wpkg_read_file(&b, tpath("none"), 9, &err), WPKG_E_NOT_FOUND);
-	snprintf(want, sizeof(want), "%s: No such file or directory", tpath("none"));
+	ck_assert_int_eq(wpkg_read_file(&b, unit_tmp_path("none"), 9, &err), WPKG_E_NOT_FOUND);
+	snprintf(want, sizeof(want), "%s: No such file or directory", unit_tmp_path("none"));
 	ck_assert_str_eq(err.msg, want);
 	wpkg_buf_free(&b);
 }
@@ -394,16 +367,16 @@ START_TEST(test_map_file)
 	struct wpkg_map m;
 	char want[600];
 
-	write_raw(tpath("empty"), "", 0);
-	ck_assert_int_eq(wpkg_map_file(&m, tpath("empty"), &err), 0);
+	write_raw(unit_tmp_path("empty"), "", 0);
+	ck_assert_int_eq(wpkg_map_file(&m, unit_tmp_path("empty"), &err), 0);
 	ck_assert_ptr_nonnull(m.data);
 	ck_assert_uint_eq(m.len, 0);
 	ck_assert_ptr_null(m.base);
 	wpkg_unmap_file(&m);
 	ck_assert_ptr_null(m.data);
 
-	write_raw(tpath("abc"), "abc", 3);
-	ck_assert_int_eq(wpkg_map_file(&m, tpath("abc"), &err), 0);
+	write_raw(unit_tmp_path("abc"), "abc", 3);
+	ck_assert_int_eq(wpkg_map_file(&m, unit_tmp_path("abc"), &err), 0);
 	ck_assert_uint_eq(m.len, 3);
 	ck_assert_int_eq(memcmp(m.data, "abc", 3), 0);
 	wpkg_unmap_file(&m);
@@ -412,7 +385,7 @@ START_TEST(test_map_file)
 	ck_assert_int_eq(wpkg_map_file(&m, unit_tmp, &err), WPKG_E_INVALID);
 	snprintf(want, sizeof(want), "%s: not a regular file", unit_tmp);
 	ck_assert_str_eq(err.msg, want);
-	ck_assert_int_eq(wpkg_map_file(&m, tpath("none"), &err), WPKG_E_NOT_FOUND);
+	ck_assert_int_eq(wpkg_map_file(&m, unit_tmp_path("none"), &err), WPKG_E_NOT_FOUND);
 }
 END_TEST
 
@@ -497,7 +470,7 @@ int main(void)
 	tcase_add_test(tc, test_buf_printf);
 	tcase_add_test(tc, test_buf_detach_and_grow_limits);
 	tcase_add_test(tc, test_digest_parse_valid);
-	tcase_add_loop_test(tc, test_digest_parse_invalid, 0, (int)(sizeof(bad_digests) / sizeof(bad_digests[0])));
+	tcase_add_loop_test(tc, test_digest_parse_invalid, 0, UNIT_N(bad_digests));
 	tcase_add_test(tc, test_digest_known_vectors);
 	tcase_add_test(tc, test_digest_file_and_range);
 	tcase_add_test(tc, test_atomic_commit_and_abort);

@@ -1,18 +1,18 @@
 /* test_creds.c - credential lookup, store and erase against temp config files and scripted helpers. */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "unit.h"
+
 #include "wpkg/buf.h"
 #include "wpkg/creds.h"
 #include "wpkg/error.h"
 #include "wpkg/log.h"
 
-static char tmp[64];
 static struct wpkg_buf logged = WPKG_BUF_INIT;   /* every log line, "LEVEL msg\n" */
 
 static void capture(void *payload, enum wpkg_log_level level, const char *msg)
@@ -21,38 +21,28 @@ static void capture(void *payload, enum wpkg_log_level level, const char *msg)
 	wpkg_buf_printf(&logged, "%d %s\n", (int)level, msg);
 }
 
-static char *tpath(const char *rel)
-{
-	static char p[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", tmp, rel);
-	return p[i];
-}
-
 static void write_text(const char *rel, const char *text, mode_t mode)
 {
-	char *dir = strdup(tpath(rel));
+	char *dir = strdup(unit_tmp_path(rel));
 	FILE *f;
 
-	for (char *p = dir + strlen(tmp) + 1; (p = strchr(p, '/')) != NULL; *p++ = '/') {
+	for (char *p = dir + strlen(unit_tmp) + 1; (p = strchr(p, '/')) != NULL; *p++ = '/') {
 		*p = '\0';
 		mkdir(dir, 0700);
 	}
 	free(dir);
-	f = fopen(tpath(rel), "w");
+	f = fopen(unit_tmp_path(rel), "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	fclose(f);
-	chmod(tpath(rel), mode);
+	chmod(unit_tmp_path(rel), mode);
 }
 
 static char *read_text(const char *rel)
 {
 	static char text[4][8192];
 	static int i;
-	FILE *f = fopen(tpath(rel), "r");
+	FILE *f = fopen(unit_tmp_path(rel), "r");
 	size_t n;
 
 	i = (i + 1) % 4;
@@ -68,7 +58,7 @@ static mode_t mode_of(const char *rel)
 {
 	struct stat st;
 
-	ck_assert_int_eq(stat(tpath(rel), &st), 0);
+	ck_assert_int_eq(stat(unit_tmp_path(rel), &st), 0);
 	return st.st_mode & 07777;
 }
 
@@ -95,28 +85,21 @@ static void helper(const char *name, const char *action, const char *reply, int 
 
 static void setup(void)
 {
-	strcpy(tmp, "/tmp/wpkg-test-creds-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
-	mkdir(tpath("bin"), 0700);
-	setenv("HOME", tmp, 1);
-	setenv("DOCKER_CONFIG", tpath(".docker"), 1);
-	setenv("XDG_RUNTIME_DIR", tpath("run"), 1);
+	unit_tmp_make("test_creds");
+	mkdir(unit_tmp_path("bin"), 0700);
+	setenv("HOME", unit_tmp, 1);
+	setenv("DOCKER_CONFIG", unit_tmp_path(".docker"), 1);
+	setenv("XDG_RUNTIME_DIR", unit_tmp_path("run"), 1);
 	unsetenv("REGISTRY_AUTH_FILE");
-	setenv("PATH", tpath("bin:/usr/bin:/bin"), 1);
+	setenv("PATH", unit_tmp_path("bin:/usr/bin:/bin"), 1);
 	wpkg_buf_clear(&logged);
 	wpkg_log_set_handler(capture, NULL);
 	wpkg_log_set_level(WPKG_LOG_DEBUG);
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(p);
-}
-
 static void teardown(void)
 {
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	unit_tmp_remove();
 	wpkg_log_set_handler(NULL, NULL);
 }
 
@@ -302,7 +285,7 @@ START_TEST(auth_json_fallback)
 	write_text("run/containers/auth.json", "{\"auths\": {\"r.example\": {\"auth\": \"eDp5\"}}}", 0600);
 	expect_creds("r.example", "x", "y", NULL);
 	write_text("elsewhere/auth.json", "{\"auths\": {\"r.example\": {\"auth\": \"Ym9iOmh1Yg==\"}}}", 0600);
-	setenv("REGISTRY_AUTH_FILE", tpath("elsewhere/auth.json"), 1);
+	setenv("REGISTRY_AUTH_FILE", unit_tmp_path("elsewhere/auth.json"), 1);
 	expect_creds("r.example", "bob", "hub", NULL);
 	config("{\"auths\": {\"r.example\": {\"auth\": \"YWxpY2U6cGE6c3M=\"}}}");
 	expect_creds("r.example", "alice", "pa:ss", NULL);   /* config.json comes first */
@@ -319,7 +302,7 @@ START_TEST(malformed_config)
 	config("{\n  \"auths\": {\n    \"r.example\": ,\n  }\n}\n");
 	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &err), WPKG_E_INVALID);
 	snprintf(want, sizeof(want), "%s: invalid JSON at line 3: unexpected token near ','",
-		 tpath(".docker/config.json"));
+		 unit_tmp_path(".docker/config.json"));
 	ck_assert_str_eq(err.msg, want);
 	ck_assert_int_eq(wpkg_creds_store("r.example", &(struct wpkg_credentials){ "a", "b", NULL }, &err),
 			 WPKG_E_INVALID);
@@ -328,13 +311,13 @@ START_TEST(malformed_config)
 
 	config("{\"auths\": []}");
 	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &err), WPKG_E_INVALID);
-	snprintf(want, sizeof(want), "%s: \"auths\" is not an object", tpath(".docker/config.json"));
+	snprintf(want, sizeof(want), "%s: \"auths\" is not an object", unit_tmp_path(".docker/config.json"));
 	ck_assert_str_eq(err.msg, want);
 
 	config("{\"auths\": {\"r.example\": {\"auth\": \"not base64!\"}}}");
 	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &err), WPKG_E_INVALID);
 	snprintf(want, sizeof(want), "%s: auths[\"r.example\"].auth: not base64 of \"user:password\"",
-		 tpath(".docker/config.json"));
+		 unit_tmp_path(".docker/config.json"));
 	ck_assert_str_eq(err.msg, want);
 
 	config("{\"auths\": {\"r.example\": {\"auth\": \"bm9jb2xvbg==\"}}}");   /* "nocolon" */
@@ -367,7 +350,7 @@ START_TEST(store_keeps_everything_else)
 
 	config("{\"auths\": {\"a.example\": {\"auth\": \"eDp5\"}, \"r.example\": {\"email\": \"e@x\", \"password\": \"old\"}},"
 	       " \"psFormat\": \"table\", \"proxies\": {\"default\": {\"httpProxy\": \"http://p:3128\"}}}");
-	chmod(tpath(".docker/config.json"), 0644);
+	chmod(unit_tmp_path(".docker/config.json"), 0644);
 	ck_assert_msg(wpkg_creds_store("r.example", &c, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(mode_of(".docker/config.json"), 0600);
 	ck_assert_str_eq(read_text(".docker/config.json"),
@@ -453,7 +436,7 @@ START_TEST(erase_entries)
 	expect_creds("r.example", NULL, NULL, NULL);
 	ck_assert_int_eq(wpkg_creds_erase("r.example", &err), WPKG_E_NOT_FOUND);
 	ck_assert_str_eq(err.msg, "no credentials stored for r.example");
-	unlink(tpath(".docker/config.json"));
+	unlink(unit_tmp_path(".docker/config.json"));
 	ck_assert_int_eq(wpkg_creds_erase("https://r.example/", &err), WPKG_E_NOT_FOUND);
 	ck_assert_str_eq(err.msg, "no credentials stored for r.example");
 }
@@ -543,13 +526,8 @@ static Suite *creds_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(creds_suite());
-	int failed;
+	int status = unit_run(creds_suite());
 
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
 	wpkg_buf_free(&logged);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "unit.h"
+
 #include "wpkg/explode.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/wasm.h"
@@ -126,7 +128,6 @@ static const char *const nested_fixtures[] = {
 	"components/hello-dummy.component.wasm",
 	"components/empty.component.wasm",
 };
-#define N_NESTED (sizeof(nested_fixtures) / sizeof(nested_fixtures[0]))
 
 /* Composed components from other projects: only when ../shared is beside the checkout. */
 static const char *const external_fixtures[] = {
@@ -139,7 +140,6 @@ static const char *const external_fixtures[] = {
 	"ext:wac/dummy_wasi_http@0.2.0.component.wasm",
 	"ext:rust-oci-wasm/component.wasm",
 };
-#define N_EXTERNAL (sizeof(external_fixtures) / sizeof(external_fixtures[0]))
 
 START_TEST(round_trip_external)
 {
@@ -374,12 +374,10 @@ int main(void)
 {
 	Suite *s = suite_create("explode");
 	TCase *tc = tcase_create("explode");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, round_trip_every_depth, 0, (int)N_NESTED);
-	tcase_add_loop_test(tc, round_trip_external, 0, (int)N_EXTERNAL);
+	tcase_add_loop_test(tc, round_trip_every_depth, 0, UNIT_N(nested_fixtures));
+	tcase_add_loop_test(tc, round_trip_external, 0, UNIT_N(external_fixtures));
 	tcase_add_test(tc, plan_composed_wat);
 	tcase_add_test(tc, qjs_engine_shared);
 	tcase_add_test(tc, identical_parts_share_a_layer);
@@ -388,10 +386,5 @@ int main(void)
 	tcase_add_test(tc, corruption_caught);
 	tcase_add_test(tc, module_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -5,6 +5,8 @@
 
 #include <check.h>
 
+#include "unit.h"
+
 #include "../../src/libwpkg/http_internal.h"
 #include "../../src/libwpkg/registry_internal.h"
 
@@ -273,26 +275,18 @@ int main(void)
 {
 	Suite *s = suite_create("http");
 	TCase *tc = tcase_create("http");
-	SRunner *sr;
-	int failed;
 
-#define N(a) (int)(sizeof(a) / sizeof(a[0]))
 	tcase_add_test(tc, test_header_lookup);
-	tcase_add_loop_test(tc, test_url_resolve, 0, N(resolve_rows));
+	tcase_add_loop_test(tc, test_url_resolve, 0, UNIT_N(resolve_rows));
 	tcase_add_test(tc, test_same_origin);
 	tcase_add_test(tc, test_url_params);
-	tcase_add_loop_test(tc, test_link_next, 0, N(link_rows));
+	tcase_add_loop_test(tc, test_link_next, 0, UNIT_N(link_rows));
 	tcase_add_test(tc, test_retry_after);
 	tcase_add_test(tc, test_backoff_and_retryable);
-	tcase_add_loop_test(tc, test_mask_header, 0, N(mask_rows));
+	tcase_add_loop_test(tc, test_mask_header, 0, UNIT_N(mask_rows));
 	tcase_add_test(tc, test_mask_never_leaks);
-	tcase_add_loop_test(tc, test_error_mapping, 0, N(error_rows));
+	tcase_add_loop_test(tc, test_error_mapping, 0, UNIT_N(error_rows));
 	tcase_add_test(tc, test_code_status);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -8,7 +8,7 @@
 
 #include <check.h>
 
-#include "unit_tmp.h"
+#include "unit.h"
 
 #include "wpkg/fsutil.h"
 #include "wpkg/layout.h"
@@ -33,24 +33,15 @@ static void teardown(void)
 	unit_tmp_remove();
 }
 
-static char *slurp(const char *path)
-{
-	struct wpkg_buf b = WPKG_BUF_INIT;
-	struct wpkg_error e;
-
-	ck_assert_msg(wpkg_read_file(&b, path, 1 << 20, &e) == 0, "%s", e.msg);
-	return wpkg_buf_detach(&b, NULL);
-}
-
 static void ck_file(const char *name, const char *want)
 {
+	struct wpkg_buf got = WPKG_BUF_INIT;
 	char path[512];
-	char *got;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	got = slurp(path);
-	ck_assert_str_eq(got, want);
-	free(got);
+	unit_read_file(&got, path);
+	ck_assert_str_eq(got.data, want);
+	wpkg_buf_free(&got);
 }
 
 static void put_file(const char *path, const void *data, size_t len)

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "unit.h"
+
 #include "wpkg/pack.h"
 
 #define COMPOSED FIXTURES "/components/composed-wat.component.wasm"
@@ -446,12 +448,5 @@ static Suite *pack_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(pack_suite());
-	int failed;
-
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(pack_suite());
 }

@@ -1,6 +1,5 @@
 /* test_pack_image.c - image and runwasi packages: golden bytes, the tar layer, reproducibility, safe extraction. */
 #include <check.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +10,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "unit_tmp.h"
+#include "unit.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
 
@@ -80,28 +79,6 @@ static void setup(void)
 static void teardown(void)
 {
 	unit_tmp_remove();
-}
-
-static size_t count_files(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
-static void read_all(struct wpkg_buf *out, const char *path)
-{
-	struct wpkg_error err = { 0 };
-
-	wpkg_buf_clear(out);
-	ck_assert_msg(wpkg_read_file(out, path, (size_t)1 << 26, &err) == 0, "%s: %s", path, err.msg);
 }
 
 static struct wpkg_package *pack(const char *file, enum wpkg_pack_format fmt, const struct wpkg_pack_opts *opts)
@@ -178,7 +155,7 @@ START_TEST(image_component_golden)
 	ck_assert_int_eq(wpkg_digest_file(&d, &size, WPKG_DIGEST_SHA256, p->layers[0].path, &err), 0);
 	ck_assert_str_eq(p->layers[0].desc.digest.str, d.str);
 	ck_assert_int_eq(p->layers[0].desc.size, (int64_t)size);
-	read_all(&layer, p->layers[0].path);
+	unit_read_file(&layer, p->layers[0].path);
 	/* no timestamp, no name, OS unix: the same bytes whenever it is built */
 	ck_assert_mem_eq(layer.data, gzip_header, sizeof(gzip_header));
 	wpkg_buf_printf(&want,
@@ -193,11 +170,11 @@ START_TEST(image_component_golden)
 	ck_assert_uint_eq(p->n_infos, 1);
 	ck_assert_int_eq(p->infos[0]->kind, WPKG_WASM_COMPONENT);
 	path = strdup(p->layers[0].path);
-	ck_assert_uint_eq(count_files(layer_dir), 1);
+	ck_assert_int_eq(unit_count_entries(layer_dir), 1);
 	wpkg_package_free(p);
 	/* the temporary goes with the package */
 	ck_assert_int_eq(access(path, F_OK), -1);
-	ck_assert_uint_eq(count_files(layer_dir), 0);
+	ck_assert_int_eq(unit_count_entries(layer_dir), 0);
 	free(path);
 	wpkg_buf_free(&layer);
 	wpkg_buf_free(&want);
@@ -241,7 +218,7 @@ START_TEST(image_tar_layout)
 	const char *h;
 
 	gunzip(&tar, p->layers[0].path);
-	read_all(&wasm, COMPOSED);
+	unit_read_file(&wasm, COMPOSED);
 	/* header, the file padded to 512, the two zero blocks of the end: no trailing block padding */
 	ck_assert_uint_eq(tar.len, 512 + 1536 + 1024);
 	wpkg_digest_bytes(&d, WPKG_DIGEST_SHA256, tar.data, tar.len);
@@ -310,7 +287,7 @@ START_TEST(runwasi_component_golden)
 	ck_assert_str_eq(p->manifest.data, RUNWASI_MANIFEST);
 	ck_assert_uint_eq(p->manifest.len, 494);
 	ck_assert_str_eq(p->manifest_desc.digest.str, RUNWASI_MANIFEST_SHA);
-	ck_assert_uint_eq(count_files(layer_dir), 0);
+	ck_assert_int_eq(unit_count_entries(layer_dir), 0);
 	wpkg_package_free(p);
 	/* the user's file is not a temporary */
 	ck_assert_int_eq(access(COMPOSED, R_OK), 0);
@@ -356,8 +333,8 @@ START_TEST(image_reproducible)
 	b = pack(COMPOSED, WPKG_FORMAT_IMAGE, &opts);
 	c = pack(COMPOSED, WPKG_FORMAT_IMAGE, &later);
 	ck_assert_str_ne(a->layers[0].path, b->layers[0].path);
-	read_all(&ba, a->layers[0].path);
-	read_all(&bb, b->layers[0].path);
+	unit_read_file(&ba, a->layers[0].path);
+	unit_read_file(&bb, b->layers[0].path);
 	ck_assert_uint_eq(ba.len, bb.len);
 	ck_assert_mem_eq(ba.data, bb.data, ba.len);
 	ck_assert_str_eq(a->layers[0].desc.digest.str, b->layers[0].desc.digest.str);
@@ -369,7 +346,7 @@ START_TEST(image_reproducible)
 	wpkg_package_free(a);
 	wpkg_package_free(b);
 	wpkg_package_free(c);
-	ck_assert_uint_eq(count_files(layer_dir), 0);
+	ck_assert_int_eq(unit_count_entries(layer_dir), 0);
 	wpkg_buf_free(&ba);
 	wpkg_buf_free(&bb);
 }
@@ -397,7 +374,7 @@ START_TEST(pack_errors_leave_nothing)
 	ck_assert_str_eq(err.msg, COMPOSED ": temporary layer file in /nonexistent-wpkg-dir: "
 			 "No such file or directory");
 	ck_assert_ptr_null(p);
-	ck_assert_uint_eq(count_files(layer_dir), 0);
+	ck_assert_int_eq(unit_count_entries(layer_dir), 0);
 }
 END_TEST
 
@@ -416,7 +393,7 @@ static int extract(struct wpkg_buf *out, const char *path, const char *mt, const
 	rc = wpkg_image_extract_wasm(fd, in, mt, entry, max, found, err);
 	close(in);
 	close(fd);
-	read_all(out, out_path);
+	unit_read_file(out, out_path);
 	return rc;
 }
 
@@ -428,7 +405,7 @@ START_TEST(extract_round_trip)
 	struct wpkg_error err = { 0 };
 	char *found = NULL, *ep = NULL;
 
-	read_all(&wasm, COMPOSED);
+	unit_read_file(&wasm, COMPOSED);
 	/* the way pull does it: the config's Entrypoint names the file */
 	ck_assert_int_eq(wpkg_image_config_entrypoint(&ep, p->config.mem.data, p->config.mem.len, &err), 0);
 	ck_assert_str_eq(ep, "/composed-wat.component.wasm");
@@ -673,7 +650,7 @@ static Suite *pack_image_suite(void)
 	tcase_add_test(tc, image_reproducible);
 	tcase_add_test(tc, pack_errors_leave_nothing);
 	tcase_add_test(tc, extract_round_trip);
-	tcase_add_loop_test(tc, extract_hostile, 0, (int)(sizeof(hostile) / sizeof(hostile[0])));
+	tcase_add_loop_test(tc, extract_hostile, 0, UNIT_N(hostile));
 	tcase_add_test(tc, extract_media_types);
 	tcase_add_test(tc, config_entrypoint);
 	tcase_add_test(tc, tar_layer_selection);

@@ -5,7 +5,7 @@
 
 #include <check.h>
 
-#include "unit_tmp.h"
+#include "unit.h"
 
 #include "wpkg/ref.h"
 
@@ -212,8 +212,8 @@ int main(void)
 	Suite *s = suite_create("ref");
 	TCase *tc = tcase_create("ref");
 
-	tcase_add_loop_test(tc, test_valid, 0, (int)(sizeof(ok_cases) / sizeof(ok_cases[0])));
-	tcase_add_loop_test(tc, test_invalid, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_loop_test(tc, test_valid, 0, UNIT_N(ok_cases));
+	tcase_add_loop_test(tc, test_invalid, 0, UNIT_N(bad_cases));
 	tcase_add_test(tc, test_null_error);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

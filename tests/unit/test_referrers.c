@@ -4,7 +4,7 @@
 
 #include <check.h>
 
-#include "unit_tmp.h"
+#include "unit.h"
 
 #include "wpkg/fsutil.h"
 #include "wpkg/referrers.h"
@@ -194,15 +194,14 @@ START_TEST(test_descriptor_artifact_type)
 }
 END_TEST
 
-/* Writes data to unit_tmp/name; returns the path (static buffer per slot). */
-static const char *tmp_file(int slot, const char *name, const char *data)
+/* Writes data to unit_tmp/name; returns the path (a unit_tmp_path buffer). */
+static const char *tmp_file(const char *name, const char *data)
 {
-	static char paths[2][512];
+	const char *path = unit_tmp_path(name);
 	struct wpkg_error err;
 
-	snprintf(paths[slot], sizeof(paths[slot]), "%s/%s", unit_tmp, name);
-	ck_assert_int_eq(wpkg_write_file_atomic(paths[slot], data, strlen(data), 0644, &err), 0);
-	return paths[slot];
+	ck_assert_int_eq(wpkg_write_file_atomic(path, data, strlen(data), 0644, &err), 0);
+	return path;
 }
 
 static void subject_of(struct wpkg_descriptor *s)
@@ -229,7 +228,7 @@ START_TEST(test_attach_pack_golden)
 	const char *files[1];
 
 	unit_tmp_make("test_referrers");
-	files[0] = tmp_file(0, "x.wit", "package a:b;\n");
+	files[0] = tmp_file("x.wit", "package a:b;\n");
 	subject_of(&subject);
 	ck_assert_msg(wpkg_attach_pack(&p, &subject, files, 1, &opts, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(p->manifest.data, want);
@@ -269,10 +268,10 @@ START_TEST(test_attach_pack_refuses)
 
 	unit_tmp_make("test_referrers");
 	subject_of(&subject);
-	files[0] = tmp_file(0, "a.json", "{}");
+	files[0] = tmp_file("a.json", "{}");
 	snprintf(other, sizeof(other), "%s/sub", unit_tmp);
 	ck_assert_int_eq(wpkg_mkdir_p(other, 0755, &err), 0);
-	files[1] = tmp_file(1, "sub/a.json", "[]");
+	files[1] = tmp_file("sub/a.json", "[]");
 	ck_assert_int_eq(wpkg_attach_pack(&p, &subject, files, 2, &opts, &err), WPKG_E_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.msg, "another file is also named \"a.json\""));
 	ck_assert_ptr_null(p);
@@ -296,7 +295,7 @@ static Suite *referrers_suite(void)
 	Suite *s = suite_create("referrers");
 	TCase *tc = tcase_create("referrers");
 
-	tcase_add_loop_test(tc, test_tag, 0, (int)(sizeof(tag_cases) / sizeof(tag_cases[0])));
+	tcase_add_loop_test(tc, test_tag, 0, UNIT_N(tag_cases));
 	tcase_add_test(tc, test_tag_invalid);
 	tcase_add_test(tc, test_media_types);
 	tcase_add_test(tc, test_index_add_dedupes);

@@ -3,7 +3,7 @@
 
 #include <check.h>
 
-#include "unit_tmp.h"
+#include "unit.h"
 
 #include "wpkg/pull.h"
 #include "wpkg/push.h"
@@ -93,8 +93,8 @@ int main(void)
 	Suite *s = suite_create("transfer");
 	TCase *tc = tcase_create("transfer");
 
-	tcase_add_loop_test(tc, test_good_tag, 0, (int)(sizeof(good_tags) / sizeof(good_tags[0])));
-	tcase_add_loop_test(tc, test_bad_tag, 0, (int)(sizeof(bad_tags) / sizeof(bad_tags[0])));
+	tcase_add_loop_test(tc, test_good_tag, 0, UNIT_N(good_tags));
+	tcase_add_loop_test(tc, test_bad_tag, 0, UNIT_N(bad_tags));
 	tcase_add_test(tc, test_titles);
 	tcase_add_test(tc, test_wasm_layer_types);
 	suite_add_tcase(s, tc);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit.h"
+
 #include "wpkg/buf.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/wasm.h"
@@ -708,20 +710,20 @@ static Suite *wasm_suite(void)
 	tcase_add_test(tc, test_sections_stop_on_callback_result);
 	tcase_add_test(tc, test_producers_of_composed_wat);
 	tcase_add_test(tc, test_kind_names);
-	tcase_add_loop_test(tc, test_leb_u32, 0, (int)(sizeof(leb_cases) / sizeof(leb_cases[0])));
+	tcase_add_loop_test(tc, test_leb_u32, 0, UNIT_N(leb_cases));
 	tcase_add_test(tc, test_leb_u32_at_offset);
-	tcase_add_loop_test(tc, test_bad_file_message, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_loop_test(tc, test_bad_file_message, 0, UNIT_N(bad_cases));
 	tcase_add_test(tc, test_every_bad_file_is_covered);
 	tcase_add_test(tc, test_dangling_export_is_read);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_loop_test(tc, test_every_prefix_fails, 0,
-			    (int)(sizeof(truncated_files) / sizeof(truncated_files[0])));
+			    UNIT_N(truncated_files));
 	tcase_add_test(tc, test_deep_nesting_is_capped);
 	tcase_add_test(tc, test_depth_64_is_read);
 	tcase_add_test(tc, test_deep_types_are_capped);
 	tcase_add_test(tc, test_wit_package_names);
 	tcase_add_test(tc, test_import_forms);
-	tcase_add_loop_test(tc, test_bad_world, 0, (int)(sizeof(world_cases) / sizeof(world_cases[0])));
+	tcase_add_loop_test(tc, test_bad_world, 0, UNIT_N(world_cases));
 	tcase_add_test(tc, test_nested_kind_mismatch);
 	tcase_add_test(tc, test_module_section_table);
 	suite_add_tcase(s, tc);
@@ -733,8 +735,7 @@ int main(void)
 	const char *dir = getenv("FIXTURES");
 	json_error_t jerr;
 	char *path;
-	SRunner *sr;
-	int failed;
+	int status;
 
 	snprintf(fixtures_dir, sizeof(fixtures_dir), "%s", dir && *dir ? dir : FIXTURES);
 	path = wpkg_path_join(fixtures_dir, "expected.json");
@@ -744,11 +745,7 @@ int main(void)
 		return 1;
 	}
 	free(path);
-	sr = srunner_create(wasm_suite());
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = unit_run(wasm_suite());
 	json_decref(expected);
-	return failed ? 1 : 0;
+	return status;
 }

@@ -1,0 +1,473 @@
+/* store_archive.c - oci-archive: a layout tar extracted safely into a private directory, and written back. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "wpkg/fsutil.h"
+#include "wpkg/log.h"
+#include "wpkg/wasm_config.h"
+#include "store_internal.h"
+
+#define CHUNK (256 * 1024)
+#define NAME_MAX_LEN 512
+
+static int nomem(struct wpkg_error *err)
+{
+	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+}
+
+/* ---- the name rules ---- */
+
+static bool all_of(const char *s, size_t n, const char *extra)
+{
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr(extra, c) != NULL) || c == '\0')
+			return false;
+	}
+	return true;
+}
+
+/* "ALG" or "ALG/HEX" after "blobs/": the characters the image-spec allows in digests. */
+static bool blob_name_ok(const char *rest, bool is_dir)
+{
+	const char *slash = strchr(rest, '/');
+
+	if (slash == NULL)
+		return is_dir && all_of(rest, strlen(rest), "+._-");
+	return !is_dir && all_of(rest, (size_t)(slash - rest), "+._-") &&
+	       all_of(slash + 1, strlen(slash + 1), "ABCDEFGHIJKLMNOPQRSTUVWXYZ=_-");
+}
+
+int wpkg_archive_check_name(char *norm, size_t norm_size, const char *name, bool is_dir, bool *skip,
+			    struct wpkg_error *err)
+{
+	const char *p = name, *c;
+	size_t len;
+	bool ok;
+
+	*skip = false;
+	if (name[0] == '/')
+		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": absolute path refused", name);
+	if (strncmp(p, "./", 2) == 0)
+		p += 2;
+	len = strlen(p);
+	if (is_dir && len > 0 && p[len - 1] == '/')
+		len--;
+	if (len == 0 || (len == 1 && p[0] == '.')) {
+		*skip = is_dir;
+		return is_dir ? 0 : wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": not a file name", name);
+	}
+	if (len >= norm_size)
+		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%.60s...\": name too long", name);
+	memcpy(norm, p, len);
+	norm[len] = '\0';
+	/* every component: not empty, not ".", not ".." */
+	for (c = norm; c != NULL; c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL) {
+		size_t n = strcspn(c, "/");
+
+		if (n == 2 && strncmp(c, "..", 2) == 0)
+			return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": \"..\" component refused", name);
+		if (n == 0 || (n == 1 && c[0] == '.'))
+			return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": empty or \".\" component refused",
+					      name);
+	}
+	if (is_dir)
+		ok = strcmp(norm, "blobs") == 0 || (strncmp(norm, "blobs/", 6) == 0 && blob_name_ok(norm + 6, true));
+	else
+		ok = strcmp(norm, "oci-layout") == 0 || strcmp(norm, "index.json") == 0 ||
+		     (strncmp(norm, "blobs/", 6) == 0 && blob_name_ok(norm + 6, false));
+	if (!ok)
+		return wpkg_error_set(err, WPKG_E_INVALID,
+				      "entry \"%s\": not part of an OCI image layout (oci-layout, index.json, "
+				      "blobs/ALG/HEX)", name);
+	return 0;
+}
+
+/* ---- reading ---- */
+
+struct caps {
+	uint64_t entry;
+	size_t entries;
+};
+
+static uint64_t env_cap(const char *name, uint64_t given, uint64_t dflt)
+{
+	const char *s = getenv(name);
+	char *end;
+	unsigned long long v;
+
+	if (given != 0)
+		return given;
+	if (s == NULL || s[0] == '\0')
+		return dflt;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0) {
+		wpkg_log(WPKG_LOG_WARN, "%s \"%s\" is not a positive number; using %llu", name, s,
+			 (unsigned long long)dflt);
+		return dflt;
+	}
+	return v;
+}
+
+/* Copies the entry's data into a new file at path, counting against the cap. */
+static int extract_file(struct archive *a, const char *path, const char *name, uint64_t cap,
+			struct wpkg_error *err)
+{
+	char *chunk = malloc(CHUNK);
+	uint64_t total = 0;
+	la_ssize_t n;
+	int fd, rc = 0;
+
+	if (chunk == NULL)
+		return nomem(err);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = errno == EEXIST ? wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": duplicate entry", name)
+				     : wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+		free(chunk);
+		return rc;
+	}
+	while (rc == 0 && (n = archive_read_data(a, chunk, CHUNK)) != 0) {
+		if (n < 0) {
+			rc = wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": %s", name, archive_error_string(a));
+			break;
+		}
+		total += (uint64_t)n;
+		if (total > cap) {
+			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "entry \"%s\": larger than %llu bytes", name,
+					    (unsigned long long)cap);
+			break;
+		}
+		rc = wpkg_write_all(fd, chunk, (size_t)n, err);
+	}
+	if (close(fd) < 0 && rc == 0)
+		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+	free(chunk);
+	return rc;
+}
+
+/* Only directories and regular files: an OCI layout needs nothing else, and links could lead out. */
+static int check_type(struct archive_entry *e, const char *name, struct wpkg_error *err)
+{
+	mode_t type = archive_entry_filetype(e);
+
+	if (archive_entry_hardlink(e) != NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": hard link to \"%s\" refused", name,
+				      archive_entry_hardlink(e));
+	if (type == AE_IFLNK)
+		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": symbolic link to \"%s\" refused", name,
+				      archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
+	if (type != AE_IFREG && type != AE_IFDIR)
+		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": device, fifo or socket refused", name);
+	return 0;
+}
+
+static int extract_entry(struct archive *a, struct archive_entry *e, const char *dir, const struct caps *caps,
+			  struct wpkg_error *err)
+{
+	const char *name = archive_entry_pathname(e);
+	bool is_dir = archive_entry_filetype(e) == AE_IFDIR, skip = false;
+	char norm[NAME_MAX_LEN], *path = NULL, *slash;
+	int rc;
+
+	if (name == NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID, "an entry without a name");
+	rc = check_type(e, name, err);
+	if (rc == 0)
+		rc = wpkg_archive_check_name(norm, sizeof(norm), name, is_dir, &skip, err);
+	if (rc < 0 || skip)
+		return rc;
+	if (!is_dir && archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > caps->entry)
+		return wpkg_error_set(err, WPKG_E_TOO_LARGE, "entry \"%s\": %lld bytes, more than the cap of %llu",
+				      name, (long long)archive_entry_size(e), (unsigned long long)caps->entry);
+	path = wpkg_path_join(dir, norm);
+	if (path == NULL)
+		return nomem(err);
+	/* parents may come later in the tar, or not at all */
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	rc = wpkg_mkdir_p(path, 0755, err);
+	*slash = '/';
+	if (rc == 0)
+		rc = is_dir ? wpkg_mkdir_p(path, 0755, err) : extract_file(a, path, name, caps->entry, err);
+	free(path);
+	return rc;
+}
+
+static int extract(const char *file, const char *dir, const struct caps *caps, struct wpkg_error *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	size_t count = 0;
+	int r, rc = 0;
+
+	if (a == NULL)
+		return nomem(err);
+	/* plain tar only: no decompressors, no other formats */
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, file, 64 * 1024) != ARCHIVE_OK) {
+		rc = wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_INVALID, "%s: %s", file,
+				    archive_error_string(a));
+		goto out;
+	}
+	while (rc == 0 && (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
+		if (r < ARCHIVE_WARN) {
+			rc = wpkg_error_set(err, WPKG_E_INVALID, "not a tar archive: %s", archive_error_string(a));
+			break;
+		}
+		if (++count > caps->entries) {
+			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "more than %zu entries", caps->entries);
+			break;
+		}
+		rc = extract_entry(a, e, dir, caps, err);
+	}
+	if (rc < 0)
+		wpkg_error_wrap(err, "%s", file);
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static int make_tmpdir(char **out, struct wpkg_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (asprintf(out, "%s/wpkg-archive.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") < 0) {
+		*out = NULL;
+		return nomem(err);
+	}
+	if (mkdtemp(*out) == NULL) {
+		int rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", *out, strerror(errno));
+
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int wpkg_store_archive_open(struct wpkg_store *s, const struct wpkg_store_opts *opts, struct wpkg_error *err)
+{
+	struct caps caps;
+	struct stat st;
+	char *layout_file = NULL;
+	bool exists = stat(s->archive, &st) == 0;
+	int rc;
+
+	if (!exists && (errno != ENOENT || !opts->writable))
+		return wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "%s: %s", s->archive,
+				      strerror(errno));
+	if (exists && !S_ISREG(st.st_mode))
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a regular file", s->archive);
+	caps.entry = env_cap("WPKG_ARCHIVE_MAX_ENTRY", opts->max_entry_size, WPKG_ARCHIVE_ENTRY_MAX);
+	caps.entries = (size_t)env_cap("WPKG_ARCHIVE_MAX_ENTRIES", opts->max_entries, WPKG_ARCHIVE_ENTRIES_MAX);
+	rc = make_tmpdir(&s->tmpdir, err);
+	if (rc < 0)
+		return rc;
+	if (exists) {
+		rc = extract(s->archive, s->tmpdir, &caps, err);
+		layout_file = wpkg_path_join(s->tmpdir, "oci-layout");
+		if (rc == 0 && layout_file == NULL)
+			rc = nomem(err);
+		if (rc == 0 && access(layout_file, F_OK) != 0)
+			rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: not an OCI archive (no oci-layout entry)",
+					    s->archive);
+	}
+	if (rc == 0)
+		rc = wpkg_layout_open(&s->layout, s->tmpdir, opts->writable, err);
+	free(layout_file);
+	return rc;
+}
+
+void wpkg_store_archive_close(struct wpkg_store *s)
+{
+	if (s->tmpdir != NULL)
+		nftw(s->tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- writing ---- */
+
+struct writer {
+	struct archive *a;
+	const char *dir;      /* the layout */
+	time_t mtime;
+	struct wpkg_error *err;
+};
+
+static int write_failed(struct writer *w, const char *name)
+{
+	return wpkg_error_set(w->err, WPKG_E_IO, "write entry %s: %s", name, archive_error_string(w->a));
+}
+
+/* One entry with fixed metadata, so the same layout always gives the same bytes. */
+static int add_entry(struct writer *w, const char *name, bool is_dir)
+{
+	struct archive_entry *e = archive_entry_new();
+	char *path = wpkg_path_join(w->dir, name);
+	char *chunk = NULL;
+	struct stat st;
+	int fd = -1, rc = 0;
+	ssize_t n;
+
+	if (e == NULL || path == NULL) {
+		rc = nomem(w->err);
+		goto out;
+	}
+	if (!is_dir) {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			rc = wpkg_error_set(w->err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+	}
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, is_dir ? AE_IFDIR : AE_IFREG);
+	archive_entry_set_perm(e, is_dir ? 0755 : 0644);
+	archive_entry_set_size(e, is_dir ? 0 : st.st_size);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	archive_entry_set_mtime(e, w->mtime, 0);
+	if (archive_write_header(w->a, e) != ARCHIVE_OK) {
+		rc = write_failed(w, name);
+		goto out;
+	}
+	if (!is_dir && (chunk = malloc(CHUNK)) == NULL)
+		rc = nomem(w->err);
+	while (!is_dir && rc == 0 && (n = read(fd, chunk, CHUNK)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = wpkg_error_set(w->err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+		else if (archive_write_data(w->a, chunk, (size_t)n) != n)
+			rc = write_failed(w, name);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(chunk);
+	free(path);
+	archive_entry_free(e);
+	return rc;
+}
+
+/* Byte order, whatever the locale: the tar's entry order must not depend on it. */
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* True when dir/name is a directory (is_dir) or a regular file, not following links. */
+static bool is_type(const char *dir, const char *name, bool is_dir)
+{
+	char *path = wpkg_path_join(dir, name);
+	struct stat st;
+	bool ok = path != NULL && lstat(path, &st) == 0 && (is_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
+
+	free(path);
+	return ok;
+}
+
+/* sub ("blobs" or "blobs/ALG") and what is under it, sorted; only names the reader accepts. */
+static int add_tree(struct writer *w, const char *sub)
+{
+	struct dirent **v = NULL;
+	char *path = wpkg_path_join(w->dir, sub), *child = NULL;
+	char norm[NAME_MAX_LEN];
+	struct wpkg_error ignored;
+	int n, i, rc;
+	bool is_dir = strchr(sub, '/') == NULL, skip;
+
+	if (path == NULL)
+		return nomem(w->err);
+	rc = add_entry(w, sub, true);
+	n = rc == 0 ? scandir(path, &v, NULL, by_name) : 0;
+	if (n < 0)
+		rc = wpkg_error_set(w->err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && asprintf(&child, "%s/%s", sub, v[i]->d_name) < 0) {
+			child = NULL;
+			rc = nomem(w->err);
+		}
+		/* temporaries and anything else a reader would refuse stay out */
+		if (rc == 0 && wpkg_archive_check_name(norm, sizeof(norm), child, is_dir, &skip, &ignored) == 0 &&
+		    !skip && is_type(w->dir, child, is_dir))
+			rc = is_dir ? add_tree(w, child) : add_entry(w, child, false);
+		free(child);
+		child = NULL;
+		free(v[i]);
+	}
+	free(v);
+	free(path);
+	return rc;
+}
+
+static int archive_mtime(time_t *out, struct wpkg_error *err)
+{
+	*out = 0;
+	if (getenv("SOURCE_DATE_EPOCH") == NULL)
+		return 0;
+	return wpkg_build_time(out, err);
+}
+
+int wpkg_store_archive_commit(struct wpkg_store *s, struct wpkg_error *err)
+{
+	struct wpkg_atomic_file f = { .fd = -1 };
+	struct writer w = { NULL, s->tmpdir, 0, err };
+	int rc;
+
+	rc = archive_mtime(&w.mtime, err);
+	if (rc == 0)
+		rc = wpkg_atomic_open(&f, s->archive, 0644, err);
+	if (rc < 0)
+		return rc;
+	w.a = archive_write_new();
+	if (w.a == NULL) {
+		rc = nomem(err);
+		goto out;
+	}
+	archive_write_set_format_pax_restricted(w.a);
+	if (archive_write_open_fd(w.a, f.fd) != ARCHIVE_OK) {
+		rc = write_failed(&w, s->archive);
+		goto out;
+	}
+	rc = add_entry(&w, "oci-layout", false);
+	if (rc == 0)
+		rc = add_entry(&w, "index.json", false);
+	if (rc == 0)
+		rc = add_tree(&w, "blobs");
+	if (rc == 0 && archive_write_close(w.a) != ARCHIVE_OK)
+		rc = write_failed(&w, s->archive);
+	if (rc == 0)
+		rc = wpkg_atomic_commit(&f, err);
+	if (rc == 0)
+		s->dirty = false;
+out:
+	if (w.a != NULL)
+		archive_write_free(w.a);
+	if (f.tmp_path != NULL && rc < 0)
+		wpkg_atomic_abort(&f);
+	if (rc < 0)
+		wpkg_error_wrap(err, "write %s", s->archive);
+	return rc;
+}
