@@ -80,8 +80,9 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 
 	memset(&opts, 0, sizeof(opts));
 	rc = regcmd_begin(&c, cmd, argc, argv, pull_opt, &opts, 1, 1, "one REF", REGCMD_ANY_TRANSPORT);
-	if (rc < 0)
-		rc = regcmd_open(&c, "pull", false);
+	if (rc >= 0)
+		goto out; /* --help, or a usage error already printed */
+	rc = regcmd_open(&c, "pull", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
 	if (wpkg_pull(&res, c.store.store, wpkg_ref_reference(&c.ref), &opts, &c.err) < 0) {

@@ -39,27 +39,6 @@ struct push_args {
 };
 
 /* "1048576", "512K", "8M", "1G" (powers of 1024); 0 and overflow refused. */
-static int parse_size(uint64_t *out, const char *arg)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (end != arg && *end != '\0' && end[1] == '\0') {
-		switch (*end) {
-		case 'k': case 'K': shift = 10; end++; break;
-		case 'm': case 'M': shift = 20; end++; break;
-		case 'g': case 'G': shift = 30; end++; break;
-		}
-	}
-	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || v == 0 || v > (UINT64_MAX >> shift))
-		return cli_usage_error(NULL, "--chunk-size: '%s' is not a size in bytes (e.g. 5M)", arg);
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
 static bool has_tag(const struct push_args *p, const char *tag)
 {
 	for (size_t i = 0; i < p->n_tags; i++)
@@ -86,7 +65,7 @@ static int push_opt(void *ctx, int id, const char *arg)
 		p->mount_from = arg;
 		return 1;
 	case OPT_CHUNK_SIZE:
-		return parse_size(&p->chunk_size, arg) == 0 ? 1 : CLI_ERROR;
+		return cli_parse_bytes(&p->chunk_size, "chunk-size", arg, 1, "5M");
 	case OPT_FORMAT:
 		if (wpkg_pack_format_parse(&p->format, arg, &err) < 0) {
 			cli_usage_error(NULL, "--format: %s", err.msg);

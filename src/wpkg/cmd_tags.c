@@ -20,8 +20,9 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	int rc;
 
 	rc = regcmd_begin(&c, cmd, argc, argv, NULL, NULL, 1, 1, "one REPO", WPKG_REF_NO_TAG | REGCMD_ANY_TRANSPORT);
-	if (rc < 0)
-		rc = regcmd_open(&c, "tags", false);
+	if (rc >= 0)
+		goto out; /* --help, or a usage error already printed */
+	rc = regcmd_open(&c, "tags", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
 	if (wpkg_store_tags(c.store.store, &tags, &n, &c.err) < 0) {

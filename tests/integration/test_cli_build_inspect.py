@@ -511,10 +511,19 @@ class MainTests(harness.TestCase):
         r = self.wpkg('--version')
         self.assertEqual((r.stdout, r.stderr), ('wpkg 0.1.0\n', ''))
 
+    def test_every_command_help(self):
+        for name in ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'copy', 'attach', 'discover',
+                     'login', 'logout'):
+            with self.subTest(command=name):
+                r = self.wpkg(name, '--help')
+                self.assertTrue(r.stdout.startswith('Usage: wpkg %s ' % name), r.stdout)
+                self.assertEqual(r.stderr, '')
+                self.assertEqual(self.wpkg('help', name).stdout, r.stdout)
+
     def test_help(self):
         top = self.wpkg('--help').stdout
         self.assertTrue(top.startswith('Usage: wpkg [OPTIONS] COMMAND [ARGS...]\n'), top)
-        for name in ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'login', 'logout', 'attach',
+        for name in ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'copy', 'login', 'logout', 'attach',
                      'discover', 'help'):
             self.assertRegex(top, r'\n  %s +\S' % name)
         self.assertEqual(self.wpkg('help').stdout, top)

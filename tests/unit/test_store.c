@@ -9,7 +9,7 @@
 #include <archive_entry.h>
 #include <check.h>
 
-#include "unit_tmp.h"
+#include "unit.h"
 
 #include "wpkg/fsutil.h"
 #include "wpkg/store.h"
