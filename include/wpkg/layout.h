@@ -73,6 +73,26 @@ int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_de
  */
 int wpkg_layout_resolve(struct wpkg_layout *l, const char *tag_or_digest, struct wpkg_descriptor *out,
 			struct wpkg_error *err);
+/*
+ * Every tag (the ref.name annotations of index.json's entries, in its
+ * order).  *tags is never NULL on success, even with *n_tags 0.  Caller
+ * frees each and the array.
+ */
+int wpkg_layout_tags(struct wpkg_layout *l, char ***tags, size_t *n_tags, struct wpkg_error *err);
+/*
+ * Drops every index.json entry whose digest is digest, tagged or not; the
+ * blobs stay.  *removed (may be NULL) receives how many went; when none did,
+ * index.json is not rewritten.
+ */
+int wpkg_layout_untag_digest(struct wpkg_layout *l, const struct wpkg_digest *digest, size_t *removed,
+			     struct wpkg_error *err);
+/*
+ * Every index.json entry as a descriptor, in order (an entry that is not a
+ * valid descriptor is WPKG_E_INVALID).  *entries is never NULL on success.
+ * Caller clears each with wpkg_descriptor_clear and frees the array.
+ */
+int wpkg_layout_entries(struct wpkg_layout *l, struct wpkg_descriptor **entries, size_t *n_entries,
+			struct wpkg_error *err);
 /* Every layer blob of p, the config, the manifest bytes, then the tag (NULL: untagged). */
 int wpkg_layout_write_package(struct wpkg_layout *l, const struct wpkg_package *p, const char *tag,
 			      struct wpkg_error *err);

@@ -10,6 +10,7 @@
 
 #include "wpkg/fsutil.h"
 #include "wpkg/layout.h"
+#include "json_internal.h"
 
 #define LAYOUT_FILE "oci-layout"
 #define INDEX_FILE "index.json"
@@ -362,8 +363,11 @@ out:
 	return rc;
 }
 
-/* Loads index.json, keeping every field (unknown ones included) for rewriting. */
-static int load_index(struct wpkg_layout *l, json_t **out, struct wpkg_error *err)
+/*
+ * Loads index.json, keeping every field (unknown ones included) for
+ * rewriting; *manifests (may be NULL) borrows its "manifests" array.
+ */
+static int load_index(struct wpkg_layout *l, json_t **out, json_t **manifests, struct wpkg_error *err)
 {
 	struct wpkg_buf b = WPKG_BUF_INIT;
 	char *path = wpkg_path_join(l->dir, INDEX_FILE);
@@ -382,6 +386,8 @@ static int load_index(struct wpkg_layout *l, json_t **out, struct wpkg_error *er
 	if (rc == 0 && !json_is_array(json_object_get(root, "manifests")))
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: \"manifests\" must be an array", path);
 	if (rc == 0) {
+		if (manifests != NULL)
+			*manifests = json_object_get(root, "manifests");
 		*out = root;
 		root = NULL;
 	}
@@ -449,10 +455,9 @@ int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_de
 				      tag ? tag : "(none)");
 	if (tag != NULL && tag[0] == '\0')
 		return wpkg_error_set(err, WPKG_E_INVALID, "empty tag");
-	rc = load_index(l, &root, err);
+	rc = load_index(l, &root, &arr, err);
 	if (rc < 0)
 		return rc;
-	arr = json_object_get(root, "manifests");
 	entry = index_entry(manifest, tag);
 	if (entry == NULL) {
 		rc = nomem(err);
@@ -504,10 +509,9 @@ int wpkg_layout_resolve(struct wpkg_layout *l, const char *tag_or_digest, struct
 		if (rc < 0)
 			return rc;
 	}
-	rc = load_index(l, &root, err);
+	rc = load_index(l, &root, &arr, err);
 	if (rc < 0)
 		return rc;
-	arr = json_object_get(root, "manifests");
 	for (i = 0; i < json_array_size(arr); i++) {
 		const json_t *e = json_array_get(arr, i);
 		const char *key = by_digest ? entry_digest(e) : entry_tag(e);
@@ -523,6 +527,86 @@ int wpkg_layout_resolve(struct wpkg_layout *l, const char *tag_or_digest, struct
 	else
 		rc = wpkg_error_set(err, WPKG_E_NOT_FOUND, "tag \"%s\" not found in %s", tag_or_digest, l->dir);
 out:
+	json_decref(root);
+	return rc;
+}
+
+int wpkg_layout_tags(struct wpkg_layout *l, char ***tags, size_t *n_tags, struct wpkg_error *err)
+{
+	json_t *root = NULL, *arr;
+	char **v = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	rc = load_index(l, &root, &arr, err);
+	if (rc < 0)
+		return rc;
+	/* one spare slot: calloc(0) may be NULL, and callers may treat the array as NULL-terminated */
+	v = calloc(json_array_size(arr) + 1, sizeof(*v));
+	if (v == NULL) {
+		rc = nomem(err);
+		goto out;
+	}
+	for (i = 0; i < json_array_size(arr) && rc == 0; i++) {
+		const char *t = entry_tag(json_array_get(arr, i));
+
+		if (t != NULL && (v[n++] = strdup(t)) == NULL)
+			rc = nomem(err);
+	}
+	if (rc < 0)
+		goto out;
+	*tags = v;
+	*n_tags = n;
+	v = NULL;
+out:
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+	json_decref(root);
+	return rc;
+}
+
+int wpkg_layout_untag_digest(struct wpkg_layout *l, const struct wpkg_digest *digest, size_t *removed,
+			     struct wpkg_error *err)
+{
+	json_t *root = NULL, *arr;
+	size_t i, n = 0;
+	int rc;
+
+	rc = load_index(l, &root, &arr, err);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < json_array_size(arr);) {
+		const char *e = entry_digest(json_array_get(arr, i));
+
+		if (e != NULL && strcmp(e, digest->str) == 0) {
+			json_array_remove(arr, i);
+			n++;
+		} else {
+			i++;
+		}
+	}
+	/* nothing matched: index.json stays byte for byte as it was */
+	if (n > 0)
+		rc = save_index(l, root, err);
+	if (rc == 0 && removed != NULL)
+		*removed = n;
+	json_decref(root);
+	return rc;
+}
+
+int wpkg_layout_entries(struct wpkg_layout *l, struct wpkg_descriptor **entries, size_t *n_entries,
+			struct wpkg_error *err)
+{
+	json_t *root = NULL;
+	int rc;
+
+	rc = load_index(l, &root, NULL, err);
+	if (rc < 0)
+		return rc;
+	rc = wpkg_descriptors_from_json(entries, n_entries, root, "manifests", "", err);
+	if (rc < 0)
+		wpkg_error_wrap(err, "%s/%s", l->dir, INDEX_FILE);
 	json_decref(root);
 	return rc;
 }

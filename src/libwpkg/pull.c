@@ -132,13 +132,41 @@ static int pick_layer(const struct wpkg_descriptor **out, const struct wpkg_mani
 	return 0;
 }
 
-const char *wpkg_pull_base_name(const struct wpkg_store *s)
+/*
+ * NAME.wasm after the repository's last component, or the layout
+ * directory's or archive's base name (trailing '/' and an archive's ".tar"
+ * dropped; ".", ".." and "/" are named after their real directory, "/" as
+ * "root").
+ */
+static int default_name(struct wpkg_buf *name, const struct wpkg_store *s)
 {
-	return wpkg_store_repository(s) != NULL ? wpkg_store_repository(s) : wpkg_store_name(s);
+	const char *path = wpkg_store_name(s), *base;
+	char *real = NULL;
+	size_t n;
+	int rc;
+
+	if (wpkg_store_repository(s) != NULL)
+		return wpkg_buf_printf(name, "%s.wasm", wpkg_path_base(wpkg_store_repository(s)));
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (base = path + n; base > path && base[-1] != '/'; base--)
+		;
+	n -= (size_t)(base - path);
+	if (n == 0 || (n == 1 && base[0] == '.') || (n == 2 && strncmp(base, "..", 2) == 0)) {
+		real = realpath(path, NULL);
+		base = real != NULL && strcmp(real, "/") != 0 ? wpkg_path_base(real) : "root";
+		n = strlen(base);
+	}
+	if (wpkg_store_transport(s) == WPKG_TRANSPORT_OCI_ARCHIVE && n > 4 && strncmp(base + n - 4, ".tar", 4) == 0)
+		n -= 4;
+	rc = wpkg_buf_printf(name, "%.*s.wasm", (int)n, base);
+	free(real);
+	return rc;
 }
 
-int wpkg_pull_destination(char **out, const char *title, const char *repo, const char *output, const char *what,
-			  struct wpkg_error *err)
+int wpkg_pull_destination(char **out, const char *title, const struct wpkg_store *s, const char *output,
+			  const char *what, struct wpkg_error *err)
 {
 	struct wpkg_buf name = WPKG_BUF_INIT;
 	struct stat st;
@@ -157,7 +185,7 @@ int wpkg_pull_destination(char **out, const char *title, const char *repo, const
 		}
 		rc = wpkg_buf_puts(&name, title);
 	} else {
-		rc = wpkg_buf_printf(&name, "%s.wasm", wpkg_path_base(repo));
+		rc = default_name(&name, s);
 	}
 	if (rc < 0)
 		goto done;
@@ -236,7 +264,7 @@ static int pull_single(struct wpkg_pull_result *res, struct wpkg_store *s,
 	if (rc < 0)
 		return rc;
 	title = layer->annotations ? json_object_get(layer->annotations, WPKG_ANNOT_TITLE) : NULL;
-	rc = wpkg_pull_destination(&res->path, json_string_value(title), wpkg_pull_base_name(s), opts->output, what, err);
+	rc = wpkg_pull_destination(&res->path, json_string_value(title), s, opts->output, what, err);
 	if (rc < 0)
 		return rc;
 	if (wpkg_descriptor_copy(&res->layer, layer) < 0)

@@ -301,7 +301,7 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s,
 		goto out;
 	name = component_title(&m->layers[0]);
 	if (!opts->no_reassemble &&
-	    (rc = wpkg_pull_destination(&res->path, name, wpkg_pull_base_name(s), opts->output, what, err)) < 0)
+	    (rc = wpkg_pull_destination(&res->path, name, s, opts->output, what, err)) < 0)
 		goto out;
 	if (dir != NULL && (rc = wpkg_mkdir_p(dir, 0755, err)) < 0)
 		goto out;

@@ -73,7 +73,7 @@ int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_store *s,
 		wpkg_error_wrap(err, "%s: config %s", what, m->config.digest.str);
 		goto out;
 	}
-	rc = wpkg_pull_destination(&res->path, entry != NULL ? wpkg_path_base(entry) : NULL, wpkg_pull_base_name(s),
+	rc = wpkg_pull_destination(&res->path, entry != NULL ? wpkg_path_base(entry) : NULL, s,
 				   opts->output, what, err);
 	if (rc == 0)
 		rc = temp_fd(&layer_fd, err);

@@ -9,14 +9,12 @@
 
 /*
  * The destination: output when it is not a directory; else title (checked
- * with wpkg_pull_check_title), or the repository's last component + ".wasm"
- * when title is NULL, in output or the current directory.  Caller frees.
+ * with wpkg_pull_check_title), or when title is NULL the repository's last
+ * component, the layout directory's or the archive's base name (without
+ * ".tar") + ".wasm", in output or the current directory.  Caller frees.
  */
-int wpkg_pull_destination(char **out, const char *title, const char *repo, const char *output, const char *what,
-			  struct wpkg_error *err);
-
-/* What names a pulled file when nothing else does: the repository, or the layout or archive path. */
-const char *wpkg_pull_base_name(const struct wpkg_store *s);
+int wpkg_pull_destination(char **out, const char *title, const struct wpkg_store *s, const char *output,
+			  const char *what, struct wpkg_error *err);
 
 /* Streams layer into a temporary beside path, verified, and renames it into place only on success. */
 int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer,

@@ -1,10 +1,11 @@
-/* referrers_client.c - wpkg attach and discover against a registry: referrers API or the tag-schema fallback. */
+/* referrers_client.c - wpkg attach and discover on a store: a registry's API or fallback tag, a layout's index.json. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "http_internal.h"
 #include "wpkg/log.h"
 #include "wpkg/referrers.h"
+#include "wpkg/store.h"
 
 /* Read-merge-write rounds of the fallback index before giving up on a tag that keeps changing. */
 #define ATTACH_ROUNDS 8
@@ -33,10 +34,10 @@ void wpkg_referrers_clear(struct wpkg_referrers *x)
 }
 
 /* What the artifact refers to; "subject: ..." in messages. */
-static int resolve_subject(struct wpkg_descriptor *out, struct wpkg_registry *r, const char *repo,
-			   const char *reference, struct wpkg_error *err)
+static int resolve_subject(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
+			   struct wpkg_error *err)
 {
-	int rc = wpkg_registry_manifest_resolve(out, r, repo, reference, err);
+	int rc = wpkg_store_manifest_resolve(out, s, reference, err);
 
 	if (rc < 0)
 		wpkg_error_wrap(err, "subject");
@@ -182,10 +183,17 @@ static int copy_layers(struct wpkg_attach_result *res, const struct wpkg_package
 	return 0;
 }
 
-/* Blobs first (each uploaded unless present), then the manifest by digest. */
-static int push_artifact(char **oci_subject, struct wpkg_registry *r, const char *repo,
-			 const struct wpkg_package *p, struct wpkg_error *err)
+/*
+ * Blobs first (each stored unless present), then the manifest by digest: a
+ * registry is asked whether it tracks the subject (*oci_subject), a layout
+ * lists it as an untagged index.json entry, which is how a layout holds
+ * referrers.
+ */
+static int store_artifact(char **oci_subject, struct wpkg_store *s, const struct wpkg_package *p,
+			  struct wpkg_error *err)
 {
+	const struct wpkg_descriptor *md = &p->manifest_desc;
+	struct wpkg_registry *r = wpkg_store_registry(s);
 	const struct wpkg_blob *b;
 	bool present;
 	size_t i;
@@ -194,25 +202,30 @@ static int push_artifact(char **oci_subject, struct wpkg_registry *r, const char
 	for (i = 0; i <= p->n_layers && rc == 0; i++) {
 		b = i < p->n_layers ? &p->layers[i] : &p->config;
 		present = false;
-		rc = wpkg_registry_blob_exists(r, repo, &b->desc.digest, &present, err);
+		rc = wpkg_store_blob_exists(s, &b->desc.digest, &present, err);
 		if (rc == 0 && !present)
-			rc = wpkg_registry_blob_upload(r, repo, b, err);
+			rc = wpkg_store_blob_put(s, b, err);
 		if (rc < 0)
 			wpkg_error_wrap(err, "blob %s", b->desc.digest.str);
 	}
-	if (rc == 0) {
-		rc = wpkg_registry_manifest_put_subject(r, repo, p->manifest_desc.digest.str, p->manifest_desc.media_type,
+	if (rc < 0)
+		return rc;
+	if (r != NULL)
+		rc = wpkg_registry_manifest_put_subject(r, wpkg_store_repository(s), md->digest.str, md->media_type,
 							p->manifest.data, p->manifest.len, oci_subject, err);
-		if (rc < 0)
-			wpkg_error_wrap(err, "manifest %s", p->manifest_desc.digest.str);
-	}
+	else
+		rc = wpkg_store_manifest_put(s, md->digest.str, md->media_type, &md->digest, p->manifest.data,
+					     p->manifest.len, err);
+	if (rc < 0)
+		wpkg_error_wrap(err, "manifest %s", md->digest.str);
 	return rc;
 }
 
-int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_registry *r, const char *repo, const char *reference,
+int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_store *s, const char *reference,
 		const char *const *files, size_t n_files, const struct wpkg_attach_opts *opts,
 		struct wpkg_error *err)
 {
+	struct wpkg_registry *r = wpkg_store_registry(s);
 	struct wpkg_attach_result res;
 	struct wpkg_package *p = NULL;
 	struct wpkg_manifest *m = NULL;
@@ -220,7 +233,7 @@ int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_registry *r, const c
 	int rc;
 
 	memset(&res, 0, sizeof(res));
-	rc = resolve_subject(&res.subject, r, repo, reference, err);
+	rc = resolve_subject(&res.subject, s, reference, err);
 	if (rc == 0)
 		rc = wpkg_attach_pack(&p, &res.subject, files, n_files, opts, err);
 	/* described from the bytes we send, as a registry with the API would */
@@ -231,17 +244,19 @@ int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_registry *r, const c
 	if (rc == 0)
 		rc = copy_layers(&res, p, err);
 	if (rc == 0)
-		rc = push_artifact(&oci_subject, r, repo, p, err);
+		rc = store_artifact(&oci_subject, s, p, err);
 	if (rc < 0)
 		goto out;
 	res.api = oci_subject != NULL;
+	if (r == NULL)
+		goto done;
 	if (res.api) {
 		wpkg_log(WPKG_LOG_DEBUG, "registry tracks referrers (OCI-Subject: %s)", oci_subject);
 		goto done;
 	}
 	rc = wpkg_referrers_tag(res.tag, res.subject.digest.str, err);
 	if (rc == 0)
-		rc = fallback_update(&res.rounds, r, repo, res.tag, &res.artifact, err);
+		rc = fallback_update(&res.rounds, r, wpkg_store_repository(s), res.tag, &res.artifact, err);
 	if (rc < 0)
 		goto out;
 done:
@@ -255,41 +270,53 @@ out:
 	return rc;
 }
 
-int wpkg_discover(struct wpkg_referrers *out, struct wpkg_registry *r, const char *repo, const char *reference,
+/* The registry's referrers of x->subject: its API (*filtered when it says so) or the fallback tag's index. */
+static int registry_referrers(struct wpkg_referrers *x, bool *filtered, struct wpkg_registry *r, const char *repo,
+			      const char *artifact_type, struct wpkg_error *err)
+{
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	int rc;
+
+	rc = wpkg_registry_referrers(r, repo, &x->subject.digest, artifact_type, &body, &x->api, filtered, err);
+	if (rc < 0)
+		goto out;
+	if (x->api) {
+		rc = wpkg_index_parse(&x->index, body.data, body.len, err);
+		if (rc < 0)
+			wpkg_error_wrap(err, "referrers of %s", x->subject.digest.str);
+		goto out;
+	}
+	rc = wpkg_referrers_tag(x->tag, x->subject.digest.str, err);
+	if (rc == 0)
+		wpkg_log(WPKG_LOG_DEBUG, "no referrers API; reading tag %s", x->tag);
+	if (rc == 0)
+		rc = tag_index_read(&x->index, r, repo, x->tag, true, err);
+out:
+	wpkg_buf_free(&body);
+	return rc;
+}
+
+int wpkg_discover(struct wpkg_referrers *out, struct wpkg_store *s, const char *reference,
 		  const char *artifact_type, struct wpkg_error *err)
 {
+	struct wpkg_registry *r = wpkg_store_registry(s);
 	struct wpkg_referrers x;
-	struct wpkg_buf body = WPKG_BUF_INIT;
 	bool filtered = false;
 	int rc;
 
 	memset(&x, 0, sizeof(x));
-	rc = resolve_subject(&x.subject, r, repo, reference, err);
-	if (rc == 0)
-		rc = wpkg_registry_referrers(r, repo, &x.subject.digest, artifact_type, &body, &x.api, &filtered, err);
+	rc = resolve_subject(&x.subject, s, reference, err);
+	if (rc == 0 && r != NULL)
+		rc = registry_referrers(&x, &filtered, r, wpkg_store_repository(s), artifact_type, err);
+	else if (rc == 0)
+		rc = wpkg_store_referrers(&x.index, s, &x.subject.digest, err);
 	if (rc < 0)
 		goto out;
-	if (x.api) {
-		rc = wpkg_index_parse(&x.index, body.data, body.len, err);
-		if (rc < 0) {
-			wpkg_error_wrap(err, "referrers of %s", x.subject.digest.str);
-			goto out;
-		}
-	} else {
-		rc = wpkg_referrers_tag(x.tag, x.subject.digest.str, err);
-		if (rc == 0)
-			wpkg_log(WPKG_LOG_DEBUG, "no referrers API; reading tag %s", x.tag);
-		if (rc == 0)
-			rc = tag_index_read(&x.index, r, repo, x.tag, true, err);
-		if (rc < 0)
-			goto out;
-	}
 	if (!filtered)
 		wpkg_referrers_index_filter(x.index, artifact_type);
 	*out = x;
 	memset(&x, 0, sizeof(x));
 out:
 	wpkg_referrers_clear(&x);
-	wpkg_buf_free(&body);
 	return rc;
 }

@@ -87,6 +87,36 @@ out:
 	return rc;
 }
 
+/*
+ * A referrer's entry carries its artifactType and annotations, as a
+ * referrers list would, so that readers of index.json need not open it;
+ * any other document gets media type, digest and size.
+ */
+static int entry_descriptor(struct wpkg_descriptor *out, const char *media_type, const struct wpkg_digest *d,
+			    const void *data, size_t len, struct wpkg_error *err)
+{
+	struct wpkg_descriptor self = { 0 };
+	struct wpkg_manifest *m = NULL;
+	struct wpkg_error ignored;
+	int rc = 0;
+
+	self.media_type = strdup(media_type);
+	if (self.media_type == NULL)
+		return nomem(err);
+	self.digest = *d;
+	self.size = (int64_t)len;
+	/* not a manifest we can read: stored all the same, only not described further */
+	if (wpkg_media_type_is_manifest(media_type) && wpkg_manifest_parse(&m, data, len, &ignored) == 0 &&
+	    m->subject != NULL) {
+		rc = wpkg_referrers_descriptor(out, m, &self, err);
+		wpkg_descriptor_clear(&self);
+	} else {
+		*out = self;
+	}
+	wpkg_manifest_free(m);
+	return rc;
+}
+
 int wpkg_store_layout_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
 				   const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err)
 {
@@ -96,13 +126,10 @@ int wpkg_store_layout_manifest_put(struct wpkg_store *s, const char *reference, 
 	rc = wpkg_layout_put_bytes(s->layout, d, data, len, err);
 	if (rc < 0 || reference == NULL)
 		return rc;
-	desc.media_type = strdup(media_type);
-	if (desc.media_type == NULL)
-		return nomem(err);
-	desc.digest = *d;
-	desc.size = (int64_t)len;
+	rc = entry_descriptor(&desc, media_type, d, data, len, err);
 	/* a digest as the reference lists the manifest untagged */
-	rc = wpkg_layout_tag(s->layout, strchr(reference, ':') != NULL ? NULL : reference, &desc, err);
+	if (rc == 0)
+		rc = wpkg_layout_tag(s->layout, strchr(reference, ':') != NULL ? NULL : reference, &desc, err);
 	wpkg_descriptor_clear(&desc);
 	return rc;
 }
@@ -195,135 +222,54 @@ int wpkg_store_layout_blob_open(struct wpkg_blob *out, struct wpkg_store *s, con
 	return 0;
 }
 
-/* index.json as JSON, for the two operations layout.h has no call for. */
-static int index_load(json_t **out, struct wpkg_store *s, char **path, struct wpkg_error *err)
-{
-	struct wpkg_buf b = WPKG_BUF_INIT;
-	int rc;
-
-	*path = wpkg_path_join(wpkg_layout_dir(s->layout), "index.json");
-	if (*path == NULL)
-		return nomem(err);
-	rc = wpkg_read_file(&b, *path, WPKG_DOC_MAX, err);
-	if (rc == 0)
-		rc = wpkg_json_load(out, b.data, b.len, *path, err);
-	if (rc == 0 && !json_is_array(json_object_get(*out, "manifests")) &&
-	    !json_is_null(json_object_get(*out, "manifests"))) {
-		json_decref(*out);
-		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: \"manifests\" must be an array", *path);
-	}
-	wpkg_buf_free(&b);
-	return rc;
-}
-
-static const char *entry_tag(const json_t *e)
-{
-	return json_string_value(json_object_get(json_object_get(e, "annotations"), WPKG_ANNOT_REF_NAME));
-}
-
 int wpkg_store_layout_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err)
 {
-	json_t *root = NULL, *arr;
-	char **v = NULL, *path = NULL;
-	size_t i, n = 0;
-	int rc;
-
-	rc = index_load(&root, s, &path, err);
-	if (rc < 0)
-		goto out;
-	arr = json_object_get(root, "manifests");
-	v = calloc(json_array_size(arr) + 1, sizeof(*v));
-	if (v == NULL) {
-		rc = nomem(err);
-		goto out;
-	}
-	for (i = 0; i < json_array_size(arr) && rc == 0; i++) {
-		const char *t = entry_tag(json_array_get(arr, i));
-
-		if (t != NULL && (v[n++] = strdup(t)) == NULL)
-			rc = nomem(err);
-	}
-	if (rc < 0)
-		goto out;
-	*tags = v;
-	*n_tags = n;
-	v = NULL;
-out:
-	for (i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
-	free(path);
-	json_decref(root);
-	return rc;
+	return wpkg_layout_tags(s->layout, tags, n_tags, err);
 }
 
 int wpkg_store_layout_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 			     struct wpkg_error *err)
 {
 	struct wpkg_descriptor d = { 0 };
-	struct wpkg_buf out = WPKG_BUF_INIT;
-	json_t *root = NULL, *arr;
-	char *path = NULL;
-	size_t i, removed = 0;
+	size_t removed = 0;
 	int rc;
 
 	rc = resolve(s, reference, &d, err);
 	if (rc == 0)
-		rc = index_load(&root, s, &path, err);
-	if (rc < 0)
-		goto out;
-	arr = json_object_get(root, "manifests");
-	for (i = 0; i < json_array_size(arr);) {
-		const char *e = json_string_value(json_object_get(json_array_get(arr, i), "digest"));
-
-		if (e != NULL && strcmp(e, d.digest.str) == 0) {
-			json_array_remove(arr, i);
-			removed++;
-		} else {
-			i++;
-		}
-	}
-	wpkg_log(WPKG_LOG_DEBUG, "%s: %zu index.json entries of %s removed", s->name, removed, d.digest.str);
-	rc = wpkg_json_dump(&out, root, err);
-	if (rc == 0)
-		rc = wpkg_write_file_atomic(path, out.data, out.len, 0644, err);
-	if (rc == 0)
+		rc = wpkg_layout_untag_digest(s->layout, &d.digest, &removed, err);
+	if (rc == 0) {
+		wpkg_log(WPKG_LOG_DEBUG, "%s: %zu index.json entries of %s removed", s->name, removed, d.digest.str);
 		*digest = d.digest;
-out:
-	wpkg_buf_free(&out);
+	}
 	wpkg_descriptor_clear(&d);
-	json_decref(root);
-	free(path);
 	return rc;
 }
 
-/* Adds the manifest of entry e to ix when its subject is subject. */
-static int add_if_referrer(struct wpkg_index *ix, struct wpkg_store *s, const json_t *e,
+/* Adds the manifest of index.json entry self to ix when its subject is subject. */
+static int add_if_referrer(struct wpkg_index *ix, struct wpkg_store *s, const struct wpkg_descriptor *self,
 			   const struct wpkg_digest *subject, struct wpkg_error *err)
 {
-	struct wpkg_descriptor self = { 0 }, ref = { 0 };
+	struct wpkg_descriptor ref = { 0 };
 	struct wpkg_manifest *m = NULL;
 	struct wpkg_buf body = WPKG_BUF_INIT;
 	int rc;
 
-	rc = wpkg_descriptor_from_json(&self, e, "index.json entry", err);
-	if (rc < 0 || !wpkg_media_type_is_manifest(self.media_type))
-		goto out;
-	rc = wpkg_store_layout_read_blob(s, &self.digest, WPKG_DOC_MAX, &body, err);
+	if (!wpkg_media_type_is_manifest(self->media_type))
+		return 0;
+	rc = wpkg_store_layout_read_blob(s, &self->digest, WPKG_DOC_MAX, &body, err);
 	if (rc == 0)
 		rc = wpkg_manifest_parse(&m, body.data, body.len, err);
 	if (rc < 0) {
-		wpkg_error_wrap(err, "%s: manifest %s", s->name, self.digest.str);
+		wpkg_error_wrap(err, "%s: manifest %s", s->name, self->digest.str);
 		goto out;
 	}
 	if (m->subject == NULL || strcmp(m->subject->digest.str, subject->str) != 0)
 		goto out;
-	rc = wpkg_referrers_descriptor(&ref, m, &self, err);
+	rc = wpkg_referrers_descriptor(&ref, m, self, err);
 	if (rc == 0)
 		rc = wpkg_referrers_index_add(ix, &ref, NULL, err);
 out:
 	wpkg_descriptor_clear(&ref);
-	wpkg_descriptor_clear(&self);
 	wpkg_manifest_free(m);
 	wpkg_buf_free(&body);
 	return rc;
@@ -333,24 +279,23 @@ out:
 int wpkg_store_layout_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
 				struct wpkg_error *err)
 {
+	struct wpkg_descriptor *entries = NULL;
 	struct wpkg_index *ix = NULL;
-	json_t *root = NULL, *arr;
-	char *path = NULL;
-	size_t i;
+	size_t i, n = 0;
 	int rc;
 
 	rc = wpkg_referrers_index_new(&ix, err);
 	if (rc == 0)
-		rc = index_load(&root, s, &path, err);
-	arr = json_object_get(root, "manifests");
-	for (i = 0; rc == 0 && i < json_array_size(arr); i++)
-		rc = add_if_referrer(ix, s, json_array_get(arr, i), subject, err);
+		rc = wpkg_layout_entries(s->layout, &entries, &n, err);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = add_if_referrer(ix, s, &entries[i], subject, err);
 	if (rc == 0) {
 		*out = ix;
 		ix = NULL;
 	}
+	for (i = 0; i < n; i++)
+		wpkg_descriptor_clear(&entries[i]);
+	free(entries);
 	wpkg_index_free(ix);
-	json_decref(root);
-	free(path);
 	return rc;
 }

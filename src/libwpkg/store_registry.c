@@ -88,7 +88,7 @@ int wpkg_store_reg_referrers(struct wpkg_index **out, struct wpkg_store *s, cons
 	int rc;
 
 	memset(&x, 0, sizeof(x));
-	rc = wpkg_discover(&x, s->reg, s->repo, subject->str, NULL, err);
+	rc = wpkg_discover(&x, s, subject->str, NULL, err);
 	if (rc == 0) {
 		*out = x.index;
 		x.index = NULL;

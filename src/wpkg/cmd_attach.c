@@ -1,4 +1,4 @@
-/* cmd_attach.c - wpkg attach: push files as an artifact whose subject is a manifest already in a registry. */
+/* cmd_attach.c - wpkg attach: store files as an artifact referring to a manifest in a registry, layout or archive. */
 #include <stdlib.h>
 
 #include "wpkg/referrers.h"
@@ -75,7 +75,7 @@ static void print_result(const struct wpkg_attach_result *res)
 			       "artifactType", res->artifact.artifact_type, "subject",
 			       wpkg_descriptor_to_json(&res->subject), "annotations",
 			       json_deep_copy(res->artifact.annotations), "layers", layers, "referrers",
-			       res->api ? "api" : res->tag));
+			       res->api ? "api" : res->tag[0] != '\0' ? res->tag : "index.json"));
 }
 
 static int run(const struct cli_command *cmd, int argc, char **argv)
@@ -92,23 +92,25 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		wpkg_error_set(&a.err, WPKG_E_NOMEM, "out of memory");
 		return cli_fail(&a.err);
 	}
-	rc = regcmd_begin(&c, cmd, argc, argv, option, &a, 2, argc, "REF and at least one FILE", 0);
+	rc = regcmd_begin(&c, cmd, argc, argv, option, &a, 2, argc, "REF and at least one FILE", REGCMD_ANY_TRANSPORT);
 	if (rc >= 0)
 		goto out;
 	rc = check_types(&a);
 	if (rc == WPKG_EXIT_OK && wpkg_build_time(&a.opts.created, &c.err) < 0)
 		rc = cli_fail(&c.err);
 	if (rc == WPKG_EXIT_OK)
-		rc = regcmd_connect(&c, "attach");
+		rc = regcmd_open(&c, "attach", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
 	n = (size_t)cli_npos(&c.args) - 1;
 	files = (const char *const *)&c.args.argv[c.args.index + 1];
-	if (wpkg_attach(&res, c.client, c.ref.repository, wpkg_ref_reference(&c.ref), files, n, &a.opts, &c.err) < 0) {
+	if (wpkg_attach(&res, c.store.store, wpkg_ref_reference(&c.ref), files, n, &a.opts, &c.err) < 0) {
 		rc = regcmd_fail(&c, "attach");
 		goto out;
 	}
-	print_result(&res);
+	rc = regcmd_commit(&c, "attach");
+	if (rc == WPKG_EXIT_OK)
+		print_result(&res);
 out:
 	wpkg_attach_result_clear(&res);
 	json_decref(a.opts.annotations);
@@ -117,6 +119,6 @@ out:
 }
 
 const struct cli_command cli_cmd_attach = {
-	"attach", run, "Attach files to a manifest in a registry as a referring artifact",
+	"attach", run, "Attach files to a manifest as a referring artifact (registry, layout or archive)",
 	"[OPTIONS] --artifact-type TYPE REF FILE...", attach_tables,
 };

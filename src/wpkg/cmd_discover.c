@@ -63,16 +63,16 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	size_t i;
 	int rc;
 
-	rc = regcmd_begin(&c, cmd, argc, argv, option, &artifact_type, 1, 1, "one REF", 0);
+	rc = regcmd_begin(&c, cmd, argc, argv, option, &artifact_type, 1, 1, "one REF", REGCMD_ANY_TRANSPORT);
 	if (rc >= 0)
 		goto out;
 	if (artifact_type != NULL && !wpkg_media_type_valid(artifact_type))
 		rc = cli_usage_error(cmd, "--artifact-type '%s' is not a media type (type/subtype)", artifact_type);
 	else
-		rc = regcmd_connect(&c, "discover");
+		rc = regcmd_open(&c, "discover", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_discover(&found, c.client, c.ref.repository, wpkg_ref_reference(&c.ref), artifact_type, &c.err) < 0) {
+	if (wpkg_discover(&found, c.store.store, wpkg_ref_reference(&c.ref), artifact_type, &c.err) < 0) {
 		rc = regcmd_fail(&c, "discover");
 		goto out;
 	}

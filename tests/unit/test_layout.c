@@ -517,6 +517,118 @@ START_TEST(test_untagged_entry)
 }
 END_TEST
 
+/* Tags in index.json order; untagged entries and entries of other tools without ref.name are skipped. */
+START_TEST(test_tags)
+{
+	struct wpkg_layout *l = open_new();
+	struct wpkg_descriptor m1 = manifest_desc("{\"one\":1}"), m2 = manifest_desc("{\"two\":2}");
+	char **tags = NULL, path[512];
+	size_t n = 99, i;
+
+	ck_assert_msg(wpkg_layout_tags(l, &tags, &n, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_nonnull(tags);
+	ck_assert_uint_eq(n, 0);
+	free(tags);
+	ck_assert_int_eq(wpkg_layout_tag(l, "v2", &m2, &err), 0);
+	ck_assert_int_eq(wpkg_layout_tag(l, NULL, &m1, &err), 0);
+	ck_assert_int_eq(wpkg_layout_tag(l, "v1", &m1, &err), 0);
+	ck_assert_int_eq(wpkg_layout_tag(l, "latest", &m2, &err), 0);
+	ck_assert_msg(wpkg_layout_tags(l, &tags, &n, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(tags[0], "v2");
+	ck_assert_str_eq(tags[1], "v1");
+	ck_assert_str_eq(tags[2], "latest");
+	for (i = 0; i < n; i++)
+		free(tags[i]);
+	free(tags);
+	/* a broken index.json is an error naming the file, and *tags is left alone */
+	snprintf(path, sizeof(path), "%s/index.json", dir);
+	put_file(path, "{\"manifests\":7}", 15);
+	tags = NULL;
+	ck_assert_int_eq(wpkg_layout_tags(l, &tags, &n, &err), WPKG_E_INVALID);
+	ck_assert_ptr_null(tags);
+	snprintf(path, sizeof(path), "%s/index.json: \"manifests\" must be an array", dir);
+	ck_assert_str_eq(err.msg, path);
+	wpkg_layout_close(l);
+}
+END_TEST
+
+/* Every entry of the digest goes, tagged or not; others keep their order and bytes. */
+START_TEST(test_untag_digest)
+{
+	struct wpkg_layout *l = open_new();
+	struct wpkg_descriptor m1 = manifest_desc("{\"one\":1}"), m2 = manifest_desc("{\"two\":2}");
+	struct wpkg_descriptor m3 = manifest_desc("{\"three\":3}");
+	char want[4096], e1[1024], e2[1024];
+	size_t removed = 99;
+
+	ck_assert_int_eq(wpkg_layout_tag(l, "a", &m1, &err), 0);
+	ck_assert_int_eq(wpkg_layout_tag(l, "b", &m2, &err), 0);
+	ck_assert_int_eq(wpkg_layout_tag(l, NULL, &m1, &err), 0);   /* listed already: no new entry */
+	ck_assert_int_eq(wpkg_layout_tag(l, "c", &m1, &err), 0);
+	ck_assert_int_eq(wpkg_layout_tag(l, "d", &m2, &err), 0);
+	ck_assert_msg(wpkg_layout_untag_digest(l, &m1.digest, &removed, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(removed, 2);
+	ck_entry(e1, sizeof(e1), &m2, "b");
+	ck_entry(e2, sizeof(e2), &m2, "d");
+	snprintf(want, sizeof(want), "{\"schemaVersion\":2," MT_INDEX ",\"manifests\":[%s,%s]}", e1, e2);
+	ck_file("index.json", want);
+	/* a digest not listed: nothing removed, the file untouched (unknown formatting kept) */
+	{
+		char path[512], odd[4096];
+
+		snprintf(path, sizeof(path), "%s/index.json", dir);
+		snprintf(odd, sizeof(odd), "{ \"schemaVersion\": 2, \"manifests\": [%s] }", e1);
+		put_file(path, odd, strlen(odd));
+		ck_assert_int_eq(wpkg_layout_untag_digest(l, &m3.digest, &removed, &err), 0);
+		ck_assert_uint_eq(removed, 0);
+		ck_file("index.json", odd);
+		ck_assert_int_eq(wpkg_layout_untag_digest(l, &m2.digest, NULL, &err), 0);
+		ck_file("index.json", "{\"schemaVersion\":2,\"manifests\":[]}");
+	}
+	wpkg_layout_close(l);
+}
+END_TEST
+
+/* Entries as descriptors, artifactType and annotations included; a bad entry is named. */
+START_TEST(test_entries)
+{
+	struct wpkg_layout *l = open_new();
+	struct wpkg_descriptor m1 = manifest_desc("{\"one\":1}"), *v = NULL;
+	char path[512], want[1024];
+	size_t n = 99;
+
+	ck_assert_msg(wpkg_layout_entries(l, &v, &n, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(n, 0);
+	free(v);
+	m1.artifact_type = (char *)"application/spdx+json";
+	ck_assert_int_eq(wpkg_layout_tag(l, NULL, &m1, &err), 0);
+	m1.artifact_type = NULL;
+	ck_assert_int_eq(wpkg_layout_tag(l, "v1", &m1, &err), 0);
+	ck_assert_msg(wpkg_layout_entries(l, &v, &n, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0].digest.str, m1.digest.str);
+	ck_assert_str_eq(v[0].artifact_type, "application/spdx+json");
+	ck_assert_ptr_null(v[0].annotations);
+	ck_assert_ptr_null(v[1].artifact_type);
+	ck_assert_str_eq(json_string_value(json_object_get(v[1].annotations, WPKG_ANNOT_REF_NAME)), "v1");
+	ck_assert_int_eq(v[1].size, m1.size);
+	wpkg_descriptor_clear(&v[0]);
+	wpkg_descriptor_clear(&v[1]);
+	free(v);
+	snprintf(path, sizeof(path), "%s/index.json", dir);
+	snprintf(want, sizeof(want), "{\"manifests\":[{\"mediaType\":\"a/b\",\"size\":1}]}");
+	put_file(path, want, strlen(want));
+	v = NULL;
+	ck_assert_int_eq(wpkg_layout_entries(l, &v, &n, &err), WPKG_E_INVALID);
+	ck_assert_ptr_null(v);
+	snprintf(want, sizeof(want), "%s: manifests[0]: missing \"digest\"", path);
+	ck_assert_str_eq(err.msg, want);
+	wpkg_layout_close(l);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("layout");
@@ -538,6 +650,9 @@ int main(void)
 	tcase_add_test(tc, test_null_manifests);
 	tcase_add_test(tc, test_write_package);
 	tcase_add_test(tc, test_untagged_entry);
+	tcase_add_test(tc, test_tags);
+	tcase_add_test(tc, test_untag_digest);
+	tcase_add_test(tc, test_entries);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
