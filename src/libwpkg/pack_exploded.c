@@ -72,15 +72,18 @@ int wpkg_pack_explode(struct wpkg_package *p, const char *file, const struct wpk
 	size_t l;
 	int rc;
 
-	rc = wpkg_map_file(&m, file, err);
+	/* inspect_file hashes with pread; the mapping is then read only where the skeleton's bytes are */
+	rc = wpkg_wasm_inspect_file(&info, file, WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS, err);
 	if (rc < 0)
 		return rc;
-	rc = wpkg_wasm_inspect(&info, m.data, m.len, WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS, err);
-	if (rc < 0) {
-		wpkg_error_wrap(err, "%s", file);
+	p->infos[p->n_infos++] = info;
+	rc = wpkg_map_file(&m, file, err);
+	if (rc < 0)
+		goto out;
+	if (m.len != info->size) {
+		rc = wpkg_error_set(err, WPKG_E_IO, "%s: the file changed while it was packed", file);
 		goto out;
 	}
-	p->infos[p->n_infos++] = info;
 	p->recipe = calloc(1, sizeof(*p->recipe));
 	if (p->recipe == NULL) {
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
