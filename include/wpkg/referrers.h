@@ -54,6 +54,8 @@ int wpkg_referrers_index_add(struct wpkg_index *ix, const struct wpkg_descriptor
 			     struct wpkg_error *err);
 /* Adds every descriptor of from that ix lacks, in from's order. */
 int wpkg_referrers_index_merge(struct wpkg_index *ix, const struct wpkg_index *from, struct wpkg_error *err);
+/* Drops every descriptor of ix with digest d, keeping the others' order; true when one was dropped. */
+bool wpkg_referrers_index_remove(struct wpkg_index *ix, const struct wpkg_digest *d);
 /* True when every descriptor of part is listed in ix. */
 bool wpkg_referrers_index_covers(const struct wpkg_index *ix, const struct wpkg_index *part);
 /* Keeps only the descriptors whose artifactType is artifact_type (NULL: keeps all). */

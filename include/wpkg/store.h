@@ -120,7 +120,10 @@ int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct w
  * Deletes the manifest at reference (a tag is resolved first; every tag of
  * that manifest goes): a registry DELETEs it by digest, a layout drops its
  * index.json entries (blobs stay, as in a registry until garbage
- * collection).  digest receives what was deleted.
+ * collection).  When a registry manifest had a subject and the registry
+ * has no referrers API, it is also removed from the subject's fallback tag
+ * index (a failure there is only logged as a warning).  digest receives
+ * what was deleted.
  */
 int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 		      struct wpkg_error *err);

@@ -195,7 +195,12 @@ static int load_json(json_t **out, const char *path, struct wpkg_error *err)
 		goto out;
 	doc = json_loadb(text.data, text.len, 0, &jerr);
 	if (doc == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: invalid JSON at line %d: %s", path, jerr.line, jerr.text);
+		/* jansson's text quotes the bytes "near" the fault, which may be a secret: keep the reason only */
+		char *near = strstr(jerr.text, " near ");
+		if (near != NULL)
+			*near = '\0';
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: invalid JSON at line %d, column %d: %s", path, jerr.line,
+				    jerr.column, jerr.text);
 		goto out;
 	}
 	if (!json_is_object(doc)) {

@@ -306,7 +306,13 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 	rc = setup_handle(&x, url, method, headers);
 	if (rc < 0)
 		goto out;
-	wpkg_log(WPKG_LOG_DEBUG, "* %s %s", method, url);
+	if (wpkg_log_enabled(WPKG_LOG_DEBUG)) {
+		/* a storage host's pre-signed URL carries its credential in the query */
+		shown = wpkg_url_strip_query(url);
+		wpkg_log(WPKG_LOG_DEBUG, "* %s %s%s", method, shown ? shown : "(url)", strchr(url, '?') ? "?***" : "");
+		free(shown);
+		shown = NULL;
+	}
 	*cc = curl_easy_perform(h->curl);
 	if (*cc == CURLE_OK) {
 		long status = 0;
@@ -354,9 +360,20 @@ static int attempt(struct wpkg_http *h, const struct wpkg_http_req *req, struct 
 		next = wpkg_url_resolve(url, loc);
 		if (next == NULL || (strncasecmp(next, "https://", 8) != 0 &&
 				     !(h->opts.plain_http && strncasecmp(next, "http://", 7) == 0))) {
+			char *shown = wpkg_url_strip_query(loc);
 			rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "%s %s: refusing redirect to \"%s\"%s", method,
-					    url, loc, next && strncasecmp(next, "http://", 7) == 0 ?
+					    url, shown ? shown : "?", next && strncasecmp(next, "http://", 7) == 0 ?
 					    " (plain HTTP needs --plain-http)" : "");
+			free(shown);
+			break;
+		}
+		if (body != NULL && strcmp(method, "POST") == 0 && !wpkg_url_same_origin(url, next) &&
+		    resp->status != 303) {
+			/* a POSTed form is a token request, its body a refresh token or password: never resent elsewhere */
+			char *shown = wpkg_url_strip_query(next);
+			rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "%s %s: refusing to resend the request body to another host (%s)",
+					    method, url, shown ? shown : "?");
+			free(shown);
 			break;
 		}
 		if (auth && !wpkg_url_same_origin(url, next)) {

@@ -322,15 +322,59 @@ static bool name_secret(const char *line, size_t name_len)
 	return false;
 }
 
+/*
+ * A query string may carry a credential (a storage host's pre-signed
+ * "X-Amz-Signature=..."), so a URL is shown up to its '?' and "?***" after.
+ * Copies line[0, len) to out with the query of the URL starting at url_at
+ * masked; the URL ends at the next space.
+ */
+static void mask_query(char *out, size_t out_size, const char *line, size_t len, size_t url_at)
+{
+	const char *q = memchr(line + url_at, '?', len - url_at);
+	const char *end;
+
+	if (q == NULL) {
+		snprintf(out, out_size, "%.*s", (int)len, line);
+		return;
+	}
+	end = memchr(q, ' ', len - (size_t)(q - line));
+	if (end == NULL)
+		end = line + len;
+	snprintf(out, out_size, "%.*s?***%.*s", (int)(q - line), line, (int)(line + len - end), end);
+}
+
+/* "METHOD TARGET HTTP/x": the request line, whose target may hold a query. */
+static size_t request_target_at(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && line[i] >= 'A' && line[i] <= 'Z')
+		i++;
+	if (i == 0 || i >= len || line[i] != ' ')
+		return 0;
+	if (len < 9 || memcmp(line + len - 9, " HTTP/1.1", 9) != 0) {
+		const char *sp = memchr(line + i + 1, ' ', len - i - 1);
+		if (sp == NULL || (size_t)(line + len - sp) < 6 || memcmp(sp, " HTTP/", 6) != 0)
+			return 0;
+	}
+	return i + 1;
+}
+
 void wpkg_http_mask_header(char *out, size_t out_size, const char *line, size_t len)
 {
-	const char *colon = memchr(line, ':', len);
-	size_t name_len;
+	const char *colon;
+	size_t name_len, target;
 
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n'))
 		len--;
 	if (out_size == 0)
 		return;
+	target = request_target_at(line, len);
+	if (target > 0) {
+		mask_query(out, out_size, line, len, target);
+		return;
+	}
+	colon = memchr(line, ':', len);
 	if (colon == NULL) {
 		snprintf(out, out_size, "%.*s", (int)len, line);
 		return;
@@ -351,6 +395,10 @@ void wpkg_http_mask_header(char *out, size_t out_size, const char *line, size_t 
 	}
 	if (name_secret(line, name_len)) {
 		snprintf(out, out_size, "%.*s: ***", (int)name_len, line);
+		return;
+	}
+	if (name_is(line, name_len, "Location") || name_is(line, name_len, "Content-Location")) {
+		mask_query(out, out_size, line, len, name_len + 1);
 		return;
 	}
 	snprintf(out, out_size, "%.*s", (int)len, line);

@@ -21,6 +21,10 @@ static int index_from_json(void *obj, json_t *root, struct wpkg_error *err)
 	if (ix->media_type != NULL && !wpkg_media_type_is_index(ix->media_type))
 		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "mediaType \"%s\" is not an image index",
 				      ix->media_type);
+	/* CVE-2021-41190: a document that is both would be read by whichever Content-Type it came with */
+	if (json_object_get(root, "config") != NULL || json_object_get(root, "layers") != NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID,
+				      "ambiguous document: both \"manifests\" and a manifest's fields");
 	return wpkg_descriptors_from_json(&ix->manifests, &ix->n_manifests, root, "manifests", "", err);
 }
 

@@ -23,6 +23,10 @@ static int manifest_from_json(void *obj, json_t *root, struct wpkg_error *err)
 	if (m->media_type != NULL && !wpkg_media_type_is_manifest(m->media_type))
 		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "mediaType \"%s\" is not an image manifest",
 				      m->media_type);
+	/* CVE-2021-41190: a document that is both would be read by whichever Content-Type it came with */
+	if (json_object_get(root, "manifests") != NULL)
+		return wpkg_error_set(err, WPKG_E_INVALID,
+				      "ambiguous document: both \"manifests\" and a manifest's fields");
 	config = json_object_get(root, "config");
 	if (config == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "missing \"config\"");

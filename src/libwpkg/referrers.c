@@ -140,6 +140,22 @@ int wpkg_referrers_index_merge(struct wpkg_index *ix, const struct wpkg_index *f
 	return rc;
 }
 
+bool wpkg_referrers_index_remove(struct wpkg_index *ix, const struct wpkg_digest *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ix->n_manifests; i++) {
+		if (strcmp(ix->manifests[i].digest.str, d->str) == 0)
+			wpkg_descriptor_clear(&ix->manifests[i]);
+		else
+			ix->manifests[n++] = ix->manifests[i];
+	}
+	if (n == ix->n_manifests)
+		return false;
+	ix->n_manifests = n;
+	return true;
+}
+
 bool wpkg_referrers_index_covers(const struct wpkg_index *ix, const struct wpkg_index *part)
 {
 	size_t i;

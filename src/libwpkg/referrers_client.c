@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "http_internal.h"
+#include "referrers_internal.h"
 #include "wpkg/log.h"
 #include "wpkg/referrers.h"
 #include "wpkg/store.h"
@@ -44,11 +45,7 @@ static int resolve_subject(struct wpkg_descriptor *out, struct wpkg_store *s, co
 	return rc;
 }
 
-/*
- * The index at the fallback tag; a new empty one when the tag does not
- * exist.  Anything else there is an error, or (lenient) no referrers.
- */
-static int tag_index_read(struct wpkg_index **out, struct wpkg_registry *r, const char *repo, const char *tag,
+int wpkg_referrers_tag_read(struct wpkg_index **out, struct wpkg_registry *r, const char *repo, const char *tag,
 			  bool lenient, struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
@@ -80,7 +77,7 @@ out:
 	return rc;
 }
 
-static int tag_index_write(struct wpkg_registry *r, const char *repo, const char *tag, struct wpkg_index *ix,
+int wpkg_referrers_tag_write(struct wpkg_registry *r, const char *repo, const char *tag, struct wpkg_index *ix,
 			   struct wpkg_error *err)
 {
 	struct wpkg_buf bytes = WPKG_BUF_INIT;
@@ -109,7 +106,7 @@ static int reread(struct wpkg_index **cur, struct wpkg_index *known, struct wpkg
 
 	wpkg_index_free(*cur);
 	*cur = NULL;
-	rc = tag_index_read(cur, r, repo, tag, false, err);
+	rc = wpkg_referrers_tag_read(cur, r, repo, tag, false, err);
 	if (rc == 0)
 		rc = wpkg_referrers_index_merge(known, *cur, err);
 	return rc;
@@ -137,14 +134,14 @@ static int fallback_update(unsigned *rounds, struct wpkg_registry *r, const char
 		if (rc == 0)
 			rc = wpkg_referrers_index_add(cur, ours, NULL, err);
 		if (rc == 0)
-			rc = tag_index_write(r, repo, tag, cur, err);
+			rc = wpkg_referrers_tag_write(r, repo, tag, cur, err);
 		if (rc < 0)
 			goto out;
 		n++;
 		wpkg_http_backoff(0, ATTACH_SETTLE_MS);
 		wpkg_index_free(cur);
 		cur = NULL;
-		rc = tag_index_read(&cur, r, repo, tag, false, err);
+		rc = wpkg_referrers_tag_read(&cur, r, repo, tag, false, err);
 		if (rc < 0 || (wpkg_referrers_index_has(cur, &ours->digest) && wpkg_referrers_index_covers(cur, known)))
 			goto out;
 		if (n == ATTACH_ROUNDS) {
@@ -290,7 +287,7 @@ static int registry_referrers(struct wpkg_referrers *x, bool *filtered, struct w
 	if (rc == 0)
 		wpkg_log(WPKG_LOG_DEBUG, "no referrers API; reading tag %s", x->tag);
 	if (rc == 0)
-		rc = tag_index_read(&x->index, r, repo, x->tag, true, err);
+		rc = wpkg_referrers_tag_read(&x->index, r, repo, x->tag, true, err);
 out:
 	wpkg_buf_free(&body);
 	return rc;

@@ -12,6 +12,8 @@
 	WPKG_MT_DOCKER_MANIFEST ", " WPKG_MT_DOCKER_LIST
 #define TAGS_PAGE_MAX ((size_t)16 << 20)
 #define TAGS_PAGES_MAX 10000
+/* All pages together: a hostile registry must not be able to fill memory one capped page at a time. */
+#define TAGS_TOTAL_MAX ((size_t)64 << 20)
 
 int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_transport_opts *opts,
 		       const struct wpkg_credentials *creds, struct wpkg_error *err)
@@ -83,6 +85,9 @@ int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const 
 	char *auth = NULL;
 	int tries, rc = 0;
 
+	/* URLs the registry hands us (upload Location, Link next) may name another host: it gets no credentials */
+	if (!wpkg_url_same_origin(req->url, r->base))
+		return wpkg_http_perform(r->http, &rq, resp, err);
 	for (tries = 0; tries < 2; tries++) {
 		rc = wpkg_auth_header(r->auth, r->http, s->v, s->n, &auth, err);
 		if (rc < 0)
@@ -93,7 +98,8 @@ int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const 
 			explicit_bzero(auth, strlen(auth));
 		free(auth);
 		auth = NULL;
-		if (rc < 0 || resp->status != 401 || tries == 1)
+		/* a challenge from another origin (after a redirect) must not pick where our credentials go */
+		if (rc < 0 || resp->status != 401 || tries == 1 || !wpkg_url_same_origin(resp->url, r->base))
 			break;
 		rc = wpkg_auth_challenged(r->auth, r->http, resp, s->v, s->n, err);
 		if (rc < 0)
@@ -425,7 +431,7 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 	struct wpkg_http_resp resp = { 0 };
 	struct reg_scopes s;
 	char **out = NULL, **visited = NULL, *url = NULL, *link = NULL, *next = NULL, *last = NULL, *prev_last = NULL;
-	size_t n = 0, n_visited = 0, count, i;
+	size_t n = 0, n_visited = 0, count, i, total = 0;
 	int rc;
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
@@ -449,6 +455,12 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 			goto out;
 		if (resp.status != 200) {
 			rc = reg_status_error(err, "GET", &resp);
+			goto out;
+		}
+		total += resp.body.len;
+		if (total > TAGS_TOTAL_MAX) {
+			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "tags of %s: more than %zu MiB of tag lists", repo,
+					    TAGS_TOTAL_MAX >> 20);
 			goto out;
 		}
 		free(prev_last);

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/log.h"
 #include "wpkg/referrers.h"
+#include "referrers_internal.h"
 #include "store_internal.h"
 
 int wpkg_store_reg_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
@@ -58,26 +60,97 @@ int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const 
 	return 0;
 }
 
+/* The digest of the subject of the manifest or index in body; false when it has none or cannot be read. */
+static bool doc_subject(struct wpkg_digest *out, const char *media_type, const struct wpkg_buf *body)
+{
+	const struct wpkg_descriptor *sub = NULL;
+	struct wpkg_manifest *m = NULL;
+	struct wpkg_index *ix = NULL;
+	bool found;
+
+	/* an unreadable document must not stop its own deletion: it simply names no subject */
+	if (wpkg_media_type_is_index(media_type)) {
+		if (wpkg_index_parse(&ix, body->data, body->len, NULL) == 0)
+			sub = ix->subject;
+	} else if (wpkg_manifest_parse(&m, body->data, body->len, NULL) == 0) {
+		sub = m->subject;
+	}
+	found = sub != NULL;
+	if (found)
+		*out = sub->digest;
+	wpkg_manifest_free(m);
+	wpkg_index_free(ix);
+	return found;
+}
+
+/*
+ * The distribution spec's "Deleting Manifests": on a registry without the
+ * referrers API the client drops the deleted manifest from its subject's
+ * fallback tag and pushes that index again (empty if it was the last).  A
+ * tag that does not list it is left as it is, and never created.
+ */
+static int fallback_remove(struct wpkg_store *s, const struct wpkg_digest *subject, const struct wpkg_digest *deleted,
+			   struct wpkg_error *err)
+{
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	struct wpkg_index *ix = NULL;
+	char tag[WPKG_REFERRERS_TAG_MAX] = "";
+	bool api = false, filtered = false;
+	int rc;
+
+	rc = wpkg_registry_referrers(s->reg, s->repo, subject, NULL, &body, &api, &filtered, err);
+	if (rc < 0 || api)
+		goto out;
+	rc = wpkg_referrers_tag(tag, subject->str, err);
+	if (rc == 0)
+		rc = wpkg_referrers_tag_read(&ix, s->reg, s->repo, tag, false, err);
+	if (rc < 0 || !wpkg_referrers_index_remove(ix, deleted))
+		goto out;
+	rc = wpkg_referrers_tag_write(s->reg, s->repo, tag, ix, err);
+	if (rc == 0)
+		wpkg_log(WPKG_LOG_DEBUG, "referrers tag %s no longer lists %s", tag, deleted->str);
+out:
+	if (rc < 0 && tag[0] != '\0')
+		wpkg_error_wrap(err, "referrers tag %s", tag);
+	wpkg_index_free(ix);
+	wpkg_buf_free(&body);
+	return rc;
+}
+
 int wpkg_store_reg_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 			  struct wpkg_error *err)
 {
-	struct wpkg_descriptor d = { 0 };
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	struct wpkg_digest d, subject;
+	struct wpkg_error ferr = { 0 };
+	char *mt = NULL;
+	bool has_subject;
 	int rc;
 
-	/* Resolving first both turns a tag into the digest DELETE needs and makes "no such manifest" a not-found. */
-	rc = wpkg_registry_manifest_resolve(&d, s->reg, s->repo, reference, err);
+	/*
+	 * Fetching first turns a tag into the digest DELETE needs, makes "no
+	 * such manifest" a not-found, and gives the subject, which is gone from
+	 * the registry once the manifest is.
+	 */
+	rc = wpkg_registry_manifest_get(s->reg, s->repo, reference, &body, &mt, &d, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "fetch manifest");
 		goto out;
 	}
-	rc = wpkg_registry_manifest_delete(s->reg, s->repo, &d.digest, err);
+	has_subject = doc_subject(&subject, mt, &body);
+	rc = wpkg_registry_manifest_delete(s->reg, s->repo, &d, err);
 	if (rc < 0) {
-		wpkg_error_wrap(err, "delete manifest %s", d.digest.str);
+		wpkg_error_wrap(err, "delete manifest %s", d.str);
 		goto out;
 	}
-	*digest = d.digest;
+	/* the manifest is gone: a stale fallback entry is worth a warning, not a failed delete */
+	if (has_subject && fallback_remove(s, &subject, &d, &ferr) < 0)
+		wpkg_log(WPKG_LOG_WARN, "deleted %s, but could not update the referrers of %s: %s", d.str,
+			 subject.str, ferr.msg);
+	*digest = d;
 out:
-	wpkg_descriptor_clear(&d);
+	wpkg_buf_free(&body);
+	free(mt);
 	return rc;
 }
 

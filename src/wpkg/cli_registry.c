@@ -117,6 +117,11 @@ out:
 	return rc;
 }
 
+static void wipe_stdin_password(void)
+{
+	explicit_bzero(stdin_password, sizeof(stdin_password));
+}
+
 /* Reads the password from standard input once: everything up to the first newline. */
 static int read_stdin_password(struct wpkg_error *err)
 {
@@ -124,6 +129,8 @@ static int read_stdin_password(struct wpkg_error *err)
 
 	if (stdin_password_read)
 		return WPKG_OK;
+	/* kept for the whole run (login and a push may both need it), wiped when the process ends */
+	atexit(wipe_stdin_password);
 	if (fgets(stdin_password, sizeof(stdin_password), stdin) == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: nothing on standard input");
 	len = strcspn(stdin_password, "\r\n");

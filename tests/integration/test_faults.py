@@ -241,6 +241,64 @@ class FaultTests(harness.TestCase):
         paths = [q.path for q in reg.seen('GET', r'/tags/list')]
         self.assertEqual(paths[1:], ['/v2/app/hello/tags/list?n=2&last=b', '/v2/app/hello/tags/list?n=2&last=d'])
 
+    def test_link_and_location_to_other_host_get_no_credentials(self):
+        # a registry can name any URL in Link or Location: credentials stay with the registry's own origin
+        wasm = read(harness.fixture(COMPONENT))
+        reg = self.registry(auth=(USER, PASSWORD))
+        other = self.registry()
+        reg.push_artifact('app/hello', 'v1', wasm)
+        other.push_artifact('app/hello', 'v2', wasm)
+        link = '<http://localhost:%d/v2/app/hello/tags/list?n=1&last=v1>; rel="next"' % other.port
+        reg.fault('GET', r'/tags/list', Status(200, {'Content-Type': 'application/json', 'Link': link},
+                                             json.dumps({'name': 'app/hello', 'tags': ['v1']})))
+        r = self.wpkg('tags', '--plain-http', '-u', USER, '--password-stdin', '%s/app/hello' % reg.host,
+                      input=PASSWORD + '\n')
+        self.assertEqual(r.stdout.split(), ['v1', 'v2'])
+        reg.fault('POST', r'/blobs/uploads/', Status(202, {'Location': 'http://localhost:%d/v2/app/hello/blobs/'
+                                                           'uploads/x?_state=s' % other.port}), times=None)
+        self.wpkg('push', '--plain-http', '--retries', '0', '-u', USER, '--password-stdin',
+                  '%s/app/hello:v3' % reg.host, harness.fixture(COMPONENT), input=PASSWORD + '\n', expect=None)
+        self.assertTrue(other.seen('GET', r'/tags/list') and other.seen('PUT', r'/blobs/uploads/'))
+        for q in other.requests:
+            self.assertNotIn('authorization', q.headers, 'Authorization leaked to %s %s' % (q.method, q.path))
+
+    def test_challenge_from_redirect_target_is_not_answered(self):
+        # the storage host a blob GET is sent to must not choose a token realm that receives our credentials
+        wasm = read(harness.fixture(COMPONENT))
+        reg = self.registry(auth=(USER, PASSWORD))
+        storage = self.registry(storage=True, shared_blobs=reg.blobs)
+        realm = self.registry()
+        reg.push_artifact('app/hello', 'v1', wasm)
+        reg.fault('GET', r'/blobs/sha256:', Redirect('http://localhost:%d/storage/{digest}' % storage.port),
+                  times=None)
+        storage.fault('GET', r'/storage/', Status(401, {'WWW-Authenticate': 'Bearer realm="http://localhost:%d/token"'
+                                                        % realm.port}), times=None)
+        r = self.pull(reg, 'app/hello:v1', self.path('hello.wasm'), expect=None)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertTrue(storage.seen('GET', r'/storage/'))
+        self.assertEqual(realm.requests, [], 'credentials sent to a realm named by another host')
+
+    def test_token_request_body_is_not_resent_to_another_host(self):
+        # an identity token is POSTed to the realm; a 307 from there must not carry it to another host
+        reg = self.registry()
+        realm = self.registry()
+        thief = self.registry()
+        reg.push_artifact('app/hello', 'v1', read(harness.fixture(COMPONENT)))
+        reg.fault('GET', r'/manifests/', Status(401, {'WWW-Authenticate': 'Bearer realm="http://127.0.0.1:%d/token",'
+                                                     'service="fake"' % realm.port}), times=None)
+        realm.fault('POST', r'/token', Redirect('http://localhost:%d/steal' % thief.port), times=None)
+        config = os.path.join(self.tmp, 'docker')
+        os.makedirs(config, exist_ok=True)
+        with open(os.path.join(config, 'config.json'), 'w') as f:
+            json.dump({'auths': {reg.host: {'identitytoken': 'refresh-secret'}}}, f)
+        r = self.wpkg('pull', '--plain-http', '-o', self.path('x.wasm'), '%s/app/hello:v1' % reg.host,
+                      env={'DOCKER_CONFIG': config}, expect=None)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertTrue(realm.seen('POST', r'/token'))
+        self.assertEqual(thief.requests, [], 'the refresh token was resent to another host')
+        self.assertIn('refusing to resend the request body to another host', r.stderr)
+        self.assertNotIn('refresh-secret', r.stderr)
+
     def test_wrong_password_reauthenticates_once(self):
         reg = self.registry(auth=(USER, PASSWORD))
         reg.push_artifact('app/hello', 'v1', read(harness.fixture(COMPONENT)))

@@ -129,6 +129,34 @@ class FallbackTests(RegistryCase, Files, harness.TestCase):
         self.assertEqual(first['digest'], again['digest'])
         self.assertEqual([d['digest'] for d in self.discover(self.ref(repo, 'v1'))], [first['digest']])
 
+    def test_delete_drops_fallback_entry(self):
+        repo = self.repo()
+        subject = self.push(repo)
+        a = self.attach(self.ref(repo, 'v1'), SBOM_TYPE, self.write('sbom.spdx.json', SBOM))
+        b = self.attach(self.ref(repo, 'v1'), WIT_TYPE, self.write('hello.wit', WIT))
+        tag = 'sha256-' + subject['digest'].split(':')[1]
+        before = json.loads(self.raw_manifest(repo, tag))
+        self.assertEqual([d['digest'] for d in before['manifests']], [a['digest'], b['digest']])
+
+        # the spec's "Deleting Manifests": the tag index is pushed again without the deleted one
+        r = self.run_wpkg('delete', *self.flags(), '%s/%s@%s' % (self.reg.host, repo, a['digest']))
+        self.assertNotIn('could not update the referrers', r.stderr)
+        self.assertEqual(self.reg.raw_get('/v2/%s/manifests/%s' % (repo, a['digest']), ACCEPT)[0], 404)
+        index = self.raw_manifest(repo, tag)
+        harness.validate_schema(index, 'index')
+        self.assertEqual(json.loads(index), dict(before, manifests=before['manifests'][1:]))
+        self.assertEqual([d['digest'] for d in json.loads(index)['manifests']], [b['digest']])
+        self.assertEqual([d['digest'] for d in self.discover(self.ref(repo, 'v1'))], [b['digest']])
+
+        # the last one gone: the tag keeps an empty index rather than being deleted
+        self.run_wpkg('delete', *self.flags(), '%s/%s@%s' % (self.reg.host, repo, b['digest']))
+        self.assertEqual(json.loads(self.raw_manifest(repo, tag)),
+                         {'schemaVersion': 2, 'mediaType': MT_INDEX, 'manifests': []})
+        self.assertEqual(self.discover(self.ref(repo, 'v1')), [])
+        # the subject itself has no subject: deleting it leaves the tag alone
+        self.run_wpkg('delete', *self.flags(), self.ref(repo, 'v1'))
+        self.assertEqual(json.loads(self.raw_manifest(repo, tag))['manifests'], [])
+
     def test_skopeo_sees_subject(self):
         repo = self.repo()
         subject = self.push(repo)

@@ -301,7 +301,8 @@ START_TEST(malformed_config)
 
 	config("{\n  \"auths\": {\n    \"r.example\": ,\n  }\n}\n");
 	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &err), WPKG_E_INVALID);
-	snprintf(want, sizeof(want), "%s: invalid JSON at line 3: unexpected token near ','",
+	/* the reason and the place, never the bytes near it (they may be a secret) */
+	snprintf(want, sizeof(want), "%s: invalid JSON at line 3, column 18: unexpected token",
 		 unit_tmp_path(".docker/config.json"));
 	ck_assert_str_eq(err.msg, want);
 	ck_assert_int_eq(wpkg_creds_store("r.example", &(struct wpkg_credentials){ "a", "b", NULL }, &err),

@@ -181,6 +181,12 @@ static const struct {
 	{ "Content-Type: application/json\r\n", "Content-Type: application/json" },
 	{ "WWW-Authenticate: Bearer realm=\"https://x/token\"", "WWW-Authenticate: Bearer realm=\"https://x/token\"" },
 	{ "GET /v2/ HTTP/1.1\r\n", "GET /v2/ HTTP/1.1" },
+	/* pre-signed storage URLs carry their credential in the query */
+	{ "GET /blob?X-Amz-Signature=abc&X-Amz-Credential=k HTTP/1.1", "GET /blob?*** HTTP/1.1" },
+	{ "PATCH /v2/r/blobs/uploads/u?_state=s:t HTTP/2", "PATCH /v2/r/blobs/uploads/u?*** HTTP/2" },
+	{ "Location: https://s3.example/b?X-Amz-Signature=abc", "Location: https://s3.example/b?***" },
+	{ "location: /v2/r/blobs/uploads/u", "location: /v2/r/blobs/uploads/u" },
+	{ "HTTP/1.1 307 Temporary Redirect", "HTTP/1.1 307 Temporary Redirect" },
 };
 
 START_TEST(test_mask_header)

@@ -382,6 +382,9 @@ START_TEST(manifest_errors)
 	ck_fail_msg(manifest_parse_str(&m, "{\"schemaVersion\":2,\"config\":" CONFIG_DESC ",\"layers\":[],"
 				   "\"subject\":{}}", err),
 		    WPKG_E_INVALID, "manifest: subject: missing \"mediaType\"");
+	ck_fail_msg(manifest_parse_str(&m, "{\"schemaVersion\":2,\"config\":" CONFIG_DESC ",\"layers\":[],"
+				   "\"manifests\":[]}", err),
+		    WPKG_E_INVALID, "manifest: ambiguous document: both \"manifests\" and a manifest's fields");
 	ck_assert_ptr_null(m);
 }
 END_TEST
@@ -432,6 +435,8 @@ START_TEST(index_errors)
 	const char *m = "{\"schemaVersion\":2,\"mediaType\":\"" WPKG_MT_OCI_MANIFEST "\",\"manifests\":[]}";
 	const char *bad = "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"a/b\",\"digest\":\"" D1 "\","
 			  "\"size\":1,\"platform\":{\"architecture\":\"x\",\"os\":1}}]}";
+	/* CVE-2021-41190: read as an index only because of its Content-Type */
+	const char *both = "{\"schemaVersion\":2,\"manifests\":[],\"config\":" CONFIG_DESC ",\"layers\":[]}";
 
 	ck_fail_msg(wpkg_index_parse(&ix, m, strlen(m), err), WPKG_E_UNSUPPORTED,
 		    "index: mediaType \"" WPKG_MT_OCI_MANIFEST "\" is not an image index");
@@ -439,6 +444,10 @@ START_TEST(index_errors)
 		    "index: manifests[0].platform.os: expected a string");
 	ck_fail_msg(wpkg_index_parse(&ix, "{\"schemaVersion\":2}", 19, err), WPKG_E_INVALID,
 		    "index: missing \"manifests\"");
+	ck_fail_msg(wpkg_index_parse(&ix, both, strlen(both), err), WPKG_E_INVALID,
+		    "index: ambiguous document: both \"manifests\" and a manifest's fields");
+	ck_fail_msg(wpkg_index_parse(&ix, "{\"schemaVersion\":2,\"manifests\":[],\"layers\":[]}", 46, err),
+		    WPKG_E_INVALID, "index: ambiguous document: both \"manifests\" and a manifest's fields");
 	ck_assert_ptr_null(ix);
 }
 END_TEST

@@ -159,6 +159,34 @@ START_TEST(test_index_merge_keeps_others)
 }
 END_TEST
 
+START_TEST(test_index_remove)
+{
+	/* the deleted one (B) listed twice by some other writer: both go, the others keep order and fields */
+	struct wpkg_index *ix = index_of("{\"schemaVersion\":2,\"manifests\":[" ENTRY(HEX_A, "application/x-a") ","
+					 ENTRY(HEX_B, "application/x-b") "," ENTRY(HEX_C, "application/x-c") ","
+					 ENTRY(HEX_B, "application/x-b") "],\"annotations\":{\"k\":\"v\"}}");
+	struct wpkg_descriptor a, b, c;
+
+	desc(&a, HEX_A, NULL);
+	desc(&b, HEX_B, NULL);
+	desc(&c, HEX_C, NULL);
+	ck_assert(wpkg_referrers_index_remove(ix, &b.digest));
+	assert_index_json(ix, "{\"schemaVersion\":2,\"manifests\":[" ENTRY(HEX_A, "application/x-a") ","
+			  ENTRY(HEX_C, "application/x-c") "],\"annotations\":{\"k\":\"v\"}}");
+	/* not listed: nothing changes, and the caller learns it need not write */
+	ck_assert(!wpkg_referrers_index_remove(ix, &b.digest));
+	ck_assert_uint_eq(ix->n_manifests, 2);
+	ck_assert(wpkg_referrers_index_remove(ix, &a.digest));
+	ck_assert(wpkg_referrers_index_remove(ix, &c.digest));
+	/* the last one gone: an empty index, still a valid document */
+	assert_index_json(ix, "{\"schemaVersion\":2,\"manifests\":[],\"annotations\":{\"k\":\"v\"}}");
+	wpkg_descriptor_clear(&a);
+	wpkg_descriptor_clear(&b);
+	wpkg_descriptor_clear(&c);
+	wpkg_index_free(ix);
+}
+END_TEST
+
 START_TEST(test_descriptor_artifact_type)
 {
 	static const char *const docs[][2] = {
@@ -300,6 +328,7 @@ static Suite *referrers_suite(void)
 	tcase_add_test(tc, test_media_types);
 	tcase_add_test(tc, test_index_add_dedupes);
 	tcase_add_test(tc, test_index_merge_keeps_others);
+	tcase_add_test(tc, test_index_remove);
 	tcase_add_loop_test(tc, test_descriptor_artifact_type, 0, 2);
 	tcase_add_test(tc, test_attach_pack_golden);
 	tcase_add_test(tc, test_attach_pack_refuses);
