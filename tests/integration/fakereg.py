@@ -8,7 +8,9 @@
 
 It speaks enough of the distribution API for wpkg pull/push (blobs, uploads
 monolithic and chunked, manifests, tags; with referrers_api=True the OCI 1.1
-referrers API too) and keeps everything in memory.
+referrers API too; referrers_page_size=N splits its answer into pages of N
+descriptors chained by Link: <...?n=N&last=DIGEST>; rel="next") and keeps
+everything in memory.
 Faults are matched in the order they were added, by method and a regular
 expression searched in the path (query included); each fires `times` times
 (None: forever).  It can also run as a plain blob server (storage=True) that
@@ -91,12 +93,17 @@ class _Rule:
 # Server ----------------------------------------------------------------------
 
 class FakeRegistry:
-    def __init__(self, auth=None, storage=False, shared_blobs=None, referrers_api=False, referrers_filter=True):
+    def __init__(self, auth=None, storage=False, shared_blobs=None, referrers_api=False, referrers_filter=True,
+                 referrers_page_size=None):
         self.auth = auth                     # (user, password) for Basic, or None
         # the OCI 1.1 referrers API: GET /v2/R/referrers/D, OCI-Subject on PUT; referrers_filter False
-        # ignores ?artifactType= (no OCI-Filters-Applied), as the spec allows
+        # ignores ?artifactType= (no OCI-Filters-Applied), as the spec allows; 'first' honours it on the
+        # first page only (a registry inconsistent across pages, which the client must not trust)
         self.referrers_api = referrers_api
         self.referrers_filter = referrers_filter
+        # None: one answer; N: pages of N descriptors in digest order, the next one named by a relative
+        # Link: </v2/R/referrers/D?...&n=N&last=DIGEST>; rel="next" (as distribution pages tags/list)
+        self.referrers_page_size = referrers_page_size
         self.storage = storage               # serve /storage/DIGEST only
         self.blobs = shared_blobs if shared_blobs is not None else {}
         self.manifests = {}                  # (repo, ref) -> (media type, bytes)
@@ -366,7 +373,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _referrers(self, repo, subject, query):
         import urllib.parse
-        want = urllib.parse.parse_qs(query).get('artifactType', [None])[0]
+        params = urllib.parse.parse_qs(query)
+        want = params.get('artifactType', [None])[0]
         with self.reg.lock:
             stored = [(k[1], v) for k, v in self.reg.manifests.items() if k[0] == repo and k[1].startswith('sha256:')]
         found = []
@@ -382,9 +390,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 desc['annotations'] = doc['annotations']
             found.append(desc)
         headers = {'Content-Type': 'application/vnd.oci.image.index.v1+json'}
-        if want is not None and self.reg.referrers_filter:
+        filt = self.reg.referrers_filter
+        if want is not None and (filt is True or (filt == 'first' and 'last' not in params)):
             found = [d for d in found if d.get('artifactType') == want]
             headers['OCI-Filters-Applied'] = 'artifactType'
+        size = self.reg.referrers_page_size
+        if size:
+            last = params.get('last', [''])[0]
+            found = [d for d in found if d['digest'] > last]
+            if len(found) > size:
+                found = found[:size]
+                # the client's own query (artifactType) is kept, whether this server honours it or not
+                q = [('artifactType', want)] if want is not None else []
+                q += [('n', str(size)), ('last', found[-1]['digest'])]
+                headers['Link'] = '</v2/%s/referrers/%s?%s>; rel="next"' % (repo, subject, urllib.parse.urlencode(q))
         body = json.dumps({'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.index.v1+json',
                            'manifests': found}).encode()
         return self._send(200, body, headers)

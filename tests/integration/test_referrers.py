@@ -277,6 +277,51 @@ class ApiTests(Files, harness.TestCase):
         # the server ignores ?artifactType= (no OCI-Filters-Applied): wpkg filters itself
         self.check(self.registry(referrers_filter=False))
 
+    def test_api_pages_followed(self):
+        # five referrers of two types, two per page: wpkg follows the Link chain and filters right whether
+        # the server honours ?artifactType= (fewer pages), or not, or on the first page only (OCI-Filters-Applied
+        # must hold on every page for wpkg to skip filtering the joined pages itself)
+        for server_filters in (True, False, 'first'):
+            with self.subTest(server_filters=server_filters):
+                reg = self.registry(referrers_filter=server_filters, referrers_page_size=2)
+                subject = self.setup_subject(reg)
+                ref = '%s/app/x:v1' % reg.host
+                attached = {}
+                for i, at in enumerate((SBOM_TYPE, WIT_TYPE, SBOM_TYPE, WIT_TYPE, SBOM_TYPE)):
+                    d = self.wpkg_json('attach', '--json', '--plain-http', '--artifact-type', at, ref,
+                                       self.write('part%d' % i, b'part %d\n' % i))
+                    self.assertEqual(d['referrers'], 'api')
+                    attached[d['digest']] = at
+                self.assertEqual(len(attached), 5)
+                order = sorted(attached)   # the fake server lists in digest order
+
+                pages = 'GET', r'/v2/app/x/referrers/%s(\?|$)' % subject
+                got = self.wpkg_json('discover', '--json', '--plain-http', ref)
+                self.assertEqual([(d['digest'], d['artifactType']) for d in got],
+                                 [(d, attached[d]) for d in order])
+                self.assertEqual([r.path for r in reg.seen(*pages)],
+                                 ['/v2/app/x/referrers/%s' % subject] +
+                                 ['/v2/app/x/referrers/%s?n=2&last=%s' % (subject, order[i].replace(':', '%3A'))
+                                  for i in (1, 3)])
+
+                for at in (SBOM_TYPE, WIT_TYPE):
+                    want = [d for d in order if attached[d] == at]
+                    if server_filters == 'first':
+                        # page 1 holds want[:2], then every type after want[1]: for SBOM_TYPE (3 of 5) that
+                        # tail must hold another type, or this case would not test anything
+                        rest = [d for d in order if d > want[1]] if len(want) > 2 else []
+                        if at == SBOM_TYPE:
+                            self.assertTrue(any(attached[d] != at for d in rest), rest)
+                        n_pages = 1 + (len(rest) + 1) // 2
+                    else:
+                        n_pages = (len(want if server_filters else order) + 1) // 2
+                    del reg.requests[:]
+                    got = self.wpkg_json('discover', '--json', '--plain-http', '--artifact-type', at, ref)
+                    self.assertEqual([d['digest'] for d in got], want)
+                    asked = reg.seen(*pages)
+                    self.assertEqual(len(asked), n_pages, asked)
+                    self.assertTrue(all('artifactType=' in r.path for r in asked), asked)
+
     def test_no_api_falls_back_to_tag(self):
         reg = FakeRegistry().start()
         self.addCleanup(reg.stop)
