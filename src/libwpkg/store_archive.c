@@ -272,9 +272,21 @@ int wpkg_store_archive_open(struct wpkg_store *s, const struct wpkg_store_opts *
 	struct caps caps;
 	struct stat st;
 	char *layout_file = NULL;
-	bool exists = stat(s->archive, &st) == 0;
+	bool exists;
 	int rc;
 
+	/*
+	 * A writer holds its folder's lock from the read to the rewrite, so that
+	 * parallel pushes into one archive each add to what the last one wrote.
+	 * A missing folder is left for the rewrite to report.
+	 */
+	if (opts->writable) {
+		rc = wpkg_lock_parent(&s->lock, s->archive, err);
+		if (rc < 0 && rc != WPKG_E_NOT_FOUND)
+			return rc;
+		s->locked = rc == 0;
+	}
+	exists = stat(s->archive, &st) == 0;
 	if (!exists && (errno != ENOENT || !opts->writable))
 		return wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "%s: %s", s->archive,
 				      strerror(errno));
@@ -304,6 +316,9 @@ void wpkg_store_archive_close(struct wpkg_store *s)
 {
 	if (s->tmpdir != NULL)
 		nftw(s->tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (s->locked)
+		wpkg_unlock(&s->lock);
+	s->locked = false;
 }
 
 /* ---- writing ---- */

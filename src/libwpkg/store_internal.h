@@ -8,6 +8,7 @@
 
 #include "wpkg/layout.h"
 #include "wpkg/store.h"
+#include "lock_internal.h"
 
 /*
  * A registry store has reg and repo; a layout store has layout; an archive
@@ -24,6 +25,8 @@ struct wpkg_store {
 	char *archive;                /* FILE of an archive store */
 	char *tmpdir;                 /* its private extraction directory */
 	bool dirty;                   /* the archive needs rewriting */
+	bool locked;                  /* a writable archive: lock holds its folder's flock until close */
+	struct wpkg_lock lock;
 };
 
 /* store_registry.c: the operations on s->reg, s->repo. */
