@@ -280,6 +280,12 @@ int wpkg_auth_parse_token(struct wpkg_token *out, const void *body, size_t len, 
 		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "token server answered no token");
 		goto out;
 	}
+	/* it goes into "Authorization: Bearer ...": a CR or LF there would inject headers or whole requests */
+	if (!wpkg_http_token68_ok(tok)) {
+		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "token server answered a token with characters a Bearer "
+				    "header cannot carry (RFC 6750 allows letters, digits and -._~+/=); refusing it");
+		goto out;
+	}
 	v = json_object_get(doc, "expires_in");
 	if (json_is_integer(v) && json_integer_value(v) > 0)
 		expires_in = json_integer_value(v);
