@@ -7,25 +7,14 @@ Location and Link targets become request lines.  Each is refused with one clear 
 import json
 
 import harness
-from fakereg import FakeRegistry, Status
+from fakereg import Status
+from faultcase import FaultCase
 from regcase import read
 
 COMPONENT = 'components/hello-c.component.wasm'
 
 
-class HostileTests(harness.TestCase):
-
-    def registry(self, **kw):
-        reg = FakeRegistry(**kw).start()
-        self.addCleanup(reg.stop)
-        return reg
-
-    def assertOneErrorLine(self, r, *needles):
-        lines = [ln for ln in r.stderr.strip().splitlines() if not ln.startswith('wpkg: hint: ')]
-        self.assertEqual(len(lines), 1, 'stderr should be one line:\n' + r.stderr)
-        self.assertTrue(lines[0].startswith('wpkg: error: '), lines[0])
-        for n in needles:
-            self.assertIn(n, lines[0])
+class HostileTests(FaultCase):
 
     def bearer_registry(self, token):
         realm = self.registry()
