@@ -1,23 +1,39 @@
-/* wpkg/fsutil.h - file helpers: read-only mappings, atomic writes, directory creation. */
+/* wpkg/fsutil.h - file helpers: whole-file reads, atomic writes, directory creation. */
 #ifndef WPKG_FSUTIL_H
 #define WPKG_FSUTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
 
-/* A read-only view of a whole file (mmap; an empty file maps to a non-NULL empty view). */
+/*
+ * A private copy of a whole regular file (an empty file gives a non-NULL empty
+ * view).  Read with pread, never mapped: another process truncating the file
+ * must cost an error ("file changed while reading"), not a SIGBUS.  A file
+ * whose size says 0 (/proc, sysfs) is read to its end, up to
+ * WPKG_MAP_UNSIZED_MAX bytes.
+ */
 struct wpkg_map {
 	const uint8_t *data;
 	size_t len;
-	void *base;     /* what munmap needs; NULL for the empty view */
+	void *base;     /* what wpkg_unmap_file frees; NULL for the empty view */
 };
+
+#define WPKG_MAP_UNSIZED_MAX ((size_t)64 << 20)
 
 int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err);
 void wpkg_unmap_file(struct wpkg_map *m);
+
+/*
+ * Opens path for reading and checks it is a regular file without blocking on
+ * a FIFO (O_NONBLOCK, then fstat; the flag is cleared again).  *st is its
+ * fstat.  Anything else (FIFO, device, directory, socket) is WPKG_E_INVALID.
+ */
+int wpkg_open_regular(int *fd, const char *path, struct stat *st, struct wpkg_error *err);
 
 /*
  * Write-to-temporary-then-rename.  open creates "DIR/.NAME.XXXXXX" beside the

@@ -315,36 +315,6 @@ out:
 	return rc;
 }
 
-/*
- * Digests are read with pread, not through the mapping: hashing a mapping
- * faults every page in, and a process's memory would then grow with the
- * file (274 MiB for a 256 MiB component), where the walk itself only touches
- * section headers.
- */
-static int hash_file_and_parts(struct wpkg_wasm_info *info, const char *path, unsigned flags,
-			       struct wpkg_error *err)
-{
-	struct wpkg_digest d;
-	size_t i;
-	int fd, rc = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
-	if (flags & WPKG_WASM_HASH_FILE) {
-		rc = wpkg_digest_fd_range(&d, WPKG_DIGEST_SHA256, fd, 0, info->size, err);
-		if (rc == 0)
-			memcpy(info->sha256, wpkg_digest_hex(&d), 65);
-	}
-	for (i = 0; rc == 0 && (flags & WPKG_WASM_HASH_PARTS) && i < info->n_parts; i++) {
-		rc = wpkg_digest_fd_range(&d, WPKG_DIGEST_SHA256, fd, info->parts[i].offset, info->parts[i].size, err);
-		if (rc == 0)
-			memcpy(info->parts[i].sha256, wpkg_digest_hex(&d), 65);
-	}
-	close(fd);
-	return rc;
-}
-
 int wpkg_wasm_inspect_file(struct wpkg_wasm_info **out, const char *path, unsigned flags,
 			   struct wpkg_error *err)
 {
@@ -355,11 +325,9 @@ int wpkg_wasm_inspect_file(struct wpkg_wasm_info **out, const char *path, unsign
 	rc = wpkg_map_file(&m, path, err); /* its messages already name the path */
 	if (rc < 0)
 		return rc;
-	rc = wpkg_wasm_inspect(&info, m.data, m.len, flags & ~(unsigned)(WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS),
-			       err);
+	/* parsed and hashed from one private copy: what is described is what was read */
+	rc = wpkg_wasm_inspect(&info, m.data, m.len, flags, err);
 	wpkg_unmap_file(&m);
-	if (rc == 0)
-		rc = hash_file_and_parts(info, path, flags, err);
 	if (rc < 0) {
 		wpkg_wasm_info_free(info);
 		wpkg_error_wrap(err, "%s", path);
