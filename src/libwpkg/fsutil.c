@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
+#include "wpkg/tempreg.h"
 
 static int errno_code(int e)
 {
@@ -180,6 +181,8 @@ int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, 
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	}
 	f->fd = mkostemp(f->tmp_path, O_CLOEXEC);
+	if (f->fd >= 0)
+		wpkg_tempreg_add(f->tmp_path, false);
 	if (f->fd < 0) {
 		int e = errno;
 		free(f->tmp_path);
@@ -196,6 +199,8 @@ static void atomic_release(struct wpkg_atomic_file *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
+	if (f->tmp_path != NULL)
+		wpkg_tempreg_drop(f->tmp_path);
 	free(f->tmp_path);
 	free(f->final_path);
 	f->tmp_path = f->final_path = NULL;

@@ -10,6 +10,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "wpkg/tempreg.h"
 #include "image_internal.h"
 #include "wpkg/fsutil.h"
 
@@ -142,6 +143,8 @@ static int make_temp(char **path, int *fd, struct wpkg_error *err)
 	if (p == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	*fd = mkostemp(p, O_CLOEXEC);
+	if (*fd >= 0)
+		wpkg_tempreg_add(p, false);
 	if (*fd < 0) {
 		int rc = wpkg_error_set(err, WPKG_E_IO, "temporary layer file in %s: %s",
 					dir != NULL && dir[0] != '\0' ? dir : "/tmp", strerror(errno));
@@ -183,8 +186,10 @@ out:
 	wpkg_hasher_discard(&gz.h);
 	if (gz.fd >= 0)
 		close(gz.fd);
-	if (res.path != NULL)
+	if (res.path != NULL) {
 		unlink(res.path);
+		wpkg_tempreg_drop(res.path);
+	}
 	free(res.path);
 	return rc;
 }

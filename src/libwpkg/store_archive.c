@@ -12,6 +12,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "wpkg/tempreg.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/log.h"
 #include "wpkg/wasm_config.h"
@@ -257,7 +258,9 @@ static int make_tmpdir(char **out, struct wpkg_error *err)
 		*out = NULL;
 		return nomem(err);
 	}
-	if (mkdtemp(*out) == NULL) {
+	if (mkdtemp(*out) != NULL) {
+		wpkg_tempreg_add(*out, true);
+	} else {
 		int rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", *out, strerror(errno));
 
 		free(*out);
@@ -314,8 +317,10 @@ int wpkg_store_archive_open(struct wpkg_store *s, const struct wpkg_store_opts *
 
 void wpkg_store_archive_close(struct wpkg_store *s)
 {
-	if (s->tmpdir != NULL)
+	if (s->tmpdir != NULL) {
 		nftw(s->tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		wpkg_tempreg_drop(s->tmpdir);
+	}
 	if (s->locked)
 		wpkg_unlock(&s->lock);
 	s->locked = false;

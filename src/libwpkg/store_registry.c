@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/tempreg.h"
 #include "wpkg/log.h"
 #include "wpkg/referrers.h"
 #include "referrers_internal.h"
@@ -47,6 +48,7 @@ int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const 
 	}
 	b.path = path;
 	b.temp = true;
+	wpkg_tempreg_add(path, false);
 	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory") : 0;
 	if (rc == 0)
 		rc = wpkg_registry_blob_get(s->reg, s->repo, &desc->digest, (uint64_t)desc->size, fd, err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_signals.h"
 #include "wpkg_version.h"
 
 enum { OPT_VERSION = 1 };
@@ -95,6 +96,7 @@ int main(int argc, char **argv)
 	const char *arg;
 	int id;
 
+	cli_signals_install();
 	wpkg_log_set_handler(cli_log_handler, NULL);
 	cli_log_apply();
 
