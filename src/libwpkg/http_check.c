@@ -1,9 +1,29 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* http_check.c - validation of values a server hands us before they go into a request line or header. */
+/* http_check.c - what a server may cost and carry: deadlines by size, values checked before they go into a request. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http_internal.h"
+
+#define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_MIN_RATE (16u << 10)
+
+uint64_t wpkg_http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t wpkg_http_allowed_ms(const struct wpkg_transport_opts *opts, uint64_t size)
+{
+	uint64_t t = opts->timeout_s > 0 ? (uint64_t)opts->timeout_s : DEFAULT_TIMEOUT_S;
+	uint64_t rate = opts->min_rate ? opts->min_rate : DEFAULT_MIN_RATE;
+
+	return t * 1000u + size / rate * 1000u + size % rate * 1000u / rate;
+}
 
 bool wpkg_http_token68_ok(const char *s)
 {

@@ -17,6 +17,8 @@ enum {
 	OPT_PASSWORD_STDIN,
 	OPT_CONNECT_TIMEOUT,
 	OPT_RETRIES,
+	OPT_TIMEOUT,
+	OPT_MIN_RATE,
 };
 
 const struct cli_opt cli_registry_opts[] = {
@@ -28,6 +30,8 @@ const struct cli_opt cli_registry_opts[] = {
 	{ "password-stdin", 0, NULL, "read the password for --username from standard input", OPT_PASSWORD_STDIN },
 	{ "connect-timeout", 0, "SECONDS", "give up connecting after SECONDS (default 30)", OPT_CONNECT_TIMEOUT },
 	{ "retries", 0, "N", "retry failed requests N times (default 5)", OPT_RETRIES },
+	{ "timeout", 0, "SECONDS", "allow a small answer SECONDS in all (default 30)", OPT_TIMEOUT },
+	{ "min-rate", 0, "BYTES", "allow a transfer 1 s more per BYTES it moves (default 16384)", OPT_MIN_RATE },
 	CLI_OPT_END,
 };
 
@@ -70,6 +74,16 @@ int cli_registry_opt(struct cli_registry *r, int id, const char *arg)
 		if (cli_parse_number(&v, "connect-timeout", arg, 1, 3600, "a whole number") != 1)
 			return CLI_ERROR;
 		r->transport.connect_timeout_s = v;
+		return 1;
+	case OPT_TIMEOUT:
+		if (cli_parse_number(&v, "timeout", arg, 1, 3600, "a whole number") != 1)
+			return CLI_ERROR;
+		r->transport.timeout_s = v;
+		return 1;
+	case OPT_MIN_RATE:
+		if (cli_parse_number(&v, "min-rate", arg, 1, 1L << 30, "a whole number") != 1)
+			return CLI_ERROR;
+		r->transport.min_rate = (uint64_t)v;
 		return 1;
 	case OPT_RETRIES:
 		/* the library reads max_retries 0 as "its default", so 0 is said with no_retries */
