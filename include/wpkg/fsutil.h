@@ -2,6 +2,7 @@
 #ifndef WPKG_FSUTIL_H
 #define WPKG_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -50,6 +51,14 @@ struct wpkg_atomic_file {
 int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, struct wpkg_error *err);
 int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err);
 void wpkg_atomic_abort(struct wpkg_atomic_file *f);
+/*
+ * Commits f[i] for every i with keep[i] (keep NULL: all) as one: every
+ * destination is checked first (a directory in the way fails before anything
+ * is renamed), files replaced are kept as hard links until the last rename,
+ * and a failed rename puts back what the earlier ones replaced.  On success
+ * the kept files are released; on failure they are left for wpkg_atomic_abort.
+ */
+int wpkg_atomic_commit_all(struct wpkg_atomic_file *f, const bool *keep, size_t n, struct wpkg_error *err);
 
 /* Writes all of data to fd (retrying short writes and EINTR). */
 int wpkg_write_all(int fd, const void *data, size_t len, struct wpkg_error *err);

@@ -233,6 +233,83 @@ void wpkg_atomic_abort(struct wpkg_atomic_file *f)
 	atomic_release(f);
 }
 
+/* Puts back what renames [0, done) of wpkg_atomic_commit_all replaced: the old file, or nothing. */
+static void commit_all_undo(struct wpkg_atomic_file *f, const bool *keep, char **backup, size_t done)
+{
+	size_t i;
+
+	for (i = 0; i < done; i++) {
+		if (keep != NULL && !keep[i])
+			continue;
+		if (backup[i] != NULL)
+			rename(backup[i], f[i].final_path);
+		else
+			unlink(f[i].final_path);
+	}
+}
+
+/* A hard link "TMP.old" to the file f will replace, so that an undo can put it back. */
+static int keep_replaced(char **backup, const struct wpkg_atomic_file *f, struct wpkg_error *err)
+{
+	char *p;
+
+	if (asprintf(&p, "%s.old", f->tmp_path) < 0)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	if (link(f->final_path, p) < 0) {
+		int rc = wpkg_error_set(err, WPKG_E_IO, "%s: cannot keep the file it replaces: %s", f->final_path,
+					strerror(errno));
+		free(p);
+		return rc;
+	}
+	wpkg_tempreg_add(p, false);
+	*backup = p;
+	return 0;
+}
+
+int wpkg_atomic_commit_all(struct wpkg_atomic_file *f, const bool *keep, size_t n, struct wpkg_error *err)
+{
+	char **backup = calloc(n + 1, sizeof(*backup));
+	size_t i;
+	struct stat st;
+	int rc = 0;
+
+	if (backup == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	/* every destination first: nothing is renamed unless all of them can be */
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((keep != NULL && !keep[i]) || f[i].tmp_path == NULL)
+			continue;
+		if (lstat(f[i].final_path, &st) == 0 && !S_ISREG(st.st_mode))
+			rc = wpkg_error_set(err, WPKG_E_EXISTS, "%s: %s is in the way; nothing was written",
+					    f[i].final_path, S_ISDIR(st.st_mode) ? "a directory" : "something not a file");
+		else if (fchmod(f[i].fd, f[i].mode) < 0 || fsync(f[i].fd) < 0)
+			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", f[i].final_path, strerror(errno));
+		else if (lstat(f[i].final_path, &st) == 0)
+			rc = keep_replaced(&backup[i], &f[i], err);
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((keep != NULL && !keep[i]) || f[i].tmp_path == NULL)
+			continue;
+		if (rename(f[i].tmp_path, f[i].final_path) < 0) {
+			rc = wpkg_error_set(err, WPKG_E_IO, "%s: rename: %s; the files renamed before it were put back",
+					    f[i].final_path, strerror(errno));
+			commit_all_undo(f, keep, backup, i);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (backup[i] == NULL)
+			continue;
+		unlink(backup[i]);   /* after an undo the rename moved it back already */
+		wpkg_tempreg_drop(backup[i]);
+		free(backup[i]);
+	}
+	free(backup);
+	for (i = 0; rc == 0 && i < n; i++)
+		if ((keep == NULL || keep[i]) && f[i].tmp_path != NULL)
+			atomic_release(&f[i]);
+	return rc;
+}
+
 int wpkg_write_all(int fd, const void *data, size_t len, struct wpkg_error *err)
 {
 	const char *p = data;
