@@ -223,7 +223,8 @@ static int extract(const char *file, const char *dir, const struct caps *caps, s
 	/* plain tar only: no decompressors, no other formats */
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, file, 64 * 1024) != ARCHIVE_OK) {
-		rc = wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_INVALID, "%s: %s", file,
+		/* libarchive's own errno: the global one may be stale (a compressed archive is bad input, not missing) */
+		rc = wpkg_error_set(err, archive_errno(a) == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_INVALID, "%s: %s", file,
 				    archive_error_string(a));
 		goto out;
 	}

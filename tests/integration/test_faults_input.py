@@ -5,6 +5,7 @@ SIGBUS (exit 135).  A FIFO made open() wait forever for a writer.  A /proc file 
 was reported as empty.
 """
 
+import gzip
 import os
 import signal
 import subprocess
@@ -47,6 +48,13 @@ class InputTests(FaultCase):
             r = self.wpkg(*args, expect=3, timeout=20)
             self.assertOneErrorLine(r, fifo, 'not a regular file (a FIFO)')
         self.assertFalse(os.path.exists(self.path('lay', 'index.json')))
+
+    def test_compressed_archive_is_bad_input_not_missing(self):
+        path = self.path('x.tar.gz')
+        with gzip.open(path, 'wb') as f:
+            f.write(b'not a tar')
+        r = self.wpkg('pull', '-o', self.path('x.wasm'), 'oci-archive:' + path, expect=3)
+        self.assertOneErrorLine(r, path, 'Unrecognized archive format')
 
     def test_proc_file_is_read_not_called_empty(self):
         r = self.wpkg('inspect', '/proc/self/status', expect=3)
