@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* copy.c - copies a manifest or index with its blobs, children and (optionally) referrers between two stores. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "wpkg/copy.h"
-#include "wpkg/log.h"
-#include "wpkg/referrers.h"
+#include "wpkg/referrers_index.h"
+#include "store_backend.h"
 
 /* Indexes of indexes and referrers of referrers: deep enough for any real artifact, finite for a cycle. */
 #define MAX_DEPTH 8
@@ -15,7 +16,7 @@ static const char by_digest[] = "@";
 struct copier {
 	struct wpkg_store *src, *dst;
 	bool recursive;
-	bool same_registry;     /* mount instead of copying */
+	const char *mount_from; /* src's repository on dst's registry: mount instead of copying */
 	unsigned depth;
 	struct wpkg_copy_result res;
 };
@@ -40,8 +41,8 @@ static int copy_blob(struct copier *c, const struct wpkg_descriptor *d, struct w
 		c->res.bytes_skipped += size;
 		goto out;
 	}
-	if (rc == 0 && c->same_registry) {
-		rc = wpkg_store_blob_mount(c->dst, wpkg_store_repository(c->src), &d->digest, &present, err);
+	if (rc == 0 && c->mount_from != NULL) {
+		rc = wpkg_store_blob_mount(c->dst, c->mount_from, &d->digest, &present, err);
 		if (rc == 0 && present) {
 			c->res.blobs_mounted++;
 			c->res.bytes_mounted += size;
@@ -100,73 +101,21 @@ static int copy_blobs(struct copier *c, const struct wpkg_buf *body, const struc
 	return rc;
 }
 
-/*
- * On a registry without the referrers API the destination's fallback tag
- * must list what was copied; it is merged (never replaced) so that what the
- * destination had stays.
- */
-static int fallback_add(struct copier *c, const struct wpkg_digest *subject, const struct wpkg_index *found,
-			struct wpkg_error *err)
-{
-	struct wpkg_buf body = WPKG_BUF_INIT, out = WPKG_BUF_INIT;
-	struct wpkg_index *cur = NULL;
-	struct wpkg_digest d;
-	bool api = false, filtered = false;
-	char tag[WPKG_REFERRERS_TAG_MAX], *mt = NULL;
-	json_t *doc = NULL;
-	int rc;
-
-	rc = wpkg_registry_referrers(wpkg_store_registry(c->dst), wpkg_store_repository(c->dst), subject, NULL, &body,
-				     &api, &filtered, err);
-	if (rc < 0 || api)
-		goto out;
-	rc = wpkg_referrers_tag(tag, subject->str, err);
-	if (rc == 0)
-		rc = wpkg_store_manifest_get(c->dst, tag, &body, &mt, &d, err);
-	if (rc == WPKG_E_NOT_FOUND) {
-		wpkg_error_clear(err);
-		rc = wpkg_referrers_index_new(&cur, err);
-	} else if (rc == 0) {
-		rc = wpkg_index_parse(&cur, body.data, body.len, err);
-	}
-	if (rc < 0 || wpkg_referrers_index_covers(cur, found))
-		goto out;
-	rc = wpkg_referrers_index_merge(cur, found, err);
-	if (rc == 0 && (doc = wpkg_index_to_json(cur)) == NULL)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	if (rc == 0)
-		rc = wpkg_json_dump(&out, doc, err);
-	if (rc < 0)
-		goto out;
-	wpkg_digest_bytes(&d, WPKG_DIGEST_SHA256, out.data, out.len);
-	rc = wpkg_store_manifest_put(c->dst, tag, WPKG_MT_OCI_INDEX, &d, out.data, out.len, err);
-out:
-	if (rc < 0)
-		wpkg_error_wrap(err, "referrers tag of %s", subject->str);
-	json_decref(doc);
-	wpkg_index_free(cur);
-	wpkg_buf_free(&body);
-	wpkg_buf_free(&out);
-	free(mt);
-	return rc;
-}
-
 static int copy_referrers(struct copier *c, const struct wpkg_digest *subject, struct wpkg_error *err)
 {
 	struct wpkg_index *ix = NULL;
-	bool to_registry = wpkg_store_registry(c->dst) != NULL;
 	size_t i;
 	int rc;
 
-	rc = wpkg_store_referrers(&ix, c->src, subject, err);
-	/* a layout lists referrers as untagged entries; a registry finds them by their subject */
+	rc = wpkg_store_referrers(&ix, c->src, subject, NULL, NULL, err);
+	/* stored by digest: a layout lists each as an untagged entry, a registry finds them by their subject */
 	for (i = 0; rc == 0 && i < ix->n_manifests; i++) {
-		rc = copy_doc(c, ix->manifests[i].digest.str, to_registry ? NULL : ix->manifests[i].digest.str, NULL,
-			      err);
+		rc = copy_doc(c, ix->manifests[i].digest.str, ix->manifests[i].digest.str, NULL, err);
 		c->res.referrers += rc == 0;
 	}
-	if (rc == 0 && to_registry && ix->n_manifests > 0)
-		rc = fallback_add(c, subject, ix, err);
+	/* and where dst keeps a list of its own (a registry's fallback tag), it gains them, merged */
+	if (rc == 0 && ix->n_manifests > 0)
+		rc = wpkg_store_referrers_add(c->dst, subject, ix, NULL, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "referrers of %s", subject->str);
 	wpkg_index_free(ix);
@@ -204,7 +153,7 @@ static int copy_doc(struct copier *c, const char *reference, const char *put_ref
 	if (rc < 0)
 		goto out;
 	c->res.manifests++;
-	wpkg_log(WPKG_LOG_DEBUG, "copied %s %s", mt, d.str);
+	wpkg_log_to(wpkg_store_log(c->src), WPKG_LOG_DEBUG, "copied %s %s", mt, d.str);
 	if (c->recursive)
 		rc = copy_referrers(c, &d, err);
 	if (rc == 0 && out != NULL) {
@@ -224,14 +173,13 @@ int wpkg_copy(struct wpkg_copy_result *out, struct wpkg_store *src, const char *
 	      const struct wpkg_copy_opts *opts, struct wpkg_error *err)
 {
 	struct copier c;
-	const char *sh = wpkg_store_host(src), *dh = wpkg_store_host(dst);
 	int rc;
 
 	memset(&c, 0, sizeof(c));
 	c.src = src;
 	c.dst = dst;
 	c.recursive = opts->recursive;
-	c.same_registry = sh != NULL && dh != NULL && strcmp(sh, dh) == 0;
+	c.mount_from = wpkg_store_mount_source(dst, src);
 	rc = copy_doc(&c, reference, opts->tag != NULL ? opts->tag : by_digest, &c.res.root, err);
 	if (rc == 0) {
 		*out = c.res;

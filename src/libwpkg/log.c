@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "wpkg/log.h"
+#include "log_internal.h"
 
 static wpkg_log_fn log_fn;
 static void *log_payload;
@@ -35,4 +35,22 @@ void wpkg_log(enum wpkg_log_level level, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_fn(log_payload, level, msg);
+}
+
+bool wpkg_log_on(const struct wpkg_log_sink *sink, enum wpkg_log_level level)
+{
+	return sink != NULL && sink->fn != NULL && level >= sink->min;
+}
+
+void wpkg_log_to(const struct wpkg_log_sink *sink, enum wpkg_log_level level, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (!wpkg_log_on(sink, level))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sink->fn(sink->payload, level, msg);
 }

@@ -6,11 +6,11 @@
 
 #include "wpkg/buf.h"
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
 #include "wpkg/pack_image.h"
 #include "wpkg/pull.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
+#include "store_backend.h"
 
 /* A fetched manifest or index: the exact bytes, what the server called them, their digest. */
 struct fetched {
@@ -105,7 +105,7 @@ static int follow_index(struct fetched *f, struct wpkg_store *s, const char *pla
 				    what, pick->digest.str, pick->media_type);
 		goto out;
 	}
-	wpkg_log(WPKG_LOG_DEBUG, "%s: following %s", what, pick->digest.str);
+	wpkg_log_to(wpkg_store_log(s), WPKG_LOG_DEBUG, "%s: following %s", what, pick->digest.str);
 	memcpy(digest, pick->digest.str, sizeof(digest));
 	rc = fetch(f, s, digest, true, err);
 out:
@@ -145,8 +145,9 @@ static int default_name(struct wpkg_buf *name, const struct wpkg_store *s)
 	size_t n;
 	int rc;
 
-	if (wpkg_store_repository(s) != NULL)
-		return wpkg_buf_printf(name, "%s.wasm", wpkg_path_base(wpkg_store_repository(s)));
+	/* a registry store is named HOST/REPO: the repository's last component */
+	if (wpkg_store_transport(s) == WPKG_TRANSPORT_REGISTRY)
+		return wpkg_buf_printf(name, "%s.wasm", wpkg_path_base(path));
 	n = strlen(path);
 	while (n > 1 && path[n - 1] == '/')
 		n--;
@@ -223,7 +224,7 @@ static int read_config(struct wpkg_wasm_config **out, struct wpkg_store *s,
 	}
 	wpkg_error_clear(&perr);
 	if (wpkg_wasm_config_parse(out, body.data, body.len, &perr) < 0) {
-		wpkg_log(WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
+		wpkg_log_to(wpkg_store_log(s), WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
 		*out = NULL;
 	}
 out:

@@ -9,9 +9,9 @@
 
 #include "pull_exploded.h"
 #include "pull_internal.h"
+#include "store_backend.h"
 #include "wpkg/explode.h"
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
 
 static const char skeleton_suffix[] = ".skeleton";
 
@@ -193,7 +193,7 @@ static int fetch_config(struct wpkg_wasm_config **config, json_t **root, struct 
 		if (strict)
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: config %s: %s", what, d->digest.str, perr.msg);
 		else
-			wpkg_log(WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
+			wpkg_log_to(wpkg_store_log(s), WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
 	}
 out:
 	wpkg_buf_free(&body);

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "wpkg/registry.h"
+#include "registry_client.h"
 #include "auth_internal.h"
 #include "http_internal.h"
 

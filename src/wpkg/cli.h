@@ -12,7 +12,7 @@
 #include "wpkg/error.h"
 #include "wpkg/pack.h"
 #include "wpkg/ref.h"
-#include "wpkg/registry.h"
+#include "wpkg/store.h"
 #include "exitcodes.h"
 
 /*
@@ -107,7 +107,7 @@ void cli_out_json(json_t *doc);
 /* Flushes stdout and turns a write error into WPKG_EXIT_FAILURE; use as "return cli_finish(rc)". */
 int cli_finish(int rc);
 
-/* Progress callback for wpkg_transport_opts; draws bars on a terminal per cli_g.progress. */
+/* Progress callback for wpkg_store_opts; draws bars on a terminal per cli_g.progress. */
 void cli_progress(void *payload, const char *id, uint64_t done, uint64_t total);
 void cli_progress_done(void);
 
@@ -115,7 +115,7 @@ void cli_progress_done(void);
 extern const struct cli_opt cli_registry_opts[];
 
 struct cli_registry {
-	struct wpkg_transport_opts transport;
+	struct wpkg_http_opts transport;
 	const char *username;      /* -u */
 	const char *password;      /* -p (discouraged; warns) */
 	bool password_stdin;       /* --password-stdin */
@@ -125,11 +125,14 @@ void cli_registry_init(struct cli_registry *r);
 /* Handles an id from cli_registry_opts: 1 handled, 0 not a registry option, CLI_ERROR on a bad value. */
 int cli_registry_opt(struct cli_registry *r, int id, const char *arg);
 /*
- * Opens a client for ref's registry with credentials from the flags, else
- * from the credential stores (wpkg_creds_lookup).  Reads --password-stdin once.
+ * The options wpkg_store_open needs for a command's REF: r's HTTP options
+ * (r may be NULL: a local store), credentials from r's flags, else from the
+ * credential stores (wpkg_creds_lookup; read only when a registry is
+ * opened, --password-stdin once), progress bars and the log.  r must
+ * outlive the store.  writable: a destination (a missing layout or archive
+ * is created).
  */
-int cli_registry_connect(struct wpkg_registry **out, struct cli_registry *r, const struct wpkg_ref *ref,
-			 struct wpkg_error *err);
+void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r, bool writable);
 /*
  * Credentials from the flags alone (-u with -p, --password-stdin or a
  * prompt on a terminal); *given is false and out untouched when there was no
@@ -186,6 +189,8 @@ void cli_print_help(FILE *f, const struct cli_command *cmd);
 /* Front-end internals shared by main.c, cli.c, output.c and progress.c. */
 extern const struct cli_command cli_main_command;   /* "wpkg [OPTIONS] COMMAND" */
 extern const struct cli_opt cli_global_opts[];
+/* The least level shown: debug with --debug, warnings only with -q, else info. */
+enum wpkg_log_level cli_log_level(void);
 /* Applies cli_g to the library log level (called whenever -q/--debug change). */
 void cli_log_apply(void);
 void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg);

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "cli_store.h"
 #include "wpkg/explode.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm.h"
@@ -401,18 +400,20 @@ out:
 static int inspect_ref(const char *arg, struct cli_registry *reg, struct wpkg_error *err)
 {
 	struct wpkg_ref ref = { 0 };
-	struct cli_store s = { NULL, NULL };
+	struct wpkg_store_opts opts;
+	struct wpkg_store *s = NULL;
 	int rc;
 
 	rc = wpkg_ref_parse(&ref, arg, 0, err);
 	if (rc < 0)
 		return rc;
-	rc = cli_store_open(&s, reg, &ref, false, err);
+	cli_registry_store_opts(&opts, reg, false);
+	rc = wpkg_store_open(&s, &ref, &opts, err);
 	if (rc == 0)
-		rc = show_artifact(s.store, &ref, wpkg_ref_reference(&ref), err);
+		rc = show_artifact(s, &ref, wpkg_ref_reference(&ref), err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "inspect %s", arg);
-	cli_store_close(&s);
+	wpkg_store_close(s);
 	wpkg_ref_free(&ref);
 	return rc;
 }

@@ -13,7 +13,7 @@
 
 #include "wpkg/fsutil.h"
 #include "wpkg/store.h"
-#include "../../src/libwpkg/store_internal.h"
+#include "../../src/libwpkg/store_backend.h"
 
 #define LAYOUT_DOC "{\"imageLayoutVersion\":\"1.0.0\"}"
 #define EMPTY_INDEX "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
@@ -170,10 +170,11 @@ static void write_tar(const char *path, const struct entry *e, size_t n)
 static int open_archive(struct wpkg_store **s, const char *path, bool writable)
 {
 	struct wpkg_ref ref = { 0 };
-	struct wpkg_store_opts opts = { .writable = writable };
+	struct wpkg_store_opts opts = WPKG_STORE_OPTS_INIT;
 	char spec[400];
 	int rc;
 
+	opts.writable = writable;
 	snprintf(spec, sizeof(spec), "oci-archive:%s", path);
 	ck_assert_int_eq(wpkg_ref_parse(&ref, spec, 0, &err), 0);
 	rc = wpkg_store_open(s, &ref, &opts, &err);
@@ -405,12 +406,14 @@ END_TEST
 START_TEST(test_layout_untagged)
 {
 	struct wpkg_ref ref = { 0 };
-	struct wpkg_store_opts opts = { .writable = true };
+	struct wpkg_store_opts opts = WPKG_STORE_OPTS_INIT;
 	struct wpkg_store *s = NULL;
 	struct wpkg_buf body = WPKG_BUF_INIT, index = WPKG_BUF_INIT;
 	struct wpkg_digest d;
 	char spec[300], path[300], *mt = NULL, **tags = NULL;
 	size_t n = 9;
+
+	opts.writable = true;
 
 	snprintf(spec, sizeof(spec), "oci-layout:%s/l", unit_tmp);
 	ck_assert_int_eq(wpkg_ref_parse(&ref, spec, 0, &err), 0);
@@ -434,6 +437,67 @@ START_TEST(test_layout_untagged)
 }
 END_TEST
 
+/* Options from before a field existed are refused by version, not misread. */
+START_TEST(test_opts_version)
+{
+	struct wpkg_store_opts opts = { .writable = true };
+	struct wpkg_store *s = NULL;
+	char spec[300];
+
+	snprintf(spec, sizeof(spec), "oci-layout:%s/v", unit_tmp);
+	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "store options version 0 is not 1: start from WPKG_STORE_OPTS_INIT");
+	ck_assert_ptr_null(s);
+}
+END_TEST
+
+struct seen_log {
+	int n;
+	char last[512];
+};
+
+static void record_log(void *payload, enum wpkg_log_level level, const char *msg)
+{
+	struct seen_log *seen = payload;
+
+	(void)level;
+	seen->n++;
+	snprintf(seen->last, sizeof(seen->last), "%s", msg);
+}
+
+/* The log travels with the store: its own sink and level, nothing process-wide. */
+START_TEST(test_store_log_sink)
+{
+	struct wpkg_store_opts opts = WPKG_STORE_OPTS_INIT;
+	struct seen_log seen = { 0, "" };
+	struct wpkg_store *s = NULL;
+	struct wpkg_digest d, gone;
+	char spec[300], want[600];
+
+	opts.writable = true;
+	opts.log = record_log;
+	opts.log_payload = &seen;
+	opts.log_level = WPKG_LOG_DEBUG;
+	snprintf(spec, sizeof(spec), "oci-layout:%s/logged", unit_tmp);
+	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), 0);
+	ck_assert_int_eq(wpkg_digest_parse(&d, HELLO_DIG, &err), 0);
+	ck_assert_int_eq(wpkg_store_manifest_put(s, "t", WPKG_MT_OCI_MANIFEST, &d, "hello world", 11, &err), 0);
+	ck_assert_int_eq(wpkg_store_delete(&gone, s, "t", &err), 0);
+	ck_assert_str_eq(gone.str, HELLO_DIG);
+	ck_assert_int_eq(seen.n, 1);
+	snprintf(want, sizeof(want), "%s/logged: 1 index.json entries of %s removed", unit_tmp, HELLO_DIG);
+	ck_assert_str_eq(seen.last, want);
+	wpkg_store_close(s);
+	/* above the sink's level: dropped */
+	opts.log_level = WPKG_LOG_INFO;
+	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), 0);
+	ck_assert_int_eq(wpkg_store_manifest_put(s, "t", WPKG_MT_OCI_MANIFEST, &d, "hello world", 11, &err), 0);
+	ck_assert_int_eq(wpkg_store_delete(&gone, s, "t", &err), 0);
+	ck_assert_int_eq(seen.n, 1);
+	wpkg_store_close(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("store");
@@ -449,6 +513,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_archive_round_trip);
 	tcase_add_test(tc, test_archive_entries);
 	tcase_add_test(tc, test_layout_untagged);
+	tcase_add_test(tc, test_opts_version);
+	tcase_add_test(tc, test_store_log_sink);
 	suite_add_tcase(s, tc);
 	return s;
 }
