@@ -60,7 +60,8 @@ typedef int (*wpkg_credentials_fn)(struct wpkg_credentials *out, const char *reg
  * How to open a store.  Start from WPKG_STORE_OPTS_INIT (version set, the
  * rest zero) so that fields added later keep their defaults; wpkg_store_open
  * refuses a version it does not know.  Everything is borrowed for the call
- * only, except the callbacks and their payloads, which the store keeps.
+ * only, except the callbacks and their payloads (log included), which the
+ * store keeps.
  */
 struct wpkg_store_opts {
 	unsigned version;                /* WPKG_STORE_OPTS_VERSION */
@@ -74,10 +75,8 @@ struct wpkg_store_opts {
 	void *credentials_payload;
 	wpkg_progress_fn progress;       /* blob transfers; NULL: none */
 	void *progress_payload;
-	/* every transport: what the store's operations report (the library never prints) */
-	wpkg_log_fn log;                 /* NULL: nothing is reported */
-	void *log_payload;
-	enum wpkg_log_level log_level;   /* the least level passed on (0: WPKG_LOG_DEBUG, everything) */
+	/* every transport: what the store's operations (and its client) report; all zero: nothing */
+	struct wpkg_log_sink log;
 };
 
 #define WPKG_STORE_OPTS_INIT { .version = WPKG_STORE_OPTS_VERSION }

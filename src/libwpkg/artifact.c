@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "wpkg/artifact.h"
-#include "store_backend.h"
+#include "store_internal.h"
 
 static int nomem(struct wpkg_error *err)
 {

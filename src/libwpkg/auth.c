@@ -4,7 +4,7 @@
 #include <time.h>
 
 #include "auth_internal.h"
-#include "registry_internal.h"
+#include "registry_error.h"
 
 /* A cached token is reused until this many seconds before it expires. */
 #define TOKEN_MARGIN_S 10

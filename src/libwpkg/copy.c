@@ -5,7 +5,7 @@
 
 #include "wpkg/copy.h"
 #include "wpkg/referrers_index.h"
-#include "store_backend.h"
+#include "store_internal.h"
 
 /* Indexes of indexes and referrers of referrers: deep enough for any real artifact, finite for a cycle. */
 #define MAX_DEPTH 8

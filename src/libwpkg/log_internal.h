@@ -1,18 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* log_internal.h - the log sink an object (store, registry client) carries and reports through; not public. */
+/* log_internal.h - reporting through an object's log sink (wpkg/log.h); not public. */
 #ifndef WPKG_LOG_INTERNAL_H
 #define WPKG_LOG_INTERNAL_H
 
 #include <stdbool.h>
 
 #include "wpkg/log.h"
-
-/* Where one object's messages go; all zero drops everything. */
-struct wpkg_log_sink {
-	wpkg_log_fn fn;
-	void *payload;
-	enum wpkg_log_level min;   /* the least level passed on */
-};
 
 /* True when sink (may be NULL) wants messages at level: callers skip building costly ones otherwise. */
 bool wpkg_log_on(const struct wpkg_log_sink *sink, enum wpkg_log_level level);

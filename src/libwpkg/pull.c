@@ -11,7 +11,7 @@
 #include "wpkg/pull.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
-#include "store_backend.h"
+#include "store_internal.h"
 
 bool wpkg_pull_is_wasm_layer(const char *media_type)
 {
@@ -186,7 +186,7 @@ int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *re
 	snprintf(what, sizeof(what), "manifest %s", a->desc.digest.str);
 	/* exploded and multi-component artifacts, container images, else one Wasm layer */
 	if (wpkg_pull_has_parts(a->manifest))
-		rc = wpkg_pull_parts(&res, s, a->manifest, opts, what, err);
+		rc = wpkg_pull_parts(&res, s, a, opts, what, err);
 	else if ((tar = wpkg_image_tar_layer(a->manifest)) != NULL)
 		rc = wpkg_pull_image(&res, s, a->manifest, tar, opts, what, err);
 	else

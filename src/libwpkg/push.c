@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "wpkg/push.h"
-#include "store_backend.h"
+#include "store_internal.h"
 
 /* Makes one blob present in the store and counts how it got there. */
 static int push_blob(struct wpkg_push_result *res, struct wpkg_store *s, const struct wpkg_blob *b,

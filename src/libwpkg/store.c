@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_backend.h"
+#include "store_internal.h"
 
 /* A new transport is a backend file and one line here. */
 static const struct wpkg_store_ops *const backends[] = {
@@ -45,9 +45,7 @@ int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const s
 		return nomem(err);
 	s->ops = backends[ref->transport];
 	s->transport = ref->transport;
-	s->log.fn = opts->log;
-	s->log.payload = opts->log_payload;
-	s->log.min = opts->log_level;
+	s->log = opts->log;
 	rc = s->ops->open(s, ref, opts, err);
 	if (rc < 0) {
 		wpkg_store_close(s);

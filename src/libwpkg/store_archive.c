@@ -15,7 +15,7 @@
 
 #include "wpkg/fsutil.h"
 #include "wpkg/wasm_config.h"
-#include "store_backend.h"
+#include "store_internal.h"
 
 #define CHUNK (256 * 1024)
 #define NAME_MAX_LEN 512

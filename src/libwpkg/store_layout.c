@@ -10,7 +10,7 @@
 
 #include "wpkg/fsutil.h"
 #include "wpkg/referrers_index.h"
-#include "store_backend.h"
+#include "store_internal.h"
 
 #define CHUNK (256 * 1024)
 

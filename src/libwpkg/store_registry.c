@@ -87,7 +87,6 @@ int wpkg_store_ping(const char *host, const struct wpkg_store_opts *opts, struct
 	/* Docker Hub's names all lead to its one API host, which the reference knows */
 	char *h = strdup(strcmp(wpkg_creds_key(host), host) != 0 ? "docker.io" : host);
 	struct wpkg_ref ref = { .transport = WPKG_TRANSPORT_REGISTRY, .registry = h };
-	struct wpkg_log_sink log;
 	struct wpkg_registry *r = NULL;
 	int rc;
 
@@ -95,10 +94,7 @@ int wpkg_store_ping(const char *host, const struct wpkg_store_opts *opts, struct
 		opts = &defaults;
 	if (h == NULL)
 		return nomem(err);
-	log.fn = opts->log;
-	log.payload = opts->log_payload;
-	log.min = opts->log_level;
-	rc = open_client(&r, &ref, opts, &log, err);
+	rc = open_client(&r, &ref, opts, &opts->log, err);
 	if (rc == 0)
 		rc = wpkg_registry_ping(r, err);
 	wpkg_registry_close(r);

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "registry_client.h"
-#include "store_backend.h"
+#include "store_internal.h"
 
 /* Whether the repository's registry has the referrers API, as far as this store has seen. */
 enum reg_referrers_api { REG_API_UNKNOWN = 0, REG_API_YES, REG_API_NO };

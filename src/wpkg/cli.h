@@ -191,8 +191,10 @@ extern const struct cli_command cli_main_command;   /* "wpkg [OPTIONS] COMMAND" 
 extern const struct cli_opt cli_global_opts[];
 /* The least level shown: debug with --debug, warnings only with -q, else info. */
 enum wpkg_log_level cli_log_level(void);
-/* Applies cli_g to the library log level (called whenever -q/--debug change). */
-void cli_log_apply(void);
+/* The sink the library reports through: cli_log_handler at cli_log_level(). */
+void cli_log_sink(struct wpkg_log_sink *out);
+/* "wpkg: ..." on stderr unless -q, as the library's info messages are. */
+void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg);
 /* Ends a progress line that is being drawn, so a message can start at column 0. */
 void cli_progress_interrupt(void);

@@ -195,13 +195,15 @@ static int store_credentials(struct wpkg_credentials *out, const char *registry,
 			     struct wpkg_error *err)
 {
 	struct cli_registry *r = payload;
+	struct wpkg_log_sink log;
 	bool given;
 	int rc;
 
 	rc = cli_registry_flag_credentials(out, &given, r, err);
 	if (rc < 0 || given)
 		goto out;
-	rc = wpkg_creds_lookup(out, registry, err);
+	cli_log_sink(&log);
+	rc = wpkg_creds_lookup(out, registry, &log, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "credentials for %s", registry);
 out:
@@ -226,6 +228,5 @@ void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r
 	}
 	if (cli_progress_enabled())
 		out->progress = cli_progress;
-	out->log = cli_log_handler;
-	out->log_level = cli_log_level();
+	cli_log_sink(&out->log);
 }

@@ -158,7 +158,7 @@ static int copy(struct copy_args *a, const char *src_arg, const char *dst_arg, s
 		cli_out_json(result_json(src_arg, dst_arg, &res));
 	} else {
 		cli_out("%s\n", res.root.digest.str);
-		wpkg_log(WPKG_LOG_INFO, "copied %zu manifest%s: %zu blobs copied (%" PRIu64 " bytes), %zu skipped, %zu mounted",
+		cli_info("copied %zu manifest%s: %zu blobs copied (%" PRIu64 " bytes), %zu skipped, %zu mounted",
 			 res.manifests, res.manifests == 1 ? "" : "s", res.blobs_copied, res.bytes_copied,
 			 res.blobs_skipped, res.blobs_mounted);
 	}

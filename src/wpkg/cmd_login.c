@@ -63,6 +63,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct wpkg_credentials creds = { NULL, NULL, NULL };
 	struct cli_registry reg;
+	struct wpkg_log_sink log;
 	struct wpkg_error err;
 	struct cli_args a;
 	char user[256] = "";
@@ -84,7 +85,8 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	rc = read_credentials(&creds, &reg, user, sizeof(user), &err);
 	if (rc == 0)
 		rc = check(host, &reg, &creds, &err);
-	if (rc == 0 && wpkg_creds_store(host, &creds, &err) < 0)
+	cli_log_sink(&log);
+	if (rc == 0 && wpkg_creds_store(host, &creds, &log, &err) < 0)
 		rc = wpkg_error_wrap(&err, "store credentials");
 	if (rc < 0) {
 		wpkg_error_wrap(&err, "login %s", host);

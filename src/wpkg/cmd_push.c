@@ -204,7 +204,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		cli_out("%s\n", res.digest.str);
 	/* stdout stays the digest alone for scripts; what was sent goes with the other messages (-q hides it) */
 	if (!cli_g.json)
-		wpkg_log(WPKG_LOG_INFO, "pushed %s: uploaded %" PRIu64 " bytes, skipped %" PRIu64 " bytes, mounted %"
+		cli_info("pushed %s: uploaded %" PRIu64 " bytes, skipped %" PRIu64 " bytes, mounted %"
 			 PRIu64 " bytes", wpkg_store_name(c.store), res.bytes_uploaded, res.bytes_skipped,
 			 res.bytes_mounted);
 out:

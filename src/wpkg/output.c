@@ -85,9 +85,24 @@ enum wpkg_log_level cli_log_level(void)
 	return cli_g.quiet ? WPKG_LOG_WARN : WPKG_LOG_INFO;
 }
 
-void cli_log_apply(void)
+void cli_log_sink(struct wpkg_log_sink *out)
 {
-	wpkg_log_set_level(cli_log_level());
+	out->fn = cli_log_handler;
+	out->payload = NULL;
+	out->min = cli_log_level();
+}
+
+void cli_info(const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (cli_log_level() > WPKG_LOG_INFO)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_log_handler(NULL, WPKG_LOG_INFO, msg);
 }
 
 void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg)

@@ -13,7 +13,7 @@
 
 #include "wpkg/fsutil.h"
 #include "wpkg/store.h"
-#include "../../src/libwpkg/store_backend.h"
+#include "../../src/libwpkg/store_internal.h"
 
 #define LAYOUT_DOC "{\"imageLayoutVersion\":\"1.0.0\"}"
 #define EMPTY_INDEX "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
@@ -475,9 +475,9 @@ START_TEST(test_store_log_sink)
 	char spec[300], want[600];
 
 	opts.writable = true;
-	opts.log = record_log;
-	opts.log_payload = &seen;
-	opts.log_level = WPKG_LOG_DEBUG;
+	opts.log.fn = record_log;
+	opts.log.payload = &seen;
+	opts.log.min = WPKG_LOG_DEBUG;
 	snprintf(spec, sizeof(spec), "oci-layout:%s/logged", unit_tmp);
 	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), 0);
 	ck_assert_int_eq(wpkg_digest_parse(&d, HELLO_DIG, &err), 0);
@@ -489,7 +489,7 @@ START_TEST(test_store_log_sink)
 	ck_assert_str_eq(seen.last, want);
 	wpkg_store_close(s);
 	/* above the sink's level: dropped */
-	opts.log_level = WPKG_LOG_INFO;
+	opts.log.min = WPKG_LOG_INFO;
 	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), 0);
 	ck_assert_int_eq(wpkg_store_manifest_put(s, "t", WPKG_MT_OCI_MANIFEST, &d, "hello world", 11, &err), 0);
 	ck_assert_int_eq(wpkg_store_delete(&gone, s, "t", &err), 0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* store_backend.h - the table of operations every store backend fills in, and the store record; not public. */
-#ifndef WPKG_STORE_BACKEND_H
-#define WPKG_STORE_BACKEND_H
+/* store_internal.h - the table of operations every store backend fills in, and the store record; not public. */
+#ifndef WPKG_STORE_INTERNAL_H
+#define WPKG_STORE_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
