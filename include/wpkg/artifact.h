@@ -22,9 +22,10 @@ struct wpkg_artifact {
 	bool from_index;                     /* the reference named an index; index_* describe it */
 	struct wpkg_descriptor index;        /* its media type, digest and size */
 	struct wpkg_buf index_bytes;
-	struct wpkg_descriptor desc;         /* the manifest's media type, digest and size */
-	struct wpkg_buf manifest_bytes;
-	struct wpkg_manifest *manifest;
+	struct wpkg_descriptor desc;         /* the manifest's (fetch: the document's) media type, digest and size */
+	struct wpkg_buf manifest_bytes;      /* its bytes */
+	struct wpkg_manifest *manifest;      /* parsed when it is an image manifest */
+	struct wpkg_index *index_doc;        /* fetch only: parsed when the document is an index */
 	struct wpkg_buf config_bytes;        /* a Wasm config's bytes (WPKG_MT_WASM_CONFIG); else empty */
 	struct wpkg_wasm_config *config;     /* parsed; NULL when not a Wasm config or it does not parse */
 	struct wpkg_recipe *recipe;          /* an exploded artifact's recipe (config key WPKG_RECIPE_KEY); else NULL */
@@ -58,6 +59,18 @@ struct wpkg_artifact {
  */
 int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
 			  const char *platform, struct wpkg_error *err);
+/*
+ * The first step of wpkg_artifact_resolve alone, for commands that act on
+ * the document a reference names whatever it is (copy, attach, discover):
+ * its exact bytes and descriptor, parsed into manifest or index_doc by its
+ * media type; no index is followed and no config read.  A store error is
+ * returned as it is (callers add their context); a media type that is
+ * neither is WPKG_E_UNSUPPORTED ("D: media type "X" is neither a manifest
+ * nor an index"); a document that does not parse WPKG_E_INVALID ("manifest
+ * D: ..." / "index D: ...").  *out is set only on success.
+ */
+int wpkg_artifact_fetch(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
+			struct wpkg_error *err);
 /* NULL is fine. */
 void wpkg_artifact_free(struct wpkg_artifact *a);
 

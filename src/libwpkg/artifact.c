@@ -21,6 +21,7 @@ void wpkg_artifact_free(struct wpkg_artifact *a)
 	wpkg_descriptor_clear(&a->desc);
 	wpkg_buf_free(&a->manifest_bytes);
 	wpkg_manifest_free(a->manifest);
+	wpkg_index_free(a->index_doc);
 	wpkg_buf_free(&a->config_bytes);
 	if (a->config != NULL)
 		wpkg_wasm_config_free(a->config);
@@ -54,39 +55,57 @@ static bool platform_matches(const struct wpkg_platform *p, const char *want)
 	       strcmp(p->architecture, slash + 1) == 0;
 }
 
-/* Fetches into body; index_entry: reference is a digest from an index, which the message must name. */
-static int fetch(struct wpkg_buf *body, struct wpkg_descriptor *d, struct wpkg_store *s, const char *reference,
-		 bool index_entry, struct wpkg_error *err)
+/* The document at reference, as stored, into a's manifest fields; store errors as they are. */
+static int get_doc(struct wpkg_artifact *a, struct wpkg_store *s, const char *reference, struct wpkg_error *err)
 {
-	int rc = wpkg_store_manifest_get(s, reference, body, &d->media_type, &d->digest, err);
+	int rc = wpkg_store_manifest_get(s, reference, &a->manifest_bytes, &a->desc.media_type, &a->desc.digest, err);
 
-	if (rc < 0)
-		return index_entry ? wpkg_error_wrap(err, "fetch manifest %s", reference)
-				   : wpkg_error_wrap(err, "fetch manifest");
-	d->size = (int64_t)body->len;
-	return 0;
+	if (rc == 0)
+		a->desc.size = (int64_t)a->manifest_bytes.len;
+	return rc;
 }
 
-/* Moves what a was fetched as into its index fields and fetches the entry the rule picks. */
+/* Parses what get_doc fetched as its media type says. */
+static int parse_doc(struct wpkg_artifact *a, struct wpkg_error *err)
+{
+	const char *mt = a->desc.media_type;
+	int rc;
+
+	if (wpkg_media_type_is_index(mt)) {
+		rc = wpkg_index_parse(&a->index_doc, a->manifest_bytes.data, a->manifest_bytes.len, err);
+		if (rc < 0)
+			wpkg_error_wrap(err, "index %s", a->desc.digest.str);
+		return rc;
+	}
+	if (!wpkg_media_type_is_manifest(mt))
+		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: media type \"%s\" is neither a manifest nor an index",
+				      a->desc.digest.str, mt);
+	rc = wpkg_manifest_parse(&a->manifest, a->manifest_bytes.data, a->manifest_bytes.len, err);
+	if (rc < 0)
+		wpkg_error_wrap(err, "manifest %s", a->desc.digest.str);
+	return rc;
+}
+
+/* Moves the index a holds into its index fields and fetches the entry the rule picks. */
 static int follow_index(struct wpkg_artifact *a, struct wpkg_store *s, const char *platform, struct wpkg_error *err)
 {
-	struct wpkg_index *ix = NULL;
 	const struct wpkg_descriptor *pick = NULL;
+	struct wpkg_index *ix;
 	char what[WPKG_DIGEST_STR_MAX + 8], digest[WPKG_DIGEST_STR_MAX];
 	size_t i;
 	int rc;
 
+	rc = parse_doc(a, err);
+	if (rc < 0)
+		return rc;
+	ix = a->index_doc;
+	a->index_doc = NULL;
 	a->from_index = true;
 	a->index = a->desc;
 	memset(&a->desc, 0, sizeof(a->desc));
 	a->index_bytes = a->manifest_bytes;
 	wpkg_buf_init(&a->manifest_bytes);
 	snprintf(what, sizeof(what), "index %s", a->index.digest.str);
-	rc = wpkg_index_parse(&ix, a->index_bytes.data, a->index_bytes.len, err);
-	if (rc < 0) {
-		wpkg_error_wrap(err, "%s", what);
-		goto out;
-	}
 	for (i = 0; i < ix->n_manifests && pick == NULL; i++)
 		if (platform_matches(ix->manifests[i].platform, platform))
 			pick = &ix->manifests[i];
@@ -103,7 +122,9 @@ static int follow_index(struct wpkg_artifact *a, struct wpkg_store *s, const cha
 	}
 	wpkg_log_to(wpkg_store_log(s), WPKG_LOG_DEBUG, "%s: following %s", what, pick->digest.str);
 	memcpy(digest, pick->digest.str, sizeof(digest));
-	rc = fetch(&a->manifest_bytes, &a->desc, s, digest, true, err);
+	rc = get_doc(a, s, digest, err);
+	if (rc < 0)
+		wpkg_error_wrap(err, "fetch manifest %s", digest);
 out:
 	wpkg_index_free(ix);
 	return rc;
@@ -148,6 +169,38 @@ static int read_config(struct wpkg_artifact *a, struct wpkg_store *s, struct wpk
 	return load_recipe(a, err);
 }
 
+static struct wpkg_artifact *artifact_new(void)
+{
+	struct wpkg_artifact *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	wpkg_buf_init(&a->index_bytes);
+	wpkg_buf_init(&a->manifest_bytes);
+	wpkg_buf_init(&a->config_bytes);
+	wpkg_error_clear(&a->config_error);
+	return a;
+}
+
+int wpkg_artifact_fetch(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
+			struct wpkg_error *err)
+{
+	struct wpkg_artifact *a = artifact_new();
+	int rc;
+
+	if (a == NULL)
+		return nomem(err);
+	rc = get_doc(a, s, reference, err);
+	if (rc == 0)
+		rc = parse_doc(a, err);
+	if (rc < 0) {
+		wpkg_artifact_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
 int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
 			  const char *platform, struct wpkg_error *err)
 {
@@ -157,15 +210,13 @@ int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, cons
 
 	if (platform != NULL && (rc = wpkg_artifact_check_platform(platform, err)) < 0)
 		return rc;
-	a = calloc(1, sizeof(*a));
+	a = artifact_new();
 	if (a == NULL)
 		return nomem(err);
-	wpkg_buf_init(&a->index_bytes);
-	wpkg_buf_init(&a->manifest_bytes);
-	wpkg_buf_init(&a->config_bytes);
-	wpkg_error_clear(&a->config_error);
-	rc = fetch(&a->manifest_bytes, &a->desc, s, reference, false, err);
-	if (rc == 0 && wpkg_media_type_is_index(a->desc.media_type))
+	rc = get_doc(a, s, reference, err);
+	if (rc < 0)
+		wpkg_error_wrap(err, "fetch manifest");
+	else if (wpkg_media_type_is_index(a->desc.media_type))
 		rc = follow_index(a, s, platform, err);
 	if (rc < 0)
 		goto out;
@@ -175,12 +226,9 @@ int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, cons
 				    a->desc.media_type);
 		goto out;
 	}
-	rc = wpkg_manifest_parse(&a->manifest, a->manifest_bytes.data, a->manifest_bytes.len, err);
-	if (rc < 0) {
-		wpkg_error_wrap(err, "%s", what);
-		goto out;
-	}
-	rc = read_config(a, s, err);
+	rc = parse_doc(a, err);
+	if (rc == 0)
+		rc = read_config(a, s, err);
 	if (rc < 0)
 		goto out;
 	*out = a;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wpkg/artifact.h"
 #include "wpkg/copy.h"
 #include "wpkg/referrers_index.h"
 #include "store_internal.h"
@@ -67,37 +68,31 @@ out:
 static int copy_doc(struct copier *c, const char *reference, const char *put_ref, struct wpkg_descriptor *out,
 		    struct wpkg_error *err);
 
-static int copy_children(struct copier *c, const struct wpkg_buf *body, const struct wpkg_digest *d,
+static int copy_children(struct copier *c, const struct wpkg_index *ix, const struct wpkg_digest *d,
 			 struct wpkg_error *err)
 {
-	struct wpkg_index *ix = NULL;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	rc = wpkg_index_parse(&ix, body->data, body->len, err);
-	for (i = 0; rc == 0 && ix != NULL && i < ix->n_manifests; i++)
+	for (i = 0; rc == 0 && i < ix->n_manifests; i++)
 		rc = copy_doc(c, ix->manifests[i].digest.str, NULL, NULL, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "index %s", d->str);
-	wpkg_index_free(ix);
 	return rc;
 }
 
-static int copy_blobs(struct copier *c, const struct wpkg_buf *body, const struct wpkg_digest *d,
+static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const struct wpkg_digest *d,
 		      struct wpkg_error *err)
 {
-	struct wpkg_manifest *m = NULL;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	rc = wpkg_manifest_parse(&m, body->data, body->len, err);
 	for (i = 0; rc == 0 && i < m->n_layers; i++)
 		rc = copy_blob(c, &m->layers[i], err);
 	if (rc == 0)
 		rc = copy_blob(c, &m->config, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", d->str);
-	wpkg_manifest_free(m);
 	return rc;
 }
 
@@ -126,46 +121,41 @@ static int copy_referrers(struct copier *c, const struct wpkg_digest *subject, s
 static int copy_doc(struct copier *c, const char *reference, const char *put_ref, struct wpkg_descriptor *out,
 		    struct wpkg_error *err)
 {
-	struct wpkg_buf body = WPKG_BUF_INIT;
-	struct wpkg_digest d;
-	char *mt = NULL;
+	struct wpkg_artifact *a = NULL;
+	const struct wpkg_descriptor *d;
 	int rc;
 
 	if (++c->depth > MAX_DEPTH) {
 		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: nested more than %d deep", reference, MAX_DEPTH);
 		goto out;
 	}
-	rc = wpkg_store_manifest_get(c->src, reference, &body, &mt, &d, err);
+	/* the document itself, whatever it is: an index is copied with its children, never followed */
+	rc = wpkg_artifact_fetch(&a, c->src, reference, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "fetch manifest %s", reference);
 		goto out;
 	}
-	if (wpkg_media_type_is_index(mt))
-		rc = copy_children(c, &body, &d, err);
-	else if (wpkg_media_type_is_manifest(mt))
-		rc = copy_blobs(c, &body, &d, err);
+	d = &a->desc;
+	if (a->index_doc != NULL)
+		rc = copy_children(c, a->index_doc, &d->digest, err);
 	else
-		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: media type \"%s\" is neither a manifest nor an index",
-				    d.str, mt);
+		rc = copy_blobs(c, a->manifest, &d->digest, err);
 	if (rc == 0)
-		rc = wpkg_store_manifest_put(c->dst, put_ref == by_digest ? d.str : put_ref, mt, &d, body.data,
-					     body.len, err);
+		rc = wpkg_store_manifest_put(c->dst, put_ref == by_digest ? d->digest.str : put_ref, d->media_type,
+					     &d->digest, a->manifest_bytes.data, a->manifest_bytes.len, err);
 	if (rc < 0)
 		goto out;
 	c->res.manifests++;
-	wpkg_log_to(wpkg_store_log(c->src), WPKG_LOG_DEBUG, "copied %s %s", mt, d.str);
+	wpkg_log_to(wpkg_store_log(c->src), WPKG_LOG_DEBUG, "copied %s %s", d->media_type, d->digest.str);
 	if (c->recursive)
-		rc = copy_referrers(c, &d, err);
+		rc = copy_referrers(c, &d->digest, err);
 	if (rc == 0 && out != NULL) {
-		out->media_type = mt;
-		mt = NULL;
-		out->digest = d;
-		out->size = (int64_t)body.len;
+		*out = a->desc;
+		memset(&a->desc, 0, sizeof(a->desc));
 	}
 out:
 	c->depth--;
-	free(mt);
-	wpkg_buf_free(&body);
+	wpkg_artifact_free(a);
 	return rc;
 }
 

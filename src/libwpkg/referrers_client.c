@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wpkg/artifact.h"
 #include "wpkg/referrers.h"
 #include "wpkg/store.h"
 
@@ -23,15 +24,19 @@ void wpkg_referrers_clear(struct wpkg_referrers *x)
 	memset(x, 0, sizeof(*x));
 }
 
-/* What the artifact refers to; "subject: ..." in messages. */
+/* What the artifact refers to: the document reference names, as copy reads it; "subject: ..." in messages. */
 static int resolve_subject(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
 			   struct wpkg_error *err)
 {
-	int rc = wpkg_store_manifest_resolve(out, s, reference, err);
+	struct wpkg_artifact *a = NULL;
+	int rc = wpkg_artifact_fetch(&a, s, reference, err);
 
 	if (rc < 0)
-		wpkg_error_wrap(err, "subject");
-	return rc;
+		return wpkg_error_wrap(err, "subject");
+	*out = a->desc;
+	memset(&a->desc, 0, sizeof(a->desc));
+	wpkg_artifact_free(a);
+	return 0;
 }
 
 /* Copies of the layers' descriptors, for the caller's report. */
