@@ -197,7 +197,7 @@ int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const ch
 struct wpkg_store_referrers_info {
 	bool api;                          /* the registry's referrers API (or OCI-Subject on a push) */
 	char tag[WPKG_REFERRERS_TAG_MAX];  /* else on a registry: the fallback tag ("sha256-HEX"); "" in a layout */
-	unsigned rounds;                   /* referrers_add on the fallback tag: read-merge-write rounds (1 without a race) */
+	unsigned rounds;                   /* referrers_add on the fallback tag: read-merge-write rounds (1: no race) */
 };
 
 /*

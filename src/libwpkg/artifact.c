@@ -78,8 +78,8 @@ static int parse_doc(struct wpkg_artifact *a, struct wpkg_error *err)
 		return rc;
 	}
 	if (!wpkg_media_type_is_manifest(mt))
-		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: media type \"%s\" is neither a manifest nor an index",
-				      a->desc.digest.str, mt);
+		return wpkg_error_set(err, WPKG_E_UNSUPPORTED,
+				      "%s: media type \"%s\" is neither a manifest nor an index", a->desc.digest.str, mt);
 	rc = wpkg_manifest_parse(&a->manifest, a->manifest_bytes.data, a->manifest_bytes.len, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", a->desc.digest.str);

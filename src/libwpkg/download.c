@@ -53,7 +53,8 @@ static int dl_check_answer(struct dl *x, struct wpkg_error *err)
 	if (x->got == 0)
 		return 0;
 	if (x->resp->status == 200) {
-		wpkg_log_to(&x->hooks->log, WPKG_LOG_DEBUG, "* blob %s: the server ignored Range, starting again", x->want->str);
+		wpkg_log_to(&x->hooks->log, WPKG_LOG_DEBUG, "* blob %s: the server ignored Range, starting again",
+			    x->want->str);
 		return dl_restart(x, err);
 	}
 	cr = wpkg_http_header(&x->resp->headers, "Content-Range", 0);
@@ -144,8 +145,8 @@ static int blob_fetch(struct wpkg_registry *r, const char *repo, struct dl *x, s
 		/* a dropped connection after some bytes: ask for the rest */
 		if (rc != WPKG_E_NETWORK || resp.sunk == 0 || resumes >= max)
 			goto out;
-		wpkg_log_to(&x->hooks->log, WPKG_LOG_DEBUG, "* blob %s: %s; resuming at byte %llu", x->want->str, err ? err->msg : "",
-			 (unsigned long long)x->got);
+		wpkg_log_to(&x->hooks->log, WPKG_LOG_DEBUG, "* blob %s: %s; resuming at byte %llu", x->want->str,
+			    err ? err->msg : "", (unsigned long long)x->got);
 		wpkg_http_backoff(resumes++, -1);
 	}
 	if (resp.status != 200 && resp.status != 206) {

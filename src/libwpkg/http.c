@@ -134,8 +134,9 @@ static size_t on_read(char *out, size_t size, size_t n, void *payload)
 	}
 	x->body_pos += (uint64_t)got;
 	if (x->req->progress_id && x->h->hooks.progress)
-		x->h->hooks.progress(x->h->hooks.progress_payload, x->req->progress_id, x->req->progress_base + x->body_pos,
-			    x->req->progress_total ? x->req->progress_total : b->len);
+		x->h->hooks.progress(x->h->hooks.progress_payload, x->req->progress_id,
+				     x->req->progress_base + x->body_pos,
+				     x->req->progress_total ? x->req->progress_total : b->len);
 	return (size_t)got;
 }
 
@@ -311,7 +312,8 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 	if (wpkg_log_on(&h->hooks.log, WPKG_LOG_DEBUG)) {
 		/* a storage host's pre-signed URL carries its credential in the query */
 		shown = wpkg_url_strip_query(url);
-		wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s%s", method, shown ? shown : "(url)", strchr(url, '?') ? "?***" : "");
+		wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s%s", method, shown ? shown : "(url)",
+			    strchr(url, '?') ? "?***" : "");
 		free(shown);
 		shown = NULL;
 	}
@@ -447,9 +449,11 @@ int wpkg_http_perform(struct wpkg_http *h, const struct wpkg_http_req *req, stru
 			char *ra = wpkg_http_header(&resp->headers, "Retry-After", 0);
 			wait_ms = wpkg_http_retry_after_ms(ra, time(NULL), RETRY_AFTER_CAP_MS);
 			free(ra);
-			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s: %ld, retrying", req->method, req->url, resp->status);
+			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s: %ld, retrying", req->method, req->url,
+				    resp->status);
 		} else {
-			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s, retrying", err ? err->msg : "transfer failed");
+			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s, retrying",
+				    err ? err->msg : "transfer failed");
 		}
 		wpkg_http_backoff(n, wait_ms);
 	}

@@ -18,7 +18,8 @@
 bool wpkg_pull_has_parts(const struct wpkg_manifest *m);
 
 /*
- * Pulls a->manifest, m below (see wpkg_pull_has_parts), with the config a->config_bytes the resolver read.  Exploded: the skeleton and every
+ * Pulls a->manifest, m below (see wpkg_pull_has_parts), with the config
+ * a->config_bytes the resolver read.  Exploded: the skeleton and every
  * constituent are downloaded once each, verified, into temporaries (or, with
  * opts->layers_dir, into that directory under their titles), the component is
  * rebuilt into a temporary beside the destination, checked against the

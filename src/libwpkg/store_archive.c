@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* store_archive.c - the oci-archive store backend: a layout tar extracted safely into a private directory, and written back. */
+/* store_archive.c - the oci-archive backend: a layout tar extracted safely into a private directory, written back. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -92,27 +92,27 @@ static inline struct wpkg_layout *wpkg_store_layout(const struct wpkg_store *s)
 int wpkg_store_local_new(struct wpkg_store *s, const char *path, struct wpkg_error *err);
 void wpkg_store_local_close(struct wpkg_store *s);
 int wpkg_store_local_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
-			      char **media_type, struct wpkg_digest *digest, struct wpkg_error *err);
+				  char **media_type, struct wpkg_digest *digest, struct wpkg_error *err);
 int wpkg_store_local_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
-				  struct wpkg_error *err);
+				      struct wpkg_error *err);
 int wpkg_store_local_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
-			      const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
-			      struct wpkg_error *err);
+				  const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
+				  struct wpkg_error *err);
 int wpkg_store_local_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
-			     struct wpkg_error *err);
+				 struct wpkg_error *err);
 int wpkg_store_local_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
-			  struct wpkg_error *err);
+			      struct wpkg_error *err);
 int wpkg_store_local_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
-			   struct wpkg_error *err);
+			       struct wpkg_error *err);
 int wpkg_store_local_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
-			   struct wpkg_error *err);
+			       struct wpkg_error *err);
 int wpkg_store_local_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err);
 int wpkg_store_local_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
 int wpkg_store_local_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
-			struct wpkg_error *err);
+			    struct wpkg_error *err);
 int wpkg_store_local_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
-			   const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,
-			   struct wpkg_error *err);
+			       const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,
+			       struct wpkg_error *err);
 
 /* Every operation but opening and committing; the archive backend starts from these. */
 #define LOCAL_OPS \

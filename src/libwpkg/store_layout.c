@@ -21,7 +21,7 @@ static int nomem(struct wpkg_error *err)
 
 /* wpkg_layout_read_blob, naming the store (an archive, not its temporary directory) in what goes wrong. */
 int wpkg_store_local_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
-			   struct wpkg_error *err)
+			       struct wpkg_error *err)
 {
 	int rc = wpkg_layout_read_blob(wpkg_store_layout(s), d, max, out, err);
 
@@ -50,7 +50,7 @@ static int resolve(struct wpkg_store *s, const char *reference, struct wpkg_desc
  * media type.
  */
 int wpkg_store_local_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
-			      char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
+				  char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
 {
 	struct wpkg_descriptor entry = { 0 };
 	struct wpkg_digest want;
@@ -119,8 +119,8 @@ static int entry_descriptor(struct wpkg_descriptor *out, const char *media_type,
 
 /* A layout keeps no referrers list of its own (the entry is the listing): *oci_subject stays NULL. */
 int wpkg_store_local_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
-			      const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
-			      struct wpkg_error *err)
+				  const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
+				  struct wpkg_error *err)
 {
 	struct wpkg_descriptor desc = { 0 };
 	int rc;
@@ -167,7 +167,7 @@ static int open_blob(int *fd, char **path, struct wpkg_store *s, const struct wp
 }
 
 int wpkg_store_local_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
-			  struct wpkg_error *err)
+			      struct wpkg_error *err)
 {
 	struct wpkg_hasher h = { .ctx = NULL };
 	struct wpkg_digest got;
@@ -207,7 +207,7 @@ out:
 }
 
 int wpkg_store_local_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
-			   struct wpkg_error *err)
+			       struct wpkg_error *err)
 {
 	struct wpkg_blob b = { 0 };
 	int fd = -1, rc;
@@ -232,7 +232,7 @@ int wpkg_store_local_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, st
 }
 
 int wpkg_store_local_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
-			struct wpkg_error *err)
+			    struct wpkg_error *err)
 {
 	struct wpkg_descriptor d = { 0 };
 	size_t removed = 0;
@@ -242,7 +242,8 @@ int wpkg_store_local_delete(struct wpkg_digest *digest, struct wpkg_store *s, co
 	if (rc == 0)
 		rc = wpkg_layout_untag_digest(wpkg_store_layout(s), &d.digest, &removed, err);
 	if (rc == 0) {
-		wpkg_log_to(&s->log, WPKG_LOG_DEBUG, "%s: %zu index.json entries of %s removed", s->name, removed, d.digest.str);
+		wpkg_log_to(&s->log, WPKG_LOG_DEBUG, "%s: %zu index.json entries of %s removed", s->name, removed,
+			    d.digest.str);
 		*digest = d.digest;
 	}
 	wpkg_descriptor_clear(&d);
@@ -281,8 +282,8 @@ out:
 
 /* A layout keeps referrers as index.json entries (as oras does); each manifest listed is read once. */
 int wpkg_store_local_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
-			   const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,
-			   struct wpkg_error *err)
+			       const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,
+			       struct wpkg_error *err)
 {
 	struct wpkg_descriptor *entries = NULL;
 	struct wpkg_index *ix = NULL;
@@ -309,7 +310,7 @@ int wpkg_store_local_referrers(struct wpkg_index **out, struct wpkg_store *s, co
 }
 
 int wpkg_store_local_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
-				  struct wpkg_error *err)
+				      struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
 	struct wpkg_descriptor d = { 0 };
@@ -325,7 +326,7 @@ int wpkg_store_local_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_s
 }
 
 int wpkg_store_local_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
-			     struct wpkg_error *err)
+				 struct wpkg_error *err)
 {
 	return wpkg_layout_has_blob(wpkg_store_layout(s), d, present, err);
 }

@@ -1,4 +1,4 @@
-/* test_store.c - stores: archive entry-name rules, hostile archives, archive round trips, layout tags, options, the resolver. */
+/* test_store.c - stores: archive names, hostile archives, round trips, layout tags, options, the resolver. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
