@@ -95,7 +95,7 @@ int cli_fail(const struct wpkg_error *err);
 /*
  * As cli_fail, naming the registry host the command talked to: for
  * WPKG_E_UNAUTHORIZED it adds "wpkg: hint: run: wpkg login HOST".  cli_fail
- * does the same with the host of the last cli_registry_connect.
+ * does the same with the host of the last registry store opened.
  */
 int cli_fail_host(const struct wpkg_error *err, const char *host);
 /* "wpkg: warning: ..." on stderr. */
@@ -200,7 +200,7 @@ void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg);
 void cli_progress_interrupt(void);
 /* True when progress bars are to be drawn. */
 bool cli_progress_enabled(void);
-/* Remembered by cli_registry_connect for cli_fail's login hint. */
+/* Remembered when a registry store asks for credentials, for cli_fail's login hint. */
 extern const char *cli_last_registry;
 /* "unknown command 'pussh' (did you mean 'push'?)" as a usage error of cmd; returns WPKG_EXIT_USAGE. */
 int cli_unknown_command(const struct cli_command *cmd, const char *name);

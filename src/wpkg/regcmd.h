@@ -48,7 +48,7 @@ struct regcmd {
 int regcmd_begin(struct regcmd *c, const struct cli_command *cmd, int argc, char **argv, regcmd_opt_fn fn,
 		 void *ctx, int min_pos, int max_pos, const char *what, unsigned ref_flags);
 /*
- * Opens the store of c->ref (a registry client first when it is one); create:
+ * Opens the store of c->ref (wpkg_store_open with cli_registry_store_opts); create:
  * a missing layout or archive is made.  0, or the exit status after
  * reporting "VERB REF: ...".
  */
