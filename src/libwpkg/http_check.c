@@ -17,7 +17,7 @@ uint64_t wpkg_http_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-uint64_t wpkg_http_allowed_ms(const struct wpkg_transport_opts *opts, uint64_t size)
+uint64_t wpkg_http_allowed_ms(const struct wpkg_http_opts *opts, uint64_t size)
 {
 	uint64_t t = opts->timeout_s > 0 ? (uint64_t)opts->timeout_s : DEFAULT_TIMEOUT_S;
 	uint64_t rate = opts->min_rate ? opts->min_rate : DEFAULT_MIN_RATE;
