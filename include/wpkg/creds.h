@@ -2,7 +2,10 @@
 #ifndef WPKG_CREDS_H
 #define WPKG_CREDS_H
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 /* All three NULL: anonymous.  An identity token may come without a username. */
 struct wpkg_credentials {
@@ -12,7 +15,7 @@ struct wpkg_credentials {
 };
 
 /* Zeroes the secrets before freeing them. */
-void wpkg_credentials_clear(struct wpkg_credentials *c);
+WPKG_API void wpkg_credentials_clear(struct wpkg_credentials *c);
 
 /*
  * Looks up credentials for a registry host ("ghcr.io", "localhost:5000";
@@ -24,25 +27,27 @@ void wpkg_credentials_clear(struct wpkg_credentials *c);
  * *out stays empty.  A helper that is missing or fails logs a warning and
  * counts as nothing found.
  */
-int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, struct wpkg_error *err);
+WPKG_API int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, struct wpkg_error *err);
 
 /*
  * Stores credentials for registry: in credHelpers[host] or credsStore when
  * one is configured, else in config.json (created mode 0600, folder 0700,
  * replaced atomically, other entries kept).
  */
-int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, struct wpkg_error *err);
+WPKG_API int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, struct wpkg_error *err);
 /* Removes them from wherever store put them. WPKG_E_NOT_FOUND if there were none. */
-int wpkg_creds_erase(const char *registry, struct wpkg_error *err);
+WPKG_API int wpkg_creds_erase(const char *registry, struct wpkg_error *err);
 
 /* The key config.json uses for a registry host. Static or pointer into registry. */
-const char *wpkg_creds_key(const char *registry);
+WPKG_API const char *wpkg_creds_key(const char *registry);
 
 /*
  * The registry host a REGISTRY argument names, lowercased: "Host:5000",
  * "https://host/" and "http://host/v2/" all give "host:5000" / "host".  Every
  * function above accepts the same spellings.  Caller frees *out.
  */
-int wpkg_creds_host(char **out, const char *registry, struct wpkg_error *err);
+WPKG_API int wpkg_creds_host(char **out, const char *registry, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

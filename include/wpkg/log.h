@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 
+#include "wpkg/common.h"
+
+WPKG_BEGIN_DECL
+
 enum wpkg_log_level {
 	WPKG_LOG_DEBUG = 0,  /* shown with --debug: HTTP exchanges (credentials already masked) */
 	WPKG_LOG_INFO = 1,   /* shown unless -q */
@@ -13,11 +17,11 @@ enum wpkg_log_level {
 typedef void (*wpkg_log_fn)(void *payload, enum wpkg_log_level level, const char *msg);
 
 /* Installs the process-wide log sink (the front end's). NULL drops everything. */
-void wpkg_log_set_handler(wpkg_log_fn fn, void *payload);
+WPKG_API void wpkg_log_set_handler(wpkg_log_fn fn, void *payload);
 /* True when a handler is installed and wants messages at this level. */
-void wpkg_log_set_level(enum wpkg_log_level min_level);
-int wpkg_log_enabled(enum wpkg_log_level level);
-void wpkg_log(enum wpkg_log_level level, const char *fmt, ...)
+WPKG_API void wpkg_log_set_level(enum wpkg_log_level min_level);
+WPKG_API int wpkg_log_enabled(enum wpkg_log_level level);
+WPKG_API void wpkg_log(enum wpkg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
@@ -25,5 +29,7 @@ void wpkg_log(enum wpkg_log_level level, const char *fmt, ...)
  * bytes (total 0 when unknown).  Called often; the front end draws the bars.
  */
 typedef void (*wpkg_progress_fn)(void *payload, const char *id, uint64_t done, uint64_t total);
+
+WPKG_END_DECL
 
 #endif

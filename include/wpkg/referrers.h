@@ -8,12 +8,15 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
 #include "wpkg/pack.h"
 #include "wpkg/registry.h"
 #include "wpkg/store.h"
+
+WPKG_BEGIN_DECL
 
 /* The truncated algorithm (32), '-', the truncated encoded part (64), NUL. */
 #define WPKG_REFERRERS_TAG_MAX (32 + 1 + 64 + 1)
@@ -25,7 +28,7 @@
  * part to 64, and every character a tag may not hold becomes '-'
  * ("sha256:ab.." -> "sha256-ab..").  WPKG_E_INVALID when digest has no ':'.
  */
-int wpkg_referrers_tag(char out[WPKG_REFERRERS_TAG_MAX], const char *digest, struct wpkg_error *err);
+WPKG_API int wpkg_referrers_tag(char out[WPKG_REFERRERS_TAG_MAX], const char *digest, struct wpkg_error *err);
 
 /*
  * The layer media type wpkg attach gives a file when --media-type is not
@@ -34,7 +37,7 @@ int wpkg_referrers_tag(char out[WPKG_REFERRERS_TAG_MAX], const char *digest, str
  * .wasm application/wasm, .wit and .txt text/plain, .md text/markdown,
  * anything else application/octet-stream.  A static string.
  */
-const char *wpkg_attach_media_type(const char *file);
+WPKG_API const char *wpkg_attach_media_type(const char *file);
 
 /*
  * The descriptor a referrers list holds for manifest m (whose own media
@@ -42,24 +45,24 @@ const char *wpkg_attach_media_type(const char *file);
  * when that is missing or empty, its config's media type; m's annotations
  * are copied.  Clear out with wpkg_descriptor_clear.
  */
-int wpkg_referrers_descriptor(struct wpkg_descriptor *out, const struct wpkg_manifest *m,
+WPKG_API int wpkg_referrers_descriptor(struct wpkg_descriptor *out, const struct wpkg_manifest *m,
 			      const struct wpkg_descriptor *self, struct wpkg_error *err);
 
 /* An empty OCI image index (schemaVersion 2, mediaType, no manifests); free with wpkg_index_free. */
-int wpkg_referrers_index_new(struct wpkg_index **out, struct wpkg_error *err);
+WPKG_API int wpkg_referrers_index_new(struct wpkg_index **out, struct wpkg_error *err);
 /* True when ix lists a descriptor with digest d. */
-bool wpkg_referrers_index_has(const struct wpkg_index *ix, const struct wpkg_digest *d);
+WPKG_API bool wpkg_referrers_index_has(const struct wpkg_index *ix, const struct wpkg_digest *d);
 /* Appends a copy of d to ix unless its digest is listed already; *added (may be NULL) tells which. */
-int wpkg_referrers_index_add(struct wpkg_index *ix, const struct wpkg_descriptor *d, bool *added,
+WPKG_API int wpkg_referrers_index_add(struct wpkg_index *ix, const struct wpkg_descriptor *d, bool *added,
 			     struct wpkg_error *err);
 /* Adds every descriptor of from that ix lacks, in from's order. */
-int wpkg_referrers_index_merge(struct wpkg_index *ix, const struct wpkg_index *from, struct wpkg_error *err);
+WPKG_API int wpkg_referrers_index_merge(struct wpkg_index *ix, const struct wpkg_index *from, struct wpkg_error *err);
 /* Drops every descriptor of ix with digest d, keeping the others' order; true when one was dropped. */
-bool wpkg_referrers_index_remove(struct wpkg_index *ix, const struct wpkg_digest *d);
+WPKG_API bool wpkg_referrers_index_remove(struct wpkg_index *ix, const struct wpkg_digest *d);
 /* True when every descriptor of part is listed in ix. */
-bool wpkg_referrers_index_covers(const struct wpkg_index *ix, const struct wpkg_index *part);
+WPKG_API bool wpkg_referrers_index_covers(const struct wpkg_index *ix, const struct wpkg_index *part);
 /* Keeps only the descriptors whose artifactType is artifact_type (NULL: keeps all). */
-void wpkg_referrers_index_filter(struct wpkg_index *ix, const char *artifact_type);
+WPKG_API void wpkg_referrers_index_filter(struct wpkg_index *ix, const char *artifact_type);
 
 struct wpkg_attach_opts {
 	const char *artifact_type;   /* required: the artifact manifest's artifactType */
@@ -78,8 +81,8 @@ struct wpkg_attach_opts {
  * titled with its base name; titles must differ), subject, and annotations
  * created first then opts->annotations.  Free with wpkg_package_free.
  */
-int wpkg_attach_pack(struct wpkg_package **out, const struct wpkg_descriptor *subject, const char *const *files,
-		     size_t n_files, const struct wpkg_attach_opts *opts, struct wpkg_error *err);
+WPKG_API int wpkg_attach_pack(struct wpkg_package **out, const struct wpkg_descriptor *subject,
+		const char *const *files, size_t n_files, const struct wpkg_attach_opts *opts, struct wpkg_error *err);
 
 /* What an attach did. */
 struct wpkg_attach_result {
@@ -92,7 +95,7 @@ struct wpkg_attach_result {
 	unsigned rounds;                   /* fallback: read-merge-write rounds it took (1 without a race) */
 };
 
-void wpkg_attach_result_clear(struct wpkg_attach_result *res);
+WPKG_API void wpkg_attach_result_clear(struct wpkg_attach_result *res);
 
 /*
  * Attaches files to the manifest at reference in store s: resolves the
@@ -112,7 +115,7 @@ void wpkg_attach_result_clear(struct wpkg_attach_result *res);
  * holding referrers); an archive is rewritten only by wpkg_store_commit.
  * *out is set only on success.
  */
-int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_store *s, const char *reference,
 		const char *const *files, size_t n_files, const struct wpkg_attach_opts *opts,
 		struct wpkg_error *err);
 
@@ -124,7 +127,7 @@ struct wpkg_referrers {
 	char tag[WPKG_REFERRERS_TAG_MAX];  /* "" unless read from the fallback tag */
 };
 
-void wpkg_referrers_clear(struct wpkg_referrers *x);
+WPKG_API void wpkg_referrers_clear(struct wpkg_referrers *x);
 
 /*
  * Lists the referrers of the manifest at reference in store s.  A registry:
@@ -134,7 +137,9 @@ void wpkg_referrers_clear(struct wpkg_referrers *x);
  * index.json entries whose manifest names the subject
  * (wpkg_store_referrers), in index.json order.  artifact_type NULL lists all.
  */
-int wpkg_discover(struct wpkg_referrers *out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_discover(struct wpkg_referrers *out, struct wpkg_store *s, const char *reference,
 		  const char *artifact_type, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
@@ -13,6 +14,8 @@
 #include "wpkg/pack.h"
 #include "wpkg/ref.h"
 #include "wpkg/registry.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * A store is what a reference names without its tag or digest:
@@ -47,7 +50,7 @@ struct wpkg_store_opts {
  * WPKG_E_TOO_LARGE, "FILE: entry "NAME": ...") and nothing is written
  * outside the temporary directory, which close removes.
  */
-int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
+WPKG_API int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
 		    struct wpkg_error *err);
 /*
  * Makes the changes durable: an archive that was changed is written as a
@@ -55,18 +58,18 @@ int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const s
  * mtime SOURCE_DATE_EPOCH or 0) to a temporary beside FILE and renamed over
  * it.  Registries and layouts are durable as they go: 0.
  */
-int wpkg_store_commit(struct wpkg_store *s, struct wpkg_error *err);
+WPKG_API int wpkg_store_commit(struct wpkg_store *s, struct wpkg_error *err);
 /* Releases s; changes to an archive not committed are dropped.  NULL is fine. */
-void wpkg_store_close(struct wpkg_store *s);
+WPKG_API void wpkg_store_close(struct wpkg_store *s);
 
-enum wpkg_transport wpkg_store_transport(const struct wpkg_store *s);
+WPKG_API enum wpkg_transport wpkg_store_transport(const struct wpkg_store *s);
 /* For messages: "HOST/REPO", "DIR" or "FILE". */
-const char *wpkg_store_name(const struct wpkg_store *s);
+WPKG_API const char *wpkg_store_name(const struct wpkg_store *s);
 /* The registry client and repository; NULL for local stores. */
-struct wpkg_registry *wpkg_store_registry(const struct wpkg_store *s);
-const char *wpkg_store_repository(const struct wpkg_store *s);
+WPKG_API struct wpkg_registry *wpkg_store_registry(const struct wpkg_store *s);
+WPKG_API const char *wpkg_store_repository(const struct wpkg_store *s);
 /* The registry host ("localhost:5000"); NULL for local stores. */
-const char *wpkg_store_host(const struct wpkg_store *s);
+WPKG_API const char *wpkg_store_host(const struct wpkg_store *s);
 
 /*
  * The manifest or index at reference (a tag, or a digest which need not be
@@ -74,10 +77,10 @@ const char *wpkg_store_host(const struct wpkg_store *s);
  * bytes, media type (the registry's Content-Type or the layout's index
  * entry, else sniffed), and digest (verified).  Caller frees *media_type.
  */
-int wpkg_store_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
+WPKG_API int wpkg_store_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
 			    char **media_type, struct wpkg_digest *digest, struct wpkg_error *err);
 /* Media type, digest and size of the document at reference.  Clear out with wpkg_descriptor_clear. */
-int wpkg_store_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_store_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
 				struct wpkg_error *err);
 /*
  * Stores the exact bytes of a manifest or index whose digest is d.
@@ -85,37 +88,37 @@ int wpkg_store_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *
  * or NULL: stored only to be found by digest (an index's child; a layout
  * lists nothing for it).
  */
-int wpkg_store_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
+WPKG_API int wpkg_store_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
 			    const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err);
 
-int wpkg_store_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
+WPKG_API int wpkg_store_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
 			   struct wpkg_error *err);
 /* Stores b, streamed from its file range or memory, verified against b->desc. */
-int wpkg_store_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err);
+WPKG_API int wpkg_store_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err);
 /* Writes the blob d of size bytes into fd (from its current position), verified while it streams. */
-int wpkg_store_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+WPKG_API int wpkg_store_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			struct wpkg_error *err);
 /* A small blob (a config) into out, verified, at most max bytes. */
-int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
-			    struct wpkg_error *err);
+WPKG_API int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max,
+		struct wpkg_buf *out, struct wpkg_error *err);
 /*
  * A blob to hand to another store's wpkg_store_blob_put: for a layout or
  * archive the blob file itself (a file range, nothing copied); for a
  * registry a verified temporary spool file that wpkg_blob_clear deletes.
  * out->desc is a copy of desc.  Clear out with wpkg_blob_clear.
  */
-int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
+WPKG_API int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
 			 struct wpkg_error *err);
 /*
  * Mounts blob d from repository from_repo of the same registry.  *mounted
  * false when the registry would not; WPKG_E_UNSUPPORTED for local stores
  * (callers copy instead).
  */
-int wpkg_store_blob_mount(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d, bool *mounted,
-			  struct wpkg_error *err);
+WPKG_API int wpkg_store_blob_mount(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d,
+		bool *mounted, struct wpkg_error *err);
 
 /* Every tag (a layout's ref.name annotations, in index.json order).  Caller frees each and the array. */
-int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
+WPKG_API int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
 /*
  * Deletes the manifest at reference (a tag is resolved first; every tag of
  * that manifest goes): a registry DELETEs it by digest, a layout drops its
@@ -125,7 +128,7 @@ int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct w
  * index (a failure there is only logged as a warning).  digest receives
  * what was deleted.
  */
-int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 		      struct wpkg_error *err);
 
 /*
@@ -133,7 +136,9 @@ int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const ch
  * or, in a layout, the index.json entries whose manifest names subject as
  * its subject.  Free *out with wpkg_index_free.
  */
-int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+WPKG_API int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
 			 struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

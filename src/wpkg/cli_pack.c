@@ -33,6 +33,7 @@ const struct cli_opt cli_pack_opts[] = {
 void cli_pack_init(struct cli_pack *p)
 {
 	*p = (struct cli_pack){ 0 };
+	p->pack.size = sizeof(p->pack);
 	p->pack.explode.depth = WPKG_EXPLODE_DEFAULT_DEPTH;
 	p->pack.explode.min_layer_size = WPKG_EXPLODE_DEFAULT_MIN_LAYER_SIZE;
 }

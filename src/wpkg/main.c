@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "wpkg/global.h"
 #include "wpkg_version.h"
 
 enum { OPT_VERSION = 1 };
@@ -88,7 +89,8 @@ int cli_unknown_command(const struct cli_command *cmd, const char *name)
 	return cli_usage_error(cmd, "unknown command '%s'", name);
 }
 
-int main(int argc, char **argv)
+/* Everything main does between the library's global set-up and clean-up. */
+static int run(int argc, char **argv)
 {
 	struct cli_args a;
 	const struct cli_command *cmd;
@@ -119,4 +121,18 @@ int main(int argc, char **argv)
 	if (cmd == NULL)
 		return cli_unknown_command(&cli_main_command, cli_pos(&a, 0));
 	return cli_finish(cmd->run(cmd, argc - a.index, argv + a.index));
+}
+
+int main(int argc, char **argv)
+{
+	struct wpkg_error err = { 0 };
+	int rc;
+
+	if (wpkg_global_init(&err) < 0) {
+		fprintf(stderr, "wpkg: error: %s\n", err.msg);
+		return WPKG_EXIT_FAILURE;
+	}
+	rc = run(argc, argv);
+	wpkg_global_cleanup();
+	return rc;
 }
