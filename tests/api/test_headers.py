@@ -45,10 +45,13 @@ with tempfile.TemporaryDirectory(prefix='wpkg-headers-') as tmp:
 
     prog = os.path.join(tmp, 'cxx.cc')
     with open(prog, 'w') as f:
+        # init nests: two inits, two cleanups; the version as a string and as numbers
         f.write('#include "wpkg/wpkg.h"\n#include <cstdio>\n'
-                'int main() {\n\tstruct wpkg_error err = {};\n'
-                '\tif (wpkg_global_init(&err) != 0) return 1;\n'
-                '\tstd::printf("%s\\n", wpkg_version());\n\twpkg_global_cleanup();\n\treturn 0;\n}\n')
+                'int main() {\n\tstruct wpkg_error err = {};\n\tint major = -1, minor = -1, patch = -1;\n'
+                '\tif (wpkg_global_init(&err) != 0 || wpkg_global_init(&err) != 0) return 1;\n'
+                '\twpkg_version_numbers(&major, &minor, &patch);\n'
+                '\tstd::printf("%s %d.%d.%d\\n", wpkg_version(), major, minor, patch);\n'
+                '\twpkg_global_cleanup();\n\twpkg_global_cleanup();\n\treturn 0;\n}\n')
     exe = os.path.join(tmp, 'cxx')
     # a sanitized libwpkg.so needs the sanitizer runtimes in the program that loads it
     sanitize = os.environ.get('WPKG_SANITIZE', 'none')
@@ -61,5 +64,5 @@ with tempfile.TemporaryDirectory(prefix='wpkg-headers-') as tmp:
         out += r.stdout
     version = os.environ.get('WPKG_EXPECTED_VERSION', '')
     t.check('a C++ program links libwpkg.so and calls it (prints %s)' % version,
-            r.returncode == 0 and out.strip() == version, out)
+            r.returncode == 0 and out.strip() == '%s %s' % (version, version), out)
 t.exit()
