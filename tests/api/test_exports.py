@@ -19,6 +19,8 @@ for line in nm.splitlines():
     parts = line.split()
     if len(parts) >= 3:
         exported.add(parts[2].split('@')[0])
+# AddressSanitizer adds an ODR indicator for each exported variable: part of the instrumentation, not the API.
+exported = {s for s in exported if not (s.startswith('__odr_asan.') and s[len('__odr_asan.'):] in exported)}
 
 # The names every public header marks WPKG_API (a declaration may span lines: the name follows the type).
 declared = set()
