@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* pull.c - example: fetch a Wasm artifact from a registry into memory and verify it, through libwpkg's installed API. */
+/* pull.c - example: a Wasm artifact from a registry into memory, verified, through libwpkg's installed API. */
 #include <stdio.h>
-#include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <wpkg/wpkg.h>
@@ -11,8 +11,9 @@
  *   cc -o pull pull.c $(pkg-config --cflags --libs wpkg)
  * Run:
  *   ./pull [--plain-http] HOST/REPO:TAG OUT.wasm
- * Reads the manifest, takes its one application/wasm layer into memory (the
- * library checks it against its digest as it arrives), hashes it again here
+ * Resolves the reference to its manifest (following an index to its Wasm
+ * entry), takes the one application/wasm layer into memory (the library
+ * checks it against its digest as it arrives), hashes it again here
  * to show the check, reads the Wasm binary's kind from the bytes, and only
  * then writes OUT.wasm.  Prints "manifest DIGEST", "layer DIGEST SIZE" and
  * "kind KIND".  Exits 1 on any failure, 2 on a bad command line.
@@ -58,43 +59,35 @@ static int write_out(const char *path, const struct wpkg_buf *bytes)
 	return bad;
 }
 
-static int pull(const char *reference, const struct wpkg_transport_opts *topts, const char *out_path,
-		struct wpkg_error *err)
+static int pull(const char *reference, bool plain_http, const char *out_path, struct wpkg_error *err)
 {
+	struct wpkg_store_opts opts = WPKG_STORE_OPTS_INIT;
 	struct wpkg_ref ref = { 0 };
-	struct wpkg_registry *reg = NULL;
 	struct wpkg_store *store = NULL;
-	struct wpkg_manifest *m = NULL;
+	struct wpkg_artifact *a = NULL;
 	struct wpkg_wasm_info *info = NULL;
-	struct wpkg_buf body = WPKG_BUF_INIT, layer = WPKG_BUF_INIT;
-	struct wpkg_digest manifest_digest, again;
+	struct wpkg_buf layer = WPKG_BUF_INIT;
+	struct wpkg_digest again;
 	const struct wpkg_descriptor *d;
-	char *media_type = NULL;
 	int rc = 1;
 
-	if (wpkg_ref_parse(&ref, reference, 0, err) < 0 || ref.transport != WPKG_TRANSPORT_REGISTRY) {
-		if (ref.transport != WPKG_TRANSPORT_REGISTRY)
-			wpkg_error_set(err, WPKG_E_INVALID, "%s: not a registry reference", reference);
+	if (wpkg_ref_parse(&ref, reference, 0, err) < 0)
+		goto out;
+	if (ref.transport != WPKG_TRANSPORT_REGISTRY) {
+		wpkg_error_set(err, WPKG_E_INVALID, "%s: not a registry reference", reference);
 		goto out;
 	}
-	if (wpkg_registry_open(&reg, wpkg_ref_api_host(&ref), topts, NULL, err) < 0)
+	/* The store opens its own registry client: anonymous here, over plain HTTP if asked. */
+	opts.http.plain_http = plain_http;
+	if (wpkg_store_open(&store, &ref, &opts, err) < 0)
 		goto out;
-	{
-		struct wpkg_store_opts sopts = { .registry = reg };
-
-		if (wpkg_store_open(&store, &ref, &sopts, err) < 0)
-			goto out;
-	}
-	/* The store checks the bytes against the digest it reports (and against ref.digest when given). */
-	if (wpkg_store_manifest_get(store, wpkg_ref_reference(&ref), &body, &media_type, &manifest_digest, err) < 0)
+	/*
+	 * The resolver follows an index to its Wasm entry, reads the manifest and
+	 * the config, and checks every document against its digest.
+	 */
+	if (wpkg_artifact_resolve(&a, store, wpkg_ref_reference(&ref), NULL, err) < 0)
 		goto out;
-	if (!wpkg_media_type_is_manifest(media_type)) {
-		wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s is a %s, not an image manifest", reference, media_type);
-		goto out;
-	}
-	if (wpkg_manifest_parse(&m, body.data, body.len, err) < 0)
-		goto out;
-	d = wasm_layer(m);
+	d = wasm_layer(a->manifest);
 	if (d == NULL) {
 		wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: no single %s layer", reference, WPKG_MT_WASM_LAYER);
 		goto out;
@@ -114,30 +107,27 @@ static int pull(const char *reference, const struct wpkg_transport_opts *topts, 
 	}
 	if (wpkg_wasm_inspect(&info, (const uint8_t *)layer.data, layer.len, 0, err) < 0)
 		goto out;
-	printf("manifest %s\n", manifest_digest.str);
+	printf("manifest %s\n", a->desc.digest.str);
 	printf("layer %s %zu\n", d->digest.str, layer.len);
 	printf("kind %s\n", wpkg_wasm_kind_name(info->kind));
 	rc = write_out(out_path, &layer);
 out:
 	wpkg_wasm_info_free(info);
 	wpkg_buf_free(&layer);
-	wpkg_buf_free(&body);
-	wpkg_manifest_free(m);
-	free(media_type);
+	wpkg_artifact_free(a);
 	wpkg_store_close(store);
-	wpkg_registry_close(reg);
 	wpkg_ref_free(&ref);
 	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	struct wpkg_transport_opts topts = { 0 };
 	struct wpkg_error err = { 0 };
+	bool plain_http = false;
 	int rc, first = 1;
 
 	if (argc > 1 && strcmp(argv[1], "--plain-http") == 0) {
-		topts.plain_http = true;
+		plain_http = true;
 		first = 2;
 	}
 	if (argc - first != 2) {
@@ -146,7 +136,7 @@ int main(int argc, char **argv)
 	}
 	if (wpkg_global_init(&err) < 0)
 		return fail(&err);
-	rc = pull(argv[first], &topts, argv[first + 1], &err);
+	rc = pull(argv[first], plain_http, argv[first + 1], &err);
 	if (rc != 0 && err.msg[0] != '\0')
 		fail(&err);
 	wpkg_global_cleanup();

@@ -4,6 +4,7 @@
 
 #include "wpkg/common.h"
 #include "wpkg/error.h"
+#include "wpkg/log.h"
 
 WPKG_BEGIN_DECL
 
@@ -25,16 +26,18 @@ WPKG_API void wpkg_credentials_clear(struct wpkg_credentials *c);
  * then containers auth.json ($REGISTRY_AUTH_FILE, else
  * $XDG_RUNTIME_DIR/containers/auth.json).  Nothing found is not an error:
  * *out stays empty.  A helper that is missing or fails logs a warning and
- * counts as nothing found.
+ * counts as nothing found.  Warnings and debug messages go to log (may be NULL).
  */
-WPKG_API int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, struct wpkg_error *err);
+WPKG_API int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, const struct wpkg_log_sink *log,
+		      struct wpkg_error *err);
 
 /*
  * Stores credentials for registry: in credHelpers[host] or credsStore when
  * one is configured, else in config.json (created mode 0600, folder 0700,
- * replaced atomically, other entries kept).
+ * replaced atomically, other entries kept).  Says where at info level on log (may be NULL).
  */
-WPKG_API int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, struct wpkg_error *err);
+WPKG_API int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, const struct wpkg_log_sink *log,
+		     struct wpkg_error *err);
 /* Removes them from wherever store put them. WPKG_E_NOT_FOUND if there were none. */
 WPKG_API int wpkg_creds_erase(const char *registry, struct wpkg_error *err);
 

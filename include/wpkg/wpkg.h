@@ -24,10 +24,11 @@
 #include "wpkg/ref.h"
 #include "wpkg/layout.h"
 #include "wpkg/creds.h"
-#include "wpkg/registry.h"
+#include "wpkg/artifact.h"
 #include "wpkg/store.h"
 #include "wpkg/push.h"
 #include "wpkg/pull.h"
+#include "wpkg/referrers_index.h"
 #include "wpkg/referrers.h"
 #include "wpkg/copy.h"
 

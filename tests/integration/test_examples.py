@@ -182,8 +182,8 @@ class PullExampleTests(RegistryCase, harness.TestCase):
         out = self.path('never.wasm')
         r = self.pull(self.ref(repo, 'nope'), out, expect=1)
         self.assertEqual(r.stdout, '')
-        self.assertRegex(r.stderr, r'^pull: GET http://127\.0\.0\.1:\d+/v2/%s/manifests/nope: 404 MANIFEST_UNKNOWN: '
-                         r'manifest unknown\n$' % repo)
+        self.assertRegex(r.stderr, r'^pull: fetch manifest: GET http://127\.0\.0\.1:\d+/v2/%s/manifests/nope: '
+                         r'404 MANIFEST_UNKNOWN: manifest unknown\n$' % repo)
         self.assertFalse(os.path.exists(out))
 
     def test_not_a_registry_reference(self):

@@ -1,32 +1,26 @@
-/* wpkg/registry.h - a client of the OCI distribution HTTP API for one registry host. */
-#ifndef WPKG_REGISTRY_H
-#define WPKG_REGISTRY_H
+/* SPDX-License-Identifier: Apache-2.0 */
+/* registry_client.h - the OCI distribution HTTP client for one registry host; only the registry backend uses it. */
+#ifndef WPKG_REGISTRY_CLIENT_H
+#define WPKG_REGISTRY_CLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/creds.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/log.h"
 #include "wpkg/pack.h"
+#include "wpkg/store.h"
+#include "log_internal.h"
 
-WPKG_BEGIN_DECL
-
-struct wpkg_transport_opts {
-	bool plain_http;         /* speak http:// instead of https:// */
-	bool insecure;           /* skip TLS verification */
-	const char *ca_file;     /* extra CA bundle, NULL for the system one */
-	long connect_timeout_s;  /* 0: 30 s */
-	long stall_timeout_s;    /* abort a transfer under 1 byte/s for this long; 0: 60 s */
-	unsigned max_retries;    /* 0: 5 */
-	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
-	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
-	wpkg_progress_fn progress;
+/* What a client reports through: progress of blob transfers, and its log. */
+struct wpkg_registry_hooks {
+	wpkg_progress_fn progress;   /* NULL: none */
 	void *progress_payload;
+	struct wpkg_log_sink log;
 };
 
 struct wpkg_registry;
@@ -41,37 +35,39 @@ struct wpkg_registry;
 
 /*
  * A client for host ("localhost:5000", "ghcr.io", "registry-1.docker.io").
- * creds may be NULL (anonymous); they are copied.  Nothing is sent yet.
+ * opts, hooks and creds may be NULL (defaults, silent, anonymous); they
+ * are copied.  Nothing is sent yet.
  */
-WPKG_API int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_transport_opts *opts,
-		       const struct wpkg_credentials *creds, struct wpkg_error *err);
-WPKG_API void wpkg_registry_close(struct wpkg_registry *r);
+int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_http_opts *opts,
+		       const struct wpkg_registry_hooks *hooks, const struct wpkg_credentials *creds,
+		       struct wpkg_error *err);
+void wpkg_registry_close(struct wpkg_registry *r);
 
 /* GET /v2/, authenticating if challenged: checks that credentials work (login). */
-WPKG_API int wpkg_registry_ping(struct wpkg_registry *r, struct wpkg_error *err);
+int wpkg_registry_ping(struct wpkg_registry *r, struct wpkg_error *err);
 
 /* HEAD a blob. *present false on 404. */
-WPKG_API int wpkg_registry_blob_exists(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+int wpkg_registry_blob_exists(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
 			      bool *present, struct wpkg_error *err);
 /* Cross-repository mount; *mounted false when the registry started an upload instead (cancelled). */
-WPKG_API int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const char *from_repo,
+int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const char *from_repo,
 			     const struct wpkg_digest *d, bool *mounted, struct wpkg_error *err);
 /*
  * Uploads a blob by streaming it (monolithic, or chunked when opts->chunk_size
  * is set; each falls back to the other when the registry refuses it).  A
  * failed PUT/PATCH starts a new upload session, at most max_retries times.
  */
-WPKG_API int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
 			      struct wpkg_error *err);
 /*
  * Downloads a blob into fd (from its current position), verifying digest and
  * size while it streams; resumes with Range after a dropped connection.
  * WPKG_E_DIGEST when the bytes do not match.
  */
-WPKG_API int wpkg_registry_blob_get(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+int wpkg_registry_blob_get(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
 			   uint64_t size, int fd, struct wpkg_error *err);
 /* Reads a small blob (config) into out, verified, at most max bytes. */
-WPKG_API int wpkg_registry_blob_get_buf(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+int wpkg_registry_blob_get_buf(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
 			       size_t max, struct wpkg_buf *out, struct wpkg_error *err);
 
 /*
@@ -80,7 +76,7 @@ WPKG_API int wpkg_registry_blob_get_buf(struct wpkg_registry *r, const char *rep
  * Content-Type (or the sniffed type), digest the sha256 of the body (checked
  * against reference when it is a digest).  Caller frees *media_type.
  */
-WPKG_API int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *repo, const char *reference,
+int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *repo, const char *reference,
 			       struct wpkg_buf *body, char **media_type, struct wpkg_digest *digest,
 			       struct wpkg_error *err);
 /*
@@ -88,17 +84,17 @@ WPKG_API int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *rep
  * reference, fetched as wpkg_registry_manifest_get does (so a tag is
  * resolved and a digest verified).  Clear out with wpkg_descriptor_clear.
  */
-WPKG_API int wpkg_registry_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_registry *r, const char *repo,
+int wpkg_registry_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_registry *r, const char *repo,
 				   const char *reference, struct wpkg_error *err);
 /* PUT the exact bytes under reference (tag or digest). */
-WPKG_API int wpkg_registry_manifest_put(struct wpkg_registry *r, const char *repo, const char *reference,
+int wpkg_registry_manifest_put(struct wpkg_registry *r, const char *repo, const char *reference,
 			       const char *media_type, const void *data, size_t len, struct wpkg_error *err);
 /*
  * The same, telling whether the registry processed the manifest's subject:
  * *oci_subject gets the answer's OCI-Subject header (the subject's digest)
  * or NULL when it had none.  Caller frees *oci_subject.
  */
-WPKG_API int wpkg_registry_manifest_put_subject(struct wpkg_registry *r, const char *repo, const char *reference,
+int wpkg_registry_manifest_put_subject(struct wpkg_registry *r, const char *repo, const char *reference,
 				       const char *media_type, const void *data, size_t len, char **oci_subject,
 				       struct wpkg_error *err);
 /*
@@ -110,15 +106,13 @@ WPKG_API int wpkg_registry_manifest_put_subject(struct wpkg_registry *r, const c
  * filters itself otherwise.  On 404 (no referrers API): 0 with
  * *api_supported false and index_body emptied.
  */
-WPKG_API int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *subject,
+int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *subject,
 			    const char *artifact_type, struct wpkg_buf *index_body, bool *api_supported,
 			    bool *filtered, struct wpkg_error *err);
-WPKG_API int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
 				  struct wpkg_error *err);
 /* Every tag of repo, following Link pagination. Caller frees each and the array. */
-WPKG_API int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
+int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
 		       struct wpkg_error *err);
-
-WPKG_END_DECL
 
 #endif
