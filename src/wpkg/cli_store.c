@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli_store.c - opens the store of a REF: a registry client when it needs one, then the store. */
 #include <string.h>
 

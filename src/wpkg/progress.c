@@ -1,10 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* progress.c - one progress line per blob on stderr (bytes, rate, time left), redrawn at most 10 times a second. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli_output.h"
+#include "wpkg/digest.h"
 
 /* The blob whose line is being drawn. */
 static struct {
@@ -26,9 +28,9 @@ static double now_s(void)
 
 bool cli_progress_enabled(void)
 {
-	if (cli_g.quiet || cli_g.progress == 0)
+	if (cli_g.quiet || cli_g.progress == CLI_PROGRESS_NONE)
 		return false;
-	return cli_g.progress == 1 || isatty(STDERR_FILENO);
+	return cli_g.progress != CLI_PROGRESS_AUTO || isatty(STDERR_FILENO);
 }
 
 /* "12.3 MiB" */
