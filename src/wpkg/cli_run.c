@@ -200,7 +200,8 @@ static int parse_ref(struct cli_run *r)
 		return cli_usage_error(r->cmd->name,
 				       "'%s' is not a registry reference (local layouts are written by wpkg build)", typed);
 	}
-	if (!(needs & CLI_REF_NO_TAG) && r->ref.tag == NULL && r->ref.digest == NULL)
+	if (!(needs & CLI_REF_NO_TAG) && r->ref.transport == WPKG_TRANSPORT_REGISTRY && r->ref.tag == NULL &&
+	    r->ref.digest == NULL)
 		cli_note("'%s' names no tag or digest, so it means the tag 'latest'", typed);
 	return WPKG_EXIT_OK;
 }
