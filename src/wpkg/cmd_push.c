@@ -90,10 +90,23 @@ static int check(struct cli_run *r)
 	return WPKG_EXIT_OK;
 }
 
+/* Progress lines name each blob by its file title, else its media type. */
+static void name_blobs(const struct wpkg_package *pkg)
+{
+	for (size_t i = 0; i < pkg->n_layers; i++) {
+		const struct wpkg_descriptor *d = &pkg->layers[i].desc;
+		const char *title = json_string_value(json_object_get(d->annotations, WPKG_ANNOT_TITLE));
+
+		cli_progress_title(d->digest.str, title != NULL ? title : d->media_type);
+	}
+	cli_progress_title(pkg->config.desc.digest.str, "config");
+}
+
 static int run(struct cli_run *r)
 {
 	struct wpkg_push_opts opts = { push.tags, push.n_tags, NULL };
 
+	name_blobs(push.pkg);
 	if (push.mount_from != NULL)
 		opts.mount_from = mount_repo(push.mount_from, &r->ref);
 	if (wpkg_push(&push.res, r->store.store, push.pkg, &opts, &r->err) < 0)
