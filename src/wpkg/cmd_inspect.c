@@ -38,14 +38,14 @@ static json_t *file_json(const char *path, const struct wpkg_wasm_info *info)
 						       "index", (json_int_t)p->index, "parent", (json_int_t)p->parent,
 						       "depth", (json_int_t)p->depth, "kind", wpkg_wasm_kind_name(p->kind),
 						       "offset", (json_int_t)p->offset, "size", (json_int_t)p->size,
-						       "section_offset", (json_int_t)p->section_offset,
-						       "header_len", (json_int_t)p->header_len, "sha256", p->sha256));
+						       "sectionOffset", (json_int_t)p->section_offset,
+						       "headerLen", (json_int_t)p->header_len, "sha256", p->sha256));
 	}
 	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:b, s:o}", "file", path, "kind",
 			 wpkg_wasm_kind_name(info->kind), "os", wpkg_wasm_os(info->kind), "size",
 			 (json_int_t)info->size, "sha256", info->sha256, "imports",
 			 strings_json(info->imports, info->n_imports), "exports",
-			 strings_json(info->exports, info->n_exports), "producers", producers, "wit_package",
+			 strings_json(info->exports, info->n_exports), "producers", producers, "witPackage",
 			 info->is_wit_package, "parts", parts);
 }
 

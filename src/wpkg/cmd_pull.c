@@ -18,6 +18,7 @@ static struct {
 	char tmpdir[4096];        /* the private directory pulled into, when there is one */
 	struct wpkg_pull_result res;
 	bool have_res;
+	size_t placed;            /* files of res linked into place: 0 path, 1.. files[0..] */
 } pull;
 
 static const struct cli_opt_spec pull_opts[] = {
@@ -112,26 +113,60 @@ static int to_stdout(struct cli_run *r)
 	return WPKG_EXIT_OK;
 }
 
-/* Links one pulled file from the private directory into dir; EEXIST refuses (--keep-old-files). */
-static int place(struct cli_run *r, char **path, const char *dir)
+/* The i-th file of the result: 0 the main one, then the others. */
+static char **result_file(size_t i)
 {
-	const char *base = strrchr(*path, '/') != NULL ? strrchr(*path, '/') + 1 : *path;
-	char *dest;
+	return i == 0 ? &pull.res.path : &pull.res.files[i - 1];
+}
 
-	if (asprintf(&dest, "%s/%s", dir, base) < 0) {
-		wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory");
-		return cli_run_fail(r);
+/*
+ * Links every pulled file from the private directory into dir, refusing a
+ * name that is taken (--keep-old-files); on a refusal the files linked
+ * already are taken back, so nothing changes.
+ */
+static int place_all(struct cli_run *r, const char *dir)
+{
+	size_t n = 1 + pull.res.n_files;
+	char **dests = calloc(n, sizeof(*dests));
+	size_t i;
+	int rc = WPKG_EXIT_OK;
+
+	if (dests == NULL)
+		return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_run_fail(r);
+	for (i = 0; i < n; i++) {
+		const char *p = *result_file(i), *base = strrchr(p, '/') != NULL ? strrchr(p, '/') + 1 : p;
+
+		if (asprintf(&dests[i], "%s/%s", dir, base) < 0) {
+			dests[i] = NULL;
+			rc = (wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_run_fail(r));
+			break;
+		}
+		if (link(p, dests[i]) != 0) {
+			int e = errno;
+
+			wpkg_error_set(&r->err, e == EEXIST ? WPKG_E_EXISTS : WPKG_E_IO, "%s: %s%s", dests[i], strerror(e),
+				       e == EEXIST ? " (--keep-old-files)" : "");
+			rc = cli_run_fail(r);
+			break;
+		}
 	}
-	if (link(*path, dest) != 0) {
-		wpkg_error_set(&r->err, errno == EEXIST ? WPKG_E_EXISTS : WPKG_E_IO, "%s: %s%s", dest, strerror(errno),
-			       errno == EEXIST ? " (--keep-old-files)" : "");
-		free(dest);
-		return cli_run_fail(r);
+	if (rc != WPKG_EXIT_OK) {
+		while (i-- > 0)
+			unlink(dests[i]);
+	} else {
+		/* the private copies go; the result names the files in place */
+		for (i = 0; i < n; i++) {
+			unlink(*result_file(i));
+			free(*result_file(i));
+			*result_file(i) = dests[i];
+			dests[i] = NULL;
+		}
+		pull.placed = n;
 	}
-	unlink(*path);
-	free(*path);
-	*path = dest;
-	return WPKG_EXIT_OK;
+	for (i = 0; i < n; i++)
+		free(dests[i]);
+	free(dests);
+	return rc;
 }
 
 static int run(struct cli_run *r)
@@ -154,16 +189,13 @@ static int run(struct cli_run *r)
 	pull.have_res = true;
 	if (to_out) {
 		if (pull.res.n_files > 0)
-			return wpkg_error_set(&r->err, WPKG_E_INVALID, "-o -: the artifact holds %zu files; pull it into a "
-					      "directory", pull.res.n_files + 1), cli_run_fail(r);
+			return wpkg_error_set(&r->err, WPKG_E_INVALID, "-o -: the artifact is a package of several "
+					      "files; pull it into a directory"), cli_run_fail(r);
 		r->no_result = true;
 		return to_stdout(r);
 	}
-	if (dir[0] != '\0') {
-		rc = place(r, &pull.res.path, dir);
-		for (size_t i = 0; rc == WPKG_EXIT_OK && i < pull.res.n_files; i++)
-			rc = place(r, &pull.res.files[i], dir);
-	}
+	if (dir[0] != '\0')
+		rc = place_all(r, dir);
 	return rc;
 }
 
@@ -200,11 +232,8 @@ static void cleanup(struct cli_run *r)
 {
 	(void)r;
 	if (pull.tmpdir[0] != '\0') {
-		if (pull.have_res) {
-			unlink(pull.res.path);
-			for (size_t i = 0; i < pull.res.n_files; i++)
-				unlink(pull.res.files[i]);
-		}
+		for (size_t i = 0; pull.have_res && pull.placed == 0 && i < 1 + pull.res.n_files; i++)
+			unlink(*result_file(i));
 		rmdir(pull.tmpdir);
 	}
 	if (pull.have_res)

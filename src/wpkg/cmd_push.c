@@ -41,8 +41,11 @@ static bool has_tag(const char *tag)
 /* Adds one tag to PUT after checking it; WPKG_EXIT_OK or the reported status. */
 static int add_tag(struct cli_run *r, const char *tag)
 {
-	if (wpkg_push_check_tag(tag, &r->err) < 0)
+	if (wpkg_push_check_tag(tag, &r->err) < 0) {
+		if (strstr(r->err.msg, tag) == NULL)
+			wpkg_error_wrap(&r->err, "tag '%s'", tag);
 		return cli_fail(&r->err);
+	}
 	if (has_tag(tag))
 		return WPKG_EXIT_OK;
 	if (push.n_tags == MAX_TAGS)

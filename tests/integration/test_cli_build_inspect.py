@@ -311,8 +311,11 @@ class InspectTests(harness.TestCase):
                 self.assertEqual(doc['sha256'], entry['sha256'])
                 self.assertEqual(doc['imports'], entry['expected_config']['imports'])
                 self.assertEqual(doc['exports'], entry['expected_config']['exports'])
-                self.assertEqual(doc['wit_package'], entry['is_wit_package'])
-                self.assertEqual(doc['parts'], entry['nested'])
+                self.assertEqual(doc['witPackage'], entry['is_wit_package'])
+                # expected.json keeps its generator's snake_case; wpkg's output is camelCase throughout
+                camel = {'section_offset': 'sectionOffset', 'header_len': 'headerLen'}
+                self.assertEqual(doc['parts'], [{camel.get(k, k): v for k, v in p.items()} for p in entry['nested']])
+                harness.validate_schema(doc, 'cli/inspect-file')
                 seen += 1
         self.assertEqual(seen, fixtures_available())
         self.assertGreaterEqual(seen, 11)
