@@ -407,9 +407,9 @@ class LocalTests(harness.TestCase):
         r = self.wpkg('completion', 'tcsh', expect=2)
         self.assertIn("'tcsh' is not a shell wpkg completes: bash, zsh or fish", r.stderr)
         # meson install puts the generated scripts where the shells look
-        for name in ('completion-bash', 'completion-zsh', 'completion-fish'):
-            with open(os.path.join(BUILD_DIR, 'src', 'wpkg', name)) as f:
-                self.assertEqual(f.read(), self.wpkg('completion', name.split('-')[1]).stdout)
+        for shell, name in (('bash', 'wpkg'), ('zsh', '_wpkg'), ('fish', 'wpkg.fish')):
+            with open(os.path.join(BUILD_DIR, 'src', 'wpkg', 'completions', name)) as f:
+                self.assertEqual(f.read(), self.wpkg('completion', shell).stdout)
 
     def test_version(self):
         lines = self.wpkg('version').stdout.splitlines()
