@@ -136,8 +136,12 @@ static int place_all(struct cli_run *r, const char *dir)
 	for (i = 0; i < n; i++) {
 		const char *p = *result_file(i), *base = strrchr(p, '/') != NULL ? strrchr(p, '/') + 1 : p;
 
-		if (asprintf(&dests[i], "%s/%s", dir, base) < 0) {
+		/* -o naming a file names the main one; the others (and a directory's) keep their names */
+		if (i == 0 && pull.output != NULL && !is_dir(pull.output))
+			dests[i] = strdup(pull.output);
+		else if (asprintf(&dests[i], "%s/%s", dir, base) < 0)
 			dests[i] = NULL;
+		if (dests[i] == NULL) {
 			rc = (wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_run_fail(r));
 			break;
 		}
@@ -178,7 +182,8 @@ static int run(struct cli_run *r)
 
 	if (to_out)
 		rc = private_dir(r, tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
-	else if (pull.keep_old && (pull.output == NULL || is_dir(pull.output))) {
+	else if (pull.keep_old) {
+		/* a file appearing at the path meanwhile is still refused: link() never replaces */
 		dest_dir(dir, sizeof(dir), pull.output);
 		rc = private_dir(r, dir);
 	}

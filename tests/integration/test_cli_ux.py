@@ -242,6 +242,11 @@ class CliTests(RegistryCase, harness.TestCase):
         self.assertTrue(r.stdout.endswith(' %s\n' % self.path('d', 'hello-c.component.wasm')), r.stdout)
         self.assertEqual(read(self.path('d', 'hello-c.component.wasm')), read(harness.fixture(HELLO)))
         self.assertEqual(os.listdir(self.path('d')), ['hello-c.component.wasm'])
+        # a new file name: written there, nothing else left beside it
+        r = self.run_wpkg('pull', *self.reg.flags, '--keep-old-files', '-o', self.path('d', 'new.wasm'), ref)
+        self.assertTrue(r.stdout.endswith(' %s\n' % self.path('d', 'new.wasm')), r.stdout)
+        self.assertEqual(read(self.path('d', 'new.wasm')), read(harness.fixture(HELLO)))
+        self.assertEqual(sorted(os.listdir(self.path('d'))), ['hello-c.component.wasm', 'new.wasm'])
         # without the flag an existing file is replaced, as before
         self.run_wpkg('pull', *self.reg.flags, '-o', old, ref)
         self.assertEqual(read(old), read(harness.fixture(HELLO)))
