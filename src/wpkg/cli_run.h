@@ -52,6 +52,26 @@ struct cli_run {
  * run, commits a writable store, then prints the result: json(run) with
  * --format json, else text(run).  Errors from run are reported with
  * cli_run_fail, which prefixes "NAME REF: ".  Every step but run may be NULL.
+ *
+ * A command is one file: its values in a file-static struct, the option
+ * specs bound to its fields, its steps, and the entry, e.g.
+ *
+ *	static struct { const char *platform; struct wpkg_digest digest; } res;
+ *	static const struct cli_opt_spec resolve_opts[] = {
+ *		{ CLI_OPT_STRING, "platform", 0, &res.platform, "OS/ARCH", "the index entry to resolve" },
+ *		CLI_OPT_END,
+ *	};
+ *	static int run(struct cli_run *r) { ...; if (fails) return cli_run_fail(r); return WPKG_EXIT_OK; }
+ *	static void text(struct cli_run *r) { cli_out("%s\n", res.digest.str); }
+ *	const struct cli_command cli_cmd_resolve = {
+ *		.name = "resolve", .summary = "Print the digest a reference names", .usage = "[OPTIONS] REF",
+ *		.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_STORE | CLI_REGISTRY_OPTS,
+ *		.min_pos = 1, .max_pos = 1, .pos_what = "one REF",
+ *		.opts = resolve_opts, .run = run, .text = text,
+ *	};
+ *
+ * then one line in main.c's cli_commands[], one extern below, the file in
+ * meson.build and a man page: --help, completion and the runner follow.
  */
 struct cli_command {
 	const char *name;                  /* "push" */
