@@ -23,8 +23,8 @@ BIG = 'components/calc-qjs.component.wasm'       # 1.6 MB: a "large" transfer fo
 MODULE = 'modules/hello-c.core.wasm'
 ESC = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 BUILD_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(harness.WPKG))))
-COMMANDS = ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'copy', 'attach', 'discover', 'login',
-            'logout', 'completion', 'version', 'help')
+COMMANDS = ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'resolve', 'copy', 'attach', 'discover',
+            'login', 'logout', 'completion', 'version', 'help')
 
 
 def run_on_pty(argv, env, cols=40, timeout=60):
@@ -341,6 +341,22 @@ class CliTests(RegistryCase, harness.TestCase):
                          % re.escape(harness.human_bytes(sent)))
         r = self.run_wpkg('push', *self.reg.flags, self.ref(repo, 'v2'), *files)
         self.assertRegex(r.stderr, r'\(0 B uploaded, %s already present\)\n\Z' % re.escape(harness.human_bytes(sent)))
+
+    # -- resolve: the digest a tag names ------------------------------------------------------------
+    def test_resolve(self):
+        repo = self.repo()
+        digest = self.push_file(self.ref(repo, 'v1'))
+        r = self.run_wpkg('resolve', '-q', *self.reg.flags, self.ref(repo, 'v1'))
+        self.assertEqual((r.stdout, r.stderr), (digest + '\n', ''))
+        doc = json.loads(self.run_wpkg('resolve', '--format', 'json', *self.reg.flags, self.ref(repo, 'v1')).stdout)
+        harness.validate_schema(doc, 'cli/resolve')
+        raw = json.loads(self.run_wpkg('inspect', '--json', *self.reg.flags, self.ref(repo, 'v1')).stdout)
+        self.assertEqual(doc, {'mediaType': raw['mediaType'], 'digest': digest, 'size': raw['size']})
+        self.run_wpkg('build', '-o', self.path('l') + ':v1', harness.fixture(HELLO))
+        self.assertEqual(self.run_wpkg('resolve', 'oci-layout:%s:v1' % self.path('l')).stdout, digest + '\n')
+        r = self.run_wpkg('resolve', *self.reg.flags, self.ref(repo, 'nope'), expect=4)
+        self.assertTrue(r.stderr.startswith('wpkg: error: resolve %s: ' % self.ref(repo, 'nope')), r.stderr)
+        self.assertEqual(r.stdout, '')
 
     # -- 13.10: exit codes as the pages say ----------------------------------------------------------
     def test_pull_into_missing_directory(self):
