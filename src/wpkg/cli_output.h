@@ -47,8 +47,10 @@ int cli_finish(int rc);
 /* "58.4 KiB" (powers of 1024, one decimal above bytes). */
 void cli_human_bytes(char *out, size_t size, uint64_t n);
 
-/* Applies cli_g to the library log level (called whenever -q/--debug change). */
-void cli_log_apply(void);
+/* The least level shown: debug with --debug, warnings only with -q, else info. */
+enum wpkg_log_level cli_log_level(void);
+/* The sink the library reports through (stores, packers, credential lookups): cli_log_handler at that level. */
+void cli_log_sink(struct wpkg_log_sink *out);
 void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg);
 
 #include "cli_progress.h"

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "cli_output.h"
 #include "cli_pack.h"
 #include "exitcodes.h"
 #include "wpkg/wasm_config.h"
@@ -96,6 +97,7 @@ int cli_pack_prepare(struct cli_pack *p, struct wpkg_error *err)
 {
 	int rc;
 
+	cli_log_sink(&p->pack.log);
 	p->manifest_annots = json_object();
 	p->layer_annots = json_object();
 	if (p->manifest_annots == NULL || p->layer_annots == NULL)

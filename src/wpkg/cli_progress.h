@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The progress callback of wpkg_transport_opts (id: a digest); draws per cli_g.progress. */
+/* The progress callback of wpkg_store_opts (id: a digest); draws per cli_g.progress. */
 void cli_progress(void *payload, const char *id, uint64_t done, uint64_t total);
 /* Names a blob's line (its file title or media type) before its transfer starts. */
 void cli_progress_title(const char *digest, const char *title);

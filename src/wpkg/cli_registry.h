@@ -8,11 +8,11 @@
 
 #include "wpkg/creds.h"
 #include "wpkg/ref.h"
-#include "wpkg/registry.h"
+#include "wpkg/store.h"
 #include "cli_opt.h"
 
 struct cli_registry {
-	struct wpkg_transport_opts transport;
+	struct wpkg_http_opts transport;
 	const char *username;      /* -u */
 	const char *password;      /* -p (discouraged; warns) */
 	bool password_stdin;       /* --password-stdin */
@@ -26,13 +26,14 @@ void cli_registry_init(struct cli_registry *r);
 /* Turns the parsed --connect-timeout and --retries into r's transport options (after parsing). */
 void cli_registry_apply(struct cli_registry *r);
 /*
- * Opens a client for ref's registry with r's transport options and
- * credentials from its flags, else from the credential stores
- * (wpkg_creds_lookup).  Reads --password-stdin once.  Only cli_store.c calls
- * it (and login, which checks credentials before storing them).
+ * The options wpkg_store_open needs: r's HTTP options (r may be NULL: a
+ * local store), credentials from r's flags, else from the credential
+ * stores (wpkg_creds_lookup; read only when a registry is opened,
+ * --password-stdin once), progress and the log.  r must outlive the store.
+ * writable: a destination (a missing layout or archive is created).  Only
+ * cli_store.c and login's check call it.
  */
-int cli_registry_connect(struct wpkg_registry **out, struct cli_registry *r, const struct wpkg_ref *ref,
-			 struct wpkg_error *err);
+void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r, bool writable);
 /*
  * Credentials from the flags alone (-u with -p, --password-stdin or a
  * prompt on a terminal); *given is false and out untouched when there was no

@@ -232,7 +232,7 @@ static int steps(struct cli_run *r)
 	rc = cmd->run(r);
 	if (rc != WPKG_EXIT_OK)
 		return rc;
-	if ((cmd->needs & (CLI_WRITABLE | CLI_COMMIT)) && wpkg_store_commit(r->store.store, &r->err) < 0)
+	if ((cmd->needs & (CLI_WRITABLE | CLI_COMMIT)) && wpkg_store_commit(r->store, &r->err) < 0)
 		return cli_run_fail(r);
 	cli_progress_done();
 	if (r->no_result)
@@ -264,7 +264,6 @@ int cli_run_command(const struct cli_command *cmd, int argc, char **argv)
 	tables[n++] = cli_global_opts;
 	tables[n] = NULL;
 	rc = cli_opt_parse(&r.pos, tables, cmd->name, argc, argv, false);
-	cli_log_apply();
 	cli_registry_apply(&cli_reg);
 	if (rc == CLI_HELP)
 		rc = WPKG_EXIT_OK;
@@ -274,7 +273,7 @@ int cli_run_command(const struct cli_command *cmd, int argc, char **argv)
 		rc = steps(&r);
 	if (cmd->cleanup != NULL)
 		cmd->cleanup(&r);
-	cli_store_close(&r.store);
+	wpkg_store_close(r.store);
 	wpkg_ref_free(&r.ref);
 	cli_strings_free(&r.tags);
 	free(r.ref_buf);

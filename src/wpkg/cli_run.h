@@ -36,7 +36,7 @@ struct cli_run {
 	const char *ref_arg;          /* the REF as typed: pos.v[0]; without CLI_REF check may set it and ref */
 	struct wpkg_ref ref;          /* parsed ref_arg: the store CLI_STORE opens */
 	struct cli_strings tags;      /* CLI_REF_TAGS: the tags after the first of "repo:t1,t2" */
-	struct cli_store store;       /* open with CLI_STORE */
+	struct wpkg_store *store;     /* open with CLI_STORE */
 	struct wpkg_error err;        /* set it and return cli_run_fail(run) */
 	bool no_result;               /* set by run: stdout already holds the result (pull -o -) */
 	char *ref_buf;                /* private */

@@ -97,7 +97,7 @@ static int run(struct cli_run *r)
 	struct wpkg_push_opts popts = { &tag, 1, NULL };
 	struct wpkg_push_result res;
 
-	if (wpkg_push(&res, r->store.store, build.pkg, &popts, &r->err) < 0)
+	if (wpkg_push(&res, r->store, build.pkg, &popts, &r->err) < 0)
 		return cli_fail(&r->err);
 	return WPKG_EXIT_OK;
 }

@@ -89,7 +89,7 @@ static int run(struct cli_run *r)
 {
 	const char *src_arg = r->pos.v[0], *dst_arg = r->pos.v[1];
 	struct wpkg_ref src_ref = { 0 }, dst_ref = { 0 };
-	struct cli_store src = { NULL, NULL }, dst = { NULL, NULL };
+	struct wpkg_store *src = NULL, *dst = NULL;
 	struct cli_registry src_reg, dst_reg;
 	struct wpkg_copy_opts opts = { NULL, cp.recursive };
 	struct wpkg_error *err = &r->err;
@@ -120,8 +120,8 @@ static int run(struct cli_run *r)
 		wpkg_error_wrap(err, "copy to %s", dst_arg);
 		goto fail;
 	}
-	if (wpkg_copy(&cp.res, src.store, wpkg_ref_reference(&src_ref), dst.store, &opts, err) < 0 ||
-	    wpkg_store_commit(dst.store, err) < 0) {
+	if (wpkg_copy(&cp.res, src, wpkg_ref_reference(&src_ref), dst, &opts, err) < 0 ||
+	    wpkg_store_commit(dst, err) < 0) {
 		wpkg_error_wrap(err, "copy %s to %s", src_arg, dst_arg);
 		goto fail;
 	}
@@ -130,8 +130,8 @@ static int run(struct cli_run *r)
 fail:
 	rc = cli_fail(err);
 done:
-	cli_store_close(&dst);
-	cli_store_close(&src);
+	wpkg_store_close(dst);
+	wpkg_store_close(src);
 	wpkg_ref_free(&src_ref);
 	wpkg_ref_free(&dst_ref);
 	free(src_user);

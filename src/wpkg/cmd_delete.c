@@ -16,7 +16,7 @@ static int check(struct cli_run *r)
 
 static int run(struct cli_run *r)
 {
-	if (wpkg_store_delete(&digest, r->store.store, wpkg_ref_reference(&r->ref), &r->err) < 0)
+	if (wpkg_store_delete(&digest, r->store, wpkg_ref_reference(&r->ref), &r->err) < 0)
 		return cli_run_fail(r);
 	return WPKG_EXIT_OK;
 }

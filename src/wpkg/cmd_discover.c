@@ -60,7 +60,7 @@ static int check(struct cli_run *r)
 
 static int run(struct cli_run *r)
 {
-	if (wpkg_discover(&disc.found, r->store.store, wpkg_ref_reference(&r->ref), disc.artifact_type, &r->err) < 0)
+	if (wpkg_discover(&disc.found, r->store, wpkg_ref_reference(&r->ref), disc.artifact_type, &r->err) < 0)
 		return cli_run_fail(r);
 	return WPKG_EXIT_OK;
 }

@@ -42,25 +42,16 @@ static int read_credentials(struct wpkg_credentials *out, struct cli_registry *r
 static int check(char *host, struct cli_registry *reg, const struct wpkg_credentials *c,
 		 struct wpkg_error *err)
 {
-	char hub[] = "docker.io";
-	/* Docker Hub's names all lead to its one API host */
-	struct wpkg_ref ref = {
-		.transport = WPKG_TRANSPORT_REGISTRY,
-		.registry = strcmp(wpkg_creds_key(host), host) != 0 ? hub : host,
-	};
-	struct wpkg_registry *r = NULL;
-	int rc;
+	struct wpkg_store_opts opts;
 
-	rc = wpkg_registry_open(&r, wpkg_ref_api_host(&ref), &reg->transport, c, err);
-	if (rc == 0)
-		rc = wpkg_registry_ping(r, err);
-	if (r != NULL)
-		wpkg_registry_close(r);
-	return rc;
+	cli_registry_store_opts(&opts, reg, false);
+	opts.credentials = c;
+	return wpkg_store_ping(host, &opts, err);
 }
 
 static int run(struct cli_run *r)
 {
+	struct wpkg_log_sink log;
 	char user[256] = "";
 	int rc;
 
@@ -71,7 +62,8 @@ static int run(struct cli_run *r)
 	rc = read_credentials(&login.creds, &cli_reg, user, sizeof(user), &r->err);
 	if (rc == 0)
 		rc = check(login.host, &cli_reg, &login.creds, &r->err);
-	if (rc == 0 && wpkg_creds_store(login.host, &login.creds, &r->err) < 0)
+	cli_log_sink(&log);
+	if (rc == 0 && wpkg_creds_store(login.host, &login.creds, &log, &r->err) < 0)
 		rc = wpkg_error_wrap(&r->err, "store credentials");
 	if (rc < 0) {
 		wpkg_error_wrap(&r->err, "login %s", login.host);

@@ -189,7 +189,7 @@ static int run(struct cli_run *r)
 	}
 	if (rc != WPKG_EXIT_OK)
 		return rc;
-	if (wpkg_pull(&pull.res, r->store.store, wpkg_ref_reference(&r->ref), &pull.opts, &r->err) < 0)
+	if (wpkg_pull(&pull.res, r->store, wpkg_ref_reference(&r->ref), &pull.opts, &r->err) < 0)
 		return cli_run_fail(r);
 	pull.have_res = true;
 	if (to_out) {

@@ -112,7 +112,7 @@ static int run(struct cli_run *r)
 	name_blobs(push.pkg);
 	if (push.mount_from != NULL)
 		opts.mount_from = mount_repo(push.mount_from, &r->ref);
-	if (wpkg_push(&push.res, r->store.store, push.pkg, &opts, &r->err) < 0)
+	if (wpkg_push(&push.res, r->store, push.pkg, &opts, &r->err) < 0)
 		return cli_run_fail(r);
 	return WPKG_EXIT_OK;
 }
@@ -129,10 +129,10 @@ static void text(struct cli_run *r)
 	cli_human_bytes(mounted, sizeof(mounted), push.res.bytes_mounted);
 	if (push.res.bytes_mounted > 0)
 		cli_summary("pushed %zu file%s to %s (%s uploaded, %s already present, %s mounted)", n, n == 1 ? "" : "s",
-			    wpkg_store_name(r->store.store), up, present, mounted);
+			    wpkg_store_name(r->store), up, present, mounted);
 	else
 		cli_summary("pushed %zu file%s to %s (%s uploaded, %s already present)", n, n == 1 ? "" : "s",
-			    wpkg_store_name(r->store.store), up, present);
+			    wpkg_store_name(r->store), up, present);
 }
 
 static json_t *result_json(struct cli_run *r)

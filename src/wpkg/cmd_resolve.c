@@ -9,7 +9,7 @@ static struct {
 
 static int run(struct cli_run *r)
 {
-	if (wpkg_store_manifest_resolve(&res.desc, r->store.store, wpkg_ref_reference(&r->ref), &r->err) < 0)
+	if (wpkg_store_manifest_resolve(&res.desc, r->store, wpkg_ref_reference(&r->ref), &r->err) < 0)
 		return cli_run_fail(r);
 	res.have = true;
 	return WPKG_EXIT_OK;

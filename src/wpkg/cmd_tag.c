@@ -18,7 +18,7 @@ static int check(struct cli_run *r)
 
 static int run(struct cli_run *r)
 {
-	if (wpkg_push_retag(&digest, r->store.store, wpkg_ref_reference(&r->ref), (const char *const *)&r->pos.v[1],
+	if (wpkg_push_retag(&digest, r->store, wpkg_ref_reference(&r->ref), (const char *const *)&r->pos.v[1],
 			    (size_t)r->pos.n - 1, &r->err) < 0)
 		return cli_run_fail(r);
 	return WPKG_EXIT_OK;

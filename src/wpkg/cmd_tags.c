@@ -17,7 +17,7 @@ static int compare(const void *a, const void *b)
 
 static int run(struct cli_run *r)
 {
-	if (wpkg_store_tags(r->store.store, &tags.tags, &tags.n, &r->err) < 0)
+	if (wpkg_store_tags(r->store, &tags.tags, &tags.n, &r->err) < 0)
 		return cli_run_fail(r);
 	/* the spec asks registries for lexical order; not all of them keep to it */
 	qsort(tags.tags, tags.n, sizeof(tags.tags[0]), compare);

@@ -96,11 +96,7 @@ int main(int argc, char **argv)
 	struct cli_pos pos;
 	int rc;
 
-	wpkg_log_set_handler(cli_log_handler, NULL);
-	cli_log_apply();
-
 	rc = cli_opt_parse(&pos, tables, NULL, argc, argv, true);
-	cli_log_apply();
 	if (rc == CLI_HELP)
 		return cli_finish(WPKG_EXIT_OK);
 	if (rc == CLI_ERROR)
