@@ -88,6 +88,16 @@ def sha256_bytes(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def human_bytes(n):
+    """The size as wpkg's summaries write it: "1402 B", "1.4 KiB", "14.2 MiB" (powers of 1024)."""
+    units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+    v, u = float(n), 0
+    while v >= 1024 and u + 1 < len(units):
+        v /= 1024
+        u += 1
+    return '%d B' % n if u == 0 else '%.1f %s' % (v, units[u])
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
