@@ -8,8 +8,11 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * A private copy of a whole regular file (an empty file gives a non-NULL empty
@@ -26,15 +29,15 @@ struct wpkg_map {
 
 #define WPKG_MAP_UNSIZED_MAX ((size_t)64 << 20)
 
-int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err);
-void wpkg_unmap_file(struct wpkg_map *m);
+WPKG_API int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err);
+WPKG_API void wpkg_unmap_file(struct wpkg_map *m);
 
 /*
  * Opens path for reading and checks it is a regular file without blocking on
  * a FIFO (O_NONBLOCK, then fstat; the flag is cleared again).  *st is its
  * fstat.  Anything else (FIFO, device, directory, socket) is WPKG_E_INVALID.
  */
-int wpkg_open_regular(int *fd, const char *path, struct stat *st, struct wpkg_error *err);
+WPKG_API int wpkg_open_regular(int *fd, const char *path, struct stat *st, struct wpkg_error *err);
 
 /*
  * Write-to-temporary-then-rename.  open creates "DIR/.NAME.XXXXXX" beside the
@@ -48,9 +51,9 @@ struct wpkg_atomic_file {
 	mode_t mode;
 };
 
-int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, struct wpkg_error *err);
-int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err);
-void wpkg_atomic_abort(struct wpkg_atomic_file *f);
+WPKG_API int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, struct wpkg_error *err);
+WPKG_API int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err);
+WPKG_API void wpkg_atomic_abort(struct wpkg_atomic_file *f);
 /*
  * Commits f[i] for every i with keep[i] (keep NULL: all) as one: every
  * destination is checked first (a directory in the way fails before anything
@@ -58,20 +61,22 @@ void wpkg_atomic_abort(struct wpkg_atomic_file *f);
  * and a failed rename puts back what the earlier ones replaced.  On success
  * the kept files are released; on failure they are left for wpkg_atomic_abort.
  */
-int wpkg_atomic_commit_all(struct wpkg_atomic_file *f, const bool *keep, size_t n, struct wpkg_error *err);
+WPKG_API int wpkg_atomic_commit_all(struct wpkg_atomic_file *f, const bool *keep, size_t n, struct wpkg_error *err);
 
 /* Writes all of data to fd (retrying short writes and EINTR). */
-int wpkg_write_all(int fd, const void *data, size_t len, struct wpkg_error *err);
+WPKG_API int wpkg_write_all(int fd, const void *data, size_t len, struct wpkg_error *err);
 /* Atomically replaces path with data. */
-int wpkg_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+WPKG_API int wpkg_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   struct wpkg_error *err);
 /* Reads a whole file into out; more than max bytes gives WPKG_E_TOO_LARGE. */
-int wpkg_read_file(struct wpkg_buf *out, const char *path, size_t max, struct wpkg_error *err);
+WPKG_API int wpkg_read_file(struct wpkg_buf *out, const char *path, size_t max, struct wpkg_error *err);
 /* mkdir -p with mode for every directory it creates. */
-int wpkg_mkdir_p(const char *path, mode_t mode, struct wpkg_error *err);
+WPKG_API int wpkg_mkdir_p(const char *path, mode_t mode, struct wpkg_error *err);
 /* Joins a and b with exactly one '/'. Caller frees. NULL on ENOMEM. */
-char *wpkg_path_join(const char *a, const char *b);
+WPKG_API char *wpkg_path_join(const char *a, const char *b);
 /* The last component of path (points into path). */
-const char *wpkg_path_base(const char *path);
+WPKG_API const char *wpkg_path_base(const char *path);
+
+WPKG_END_DECL
 
 #endif

@@ -5,6 +5,10 @@
 
 #include <stdbool.h>
 
+#include "wpkg/common.h"
+
+WPKG_BEGIN_DECL
+
 /*
  * The library registers each temporary it creates (atomic-write files, layer
  * and blob files in $TMPDIR, an archive's extraction directory) right after
@@ -18,14 +22,16 @@
 #define WPKG_TEMPREG_MAX 16384
 
 /* Registers path (copied); dir: a directory to remove with everything in it. 0, or -1 (no memory, table full). */
-int wpkg_tempreg_add(const char *path, bool dir);
+WPKG_API int wpkg_tempreg_add(const char *path, bool dir);
 /* Forgets path (it was renamed into place or removed). Harmless for a path never registered. */
-void wpkg_tempreg_drop(const char *path);
+WPKG_API void wpkg_tempreg_drop(const char *path);
 /*
  * Removes every registered temporary.  Async-signal-safe (only unlink,
  * unlinkat, openat, getdents64, close); it frees nothing, the process is about
  * to end.
  */
-void wpkg_tempreg_remove_all(void);
+WPKG_API void wpkg_tempreg_remove_all(void);
+
+WPKG_END_DECL
 
 #endif
