@@ -5,6 +5,7 @@
 #include "wpkg/copy.h"
 #include "wpkg/log.h"
 #include "wpkg/referrers.h"
+#include "http_multi.h"
 
 /* Indexes of indexes and referrers of referrers: deep enough for any real artifact, finite for a cycle. */
 #define MAX_DEPTH 8
@@ -82,18 +83,32 @@ static int copy_children(struct copier *c, const struct wpkg_buf *body, const st
 	return rc;
 }
 
+struct blob_batch {
+	struct copier *c;
+	const struct wpkg_manifest *m;
+};
+
+/* Job i: layer i, the config last. */
+static int copy_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct blob_batch *b = payload;
+
+	return copy_blob(b->c, i < b->m->n_layers ? &b->m->layers[i] : &b->m->config, err);
+}
+
 static int copy_blobs(struct copier *c, const struct wpkg_buf *body, const struct wpkg_digest *d,
 		      struct wpkg_error *err)
 {
 	struct wpkg_manifest *m = NULL;
-	size_t i;
+	struct blob_batch b;
 	int rc;
 
 	rc = wpkg_manifest_parse(&m, body->data, body->len, err);
-	for (i = 0; rc == 0 && i < m->n_layers; i++)
-		rc = copy_blob(c, &m->layers[i], err);
-	if (rc == 0)
-		rc = copy_blob(c, &m->config, err);
+	if (rc == 0) {
+		b.c = c;
+		b.m = m;
+		rc = wpkg_multi_run(m->n_layers + 1, wpkg_multi_store_concurrency(c->src, c->dst), copy_job, &b, err);
+	}
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", d->str);
 	wpkg_manifest_free(m);

@@ -9,6 +9,7 @@
 #include "wpkg/log.h"
 #include "wpkg/pack_image.h"
 #include "wpkg/pull.h"
+#include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
 
@@ -248,6 +249,26 @@ int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer
 	return wpkg_atomic_commit(&f, err);
 }
 
+struct single_batch {
+	struct wpkg_pull_result *res;
+	struct wpkg_store *s;
+	const struct wpkg_manifest *m;
+	const struct wpkg_descriptor *layer;
+	int fd;
+};
+
+/* Job 0 reads the config, job 1 downloads the layer: both requests go out together. */
+static int single_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct single_batch *b = payload;
+
+	if (i == 0)
+		return read_config(&b->res->config, b->s, &b->m->config, err);
+	if (wpkg_store_blob_get(b->s, &b->layer->digest, (uint64_t)b->layer->size, b->fd, err) < 0)
+		return wpkg_error_wrap(err, "layer %s", b->layer->digest.str);
+	return 0;
+}
+
 /* The common case: one Wasm layer, streamed straight into its destination. */
 static int pull_single(struct wpkg_pull_result *res, struct wpkg_store *s,
 		       const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
@@ -269,9 +290,21 @@ static int pull_single(struct wpkg_pull_result *res, struct wpkg_store *s,
 		return rc;
 	if (wpkg_descriptor_copy(&res->layer, layer) < 0)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	rc = read_config(&res->config, s, &m->config, err);
-	if (rc == 0)
-		rc = wpkg_pull_download(s, layer, res->path, err);
+	{
+		struct single_batch b = { res, s, m, layer, -1 };
+		struct wpkg_atomic_file f;
+
+		/* the file appears only once both arrived intact */
+		rc = wpkg_atomic_open(&f, res->path, 0644, err);
+		if (rc < 0)
+			return rc;
+		b.fd = f.fd;
+		rc = wpkg_multi_run(2, wpkg_multi_store_concurrency(s, NULL), single_job, &b, err);
+		if (rc < 0)
+			wpkg_atomic_abort(&f);
+		else
+			rc = wpkg_atomic_commit(&f, err);
+	}
 	return rc;
 }
 

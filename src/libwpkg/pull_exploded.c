@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
 #include "wpkg/explode.h"
@@ -200,6 +201,48 @@ out:
 	return rc;
 }
 
+/*
+ * The layers of m, each into a temporary for DIR/TITLE (dir set) or for
+ * path, and the config too: all requested at once.
+ */
+struct parts_batch {
+	struct parts *p;
+	const struct wpkg_manifest *m;
+	struct wpkg_store *s;
+	const char *dir;
+	const char *path;
+	bool keep;
+	bool config_required;
+	struct wpkg_wasm_config **config;
+	json_t **root;
+	const char *what;
+};
+
+static int parts_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct parts_batch *b = payload;
+	char *path;
+	int rc;
+
+	if (i == b->m->n_layers)
+		return fetch_config(b->config, b->root, b->s, &b->m->config, b->config_required, b->what, err);
+	path = b->dir != NULL ? wpkg_path_join(b->dir, title_of(&b->m->layers[i])) : strdup(b->path);
+	if (path == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = parts_fetch(b->p, i, path, b->keep, b->s, &b->m->layers[i], b->what, err);
+	free(path);
+	return rc;
+}
+
+static int parts_fetch_all(struct parts_batch *b, struct wpkg_error *err)
+{
+	int rc = parts_init(b->p, b->m->n_layers, err);
+
+	if (rc == 0)
+		rc = wpkg_multi_run(b->m->n_layers + 1, wpkg_multi_store_concurrency(b->s, NULL), parts_job, b, err);
+	return rc;
+}
+
 /* The recipe of an exploded manifest, checked against the manifest it came with. */
 static int read_recipe(struct wpkg_recipe *out, const struct wpkg_manifest *m, const struct wpkg_wasm_config *c,
 		       const json_t *root, const char *what, struct wpkg_error *err)
@@ -283,19 +326,18 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s,
 	struct wpkg_atomic_file out = { .fd = -1 };
 	struct wpkg_recipe recipe = { 0 };
 	struct parts parts = { 0 };
+	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, true,
+				     &res->config, NULL, what };
 	const char *dir = opts->layers_dir;
-	char *name = NULL, *path = NULL;
+	char *name = NULL;
 	json_t *root = NULL;
-	size_t i;
-	int rc;
+	int rc = 0;
 
 	if (opts->no_reassemble && dir == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not rebuilding the component needs a layers directory",
 				      what);
-	rc = fetch_config(&res->config, &root, s, &m->config, true, what, err);
-	if (rc == 0)
-		rc = read_recipe(&recipe, m, res->config, root, what, err);
-	if (rc == 0 && dir != NULL)
+	batch.root = &root;
+	if (dir != NULL)
 		rc = check_titles(m, 0, what, err);
 	if (rc < 0)
 		goto out;
@@ -315,13 +357,10 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s,
 	} else if ((rc = wpkg_atomic_open(&out, res->path, 0644, err)) < 0) {
 		goto out;
 	}
-	rc = parts_init(&parts, m->n_layers, err);
-	for (i = 0; rc == 0 && i < m->n_layers; i++) {
-		free(path);
-		path = dir != NULL ? wpkg_path_join(dir, title_of(&m->layers[i])) : strdup(res->path);
-		rc = path != NULL ? parts_fetch(&parts, i, path, dir != NULL, s, &m->layers[i], what, err)
-				  : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	}
+	batch.path = res->path;
+	rc = parts_fetch_all(&batch, err);
+	if (rc == 0)
+		rc = read_recipe(&recipe, m, res->config, root, what, err);
 	if (rc < 0)
 		goto out;
 	rc = wpkg_reassemble(out.fd, &recipe, parts.fds[0], parts.sizes[0], parts.fds, parts.sizes, parts.n, err);
@@ -348,7 +387,6 @@ out:
 	wpkg_recipe_clear(&recipe);
 	json_decref(root);
 	free(name);
-	free(path);
 	return rc;
 }
 
@@ -358,9 +396,8 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
 {
 	struct parts parts = { 0 };
 	json_t *root = NULL;
+	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, false, &res->config, &root, what };
 	struct stat st;
-	char *path = NULL;
-	size_t i;
 	int rc;
 
 	if (opts->output == NULL)
@@ -376,15 +413,7 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
 	if (rc == 0)
 		rc = wpkg_mkdir_p(opts->output, 0755, err);
 	if (rc == 0)
-		rc = fetch_config(&res->config, &root, s, &m->config, false, what, err);
-	if (rc == 0)
-		rc = parts_init(&parts, m->n_layers, err);
-	for (i = 0; rc == 0 && i < m->n_layers; i++) {
-		free(path);
-		path = wpkg_path_join(opts->output, title_of(&m->layers[i]));
-		rc = path != NULL ? parts_fetch(&parts, i, path, true, s, &m->layers[i], what, err)
-				  : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	}
+		rc = parts_fetch_all(&batch, err);
 	/* every file arrived and was verified: only now do they appear */
 	if (rc == 0)
 		rc = parts_commit(&parts, &res->files, &res->n_files, err);
@@ -394,7 +423,6 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	parts_free(&parts);
 	json_decref(root);
-	free(path);
 	return rc;
 }
 

@@ -17,6 +17,7 @@ enum {
 	OPT_PASSWORD_STDIN,
 	OPT_CONNECT_TIMEOUT,
 	OPT_RETRIES,
+	OPT_CONCURRENCY,
 };
 
 const struct cli_opt cli_registry_opts[] = {
@@ -28,6 +29,7 @@ const struct cli_opt cli_registry_opts[] = {
 	{ "password-stdin", 0, NULL, "read the password for --username from standard input", OPT_PASSWORD_STDIN },
 	{ "connect-timeout", 0, "SECONDS", "give up connecting after SECONDS (default 30)", OPT_CONNECT_TIMEOUT },
 	{ "retries", 0, "N", "retry failed requests N times (default 5)", OPT_RETRIES },
+	{ "concurrency", 0, "N", "transfer up to N blobs at once (default 8)", OPT_CONCURRENCY },
 	CLI_OPT_END,
 };
 
@@ -79,6 +81,11 @@ int cli_registry_opt(struct cli_registry *r, int id, const char *arg)
 			r->transport.no_retries = true;
 		else
 			r->transport.max_retries = (unsigned)v;
+		return 1;
+	case OPT_CONCURRENCY:
+		if (cli_parse_number(&v, "concurrency", arg, 1, 64, "a whole number from 1 to 64") != 1)
+			return CLI_ERROR;
+		r->transport.concurrency = (unsigned)v;
 		return 1;
 	}
 	return 0;

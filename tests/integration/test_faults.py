@@ -181,8 +181,9 @@ class FaultTests(harness.TestCase):
             with self.subTest(failing=method):
                 reg = self.registry()
                 reg.fault(method, r'/blobs/uploads/', Status(500, body='boom'), times=None)
-                r = self.wpkg('push', '--plain-http', '--retries', '2', '%s/app/hello:v1' % reg.host, src,
-                              expect=7)
+                # one transfer at a time, so that the count below is of one blob's requests
+                r = self.wpkg('push', '--plain-http', '--retries', '2', '--concurrency', '1',
+                              '%s/app/hello:v1' % reg.host, src, expect=7)
                 self.assertOneErrorLine(r, '500')
                 self.assertEqual(reg.seen('PUT', r'/manifests/'), [], 'no manifest PUT')
                 # bounded: one attempt and two retries of the failing request
