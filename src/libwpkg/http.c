@@ -212,9 +212,13 @@ static int setup_handle(struct xfer *x, const char *url, const char *method, str
 	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
 	SET(CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s ? o->stall_timeout_s : DEFAULT_STALL_TIMEOUT_S);
 	SET(CURLOPT_TCP_KEEPALIVE, 1L);
-	/* buffer sizes are only a speed hint: curl refuses a change while it holds a buffer, which is fine */
-	(void)curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024);
-	(void)curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
+	/*
+	 * Buffer sizes are only a speed hint (curl refuses a change while it
+	 * holds a buffer, which is fine).  Many transfers at once share the
+	 * bandwidth, so each gets smaller buffers and peak memory stays flat.
+	 */
+	(void)curl_easy_setopt(c, CURLOPT_BUFFERSIZE, wpkg_multi_slots() > 2 ? 64L * 1024 : 256L * 1024);
+	(void)curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, wpkg_multi_slots() > 2 ? 128L * 1024 : 512L * 1024);
 	SET(CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
 	if (o->ca_file)

@@ -391,6 +391,11 @@ void wpkg_multi_sleep(long ms)
 		;
 }
 
+unsigned wpkg_multi_slots(void)
+{
+	return active != NULL ? active->n_slots : 0;
+}
+
 bool wpkg_multi_cancelled(void)
 {
 	return active != NULL && active->cur != NULL && active->cancel;

@@ -11,7 +11,7 @@
 #include "wpkg/error.h"
 
 /* The default number of jobs in flight (--concurrency); chosen with scripts/bench-wan. */
-#define WPKG_MULTI_DEFAULT 8
+#define WPKG_MULTI_DEFAULT 16
 #define WPKG_MULTI_MAX 64
 
 /* One job: job index of the batch.  Returns 0 or a negative WPKG_E_* with err filled. */
@@ -46,6 +46,8 @@ CURL *wpkg_multi_easy(void);
  * through a cancellation.
  */
 CURLcode wpkg_multi_perform(CURL *easy, const char *method);
+/* How many jobs the current batch runs at once; 0 outside wpkg_multi_run. */
+unsigned wpkg_multi_slots(void);
 /* Waits ms milliseconds: other jobs run meanwhile inside a job; a plain sleep outside. */
 void wpkg_multi_sleep(long ms);
 /* True inside a job of a batch that is being cancelled. */

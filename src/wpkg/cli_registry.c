@@ -29,7 +29,7 @@ const struct cli_opt cli_registry_opts[] = {
 	{ "password-stdin", 0, NULL, "read the password for --username from standard input", OPT_PASSWORD_STDIN },
 	{ "connect-timeout", 0, "SECONDS", "give up connecting after SECONDS (default 30)", OPT_CONNECT_TIMEOUT },
 	{ "retries", 0, "N", "retry failed requests N times (default 5)", OPT_RETRIES },
-	{ "concurrency", 0, "N", "transfer up to N blobs at once (default 8)", OPT_CONCURRENCY },
+	{ "concurrency", 0, "N", "transfer up to N blobs at once (default 16)", OPT_CONCURRENCY },
 	CLI_OPT_END,
 };
 
