@@ -12,6 +12,7 @@ import json
 import os
 
 import harness
+import test_faults
 from fakereg import Drop, FakeRegistry, Status
 
 N = 32
@@ -64,12 +65,7 @@ class ConcurrencyTests(harness.TestCase):
             with open(p, 'rb') as a, open(os.path.join(out, os.path.basename(p)), 'rb') as b:
                 self.assertEqual(a.read(), b.read(), p)
 
-    def assertOneErrorLine(self, r, *needles):
-        lines = [ln for ln in r.stderr.strip().splitlines() if not ln.startswith('wpkg: hint: ')]
-        self.assertEqual(len(lines), 1, 'stderr should be one line:\n' + r.stderr)
-        self.assertTrue(lines[0].startswith('wpkg: error: '), lines[0])
-        for n in needles:
-            self.assertIn(n, lines[0])
+    assertOneErrorLine = test_faults.FaultTests.assertOneErrorLine
 
     def test_push_sends_blobs_side_by_side_and_prints_the_same_digest(self):
         one = json.loads(self.push(self.registry(), 'app/seq:v1', '--concurrency', '1').stdout)
