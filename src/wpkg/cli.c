@@ -14,6 +14,7 @@ enum {
 	OPT_DEBUG,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_NO_CACHE,
 };
 
 struct cli_global cli_g = { false, false, false, -1 };
@@ -25,6 +26,7 @@ const struct cli_opt cli_global_opts[] = {
 	{ "debug", 0, NULL, "log HTTP exchanges on stderr (credentials masked)", OPT_DEBUG },
 	{ "progress", 0, NULL, "draw progress bars even when stderr is not a terminal", OPT_PROGRESS },
 	{ "no-progress", 0, NULL, "never draw progress bars", OPT_NO_PROGRESS },
+	{ "no-cache", 0, NULL, "neither read nor write the cache (digests of input files)", OPT_NO_CACHE },
 	CLI_OPT_END,
 };
 
@@ -98,6 +100,7 @@ static int global_opt(const struct cli_args *a, int id)
 	case OPT_DEBUG: cli_g.debug = true; break;
 	case OPT_PROGRESS: cli_g.progress = 1; break;
 	case OPT_NO_PROGRESS: cli_g.progress = 0; break;
+	case OPT_NO_CACHE: cli_cache_disable(); break;
 	}
 	cli_log_apply();
 	return 1;

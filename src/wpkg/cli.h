@@ -48,6 +48,10 @@ struct cli_global {
 };
 extern struct cli_global cli_g;
 
+/* cli_cache.c: points the library at the cache directory (WPKG_CACHE, XDG_CACHE_HOME), or at none. */
+void cli_cache_init(void);
+void cli_cache_disable(void);
+
 /* cli_getopt results besides an option id. */
 #define CLI_DONE 0          /* options are over: positionals are argv[*a.index ...] */
 #define CLI_HELP (-1)       /* --help was printed: return WPKG_EXIT_OK */

@@ -97,6 +97,7 @@ int main(int argc, char **argv)
 
 	wpkg_log_set_handler(cli_log_handler, NULL);
 	cli_log_apply();
+	cli_cache_init();
 
 	cli_args_init(&a, &cli_main_command, argc, argv);
 	a.stop_at_positional = true;
