@@ -9,6 +9,7 @@
 #include "wpkg/log.h"
 #include "wpkg/pack_image.h"
 #include "wpkg/pull.h"
+#include "cache_internal.h"
 #include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
@@ -264,7 +265,7 @@ static int single_job(void *payload, size_t i, struct wpkg_error *err)
 
 	if (i == 0)
 		return read_config(&b->res->config, b->s, &b->m->config, err);
-	if (wpkg_store_blob_get(b->s, &b->layer->digest, (uint64_t)b->layer->size, b->fd, err) < 0)
+	if (wpkg_cache_blob_get(b->s, &b->layer->digest, (uint64_t)b->layer->size, b->fd, err) < 0)
 		return wpkg_error_wrap(err, "layer %s", b->layer->digest.str);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache_internal.h"
 #include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
@@ -124,7 +125,7 @@ static int parts_fetch(struct parts *p, size_t i, const char *path, bool keep, s
 		unlink(p->files[i].tmp_path);
 	p->fds[i] = p->files[i].fd;
 	p->sizes[i] = (uint64_t)d->size;
-	rc = wpkg_store_blob_get(s, &d->digest, (uint64_t)d->size, p->fds[i], err);
+	rc = wpkg_cache_blob_get(s, &d->digest, (uint64_t)d->size, p->fds[i], err);
 	if (rc < 0)
 		return wpkg_error_wrap(err, "%s: layer %zu %s", what, i, d->digest.str);
 	return 0;

@@ -26,7 +26,7 @@ const struct cli_opt cli_global_opts[] = {
 	{ "debug", 0, NULL, "log HTTP exchanges on stderr (credentials masked)", OPT_DEBUG },
 	{ "progress", 0, NULL, "draw progress bars even when stderr is not a terminal", OPT_PROGRESS },
 	{ "no-progress", 0, NULL, "never draw progress bars", OPT_NO_PROGRESS },
-	{ "no-cache", 0, NULL, "neither read nor write the cache (digests of input files)", OPT_NO_CACHE },
+	{ "no-cache", 0, NULL, "neither read nor write the cache (blobs pulled, digests of input files)", OPT_NO_CACHE },
 	CLI_OPT_END,
 };
 

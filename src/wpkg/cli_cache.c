@@ -3,29 +3,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "wpkg/cache.h"
 #include "wpkg/digest_cache.h"
 #include "cli.h"
 
+/* XDG_CACHE_HOME/NAME, else ~/.cache/NAME (a relative XDG_CACHE_HOME is invalid and ignored). Caller frees. */
+static char *xdg_cache(const char *name)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char *p = NULL;
+
+	if (xdg != NULL && xdg[0] == '/')
+		return asprintf(&p, "%s/%s", xdg, name) < 0 ? NULL : p;
+	if (home != NULL && home[0] == '/')
+		return asprintf(&p, "%s/.cache/%s", home, name) < 0 ? NULL : p;
+	return NULL;
+}
+
 void cli_cache_init(void)
 {
-	const char *dir = getenv("WPKG_CACHE"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char *owned = NULL;
+	const char *env = getenv("WPKG_CACHE");
+	char *own = env != NULL && env[0] != '\0' ? NULL : xdg_cache("wpkg"), *wkg = xdg_cache("wasm-pkg");
+	const char *dir = own != NULL ? own : env;
 
-	/* XDG: a relative XDG_CACHE_HOME is invalid and ignored */
-	if (dir == NULL || dir[0] == '\0') {
-		if (xdg != NULL && xdg[0] == '/')
-			dir = asprintf(&owned, "%s/wpkg", xdg) < 0 ? NULL : owned;
-		else if (home != NULL && home[0] == '/')
-			dir = asprintf(&owned, "%s/.cache/wpkg", home) < 0 ? NULL : owned;
-		else
-			dir = NULL;
-	}
-	/* without a cache wpkg only hashes more: never a reason to fail */
+	/* without a cache wpkg only hashes and downloads more: never a reason to fail */
 	(void)wpkg_digest_cache_set_dir(dir);
-	free(owned);
+	(void)wpkg_cache_set_dirs(dir, wkg);
+	free(own);
+	free(wkg);
 }
 
 void cli_cache_disable(void)
 {
 	(void)wpkg_digest_cache_set_dir(NULL);
+	(void)wpkg_cache_set_dirs(NULL, NULL);
 }
