@@ -37,6 +37,11 @@ int wpkg_cache_set_dirs(const char *dir, const char *wkg)
 	return 0;
 }
 
+const char *wpkg_cache_dir(void)
+{
+	return cache_dir;
+}
+
 static char *blob_path(const struct wpkg_digest *d)
 {
 	char *p = NULL;

@@ -15,6 +15,9 @@
  * intact copy is there, else from s, and then kept in the cache.  Same
  * results and errors as wpkg_store_blob_get.
  */
+/* The cache directory (an OCI layout), or NULL when the cache is off. */
+const char *wpkg_cache_dir(void);
+
 int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			struct wpkg_error *err);
 

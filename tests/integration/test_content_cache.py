@@ -9,6 +9,7 @@ can be counted.
 import hashlib
 import json
 import os
+import time
 
 import harness
 from fakereg import FakeRegistry
@@ -103,6 +104,45 @@ class ContentCacheTests(harness.TestCase):
         self.pull('app/hello:v1', self.path('b.wasm'), '--no-cache')
         self.assertEqual(len(self.reg.seen('GET', r'/blobs/sha256:')), 2, 'config and layer fetched')
         self.assertEqual(sorted(os.listdir(os.path.join(cache, 'blobs', 'sha256'))), before)
+
+    def cache(self, *args, expect=0):
+        r = self.wpkg('cache', *args, env=self.env, expect=expect)
+        return json.loads(r.stdout) if '--json' in args else r
+
+    def test_cache_ls_du_prune_clean(self):
+        self.push('app/hello:v1', HELLO, '--explode-depth', '2')
+        self.pull('app/hello:v1', self.path('hello.wasm'))
+        blobs = os.path.join(self.xdg, 'wpkg', 'blobs', 'sha256')
+        names = sorted(os.listdir(blobs))
+        sizes = {n: os.path.getsize(os.path.join(blobs, n)) for n in names}
+        self.assertGreaterEqual(len(names), 3)
+        ls = self.cache('ls', '--json')
+        self.assertEqual([e['digest'] for e in ls], ['sha256:' + n for n in names])
+        self.assertEqual([e['size'] for e in ls], [sizes[n] for n in names])
+        self.assertEqual(self.cache('du', '--json'), {'blobs': len(names), 'bytes': sum(sizes.values())})
+        # least recently used first: make names[0] the oldest, names[1] the newest
+        now = int(time.time())
+        for i, n in enumerate(names):
+            t = now - 100 * 86400 if i == 0 else now - 86400 * 2 if i > 1 else now - 10
+            os.utime(os.path.join(blobs, n), (t, t))
+        out = self.cache('prune', '--older-than', '50d', '--json')
+        self.assertEqual(out, {'removed': 1, 'bytes': sizes[names[0]]})
+        self.assertEqual(sorted(os.listdir(blobs)), names[1:])
+        keep = sizes[names[1]]
+        out = self.cache('prune', '--max-size', str(keep), '--json')
+        self.assertEqual(out, {'removed': len(names) - 2, 'bytes': sum(sizes[n] for n in names[2:])})
+        self.assertEqual(os.listdir(blobs), [names[1]], 'the most recently used blob stays')
+        self.assertEqual(self.cache('clean', '--json'), {'removed': 1, 'bytes': keep})
+        self.assertEqual(os.listdir(blobs), [])
+        self.assertEqual(self.cache('du').stdout, '0 blobs, 0 bytes\n')
+
+    def test_cache_usage_errors(self):
+        for args in (['frob'], [], ['ls', '--max-size', '1M'], ['prune', '--older-than', 'soon'],
+                     ['prune', '--max-size', '-1']):
+            r = self.cache(*args, expect=2)
+            self.assertTrue(r.stderr.startswith('wpkg: error: '), r.stderr)
+        r = self.wpkg('--no-cache', 'cache', 'du', env=self.env, expect=3)
+        self.assertIn('the cache is off', r.stderr)
 
 
 if __name__ == '__main__':
