@@ -10,8 +10,9 @@
 
 #include "wpkg/cache.h"
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
 #include "cache_internal.h"
+#include "log_internal.h"
+#include "store_internal.h"
 
 #define COPY_CHUNK ((size_t)256 << 10)
 #define LAYOUT_FILE "{\"imageLayoutVersion\":\"1.0.0\"}"
@@ -109,7 +110,7 @@ static bool copy_verified(int out, uint64_t out_off, int in, uint64_t in_off, ui
 }
 
 /* Serves the blob from path into fd at pos; a copy that is short or corrupt leaves fd as it was. */
-static bool serve(const char *path, bool drop_if_bad, const struct wpkg_digest *d, uint64_t size, int fd, off_t pos)
+static bool serve(const struct wpkg_log_sink *log, const char *path, bool drop_if_bad, const struct wpkg_digest *d, uint64_t size, int fd, off_t pos)
 {
 	struct stat st;
 	bool ok;
@@ -122,9 +123,9 @@ static bool serve(const char *path, bool drop_if_bad, const struct wpkg_digest *
 	close(in);
 	if (!ok) {
 		if (ftruncate(fd, pos) < 0)
-			wpkg_log(WPKG_LOG_DEBUG, "cache: could not truncate a bad copy: %s", strerror(errno));
+			wpkg_log_to(log, WPKG_LOG_DEBUG, "cache: could not truncate a bad copy: %s", strerror(errno));
 		if (drop_if_bad) {
-			wpkg_log(WPKG_LOG_WARN, "cache: %s is corrupt; dropped, fetching it again", d->str);
+			wpkg_log_to(log, WPKG_LOG_WARN, "cache: %s is corrupt; dropped, fetching it again", d->str);
 			unlink(path);
 		}
 		return false;
@@ -134,7 +135,7 @@ static bool serve(const char *path, bool drop_if_bad, const struct wpkg_digest *
 		return false;
 	if (drop_if_bad)
 		utimensat(AT_FDCWD, path, NULL, 0);
-	wpkg_log(WPKG_LOG_DEBUG, "cache: %s from %s", d->str, path);
+	wpkg_log_to(log, WPKG_LOG_DEBUG, "cache: %s from %s", d->str, path);
 	return true;
 }
 
@@ -191,10 +192,11 @@ int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint6
 		return wpkg_store_blob_get(s, d, size, fd, err);
 	path = blob_path(d);
 	wkg = wkg_path(d);
-	hit = serve(path, true, d, size, fd, pos) || serve(wkg, false, d, size, fd, pos);
+	hit = serve(wpkg_store_log(s), path, true, d, size, fd, pos) ||
+	      serve(wpkg_store_log(s), wkg, false, d, size, fd, pos);
 	rc = hit ? 0 : wpkg_store_blob_get(s, d, size, fd, err);
 	/* only what came from a registry is worth keeping: a layout already is one */
-	if (rc == 0 && !hit && cache_dir != NULL && wpkg_store_registry(s) != NULL)
+	if (rc == 0 && !hit && cache_dir != NULL && wpkg_store_transport(s) == WPKG_TRANSPORT_REGISTRY)
 		keep(d, size, fd, pos);
 	free(path);
 	free(wkg);

@@ -7,9 +7,10 @@
 #include <time.h>
 #include <ucontext.h>
 
-#include "wpkg/store.h"
 #include "http_multi.h"
 #include "registry_internal.h"
+#include "store_internal.h"
+#include "store_registry.h"
 
 /*
  * Why coroutines: the registry client is written as straight-line code
@@ -330,12 +331,12 @@ out:
 
 static unsigned store_concurrency(struct wpkg_store *s)
 {
-	struct wpkg_registry *r = s != NULL ? wpkg_store_registry(s) : NULL;
+	struct wpkg_registry *r;
 	unsigned c;
 
-	if (r == NULL)
+	if (s == NULL || s->transport != WPKG_TRANSPORT_REGISTRY || (r = wpkg_store_reg(s)->client) == NULL)
 		return 1;
-	c = wpkg_http_opts(r->http)->concurrency;
+	c = wpkg_http_get_opts(r->http)->concurrency;
 	return c ? c : WPKG_MULTI_DEFAULT;
 }
 

@@ -11,9 +11,9 @@
 #include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
+#include "store_internal.h"
 #include "wpkg/explode.h"
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
 
 static const char skeleton_suffix[] = ".skeleton";
 
@@ -163,14 +163,16 @@ static int parts_commit(struct parts *p, char ***files, size_t *n_files, struct 
 }
 
 /*
- * Fetches the config blob (verified).  A Wasm config is parsed into *config;
- * *root gets the raw document so extensions can be read.  Strict callers
- * need both; for others a config that does not parse is only a warning.
+ * Parses the config the resolver read (verified).  A Wasm config is parsed
+ * into *config; *root gets the raw document so extensions can be read.
+ * Strict callers need both; for others a config that does not parse is only
+ * a warning.
  */
-static int fetch_config(struct wpkg_wasm_config **config, json_t **root, struct wpkg_store *s,
-			const struct wpkg_descriptor *d, bool strict, const char *what, struct wpkg_error *err)
+static int parse_config(struct wpkg_wasm_config **config, json_t **root, struct wpkg_store *s,
+			const struct wpkg_artifact *a, bool strict, const char *what, struct wpkg_error *err)
 {
-	struct wpkg_buf body = WPKG_BUF_INIT;
+	const struct wpkg_descriptor *d = &a->manifest->config;
+	const struct wpkg_buf *body = &a->config_bytes;
 	struct wpkg_error perr;
 	int rc = 0;
 
@@ -182,30 +184,21 @@ static int fetch_config(struct wpkg_wasm_config **config, json_t **root, struct 
 					    d->media_type, WPKG_MT_WASM_CONFIG);
 		goto out;
 	}
-	rc = wpkg_store_blob_get_buf(s, &d->digest, WPKG_DOC_MAX, &body, err);
-	if (rc < 0) {
-		wpkg_error_wrap(err, "%s: config %s", what, d->digest.str);
-		goto out;
-	}
 	wpkg_error_clear(&perr);
-	if (wpkg_wasm_config_parse(config, body.data, body.len, &perr) < 0 ||
-	    wpkg_json_load(root, body.data, body.len, "config", &perr) < 0) {
+	if (wpkg_wasm_config_parse(config, body->data, body->len, &perr) < 0 ||
+	    wpkg_json_load(root, body->data, body->len, "config", &perr) < 0) {
 		wpkg_wasm_config_free(*config);
 		*config = NULL;
 		if (strict)
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: config %s: %s", what, d->digest.str, perr.msg);
 		else
-			wpkg_log(WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
+			wpkg_log_to(wpkg_store_log(s), WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
 	}
 out:
-	wpkg_buf_free(&body);
 	return rc;
 }
 
-/*
- * The layers of m, each into a temporary for DIR/TITLE (dir set) or for
- * path, and the config too: all requested at once.
- */
+/* The layers of m, each into a temporary for DIR/TITLE (dir set) or for path: all requested at once. */
 struct parts_batch {
 	struct parts *p;
 	const struct wpkg_manifest *m;
@@ -213,9 +206,6 @@ struct parts_batch {
 	const char *dir;
 	const char *path;
 	bool keep;
-	bool config_required;
-	struct wpkg_wasm_config **config;
-	json_t **root;
 	const char *what;
 };
 
@@ -225,8 +215,6 @@ static int parts_job(void *payload, size_t i, struct wpkg_error *err)
 	char *path;
 	int rc;
 
-	if (i == b->m->n_layers)
-		return fetch_config(b->config, b->root, b->s, &b->m->config, b->config_required, b->what, err);
 	path = b->dir != NULL ? wpkg_path_join(b->dir, title_of(&b->m->layers[i])) : strdup(b->path);
 	if (path == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
@@ -240,7 +228,7 @@ static int parts_fetch_all(struct parts_batch *b, struct wpkg_error *err)
 	int rc = parts_init(b->p, b->m->n_layers, err);
 
 	if (rc == 0)
-		rc = wpkg_multi_run(b->m->n_layers + 1, wpkg_multi_store_concurrency(b->s, NULL), parts_job, b, err);
+		rc = wpkg_multi_run(b->m->n_layers, wpkg_multi_store_concurrency(b->s, NULL), parts_job, b, err);
 	return rc;
 }
 
@@ -320,15 +308,14 @@ static int whole_descriptor(struct wpkg_descriptor *d, const struct wpkg_recipe 
 	return 0;
 }
 
-static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s,
-			 const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
-			 struct wpkg_error *err)
+static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+			 const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
+	const struct wpkg_manifest *m = a->manifest;
 	struct wpkg_atomic_file out = { .fd = -1 };
 	struct wpkg_recipe recipe = { 0 };
 	struct parts parts = { 0 };
-	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, true,
-				     &res->config, NULL, what };
+	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, what };
 	const char *dir = opts->layers_dir;
 	char *name = NULL;
 	json_t *root = NULL;
@@ -337,8 +324,10 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s,
 	if (opts->no_reassemble && dir == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not rebuilding the component needs a layers directory",
 				      what);
-	batch.root = &root;
-	if (dir != NULL)
+	rc = parse_config(&res->config, &root, s, a, true, what, err);
+	if (rc == 0)
+		rc = read_recipe(&recipe, m, res->config, root, what, err);
+	if (rc == 0 && dir != NULL)
 		rc = check_titles(m, 0, what, err);
 	if (rc < 0)
 		goto out;
@@ -360,8 +349,6 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s,
 	}
 	batch.path = res->path;
 	rc = parts_fetch_all(&batch, err);
-	if (rc == 0)
-		rc = read_recipe(&recipe, m, res->config, root, what, err);
 	if (rc < 0)
 		goto out;
 	rc = wpkg_reassemble(out.fd, &recipe, parts.fds[0], parts.sizes[0], parts.fds, parts.sizes, parts.n, err);
@@ -391,13 +378,13 @@ out:
 	return rc;
 }
 
-static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
-		      const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
-		      struct wpkg_error *err)
+static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+		      const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
+	const struct wpkg_manifest *m = a->manifest;
 	struct parts parts = { 0 };
 	json_t *root = NULL;
-	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, false, &res->config, &root, what };
+	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, what };
 	struct stat st;
 	int rc;
 
@@ -414,6 +401,8 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
 	if (rc == 0)
 		rc = wpkg_mkdir_p(opts->output, 0755, err);
 	if (rc == 0)
+		rc = parse_config(&res->config, &root, s, a, false, what, err);
+	if (rc == 0)
 		rc = parts_fetch_all(&batch, err);
 	/* every file arrived and was verified: only now do they appear */
 	if (rc == 0)
@@ -427,10 +416,9 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
 	return rc;
 }
 
-int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s,
-		    const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
-		    struct wpkg_error *err)
+int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+		    const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
-	return is_exploded(m) ? pull_exploded(res, s, m, opts, what, err)
-			      : pull_multi(res, s, m, opts, what, err);
+	return is_exploded(a->manifest) ? pull_exploded(res, s, a, opts, what, err)
+					: pull_multi(res, s, a, opts, what, err);
 }

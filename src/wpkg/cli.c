@@ -102,7 +102,6 @@ static int global_opt(const struct cli_args *a, int id)
 	case OPT_NO_PROGRESS: cli_g.progress = 0; break;
 	case OPT_NO_CACHE: cli_cache_disable(); break;
 	}
-	cli_log_apply();
 	return 1;
 }
 
