@@ -139,8 +139,12 @@ static bool serve(const struct wpkg_log_sink *log, const char *path, bool drop_i
 	return true;
 }
 
-/* Keeps what fd holds at [pos, pos+size) as blob d: a checked temporary renamed into place. */
-static void keep(const struct wpkg_digest *d, uint64_t size, int fd, off_t pos)
+/*
+ * Keeps what fd holds at [pos, pos+size) as blob d: a hard link to src (the
+ * whole verified file) when given and possible, else a checked temporary
+ * renamed into place.
+ */
+static void keep(const struct wpkg_digest *d, uint64_t size, int fd, off_t pos, const char *src)
 {
 	char *path = blob_path(d), *dir = NULL, *tmp = NULL, *marker = NULL;
 	int out = -1;
@@ -153,6 +157,12 @@ static void keep(const struct wpkg_digest *d, uint64_t size, int fd, off_t pos)
 		tmp = NULL;
 		goto out;
 	}
+	/* a link shares the inode: if the pulled file is later changed in place, the read check drops the entry */
+	if (src != NULL && pos == 0 && (link(src, path) == 0 || errno == EEXIST)) {
+		free(tmp);
+		tmp = NULL;
+		goto marker;
+	}
 	out = mkostemp(tmp, O_CLOEXEC);
 	if (out < 0)
 		goto out;
@@ -163,6 +173,7 @@ static void keep(const struct wpkg_digest *d, uint64_t size, int fd, off_t pos)
 			tmp = NULL;
 		}
 	}
+marker:
 	/* the cache directory is an OCI layout: say so once */
 	if (asprintf(&marker, "%s/oci-layout", cache_dir) >= 0 && access(marker, F_OK) != 0)
 		(void)wpkg_write_file_atomic(marker, LAYOUT_FILE, strlen(LAYOUT_FILE), 0644, NULL);
@@ -177,8 +188,8 @@ out:
 	free(path);
 }
 
-int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
-			struct wpkg_error *err)
+static int blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd, const char *src,
+		    struct wpkg_error *err)
 {
 	off_t pos;
 	char *path, *wkg;
@@ -197,8 +208,20 @@ int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint6
 	rc = hit ? 0 : wpkg_store_blob_get(s, d, size, fd, err);
 	/* only what came from a registry is worth keeping: a layout already is one */
 	if (rc == 0 && !hit && cache_dir != NULL && wpkg_store_transport(s) == WPKG_TRANSPORT_REGISTRY)
-		keep(d, size, fd, pos);
+		keep(d, size, fd, pos, src);
 	free(path);
 	free(wkg);
 	return rc;
+}
+
+int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+			struct wpkg_error *err)
+{
+	return blob_get(s, d, size, fd, NULL, err);
+}
+
+int wpkg_cache_blob_get_file(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+			     const char *path, struct wpkg_error *err)
+{
+	return blob_get(s, d, size, fd, path, err);
 }

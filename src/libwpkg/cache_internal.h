@@ -20,5 +20,12 @@ const char *wpkg_cache_dir(void);
 
 int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			struct wpkg_error *err);
+/*
+ * The same for a whole file at path (fd open on it, at offset 0): a blob
+ * fetched is kept by a hard link to path where the cache is on the same
+ * file system (no second copy of a large layer), else copied.
+ */
+int wpkg_cache_blob_get_file(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+			     const char *path, struct wpkg_error *err);
 
 #endif
