@@ -3,6 +3,8 @@
 #ifndef WPKG_CACHE_H
 #define WPKG_CACHE_H
 
+#include "wpkg/common.h"
+
 #include <stdbool.h>
 
 /*
@@ -17,7 +19,7 @@
  * wpkg processes never see half a blob.  The strings are copied.  Returns
  * 0 or WPKG_E_NOMEM.
  */
-int wpkg_cache_set_dirs(const char *dir, const char *wkg_dir);
+WPKG_API int wpkg_cache_set_dirs(const char *dir, const char *wkg_dir);
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,7 +38,7 @@ struct wpkg_cache_entry {
 };
 
 /* The blobs of the cache, by digest.  WPKG_E_INVALID when the cache is off.  Caller frees *out. */
-int wpkg_cache_list(struct wpkg_cache_entry **out, size_t *n, struct wpkg_error *err);
+WPKG_API int wpkg_cache_list(struct wpkg_cache_entry **out, size_t *n, struct wpkg_error *err);
 /*
  * Deletes blobs, least recently used first, until at most max_size bytes
  * remain, and every blob unused for older_than seconds (0: no age limit),
@@ -45,7 +47,7 @@ int wpkg_cache_list(struct wpkg_cache_entry **out, size_t *n, struct wpkg_error 
  * before it looked is simply fetched again.  *removed / *bytes count what
  * went.  with_digests also empties the input-digest entries (clean).
  */
-int wpkg_cache_prune(uint64_t max_size, time_t older_than, time_t now, bool with_digests, size_t *removed,
+WPKG_API int wpkg_cache_prune(uint64_t max_size, time_t older_than, time_t now, bool with_digests, size_t *removed,
 		     uint64_t *bytes, struct wpkg_error *err);
 
 #endif

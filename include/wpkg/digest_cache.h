@@ -3,6 +3,8 @@
 #ifndef WPKG_DIGEST_CACHE_H
 #define WPKG_DIGEST_CACHE_H
 
+#include "wpkg/common.h"
+
 /*
  * Sets the directory of the digest cache (DIR/digests/), or turns it off
  * with NULL (the default: the library reads no environment, the front end
@@ -12,6 +14,6 @@
  * parts.  A missing or unreadable cache only costs the hashing.  The string
  * is copied.  Returns 0 or WPKG_E_NOMEM.
  */
-int wpkg_digest_cache_set_dir(const char *dir);
+WPKG_API int wpkg_digest_cache_set_dir(const char *dir);
 
 #endif

@@ -516,16 +516,10 @@ const struct wpkg_http_opts *wpkg_http_get_opts(const struct wpkg_http *h)
 int wpkg_http_new(struct wpkg_http **out, const struct wpkg_http_opts *opts, const struct wpkg_registry_hooks *hooks,
 		  struct wpkg_error *err)
 {
-	static bool curl_ready;
 	struct wpkg_http *h = NULL;
 	int rc = WPKG_E_NOMEM;
 
-	/* the library has no init call; the first client initialises curl (process is single-threaded here) */
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return wpkg_error_set(err, WPKG_E_NETWORK, "cannot initialise libcurl");
-		curl_ready = true;
-	}
+	/* curl's global state is wpkg_global_init's (global.c) */
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		goto fail;

@@ -5,7 +5,7 @@
 
 #include "wpkg/cache.h"
 #include "wpkg/digest_cache.h"
-#include "cli.h"
+#include "cli_cache.h"
 
 /* XDG_CACHE_HOME/NAME, else ~/.cache/NAME (a relative XDG_CACHE_HOME is invalid and ignored). Caller frees. */
 static char *xdg_cache(const char *name)

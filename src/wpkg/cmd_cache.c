@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_cache.c - wpkg cache ls|du|prune|clean: look into the content cache and reclaim its space. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "wpkg/cache.h"
-#include "cli.h"
-#include "exitcodes.h"
+#include "cli_run.h"
 
-enum { OPT_MAX_SIZE = 1, OPT_OLDER_THAN };
+static struct {
+	uint64_t max_size;
+	const char *older_than;
+	time_t age;
+	const char *what;
+	struct wpkg_cache_entry *v;
+	size_t n, removed;
+	uint64_t total, bytes;
+} res;
 
-static const struct cli_opt cache_opts[] = {
-	{ "max-size", 0, "SIZE", "prune: keep at most SIZE bytes (K, M, G suffixes; default 2G)", OPT_MAX_SIZE },
-	{ "older-than", 0, "AGE", "prune: also remove what was unused for AGE (e.g. 30d, 12h, 45m, 90s)",
-	  OPT_OLDER_THAN },
+static const struct cli_opt_spec cache_opts[] = {
+	{ CLI_OPT_BYTES, "max-size", 0, &res.max_size, "SIZE",
+	  "prune: keep at most SIZE bytes (K, M, G suffixes; default 2G)", .min = 0, .example = "500M" },
+	{ CLI_OPT_STRING, "older-than", 0, &res.older_than, "AGE",
+	  "prune: also remove what was unused for AGE (e.g. 30d, 12h, 45m, 90s)" },
 	CLI_OPT_END,
 };
-static const struct cli_opt *const cache_tables[] = { cache_opts, NULL };
 
 /* "30d", "12h", "45m", "90s" or plain seconds. */
 static int parse_age(time_t *out, const char *arg)
@@ -34,99 +40,93 @@ static int parse_age(time_t *out, const char *arg)
 		case 's': end++; break;
 		}
 	}
-	if (end == arg || *end != '\0' || arg[0] == '-' || v == 0 || v > 100ULL * 365 * 86400 / unit) {
-		cli_usage_error(NULL, "--older-than: '%s' is not an age (e.g. 30d, 12h, 45m, 90s)", arg);
-		return CLI_ERROR;
-	}
+	if (end == arg || *end != '\0' || arg[0] == '-' || v == 0 || v > 100ULL * 365 * 86400 / unit)
+		return cli_usage_error(cli_prog, "--older-than: '%s' is not an age (e.g. 30d, 12h, 45m, 90s)", arg);
 	*out = (time_t)(v * unit);
-	return 1;
-}
-
-static int list(bool totals_only)
-{
-	struct wpkg_cache_entry *v = NULL;
-	struct wpkg_error err = { 0 };
-	uint64_t total = 0;
-	size_t n = 0, i;
-	json_t *doc = NULL;
-	char when[32];
-
-	if (wpkg_cache_list(&v, &n, &err) < 0)
-		return cli_fail(&err);
-	for (i = 0; i < n; i++)
-		total += v[i].size;
-	if (cli_g.json) {
-		if (totals_only) {
-			doc = json_pack("{sIsI}", "blobs", (json_int_t)n, "bytes", (json_int_t)total);
-		} else {
-			doc = json_array();
-			for (i = 0; doc != NULL && i < n; i++)
-				json_array_append_new(doc, json_pack("{sssIsI}", "digest", v[i].digest, "size",
-								     (json_int_t)v[i].size, "used", (json_int_t)v[i].used));
-		}
-		cli_out_json(doc);
-	} else if (totals_only) {
-		cli_out("%zu blobs, %llu bytes\n", n, (unsigned long long)total);
-	} else {
-		for (i = 0; i < n; i++) {
-			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&v[i].used));
-			cli_out("%s %llu %s\n", v[i].digest, (unsigned long long)v[i].size, when);
-		}
-	}
-	free(v);
 	return WPKG_EXIT_OK;
 }
 
-static int prune(uint64_t max_size, time_t older_than, bool clean)
+static int check(struct cli_run *r)
 {
-	struct wpkg_error err = { 0 };
-	uint64_t bytes = 0;
-	size_t removed = 0;
+	static const char *const whats[] = { "ls", "du", "prune", "clean", NULL };
+	size_t i;
 
-	if (wpkg_cache_prune(max_size, older_than, time(NULL), clean, &removed, &bytes, &err) < 0)
-		return cli_fail(&err);
-	if (cli_g.json)
-		cli_out_json(json_pack("{sIsI}", "removed", (json_int_t)removed, "bytes", (json_int_t)bytes));
-	else if (!cli_g.quiet)
-		cli_out("removed %zu blobs, %llu bytes\n", removed, (unsigned long long)bytes);
-	return WPKG_EXIT_OK;
-}
-
-static int run(const struct cli_command *cmd, int argc, char **argv)
-{
-	uint64_t max_size = WPKG_CACHE_DEFAULT_MAX;
-	time_t older_than = 0;
-	bool sized = false;
-	struct cli_args a;
-	const char *arg, *what;
-	int id;
-
-	cli_args_init(&a, cmd, argc, argv);
-	while ((id = cli_getopt(&a, &arg)) > 0) {
-		if (id == OPT_MAX_SIZE && cli_parse_bytes(&max_size, "max-size", arg, 0, "500M") != 1)
-			return WPKG_EXIT_USAGE;
-		if (id == OPT_OLDER_THAN && parse_age(&older_than, arg) != 1)
-			return WPKG_EXIT_USAGE;
-		sized |= id == OPT_MAX_SIZE || id == OPT_OLDER_THAN;
-	}
-	if (id == CLI_HELP)
-		return WPKG_EXIT_OK;
-	if (id == CLI_ERROR)
+	res.what = r->pos.v[0];
+	for (i = 0; whats[i] != NULL && strcmp(whats[i], res.what) != 0; i++)
+		;
+	if (whats[i] == NULL)
+		return cli_usage_error(cli_prog, "unknown cache command '%s' (expected ls, du, prune or clean)", res.what);
+	if ((res.max_size != 0 || res.older_than != NULL) && strcmp(res.what, "prune") != 0)
+		return cli_usage_error(cli_prog, "--max-size and --older-than go with prune");
+	if (res.older_than != NULL && parse_age(&res.age, res.older_than) != WPKG_EXIT_OK)
 		return WPKG_EXIT_USAGE;
-	if (cli_npos(&a) != 1)
-		return cli_usage_error(cmd, "expected one of ls, du, prune, clean");
-	what = cli_pos(&a, 0);
-	if (sized && strcmp(what, "prune") != 0)
-		return cli_usage_error(cmd, "--max-size and --older-than go with prune");
-	if (strcmp(what, "ls") == 0 || strcmp(what, "du") == 0)
-		return list(strcmp(what, "du") == 0);
-	if (strcmp(what, "prune") == 0)
-		return prune(max_size, older_than, false);
-	if (strcmp(what, "clean") == 0)
-		return prune(0, 0, true);
-	return cli_usage_error(cmd, "unknown cache command '%s' (expected ls, du, prune or clean)", what);
+	return WPKG_EXIT_OK;
+}
+
+static int run(struct cli_run *r)
+{
+	size_t i;
+	int rc;
+
+	if (strcmp(res.what, "ls") == 0 || strcmp(res.what, "du") == 0) {
+		rc = wpkg_cache_list(&res.v, &res.n, &r->err);
+		for (i = 0; rc == 0 && i < res.n; i++)
+			res.total += res.v[i].size;
+	} else if (strcmp(res.what, "prune") == 0) {
+		rc = wpkg_cache_prune(res.max_size ? res.max_size : WPKG_CACHE_DEFAULT_MAX, res.age, time(NULL), false,
+				      &res.removed, &res.bytes, &r->err);
+	} else {
+		rc = wpkg_cache_prune(0, 0, time(NULL), true, &res.removed, &res.bytes, &r->err);
+	}
+	return rc < 0 ? cli_fail(&r->err) : WPKG_EXIT_OK;
+}
+
+static void text(struct cli_run *r)
+{
+	char when[32];
+	size_t i;
+
+	(void)r;
+	if (strcmp(res.what, "du") == 0) {
+		cli_out("%zu blobs, %llu bytes\n", res.n, (unsigned long long)res.total);
+	} else if (strcmp(res.what, "ls") == 0) {
+		for (i = 0; i < res.n; i++) {
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&res.v[i].used));
+			cli_out("%s %llu %s\n", res.v[i].digest, (unsigned long long)res.v[i].size, when);
+		}
+	} else {
+		cli_out("removed %zu blobs, %llu bytes\n", res.removed, (unsigned long long)res.bytes);
+	}
+}
+
+static json_t *result_json(struct cli_run *r)
+{
+	json_t *doc;
+	size_t i;
+
+	(void)r;
+	if (strcmp(res.what, "du") == 0)
+		return json_pack("{sIsI}", "blobs", (json_int_t)res.n, "bytes", (json_int_t)res.total);
+	if (strcmp(res.what, "ls") != 0)
+		return json_pack("{sIsI}", "removed", (json_int_t)res.removed, "bytes", (json_int_t)res.bytes);
+	doc = json_array();
+	for (i = 0; doc != NULL && i < res.n; i++)
+		json_array_append_new(doc, json_pack("{sssIsI}", "digest", res.v[i].digest, "size",
+						     (json_int_t)res.v[i].size, "used", (json_int_t)res.v[i].used));
+	return doc;
+}
+
+static void cleanup(struct cli_run *r)
+{
+	(void)r;
+	free(res.v);
+	res.v = NULL;
 }
 
 const struct cli_command cli_cmd_cache = {
-	"cache", run, "List, measure and prune the content cache", "[OPTIONS] ls|du|prune|clean", cache_tables,
+	.name = "cache",
+	.summary = "List, measure and prune the content cache",
+	.usage = "[OPTIONS] ls|du|prune|clean",
+	.min_pos = 1, .max_pos = 1, .pos_what = "one of ls, du, prune, clean",
+	.opts = cache_opts, .check = check, .run = run, .text = text, .json = result_json, .cleanup = cleanup,
 };
