@@ -48,6 +48,7 @@ struct wpkg_http_opts {
 	unsigned max_retries;    /* 0: 5 */
 	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
 	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
+	unsigned concurrency;    /* blob transfers in flight at once; 0: 16 (WPKG_MULTI_DEFAULT) */
 };
 
 /*

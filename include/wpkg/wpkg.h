@@ -32,5 +32,7 @@
 #include "wpkg/referrers_index.h"
 #include "wpkg/referrers.h"
 #include "wpkg/copy.h"
+#include "wpkg/cache.h"
+#include "wpkg/digest_cache.h"
 
 #endif

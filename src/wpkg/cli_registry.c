@@ -10,8 +10,8 @@
 #include "cli_output.h"
 #include "cli_registry.h"
 
-/* connect-timeout, retries, timeout and min-rate as parsed; 0 (-1 for retries) means not given (the library's defaults) */
-static long connect_timeout, retries = -1, timeout, min_rate;
+/* connect-timeout, retries, timeout, min-rate and concurrency as parsed; 0 (-1 for retries): not given */
+static long connect_timeout, retries = -1, timeout, min_rate, concurrency;
 
 static int password_opt(const struct cli_opt_spec *o, const char *arg)
 {
@@ -30,6 +30,7 @@ void cli_registry_init(struct cli_registry *r)
 		connect_timeout = 0;
 		retries = -1;
 		timeout = min_rate = 0;
+		concurrency = 0;
 	}
 }
 
@@ -54,6 +55,8 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  .min = 1, .max = 3600 },
 	{ CLI_OPT_NUMBER, "min-rate", 0, &min_rate, "BYTES",
 	  "allow a transfer 1 s more per BYTES it moves (default 16384)", .min = 1, .max = 1L << 30 },
+	{ CLI_OPT_NUMBER, "concurrency", 0, &concurrency, "N", "transfer up to N blobs at once (default 16)",
+	  .min = 1, .max = 64 },
 	CLI_OPT_END,
 };
 
@@ -76,6 +79,8 @@ void cli_registry_apply(struct cli_registry *r)
 		r->transport.no_retries = true;
 	else if (retries > 0)
 		r->transport.max_retries = (unsigned)retries;
+	if (concurrency > 0)
+		r->transport.concurrency = (unsigned)concurrency;
 }
 
 int cli_prompt(char *out, size_t size, const char *prompt, bool secret, struct wpkg_error *err)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_cache.h"
 #include "cli_run.h"
 #include "cli_signals.h"
 #include "wpkg/global.h"
@@ -11,7 +12,7 @@
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_build, &cli_cmd_inspect, &cli_cmd_push, &cli_cmd_pull, &cli_cmd_tags, &cli_cmd_tag,
 	&cli_cmd_delete, &cli_cmd_resolve, &cli_cmd_copy, &cli_cmd_attach, &cli_cmd_discover, &cli_cmd_login, &cli_cmd_logout,
-	&cli_cmd_completion, &cli_cmd_version, &cli_cmd_help, NULL,
+	&cli_cmd_cache, &cli_cmd_completion, &cli_cmd_version, &cli_cmd_help, NULL,
 };
 
 static bool show_version;
@@ -126,6 +127,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wpkg: error: %s\n", err.msg);
 		return WPKG_EXIT_FAILURE;
 	}
+	cli_cache_init();
 	rc = run(argc, argv);
 	wpkg_global_cleanup();
 	return rc;
