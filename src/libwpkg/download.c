@@ -110,6 +110,24 @@ static int dl_finish(struct dl *x, struct wpkg_error *err)
 	return 0;
 }
 
+/*
+ * True when what was received is already the whole blob: its size (when
+ * known) or, for a buffer, its digest.  An answer that announced a larger
+ * Content-Length and then closed has then given us everything; asking for
+ * the rest would be a Range past the end, which registries answer 416.
+ */
+static bool dl_complete(const struct dl *x)
+{
+	struct wpkg_digest d;
+
+	if (x->exact)
+		return x->got == x->limit;
+	if (x->buf == NULL || x->got != x->buf->len)
+		return false;
+	wpkg_digest_bytes(&d, x->want->alg, x->buf->data, x->buf->len);
+	return strcmp(d.str, x->want->str) == 0;
+}
+
 static int blob_fetch(struct wpkg_registry *r, const char *repo, struct dl *x, struct wpkg_error *err)
 {
 	struct wpkg_http_req req = { .method = "GET", .sink = dl_sink, .sink_payload = x };
@@ -142,6 +160,12 @@ static int blob_fetch(struct wpkg_registry *r, const char *repo, struct dl *x, s
 		rc = reg_request(r, &req, &s, &resp, err);
 		if (rc == 0)
 			break;
+		if (rc == WPKG_E_NETWORK && resp.sunk > 0 && dl_complete(x)) {
+			wpkg_log_to(&x->hooks->log, WPKG_LOG_DEBUG, "* blob %s: %s after all %llu bytes; kept",
+				    x->want->str, err ? err->msg : "", (unsigned long long)x->got);
+			rc = 0;
+			break;
+		}
 		/* a dropped connection after some bytes: ask for the rest */
 		if (rc != WPKG_E_NETWORK || resp.sunk == 0 || resumes >= max)
 			goto out;
