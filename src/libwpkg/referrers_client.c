@@ -104,6 +104,26 @@ static int list_artifact(struct wpkg_attach_result *res, struct wpkg_store *s, s
 	return rc;
 }
 
+/*
+ * The referrer is stored but could not be listed: delete it again, so that
+ * nothing is left that discover would never show, and say which way it went.
+ */
+static void unstore_artifact(struct wpkg_store *s, const struct wpkg_digest *d, struct wpkg_error *err)
+{
+	struct wpkg_error again;
+	struct wpkg_digest gone;
+	size_t n;
+
+	if (err == NULL)
+		return;
+	n = strlen(err->msg);
+	if (wpkg_store_delete(&gone, s, d->str, &again) == 0)
+		snprintf(err->msg + n, sizeof(err->msg) - n, "; the referrer %s was deleted again", d->str);
+	else
+		snprintf(err->msg + n, sizeof(err->msg) - n, "; the referrer %s is stored but unlisted (%s)", d->str,
+			 again.msg);
+}
+
 int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_store *s, const char *reference,
 		const char *const *files, size_t n_files, const struct wpkg_attach_opts *opts,
 		struct wpkg_error *err)
@@ -128,8 +148,8 @@ int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_store *s, const char
 	if (rc == 0)
 		rc = store_artifact(&oci_subject, s, p, err);
 	res.api = oci_subject != NULL;
-	if (rc == 0 && !res.api)
-		rc = list_artifact(&res, s, err);
+	if (rc == 0 && !res.api && (rc = list_artifact(&res, s, err)) < 0)
+		unstore_artifact(s, &p->manifest_desc.digest, err);
 	if (rc < 0)
 		goto out;
 	*out = res;

@@ -23,6 +23,7 @@ static int tag_read(struct wpkg_index **out, struct wpkg_store *s, const char *t
 		    struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
+	char own[WPKG_REFERRERS_TAG_MAX];
 	struct wpkg_digest d;
 	char *mt = NULL;
 	int rc;
@@ -35,6 +36,24 @@ static int tag_read(struct wpkg_index **out, struct wpkg_store *s, const char *t
 	}
 	if (rc < 0)
 		goto out;
+	/*
+	 * GitLab resolves a "sha256-HEX" tag as the digest sha256:HEX and so
+	 * answers the subject itself: that is no fallback index (never merge the
+	 * subject's own entries into its referrers), and one written there could
+	 * never be read back.
+	 */
+	if (wpkg_referrers_tag(own, d.str, NULL) == 0 && strcmp(own, tag) == 0) {
+		if (lenient) {
+			wpkg_log_to(&s->log, WPKG_LOG_DEBUG, "tag %s answered the subject itself (the registry reads "
+				    "it as a digest): no fallback index there", tag);
+			rc = wpkg_referrers_index_new(out, err);
+		} else {
+			rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "the registry answers tag %s with the subject "
+					    "itself (it reads the tag as a digest), so it cannot list referrers by that "
+					    "tag: use a registry with the referrers API", tag);
+		}
+		goto out;
+	}
 	if (!wpkg_media_type_is_index(mt))
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "tag %s holds a %s, not an image index", tag, mt);
 	else if ((rc = wpkg_index_parse(out, body.data, body.len, err)) < 0)
@@ -230,6 +249,12 @@ int wpkg_store_reg_referrers_remove(struct wpkg_store *s, const struct wpkg_dige
 	rc = wpkg_referrers_tag(tag, subject->str, err);
 	if (rc == 0)
 		rc = tag_read(&ix, s, tag, false, err);
+	if (rc == WPKG_E_UNSUPPORTED) {
+		/* the tag answers the subject itself (tag_read): no index there lists anything */
+		wpkg_error_clear(err);
+		rc = 0;
+		goto out;
+	}
 	if (rc < 0 || !wpkg_referrers_index_remove(ix, gone))
 		goto out;
 	rc = tag_write(s, tag, ix, err);
