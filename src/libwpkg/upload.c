@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chunk_policy.h"
 #include "registry_internal.h"
 
 /* Chunks above this may be refused by registries with a request size limit. */
@@ -207,7 +208,8 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 			      struct wpkg_error *err)
 {
 	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1 } };
-	uint64_t chunk = wpkg_http_get_opts(r->http)->chunk_size;
+	/* the host's known limits (chunk_policy.c) shape the size asked for */
+	uint64_t chunk = wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size);
 	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
 	bool chunked = chunk > 0, fell_back = false, refused;
 	unsigned attempts = 0, max = wpkg_http_max_retries(r->http);
