@@ -6,7 +6,7 @@ Each test plays one registry's behaviour that docker-registry does not have, and
 import json
 
 import harness
-from fakereg import MT_MANIFEST, Status
+from fakereg import MT_MANIFEST, Redirect, Status
 from faultcase import FaultCase
 from regcase import read
 
@@ -40,6 +40,20 @@ class QuirkTests(FaultCase):
         self.assertOneErrorLine(r, 'answers tag sha256-', 'with the subject itself', 'referrers API')
         self.assertEqual(reg.seen('PUT', r'/manifests/sha256-'), [])
         self.assertEqual(sorted(k[1] for k in reg.manifests if k[0] == 'app/x'), sorted([subject, 'v1']))
+    def test_5xx_from_a_redirect_target_is_retried(self):
+        # every registry that keeps blobs elsewhere (S3, GCS, a CDN): the storage host's 503 is passing
+        wasm = read(harness.fixture(COMPONENT))
+        reg = self.registry()
+        storage = self.registry(storage=True, shared_blobs=reg.blobs)
+        _, layer = reg.push_artifact('app/x', 'v1', wasm)
+        reg.fault('GET', r'/blobs/sha256:', Redirect('http://127.0.0.1:%d/storage/{digest}' % storage.port),
+                  times=None)
+        storage.fault('GET', '/storage/' + layer, Status(503), times=2)
+        out = self.path('x.wasm')
+        self.wpkg('pull', '--plain-http', '-o', out, reg.host + '/app/x:v1')
+        self.assertEqual(read(out), wasm)
+        self.assertGreaterEqual(len(storage.seen('GET', '/storage/' + layer)), 3)
+
 
 if __name__ == '__main__':
     harness.main()
