@@ -156,7 +156,7 @@ int wpkg_recipe_from_json(struct wpkg_recipe *out, const json_t *obj, size_t n_l
 {
 	struct wpkg_recipe r = { 0 };
 	const json_t *parts, *digest;
-	uint64_t version, prev_end = 0;
+	uint64_t version = 0, prev_end = 0;
 	char where[48];
 	size_t i;
 	int rc;
@@ -192,7 +192,7 @@ int wpkg_recipe_from_json(struct wpkg_recipe *out, const json_t *obj, size_t n_l
 	for (i = 0; i < r.n_parts; i++) {
 		const json_t *p = json_array_get(parts, i);
 		struct wpkg_recipe_part *rp = &r.parts[i];
-		uint64_t layer;
+		uint64_t layer = 0;
 
 		snprintf(where, sizeof(where), "parts[%zu].", i);
 		if (!json_is_object(p)) {

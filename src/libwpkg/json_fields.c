@@ -82,7 +82,7 @@ int wpkg_json_get_string(char **out, const json_t *obj, const char *key, bool re
 int wpkg_json_get_media_type(char **out, const json_t *obj, const char *key, bool required,
 			     const char *what, struct wpkg_error *err)
 {
-	char *mt;
+	char *mt = NULL;
 	int rc = wpkg_json_get_string(&mt, obj, key, required, false, what, err);
 
 	if (rc < 0)

@@ -156,7 +156,7 @@ static size_t utf8_bad_at(const uint8_t *s, size_t len)
 
 int wpkg_wasm_cur_strdup(struct wasm_cur *c, const char *what, char **out)
 {
-	struct wpkg_slice s;
+	struct wpkg_slice s = { 0 };
 	size_t bad;
 	char *str;
 	int rc;
