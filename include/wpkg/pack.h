@@ -9,26 +9,13 @@
 
 #include <jansson.h>
 
+#include "wpkg/blob.h"
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/explode.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm.h"
-
-/*
- * A blob to be stored somewhere: either bytes in memory (path == NULL) or the
- * range [offset, offset + size) of a file, which is streamed and never loaded.
- */
-struct wpkg_blob {
-	struct wpkg_descriptor desc;   /* media type, digest, size, annotations */
-	char *path;                    /* owned; NULL for in-memory blobs */
-	uint64_t offset;
-	struct wpkg_buf mem;           /* the bytes when path is NULL */
-	bool temp;                     /* path is a temporary the blob owns: wpkg_blob_clear deletes it */
-};
-
-void wpkg_blob_clear(struct wpkg_blob *b);
 
 struct wpkg_pack_opts {
 	const char *author;            /* NULL: config author null */

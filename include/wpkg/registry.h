@@ -10,21 +10,9 @@
 #include "wpkg/creds.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+#include "wpkg/blob.h"
+#include "wpkg/http.h"
 #include "wpkg/log.h"
-#include "wpkg/pack.h"
-
-struct wpkg_transport_opts {
-	bool plain_http;         /* speak http:// instead of https:// */
-	bool insecure;           /* skip TLS verification */
-	const char *ca_file;     /* extra CA bundle, NULL for the system one */
-	long connect_timeout_s;  /* 0: 30 s */
-	long stall_timeout_s;    /* abort a transfer under 1 byte/s for this long; 0: 60 s */
-	unsigned max_retries;    /* 0: 5 */
-	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
-	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
-	wpkg_progress_fn progress;
-	void *progress_payload;
-};
 
 struct wpkg_registry;
 

@@ -10,7 +10,7 @@
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
-#include "wpkg/pack.h"
+#include "wpkg/blob.h"
 #include "wpkg/ref.h"
 #include "wpkg/registry.h"
 

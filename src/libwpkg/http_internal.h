@@ -9,7 +9,7 @@
 
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
-#include "wpkg/registry.h"
+#include "wpkg/http.h"
 
 /*
  * A request body that can be sent again (retries, re-authentication): the

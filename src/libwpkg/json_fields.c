@@ -37,27 +37,6 @@ int wpkg_json_fail(struct wpkg_error *err, int code, const char *what, const cha
 	return wpkg_error_set(err, code, "%s: %s", path, msg);
 }
 
-void wpkg_json_error_oneline(struct wpkg_error *err)
-{
-	char out[WPKG_ERROR_MSG_MAX];
-	size_t i, n = 0;
-
-	if (err == NULL)
-		return;
-	for (i = 0; err->msg[i] != '\0' && n + 5 < sizeof(out); i++) {
-		unsigned char c = (unsigned char)err->msg[i];
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-		else if (c < 0x20 || c == 0x7f)
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "\\x%02x", c);
-		else
-			out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	memcpy(err->msg, out, n + 1);
-}
-
 int wpkg_json_get_string(char **out, const json_t *obj, const char *key, bool required,
 			 bool null_ok, const char *what, struct wpkg_error *err)
 {

@@ -11,17 +11,6 @@
 #include "wpkg/pack.h"
 #include "wpkg/wasm_config.h"
 
-void wpkg_blob_clear(struct wpkg_blob *b)
-{
-	if (b->temp && b->path != NULL)
-		unlink(b->path);
-	wpkg_descriptor_clear(&b->desc);
-	free(b->path);
-	wpkg_buf_free(&b->mem);
-	memset(b, 0, sizeof(*b));
-	wpkg_buf_init(&b->mem);
-}
-
 void wpkg_package_free(struct wpkg_package *p)
 {
 	size_t i;
@@ -54,29 +43,6 @@ int wpkg_pack_describe_bytes(struct wpkg_descriptor *d, const char *mt, const st
 	return 0;
 }
 
-int wpkg_pack_blob_set(struct wpkg_blob *b, const char *media_type, const char *sha256_hex, uint64_t size,
-		       const char *path, uint64_t offset, const char *title, json_t *annotations,
-		       struct wpkg_error *err)
-{
-	char digest[WPKG_DIGEST_STR_MAX];
-	int rc;
-
-	snprintf(digest, sizeof(digest), "sha256:%s", sha256_hex);
-	rc = wpkg_digest_parse(&b->desc.digest, digest, err);
-	if (rc < 0)
-		return wpkg_error_wrap(err, "%s", path);
-	b->desc.size = (int64_t)size;
-	b->offset = offset;
-	b->desc.media_type = strdup(media_type);
-	if (b->path == NULL)
-		b->path = strdup(path);
-	b->desc.annotations = json_object();
-	if (b->desc.media_type == NULL || b->path == NULL || b->desc.annotations == NULL ||
-	    json_object_set_new(b->desc.annotations, WPKG_ANNOT_TITLE, json_string(title)) != 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory (or file name %s is not UTF-8)", title);
-	return wpkg_annotations_merge(b->desc.annotations, annotations, title, err);
-}
-
 /* One file becomes one application/wasm layer: the whole file, streamed later from path. */
 static int add_layer(struct wpkg_package *p, const char *file, const struct wpkg_pack_opts *opts,
 		     struct wpkg_error *err)
@@ -91,7 +57,7 @@ static int add_layer(struct wpkg_package *p, const char *file, const struct wpkg
 	p->infos[p->n_infos++] = info;
 	/* Counted first so wpkg_package_free releases whatever is filled in below. */
 	p->n_layers++;
-	return wpkg_pack_blob_set(&p->layers[p->n_layers - 1], WPKG_MT_WASM_LAYER, info->sha256, info->size, file,
+	return wpkg_blob_set(&p->layers[p->n_layers - 1], WPKG_MT_WASM_LAYER, info->sha256, info->size, file,
 				  0, base, json_object_get(opts->layer_annotations, base), err);
 }
 

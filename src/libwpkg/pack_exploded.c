@@ -53,7 +53,7 @@ static int add_skeleton(struct wpkg_blob *b, const struct wpkg_map *m, const str
 		wpkg_error_wrap(err, "%s", b->path);
 		goto out;
 	}
-	rc = wpkg_pack_blob_set(b, WPKG_MT_SKELETON, wpkg_digest_hex(&digest), size, b->path, 0, title, annotations,
+	rc = wpkg_blob_set(b, WPKG_MT_SKELETON, wpkg_digest_hex(&digest), size, b->path, 0, title, annotations,
 				err);
 out:
 	if (fd >= 0)
@@ -113,7 +113,7 @@ int wpkg_pack_explode(struct wpkg_package *p, const char *file, const struct wpk
 
 		part_title(title, sizeof(title), l, p->recipe->n_layers, wp->kind);
 		p->n_layers++;
-		rc = wpkg_pack_blob_set(&p->layers[l], WPKG_MT_WASM_LAYER, wp->sha256, part->size, file, part->offset,
+		rc = wpkg_blob_set(&p->layers[l], WPKG_MT_WASM_LAYER, wp->sha256, part->size, file, part->offset,
 					title, NULL, err);
 	}
 out:

@@ -210,7 +210,7 @@ static int add_file(struct wpkg_package *p, const char *file, const char *media_
 		return rc;
 	/* counted first so wpkg_package_free releases whatever is filled in */
 	p->n_layers++;
-	return wpkg_pack_blob_set(&p->layers[p->n_layers - 1], media_type, wpkg_digest_hex(&d), size, file, 0, title,
+	return wpkg_blob_set(&p->layers[p->n_layers - 1], media_type, wpkg_digest_hex(&d), size, file, 0, title,
 				  NULL, err);
 }
 
