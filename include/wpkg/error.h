@@ -46,6 +46,9 @@ int wpkg_error_set(struct wpkg_error *err, int code, const char *fmt, ...)
 int wpkg_error_wrap(struct wpkg_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Records WPKG_E_NOMEM, "out of memory", in err (if not NULL). Returns WPKG_E_NOMEM. */
+int wpkg_error_nomem(struct wpkg_error *err);
+
 /* Clears err to WPKG_OK and an empty message. */
 void wpkg_error_clear(struct wpkg_error *err);
 

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "wpkg/settings.h"
 #include "wpkg/creds.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/log.h"
@@ -134,7 +135,7 @@ int wpkg_creds_host(char **out, const char *registry, struct wpkg_error *err)
 
 static int home_path(char **out, const char *rel, struct wpkg_error *err)
 {
-	const char *home = getenv("HOME");
+	const char *home = wpkg_settings_get()->creds.home;
 
 	if (home == NULL || home[0] == '\0') {
 		struct passwd *pw = getpwuid(getuid());
@@ -149,7 +150,7 @@ static int home_path(char **out, const char *rel, struct wpkg_error *err)
 /* $DOCKER_CONFIG/config.json, else ~/.docker/config.json. Caller frees. */
 static int docker_config_path(char **out, struct wpkg_error *err)
 {
-	const char *dir = getenv("DOCKER_CONFIG");
+	const char *dir = wpkg_settings_get()->creds.docker_config;
 
 	if (dir == NULL || dir[0] == '\0')
 		return home_path(out, ".docker/config.json", err);
@@ -160,8 +161,8 @@ static int docker_config_path(char **out, struct wpkg_error *err)
 /* $REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json; *out NULL when neither is set. */
 static int auth_json_path(char **out, struct wpkg_error *err)
 {
-	const char *file = getenv("REGISTRY_AUTH_FILE");
-	const char *run = getenv("XDG_RUNTIME_DIR");
+	const char *file = wpkg_settings_get()->creds.registry_auth_file;
+	const char *run = wpkg_settings_get()->creds.xdg_runtime_dir;
 
 	*out = NULL;
 	if (file != NULL && file[0] != '\0')

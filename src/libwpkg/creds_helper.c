@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wpkg/settings.h"
 #include "creds_helper.h"
 
 extern char **environ;
@@ -119,7 +120,7 @@ static int reap(pid_t pid, long long deadline, bool kill_now)
  */
 static char *find_on_path(const char *prog)
 {
-	const char *path = getenv("PATH");
+	const char *path = wpkg_settings_get()->helper_path;
 	const char *p = path && path[0] ? path : "/usr/local/bin:/usr/bin:/bin";
 
 	for (;;) {

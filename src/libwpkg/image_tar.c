@@ -10,6 +10,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "wpkg/settings.h"
 #include "image_internal.h"
 #include "wpkg/fsutil.h"
 
@@ -137,16 +138,15 @@ out:
 /* A new empty temporary "$TMPDIR/wpkg-layer-XXXXXX"; *path is the caller's. */
 static int make_temp(char **path, int *fd, struct wpkg_error *err)
 {
-	const char *dir = getenv("TMPDIR");
 	char *p;
 
-	p = wpkg_path_join(dir != NULL && dir[0] != '\0' ? dir : "/tmp", "wpkg-layer-XXXXXX");
+	p = wpkg_path_join(wpkg_settings_tmpdir(), "wpkg-layer-XXXXXX");
 	if (p == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	*fd = mkostemp(p, O_CLOEXEC);
 	if (*fd < 0) {
 		int rc = wpkg_error_set(err, WPKG_E_IO, "temporary layer file in %s: %s",
-					dir != NULL && dir[0] != '\0' ? dir : "/tmp", strerror(errno));
+					wpkg_settings_tmpdir(), strerror(errno));
 
 		free(p);
 		return rc;

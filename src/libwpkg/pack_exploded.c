@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/settings.h"
 #include "pack_internal.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/log.h"
@@ -26,14 +27,12 @@ static void part_title(char *buf, size_t cap, size_t layer, size_t n_layers, enu
 static int add_skeleton(struct wpkg_blob *b, const struct wpkg_map *m, const struct wpkg_recipe *r,
 			const char *file, json_t *annotations, struct wpkg_error *err)
 {
-	const char *dir = getenv("TMPDIR");
+	const char *dir = wpkg_settings_tmpdir();
 	struct wpkg_digest digest;
 	uint64_t size = 0;
 	char *title = NULL;
 	int fd = -1, rc;
 
-	if (dir == NULL || dir[0] == '\0')
-		dir = "/tmp";
 	if (asprintf(&b->path, "%s/wpkg-skeleton.XXXXXX", dir) < 0 ||
 	    asprintf(&title, "%s.skeleton", wpkg_path_base(file)) < 0) {
 		b->path = NULL;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/settings.h"
 #include "wpkg/buf.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
@@ -13,8 +14,7 @@
 /* An unlinked temporary in $TMPDIR: the layer never needs a name, and nothing is left behind on any exit. */
 static int temp_fd(int *out, struct wpkg_error *err)
 {
-	const char *dir = getenv("TMPDIR");
-	char *path = wpkg_path_join(dir != NULL && dir[0] != '\0' ? dir : "/tmp", "wpkg-layer.XXXXXX");
+	char *path = wpkg_path_join(wpkg_settings_tmpdir(), "wpkg-layer.XXXXXX");
 	int fd;
 
 	if (path == NULL)

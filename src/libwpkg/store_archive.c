@@ -12,6 +12,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "wpkg/settings.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/log.h"
 #include "wpkg/wasm_config.h"
@@ -105,9 +106,9 @@ struct caps {
 	size_t entries;
 };
 
-static uint64_t env_cap(const char *name, uint64_t given, uint64_t dflt)
+/* given (from the store options), else s (the settings' value for the variable name), else dflt. */
+static uint64_t env_cap(const char *name, const char *s, uint64_t given, uint64_t dflt)
 {
-	const char *s = getenv(name);
 	char *end;
 	unsigned long long v;
 
@@ -251,9 +252,7 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 
 static int make_tmpdir(char **out, struct wpkg_error *err)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	if (asprintf(out, "%s/wpkg-archive.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") < 0) {
+	if (asprintf(out, "%s/wpkg-archive.XXXXXX", wpkg_settings_tmpdir()) < 0) {
 		*out = NULL;
 		return nomem(err);
 	}
@@ -280,8 +279,9 @@ int wpkg_store_archive_open(struct wpkg_store *s, const struct wpkg_store_opts *
 				      strerror(errno));
 	if (exists && !S_ISREG(st.st_mode))
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a regular file", s->archive);
-	caps.entry = env_cap("WPKG_ARCHIVE_MAX_ENTRY", opts->max_entry_size, WPKG_ARCHIVE_ENTRY_MAX);
-	caps.entries = (size_t)env_cap("WPKG_ARCHIVE_MAX_ENTRIES", opts->max_entries, WPKG_ARCHIVE_ENTRIES_MAX);
+	caps.entry = env_cap("WPKG_ARCHIVE_MAX_ENTRY", wpkg_settings_get()->archive_max_entry, opts->max_entry_size, WPKG_ARCHIVE_ENTRY_MAX);
+	caps.entries = (size_t)env_cap("WPKG_ARCHIVE_MAX_ENTRIES", wpkg_settings_get()->archive_max_entries,
+				      opts->max_entries, WPKG_ARCHIVE_ENTRIES_MAX);
 	rc = make_tmpdir(&s->tmpdir, err);
 	if (rc < 0)
 		return rc;
@@ -425,7 +425,7 @@ static int add_tree(struct writer *w, const char *sub)
 static int archive_mtime(time_t *out, struct wpkg_error *err)
 {
 	*out = 0;
-	if (getenv("SOURCE_DATE_EPOCH") == NULL)
+	if (wpkg_settings_get()->source_date_epoch == NULL)
 		return 0;
 	return wpkg_build_time(out, err);
 }

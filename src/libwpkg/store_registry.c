@@ -1,10 +1,12 @@
 /* store_registry.c - the store operations on a registry repository, over the distribution API client. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/settings.h"
 #include "wpkg/log.h"
 #include "wpkg/referrers.h"
 #include "referrers_internal.h"
@@ -31,15 +33,14 @@ int wpkg_store_reg_manifest_put(struct wpkg_store *s, const char *reference, con
 int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
 			     struct wpkg_error *err)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct wpkg_blob b = { 0 };
 	char *path = NULL;
 	int fd = -1, rc;
 
 	wpkg_buf_init(&b.mem);
-	if (asprintf(&path, "%s/wpkg-blob.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") < 0)
+	if (asprintf(&path, "%s/wpkg-blob.XXXXXX", wpkg_settings_tmpdir()) < 0)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	fd = mkstemp(path);
+	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0) {
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
 		free(path);

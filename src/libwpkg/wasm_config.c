@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wpkg/settings.h"
 #include "json_internal.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm_config.h"
@@ -245,7 +246,7 @@ void wpkg_wasm_config_free(struct wpkg_wasm_config *c)
 
 int wpkg_build_time(time_t *out, struct wpkg_error *err)
 {
-	const char *s = getenv("SOURCE_DATE_EPOCH");
+	const char *s = wpkg_settings_get()->source_date_epoch;
 	uint64_t v = 0;
 	size_t i;
 

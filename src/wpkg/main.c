@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env.h"
 #include "cli.h"
 #include "wpkg_version.h"
 
@@ -97,6 +98,10 @@ int main(int argc, char **argv)
 
 	wpkg_log_set_handler(cli_log_handler, NULL);
 	cli_log_apply();
+	if (cli_env_load(NULL) < 0) {
+		fprintf(stderr, "wpkg: error: out of memory\n");
+		return WPKG_EXIT_FAILURE;
+	}
 
 	cli_args_init(&a, &cli_main_command, argc, argv);
 	a.stop_at_positional = true;
