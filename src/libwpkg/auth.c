@@ -178,7 +178,7 @@ static int fetch_token(struct wpkg_auth *a, struct wpkg_http *h, const char *con
 	}
 	goto out;
 nomem:
-	rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = wpkg_error_nomem(err);
 out:
 	/* the answer holds the token: wipe it */
 	if (resp.body.data)
@@ -204,7 +204,7 @@ static int obtain(struct wpkg_auth *a, struct wpkg_http *h, const char *const *s
 	int rc;
 
 	if (all == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	if (n > 0)
 		memcpy(all, scopes, n * sizeof(*all));
 	if (n_extra > 0)
@@ -214,7 +214,7 @@ static int obtain(struct wpkg_auth *a, struct wpkg_http *h, const char *const *s
 		goto out;
 	key = wpkg_auth_scope_key(scopes, n);
 	if (key == NULL || cache_put(a, key, &tok) < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	wpkg_log(WPKG_LOG_DEBUG, "* got a token for \"%s\"", key);
@@ -240,13 +240,13 @@ int wpkg_auth_header(struct wpkg_auth *a, struct wpkg_http *h, const char *const
 	*out = NULL;
 	if (a->scheme == AUTH_BASIC) {
 		*out = wpkg_auth_basic(a->creds.username, a->creds.password);
-		return *out ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return *out ? 0 : wpkg_error_nomem(err);
 	}
 	if (a->scheme != AUTH_BEARER)
 		return 0;
 	key = wpkg_auth_scope_key(scopes, n);
 	if (key == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	c = cache_find(a, key);
 	if (!token_fresh(c)) {
 		rc = obtain(a, h, scopes, n, NULL, 0, err);
@@ -255,7 +255,7 @@ int wpkg_auth_header(struct wpkg_auth *a, struct wpkg_http *h, const char *const
 	/* a token just obtained is used even if it lives less than the margin */
 	if (rc == 0 && c && c->tok.token && asprintf(out, "Bearer %s", c->tok.token) < 0) {
 		*out = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	}
 	free(key);
 	return rc;
@@ -338,7 +338,7 @@ int wpkg_auth_challenged(struct wpkg_auth *a, struct wpkg_http *h, const struct 
 	}
 	goto out;
 nomem:
-	rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = wpkg_error_nomem(err);
 out:
 	wpkg_challenges_free(&ch);
 	free(named);

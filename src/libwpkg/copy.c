@@ -133,7 +133,7 @@ static int fallback_add(struct copier *c, const struct wpkg_digest *subject, con
 		goto out;
 	rc = wpkg_referrers_index_merge(cur, found, err);
 	if (rc == 0 && (doc = wpkg_index_to_json(cur)) == NULL)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	if (rc == 0)
 		rc = wpkg_json_dump(&out, doc, err);
 	if (rc < 0)

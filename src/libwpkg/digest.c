@@ -85,7 +85,7 @@ int wpkg_hasher_init(struct wpkg_hasher *h, enum wpkg_digest_alg alg, struct wpk
 	h->size = 0;
 	h->ctx = NULL;
 	if (ctx == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	if (EVP_DigestInit_ex(ctx, evp_for(alg), NULL) != 1) {
 		EVP_MD_CTX_free(ctx);
 		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s is not available in libcrypto",
@@ -147,7 +147,7 @@ int wpkg_digest_fd_range(struct wpkg_digest *out, enum wpkg_digest_alg alg, int 
 
 	chunk = malloc(READ_CHUNK);
 	if (chunk == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_hasher_init(&h, alg, err);
 	if (rc < 0) {
 		free(chunk);

@@ -123,7 +123,7 @@ static int blob_fetch(struct wpkg_registry *r, const char *repo, struct dl *x, s
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
 	if (url == NULL || rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	x->opts = wpkg_http_opts(r->http);

@@ -59,7 +59,7 @@ int wpkg_explode_plan(struct wpkg_recipe *out, const struct wpkg_wasm_info *info
 	r.first_part = calloc(info->n_parts + 1, sizeof(*r.first_part));
 	if (r.parts == NULL || r.first_part == NULL) {
 		wpkg_recipe_clear(&r);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	/* Parts come in pre-order, so a part inside one already cut starts before cut_end. */
 	for (i = 0; i < info->n_parts; i++) {
@@ -186,7 +186,7 @@ int wpkg_recipe_from_json(struct wpkg_recipe *out, const json_t *obj, size_t n_l
 	r.parts = calloc(r.n_parts + 1, sizeof(*r.parts));
 	r.first_part = calloc(n_layers + 1, sizeof(*r.first_part));
 	if (r.parts == NULL || r.first_part == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < r.n_parts; i++) {
@@ -277,7 +277,7 @@ int wpkg_reassemble(int out_fd, const struct wpkg_recipe *r, int skeleton_fd, ui
 				      skeleton_size, cut > r->size ? 0 : r->size - cut);
 	buf = malloc(COPY_CHUNK);
 	if (buf == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_hasher_init(&h, r->digest.alg, err);
 	if (rc < 0) {
 		free(buf);

@@ -100,7 +100,7 @@ int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, 
 		free(f->final_path);
 		f->final_path = NULL;
 		f->tmp_path = NULL;
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	f->fd = mkostemp(f->tmp_path, O_CLOEXEC);
 	if (f->fd < 0) {
@@ -208,7 +208,7 @@ int wpkg_read_file(struct wpkg_buf *out, const char *path, size_t max, struct wp
 			break;
 		}
 		if (wpkg_buf_put(out, chunk, (size_t)n) < 0) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			break;
 		}
 	}
@@ -223,7 +223,7 @@ int wpkg_mkdir_p(const char *path, mode_t mode, struct wpkg_error *err)
 	int rc = 0;
 
 	if (copy == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	if (copy[0] == '\0') {
 		free(copy);
 		return wpkg_error_set(err, WPKG_E_INVALID, "empty directory name");

@@ -69,7 +69,7 @@ int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, str
 		/* Entrypoint ["/bin/sh"] names no Wasm file: the caller then looks for the only one. */
 		if (json_array_size(ep) > 0 && is_wasm_name(json_string_value(json_array_get(ep, 0))) &&
 		    (s = strdup(json_string_value(json_array_get(ep, 0)))) == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 	}
@@ -172,7 +172,7 @@ static int copy_out(struct archive *a, int out_fd, const char *name, uint64_t ma
 	int rc = 0;
 
 	if (buf == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	while ((n = archive_read_data(a, buf, CHUNK)) > 0) {
 		done += (uint64_t)n;
 		if (done > max_size) {
@@ -219,7 +219,7 @@ static int visit(struct search *s, struct archive *a, struct archive_entry *e, i
 		return rc;
 	s->found = strdup(name);
 	if (s->found == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return copy_out(a, out_fd, name, s->max_size, err);
 }
 
@@ -244,7 +244,7 @@ int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, co
 	}
 	a = archive_read_new();
 	if (a == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	/* Only the compression the media type names can bid (besides none, which is then refused below). */
 	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
 	    (t->filter == ARCHIVE_FILTER_GZIP && archive_read_support_filter_gzip(a) != ARCHIVE_OK) ||

@@ -55,7 +55,7 @@ static int copy_data(struct archive *a, const struct sink *s, int in, const char
 	int rc = 0;
 
 	if (buf == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (;;) {
 		n = read(in, buf, CHUNK);
 		if (n < 0 && errno == EINTR)
@@ -90,7 +90,7 @@ static int write_pass(struct sink *s, bool gzip, const char *file, const char *n
 	int in = -1, rc = 0;
 
 	if (a == NULL || e == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/*
@@ -142,7 +142,7 @@ static int make_temp(char **path, int *fd, struct wpkg_error *err)
 
 	p = wpkg_path_join(wpkg_settings_tmpdir(), "wpkg-layer-XXXXXX");
 	if (p == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	*fd = mkostemp(p, O_CLOEXEC);
 	if (*fd < 0) {
 		int rc = wpkg_error_set(err, WPKG_E_IO, "temporary layer file in %s: %s",

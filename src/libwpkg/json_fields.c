@@ -53,7 +53,7 @@ int wpkg_json_get_string(char **out, const json_t *obj, const char *key, bool re
 		return wpkg_json_fail(err, WPKG_E_INVALID, what, key, "expected a string");
 	s = strdup(json_string_value(v));
 	if (s == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	*out = s;
 	return 0;
 }
@@ -130,7 +130,7 @@ int wpkg_json_get_strings(char ***out, size_t *n, const json_t *obj, const char 
 	len = json_array_size(arr);
 	v = calloc(len ? len : 1, sizeof(*v));
 	if (v == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (i = 0; i < len; i++) {
 		const json_t *s = json_array_get(arr, i);
 
@@ -143,7 +143,7 @@ int wpkg_json_get_strings(char ***out, size_t *n, const json_t *obj, const char 
 		}
 		v[i] = strdup(json_string_value(s));
 		if (v[i] == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 	}
@@ -209,7 +209,7 @@ int wpkg_doc_parse(void **out, size_t size, const void *data, size_t len, const 
 		goto out;
 	obj = calloc(1, size);
 	if (obj == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = read(obj, root, err);

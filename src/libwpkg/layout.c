@@ -37,11 +37,6 @@ struct blob_src {
 	const char *name;      /* the file, for messages */
 };
 
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
-
 static int path_exists(const char *path, bool *exists, struct wpkg_error *err)
 {
 	struct stat st;
@@ -104,7 +99,7 @@ static int write_if_absent(const char *dir, const char *name, const char *doc, s
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = path_exists(path, &exists, err);
 	if (rc == 0 && !exists)
 		rc = wpkg_write_file_atomic(path, doc, strlen(doc), FILE_MODE, err);
@@ -124,7 +119,7 @@ static int open_dir(const char *dir, bool create, struct wpkg_error *err)
 	int rc = 0;
 
 	if (layout_path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	if (stat(dir, &st) < 0) {
 		if (errno != ENOENT)
 			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", dir, strerror(errno));
@@ -158,7 +153,7 @@ static int open_dir(const char *dir, bool create, struct wpkg_error *err)
 	rc = write_if_absent(dir, INDEX_FILE, empty_index, err);
 	if (rc == 0 && asprintf(&blobs, "%s/blobs/sha256", dir) < 0) {
 		blobs = NULL;
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 	}
 	if (rc == 0)
 		rc = wpkg_mkdir_p(blobs, DIR_MODE, err);
@@ -181,7 +176,7 @@ int wpkg_layout_open(struct wpkg_layout **out, const char *dir, bool create, str
 	l = calloc(1, sizeof(*l));
 	if (l == NULL || (l->dir = strdup(dir)) == NULL) {
 		free(l);
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	}
 	*out = l;
 	return 0;
@@ -216,7 +211,7 @@ int wpkg_layout_has_blob(struct wpkg_layout *l, const struct wpkg_digest *d, boo
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = path_exists(path, present, err);
 	free(path);
 	return rc;
@@ -235,7 +230,7 @@ static int copy_in(struct wpkg_hasher *h, int out_fd, const struct blob_src *src
 	}
 	chunk = malloc(COPY_CHUNK);
 	if (chunk == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	while (left > 0 && rc == 0) {
 		size_t want = left < COPY_CHUNK ? (size_t)left : COPY_CHUNK;
 		ssize_t got = pread(src->fd, chunk, want, (off_t)off);
@@ -269,7 +264,7 @@ static int store(struct wpkg_layout *l, const struct wpkg_digest *d, const struc
 
 	if (path == NULL || asprintf(&alg_dir, "%s/blobs/%s", l->dir, wpkg_digest_alg_name(d->alg)) < 0) {
 		alg_dir = NULL;
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/* Content-addressed: a file of the right size under this name is this blob. */
@@ -342,7 +337,7 @@ int wpkg_layout_read_blob(struct wpkg_layout *l, const struct wpkg_digest *d, si
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = wpkg_read_file(&b, path, max, err);
 	if (rc == WPKG_E_NOT_FOUND)
 		rc = wpkg_error_set(err, rc, "blob %s not found in %s", d->str, l->dir);
@@ -375,14 +370,14 @@ static int load_index(struct wpkg_layout *l, json_t **out, json_t **manifests, s
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = wpkg_read_file(&b, path, WPKG_DOC_MAX, err);
 	if (rc == 0)
 		rc = wpkg_json_load(&root, b.data, b.len, path, err);
 	/* umoci init writes "manifests": null (a nil Go slice): read it as an empty list. */
 	if (rc == 0 && json_is_null(json_object_get(root, "manifests")) &&
 	    json_object_set_new(root, "manifests", json_array()) != 0)
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 	if (rc == 0 && !json_is_array(json_object_get(root, "manifests")))
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: \"manifests\" must be an array", path);
 	if (rc == 0) {
@@ -404,7 +399,7 @@ static int save_index(struct wpkg_layout *l, const json_t *root, struct wpkg_err
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = wpkg_json_dump(&b, root, err);
 	if (rc == 0)
 		rc = wpkg_write_file_atomic(path, b.data, b.len, FILE_MODE, err);
@@ -460,7 +455,7 @@ int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_de
 		return rc;
 	entry = index_entry(manifest, tag);
 	if (entry == NULL) {
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/* The tag moves to the new manifest; every other entry stays where it is. */
@@ -484,7 +479,7 @@ int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_de
 		i++;
 	}
 	if (!placed && json_array_append(arr, entry) != 0) {
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = save_index(l, root, err);
@@ -544,14 +539,14 @@ int wpkg_layout_tags(struct wpkg_layout *l, char ***tags, size_t *n_tags, struct
 	/* one spare slot: calloc(0) may be NULL, and callers may treat the array as NULL-terminated */
 	v = calloc(json_array_size(arr) + 1, sizeof(*v));
 	if (v == NULL) {
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < json_array_size(arr) && rc == 0; i++) {
 		const char *t = entry_tag(json_array_get(arr, i));
 
 		if (t != NULL && (v[n++] = strdup(t)) == NULL)
-			rc = nomem(err);
+			rc = wpkg_error_nomem(err);
 	}
 	if (rc < 0)
 		goto out;

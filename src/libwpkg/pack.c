@@ -37,7 +37,7 @@ int wpkg_pack_describe_bytes(struct wpkg_descriptor *d, const char *mt, const st
 {
 	d->media_type = strdup(mt);
 	if (d->media_type == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	wpkg_digest_bytes(&d->digest, WPKG_DIGEST_SHA256, bytes->data, bytes->len);
 	d->size = (int64_t)bytes->len;
 	return 0;
@@ -115,7 +115,7 @@ static int make_config(struct wpkg_package *p, const char *const *files, const s
 	int rc;
 
 	if (!ok)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	wpkg_format_rfc3339(created, opts->created);
 	c->created = wpkg_strdup_opt(created, &ok);
 	c->author = wpkg_strdup_opt(opts->author, &ok);
@@ -138,7 +138,7 @@ static int make_config(struct wpkg_package *p, const char *const *files, const s
 	}
 	c->extra = config_extra(p, files, &ok);
 	if (!ok) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_wasm_config_serialize(&p->config.mem, c, err);
@@ -165,7 +165,7 @@ static int make_manifest(struct wpkg_package *p, const struct wpkg_pack_opts *op
 	m.layers = calloc(p->n_layers, sizeof(*m.layers));
 	m.annotations = json_object();
 	if (m.layers == NULL || m.annotations == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < p->n_layers; i++)
@@ -173,7 +173,7 @@ static int make_manifest(struct wpkg_package *p, const struct wpkg_pack_opts *op
 	/* created first, then the user's annotations in their order (which may replace it). */
 	wpkg_format_rfc3339(created, opts->created);
 	if (json_object_set_new(m.annotations, WPKG_ANNOT_CREATED, json_string(created)) != 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_annotations_merge(m.annotations, opts->manifest_annotations, "manifest", err);
@@ -181,7 +181,7 @@ static int make_manifest(struct wpkg_package *p, const struct wpkg_pack_opts *op
 		goto out;
 	doc = wpkg_manifest_to_json(&m);
 	if (doc == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/* These bytes are stored and pushed as they are; the digest is over exactly them. */
@@ -245,12 +245,12 @@ int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_file
 		return rc;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	wpkg_buf_init(&p->manifest);
 	wpkg_buf_init(&p->config.mem);
 	p->infos = calloc(n_files, sizeof(*p->infos));
 	if (p->infos == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (opts->exploded) {
@@ -258,7 +258,7 @@ int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_file
 	} else {
 		p->layers = calloc(n_files, sizeof(*p->layers));
 		if (p->layers == NULL)
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 		for (i = 0; rc == 0 && i < n_files; i++) {
 			wpkg_buf_init(&p->layers[i].mem);
 			rc = add_layer(p, files[i], opts, err);

@@ -37,7 +37,7 @@ static int add_skeleton(struct wpkg_blob *b, const struct wpkg_map *m, const str
 	    asprintf(&title, "%s.skeleton", wpkg_path_base(file)) < 0) {
 		b->path = NULL;
 		title = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	fd = mkostemp(b->path, O_CLOEXEC);
@@ -85,7 +85,7 @@ int wpkg_pack_explode(struct wpkg_package *p, const char *file, const struct wpk
 	}
 	p->recipe = calloc(1, sizeof(*p->recipe));
 	if (p->recipe == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_explode_plan(p->recipe, info, &opts->explode, err);
@@ -98,7 +98,7 @@ int wpkg_pack_explode(struct wpkg_package *p, const char *file, const struct wpk
 			 file, opts->explode.min_layer_size);
 	p->layers = calloc(p->recipe->n_layers, sizeof(*p->layers));
 	if (p->layers == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (l = 0; l < p->recipe->n_layers; l++)

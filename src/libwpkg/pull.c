@@ -166,7 +166,7 @@ static int pull_single(struct wpkg_pull_result *res, struct wpkg_store *s,
 	if (rc < 0)
 		return rc;
 	if (wpkg_descriptor_copy(&res->layer, layer) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = read_config(&res->config, s, &m->config, err);
 	if (rc == 0)
 		rc = wpkg_pull_download(s, layer, res->path, err);

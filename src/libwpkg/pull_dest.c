@@ -85,7 +85,7 @@ int wpkg_pull_destination(char **out, const char *title, const struct wpkg_store
 	path = output ? wpkg_path_join(output, name.data) : strdup(name.data);
 done:
 	if (path == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	*out = path;

@@ -18,7 +18,7 @@ static int temp_fd(int *out, struct wpkg_error *err)
 	int fd;
 
 	if (path == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
@@ -46,7 +46,7 @@ static int describe_file(struct wpkg_pull_result *res, const char *name, struct 
 	res->layer.media_type = strdup(WPKG_MT_WASM_LAYER);
 	res->layer.annotations = json_pack("{s:s}", WPKG_ANNOT_TITLE, wpkg_path_base(name));
 	if (res->layer.media_type == NULL || res->layer.annotations == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return 0;
 }
 

@@ -94,7 +94,7 @@ static int check_digest(const struct ctx *c, const char *d, size_t n)
 	int rc;
 
 	if (copy == NULL)
-		return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(c->err);
 	rc = wpkg_digest_parse(&parsed, copy, &derr);
 	free(copy);
 	/* An unknown algorithm is still a reference we cannot use: one code for every reference error. */
@@ -298,7 +298,7 @@ static int split_tag_digest(struct wpkg_ref *r, const struct ctx *c, const char 
 		if (rc < 0)
 			return rc;
 		if (set_str(&r->digest, at + 1, dlen) < 0)
-			return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(c->err);
 		*n = (size_t)(at - s);
 	}
 	for (i = 0; i < *n; i++) {
@@ -314,7 +314,7 @@ static int split_tag_digest(struct wpkg_ref *r, const struct ctx *c, const char 
 		if (rc < 0)
 			return rc;
 		if (set_str(&r->tag, colon + 1, tlen) < 0)
-			return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(c->err);
 		*n = (size_t)(colon - s);
 	}
 	return 0;
@@ -331,7 +331,7 @@ static int parse_local(struct wpkg_ref *r, const struct ctx *c, const char *rest
 	if (n == 0)
 		return bad(c, "path is empty");
 	if (set_str(&r->path, rest, n) < 0)
-		return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(c->err);
 	return 0;
 }
 
@@ -374,7 +374,7 @@ static int parse_registry(struct wpkg_ref *r, const struct ctx *c, const char *s
 			rc = set_str(&r->repository, repo, repo_len);
 	}
 	if (r->registry == NULL || rc < 0 || r->repository == NULL)
-		return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(c->err);
 	if (strlen(r->registry) + 1 + strlen(r->repository) > NAME_MAX_LEN)
 		return bad(c, "name is longer than %d characters (%zu)", NAME_MAX_LEN,
 			   strlen(r->registry) + 1 + strlen(r->repository));

@@ -79,7 +79,7 @@ int wpkg_referrers_descriptor(struct wpkg_descriptor *out, const struct wpkg_man
 		ok = false;
 	if (!ok) {
 		wpkg_descriptor_clear(&d);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	*out = d;
 	return 0;
@@ -91,7 +91,7 @@ int wpkg_referrers_index_new(struct wpkg_index **out, struct wpkg_error *err)
 
 	if (ix == NULL || (ix->media_type = strdup(WPKG_MT_OCI_INDEX)) == NULL) {
 		free(ix);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	ix->schema_version = 2;
 	*out = ix;
@@ -120,10 +120,10 @@ int wpkg_referrers_index_add(struct wpkg_index *ix, const struct wpkg_descriptor
 	}
 	grown = realloc(ix->manifests, (ix->n_manifests + 1) * sizeof(*grown));
 	if (grown == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	ix->manifests = grown;
 	if (wpkg_descriptor_copy(&grown[ix->n_manifests], d) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	ix->n_manifests++;
 	if (added != NULL)
 		*added = true;
@@ -187,7 +187,7 @@ void wpkg_referrers_index_filter(struct wpkg_index *ix, const char *artifact_typ
 static int empty_config(struct wpkg_blob *b, struct wpkg_error *err)
 {
 	if (wpkg_buf_puts(&b->mem, WPKG_EMPTY_JSON) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return wpkg_pack_describe_bytes(&b->desc, WPKG_MT_OCI_EMPTY, &b->mem, err);
 }
 
@@ -224,7 +224,7 @@ static int manifest_annotations(json_t **out, const struct wpkg_attach_opts *opt
 	wpkg_format_rfc3339(created, opts->created);
 	if (a == NULL || json_object_set_new(a, WPKG_ANNOT_CREATED, json_string(created)) != 0) {
 		json_decref(a);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	rc = wpkg_annotations_merge(a, opts->annotations, "manifest", err);
 	if (rc < 0) {
@@ -247,7 +247,7 @@ static int write_manifest(struct wpkg_package *p, const struct wpkg_descriptor *
 	int rc;
 
 	if (layers == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	/* borrowed views of what p owns: nothing here is freed but the arrays and the JSON */
 	for (i = 0; i < p->n_layers; i++)
 		layers[i] = p->layers[i].desc;
@@ -266,7 +266,7 @@ static int write_manifest(struct wpkg_package *p, const struct wpkg_descriptor *
 	if (rc < 0)
 		goto out;
 	if (m.artifact_type == NULL || (doc = wpkg_manifest_to_json(&m)) == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_json_dump(&p->manifest, doc, err);
@@ -298,7 +298,7 @@ int wpkg_attach_pack(struct wpkg_package **out, const struct wpkg_descriptor *su
 	p = calloc(1, sizeof(*p));
 	if (p == NULL || (p->layers = calloc(n_files, sizeof(*p->layers))) == NULL) {
 		free(p);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	wpkg_buf_init(&p->config.mem);
 	wpkg_buf_init(&p->manifest);

@@ -86,10 +86,10 @@ int wpkg_referrers_tag_write(struct wpkg_registry *r, const char *repo, const ch
 
 	/* PUT's Content-Type must be the document's mediaType */
 	if (ix->media_type == NULL && (ix->media_type = strdup(WPKG_MT_OCI_INDEX)) == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	doc = wpkg_index_to_json(ix);
 	if (doc == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_json_dump(&bytes, doc, err);
 	if (rc == 0)
 		rc = wpkg_registry_manifest_put(r, repo, tag, ix->media_type, bytes.data, bytes.len, err);
@@ -173,10 +173,10 @@ static int copy_layers(struct wpkg_attach_result *res, const struct wpkg_package
 {
 	res->layers = calloc(p->n_layers, sizeof(*res->layers));
 	if (res->layers == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (; res->n_layers < p->n_layers; res->n_layers++)
 		if (wpkg_descriptor_copy(&res->layers[res->n_layers], &p->layers[res->n_layers].desc) < 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 	return 0;
 }
 

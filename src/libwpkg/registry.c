@@ -22,7 +22,7 @@ int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struc
 	int rc;
 
 	if (r == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_http_new(&r->http, opts, err);
 	if (rc < 0)
 		goto fail;
@@ -30,7 +30,7 @@ int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struc
 	if (r->host == NULL || asprintf(&r->base, "%s://%s", opts && opts->plain_http ? "http" : "https", host) < 0 ||
 	    wpkg_auth_new(&r->auth, creds) < 0) {
 		r->base = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto fail;
 	}
 	*out = r;
@@ -143,7 +143,7 @@ int wpkg_registry_ping(struct wpkg_registry *r, struct wpkg_error *err)
 	int rc;
 
 	if (asprintf(&url, "%s/v2/", r->base) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	req.url = url;
 	rc = reg_request(r, &req, &s, &resp, err);
 	if (rc == 0 && resp.status != 200)
@@ -165,7 +165,7 @@ int wpkg_registry_blob_exists(struct wpkg_registry *r, const char *repo, const s
 	/* asked while pushing: a push token covers it and is then reused for the upload */
 	rc = reg_scopes_init(&s, repo, "pull,push", NULL);
 	if (url == NULL || rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	req.url = url;
@@ -232,7 +232,7 @@ int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *repo, const 
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
 	if (url == NULL || rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (by_digest && (rc = wpkg_digest_parse(&want, reference, err)) < 0)
@@ -307,7 +307,7 @@ static int simple_request(struct wpkg_registry *r, const char *method, const cha
 
 	rc = reg_scopes_init(&s, repo, actions, NULL);
 	if (rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = reg_request(r, &req, &s, &resp, err);
@@ -336,7 +336,7 @@ static int manifest_put(struct wpkg_registry *r, const char *repo, const char *r
 
 	if (url == NULL || asprintf(&ct, "Content-Type: %s", media_type) < 0) {
 		ct = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	headers[0] = ct;
@@ -370,7 +370,7 @@ int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, con
 	int rc;
 
 	if (url == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = simple_request(r, "DELETE", url, "pull,delete", repo, NULL, NULL, NULL, err);
 	free(url);
 	return rc;
@@ -400,7 +400,7 @@ static int add_tags(char ***tags, size_t *n, const struct wpkg_buf *page, const 
 		if (grown == NULL || (grown[*n] = strdup(json_string_value(v))) == NULL) {
 			if (grown)
 				*tags = grown;
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 		*tags = grown;
@@ -437,13 +437,13 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
 	if (rc < 0 || asprintf(&url, "%s/v2/%s/tags/list?n=1000", r->base, repo) < 0) {
 		url = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	while (url && n_visited < TAGS_PAGES_MAX) {
 		char **v = realloc(visited, (n_visited + 1) * sizeof(*v));
 		if (v == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 		visited = v;

@@ -36,7 +36,7 @@ static int add_page(json_t *all, const struct wpkg_buf *page, const char *url, s
 	if (!json_is_array(manifests))
 		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the answer is not an image index", url);
 	else if (json_array_extend(all, manifests) != 0)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	json_decref(doc);
 	return rc;
 }
@@ -49,7 +49,7 @@ static int join_pages(struct wpkg_buf *out, json_t *all, struct wpkg_error *err)
 	int rc;
 
 	if (doc == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_json_dump(out, doc, err);
 	json_decref(doc);
 	return rc;
@@ -74,7 +74,7 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 	if (url != base)
 		free(base);
 	if (rc < 0 || url == NULL || all == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	while (url != NULL && pages < REFERRERS_PAGES_MAX) {

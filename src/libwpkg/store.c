@@ -4,11 +4,6 @@
 
 #include "store_internal.h"
 
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
-
 static int open_registry(struct wpkg_store *s, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
 			 struct wpkg_error *err)
 {
@@ -19,7 +14,7 @@ static int open_registry(struct wpkg_store *s, const struct wpkg_ref *ref, const
 	s->host = strdup(ref->registry);
 	if (s->repo == NULL || s->host == NULL || asprintf(&s->name, "%s/%s", ref->registry, ref->repository) < 0) {
 		s->name = NULL;
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	}
 	return 0;
 }
@@ -31,7 +26,7 @@ int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const s
 	int rc;
 
 	if (s == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	s->transport = ref->transport;
 	switch (ref->transport) {
 	case WPKG_TRANSPORT_REGISTRY:
@@ -39,12 +34,12 @@ int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const s
 		break;
 	case WPKG_TRANSPORT_OCI_LAYOUT:
 		s->name = strdup(ref->path);
-		rc = s->name == NULL ? nomem(err) : wpkg_layout_open(&s->layout, ref->path, opts->writable, err);
+		rc = s->name == NULL ? wpkg_error_nomem(err) : wpkg_layout_open(&s->layout, ref->path, opts->writable, err);
 		break;
 	case WPKG_TRANSPORT_OCI_ARCHIVE:
 		s->name = strdup(ref->path);
 		s->archive = strdup(ref->path);
-		rc = s->name == NULL || s->archive == NULL ? nomem(err) : wpkg_store_archive_open(s, opts, err);
+		rc = s->name == NULL || s->archive == NULL ? wpkg_error_nomem(err) : wpkg_store_archive_open(s, opts, err);
 		break;
 	default:
 		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "unknown transport %d", (int)ref->transport);

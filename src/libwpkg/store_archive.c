@@ -21,11 +21,6 @@
 #define CHUNK (256 * 1024)
 #define NAME_MAX_LEN 512
 
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
-
 /* ---- the name rules ---- */
 
 static bool all_of(const char *s, size_t n, const char *extra)
@@ -136,7 +131,7 @@ static int extract_file(struct archive *a, const char *path, const char *name, u
 	int fd, rc = 0;
 
 	if (chunk == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		rc = errno == EEXIST ? wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": duplicate entry", name)
@@ -199,7 +194,7 @@ static int extract_entry(struct archive *a, struct archive_entry *e, const char 
 				      name, (long long)archive_entry_size(e), (unsigned long long)caps->entry);
 	path = wpkg_path_join(dir, norm);
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	/* parents may come later in the tar, or not at all */
 	slash = strrchr(path, '/');
 	*slash = '\0';
@@ -219,7 +214,7 @@ static int extract(const char *file, const char *dir, const struct caps *caps, s
 	int r, rc = 0;
 
 	if (a == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	/* plain tar only: no decompressors, no other formats */
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, file, 64 * 1024) != ARCHIVE_OK) {
@@ -254,7 +249,7 @@ static int make_tmpdir(char **out, struct wpkg_error *err)
 {
 	if (asprintf(out, "%s/wpkg-archive.XXXXXX", wpkg_settings_tmpdir()) < 0) {
 		*out = NULL;
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	}
 	if (mkdtemp(*out) == NULL) {
 		int rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", *out, strerror(errno));
@@ -289,7 +284,7 @@ int wpkg_store_archive_open(struct wpkg_store *s, const struct wpkg_store_opts *
 		rc = extract(s->archive, s->tmpdir, &caps, err);
 		layout_file = wpkg_path_join(s->tmpdir, "oci-layout");
 		if (rc == 0 && layout_file == NULL)
-			rc = nomem(err);
+			rc = wpkg_error_nomem(err);
 		if (rc == 0 && access(layout_file, F_OK) != 0)
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: not an OCI archive (no oci-layout entry)",
 					    s->archive);
@@ -331,7 +326,7 @@ static int add_entry(struct writer *w, const char *name, bool is_dir)
 	ssize_t n;
 
 	if (e == NULL || path == NULL) {
-		rc = nomem(w->err);
+		rc = wpkg_error_nomem(w->err);
 		goto out;
 	}
 	if (!is_dir) {
@@ -353,7 +348,7 @@ static int add_entry(struct writer *w, const char *name, bool is_dir)
 		goto out;
 	}
 	if (!is_dir && (chunk = malloc(CHUNK)) == NULL)
-		rc = nomem(w->err);
+		rc = wpkg_error_nomem(w->err);
 	while (!is_dir && rc == 0 && (n = read(fd, chunk, CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -399,7 +394,7 @@ static int add_tree(struct writer *w, const char *sub)
 	bool is_dir = strchr(sub, '/') == NULL, skip;
 
 	if (path == NULL)
-		return nomem(w->err);
+		return wpkg_error_nomem(w->err);
 	rc = add_entry(w, sub, true);
 	n = rc == 0 ? scandir(path, &v, NULL, by_name) : 0;
 	if (n < 0)
@@ -407,7 +402,7 @@ static int add_tree(struct writer *w, const char *sub)
 	for (i = 0; i < n; i++) {
 		if (rc == 0 && asprintf(&child, "%s/%s", sub, v[i]->d_name) < 0) {
 			child = NULL;
-			rc = nomem(w->err);
+			rc = wpkg_error_nomem(w->err);
 		}
 		/* temporaries and anything else a reader would refuse stay out */
 		if (rc == 0 && wpkg_archive_check_name(norm, sizeof(norm), child, is_dir, &skip, &ignored) == 0 &&
@@ -443,7 +438,7 @@ int wpkg_store_archive_commit(struct wpkg_store *s, struct wpkg_error *err)
 		return rc;
 	w.a = archive_write_new();
 	if (w.a == NULL) {
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	archive_write_set_format_pax_restricted(w.a);

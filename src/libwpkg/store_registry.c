@@ -39,7 +39,7 @@ int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const 
 
 	wpkg_buf_init(&b.mem);
 	if (asprintf(&path, "%s/wpkg-blob.XXXXXX", wpkg_settings_tmpdir()) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0) {
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
@@ -48,7 +48,7 @@ int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const 
 	}
 	b.path = path;
 	b.temp = true;
-	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory") : 0;
+	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_nomem(err) : 0;
 	if (rc == 0)
 		rc = wpkg_registry_blob_get(s->reg, s->repo, &desc->digest, (uint64_t)desc->size, fd, err);
 	if (close(fd) < 0 && rc == 0)

@@ -33,7 +33,7 @@ static int add_part(struct walk *w, const struct wasm_scope *child, const struct
 
 		p = realloc(info->parts, cap * sizeof(*p));
 		if (p == NULL)
-			return wpkg_error_set(w->err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(w->err);
 		info->parts = p;
 		w->parts_cap = cap;
 	}
@@ -137,7 +137,7 @@ int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t l
 
 	w.info = calloc(1, sizeof(*w.info));
 	if (w.info == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_wasm_read_preamble(data, 0, len, NULL, &sc.kind, err);
 	if (rc < 0)
 		goto out;

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "exitcodes.h"
 #include "cli.h"
 #include "wpkg/wasm_config.h"
 
@@ -46,8 +47,9 @@ int cli_pack_opt(struct cli_pack *p, int id, const char *arg)
 	case OPT_ANNOTATION:
 		grown = realloc(p->annotations, (p->n_annotations + 1) * sizeof(p->annotations[0]));
 		if (grown == NULL) {
-			cli_usage_error(NULL, "out of memory");
-			return CLI_ERROR;
+			/* not a usage error (2): out of memory is a failure (1) */
+			fputs("wpkg: error: out of memory\n", stderr);
+			exit(WPKG_EXIT_FAILURE);
 		}
 		p->annotations = grown;
 		p->annotations[p->n_annotations++] = arg;
@@ -84,7 +86,7 @@ int cli_pack_prepare(struct cli_pack *p, struct wpkg_error *err)
 	p->manifest_annots = json_object();
 	p->layer_annots = json_object();
 	if (p->manifest_annots == NULL || p->layer_annots == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_build_time(&p->pack.created, err);
 	if (rc < 0)
 		return rc;

@@ -89,7 +89,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 
 	a.opts.annotations = json_object();
 	if (a.opts.annotations == NULL) {
-		wpkg_error_set(&a.err, WPKG_E_NOMEM, "out of memory");
+		wpkg_error_nomem(&a.err);
 		return cli_fail(&a.err);
 	}
 	rc = regcmd_begin(&c, cmd, argc, argv, option, &a, 2, argc, "REF and at least one FILE", REGCMD_ANY_TRANSPORT);

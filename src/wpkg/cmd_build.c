@@ -33,7 +33,7 @@ static int parse_output(struct wpkg_ref *out, const char *output, struct wpkg_er
 	if (strncmp(output, prefix, sizeof(prefix) - 1) != 0 && strncmp(output, "oci-archive:", 12) != 0) {
 		s = malloc(sizeof(prefix) + strlen(output));
 		if (s == NULL)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 		memcpy(s, prefix, sizeof(prefix) - 1);
 		strcpy(s + sizeof(prefix) - 1, output);
 	}

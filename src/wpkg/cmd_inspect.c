@@ -155,7 +155,7 @@ static int load_recipe(struct artifact *a, struct wpkg_error *err)
 		return 0;
 	a->recipe = calloc(1, sizeof(*a->recipe));
 	if (a->recipe == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_recipe_from_json(a->recipe, j, a->manifest->n_layers, err);
 	if (rc < 0) {
 		free(a->recipe);
@@ -386,7 +386,7 @@ static int show_artifact(struct wpkg_store *s, const struct wpkg_ref *ref, const
 		return rc;
 	a.reference = wpkg_ref_string(ref);
 	if (a.reference == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (cli_g.json)
