@@ -19,10 +19,10 @@ struct tar_type {
 };
 
 static const struct tar_type tar_types[] = {
-	{ "application/vnd.oci.image.layer.v1.tar", ARCHIVE_FILTER_NONE },
+	{ WPKG_MT_OCI_LAYER_TAR, ARCHIVE_FILTER_NONE },
 	{ WPKG_MT_OCI_LAYER_TAR_GZ, ARCHIVE_FILTER_GZIP },
-	{ "application/vnd.oci.image.layer.v1.tar+zstd", ARCHIVE_FILTER_ZSTD },
-	{ "application/vnd.docker.image.rootfs.diff.tar.gzip", ARCHIVE_FILTER_GZIP },
+	{ WPKG_MT_OCI_LAYER_TAR_ZSTD, ARCHIVE_FILTER_ZSTD },
+	{ WPKG_MT_DOCKER_LAYER_TAR_GZ, ARCHIVE_FILTER_GZIP },
 };
 
 static const struct tar_type *tar_type(const char *media_type)

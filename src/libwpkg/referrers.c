@@ -45,13 +45,13 @@ const char *wpkg_attach_media_type(const char *file)
 {
 	/* longest suffixes first: .spdx.json is also .json */
 	static const char *const table[][2] = {
-		{ ".spdx.json", "application/spdx+json" },
-		{ ".cdx.json", "application/vnd.cyclonedx+json" },
-		{ ".json", "application/json" },
+		{ ".spdx.json", WPKG_MT_SPDX_JSON },
+		{ ".cdx.json", WPKG_MT_CYCLONEDX_JSON },
+		{ ".json", WPKG_MT_JSON },
 		{ ".wasm", WPKG_MT_WASM_LAYER },
-		{ ".wit", "text/plain" },
-		{ ".txt", "text/plain" },
-		{ ".md", "text/markdown" },
+		{ ".wit", WPKG_MT_TEXT },
+		{ ".txt", WPKG_MT_TEXT },
+		{ ".md", WPKG_MT_MARKDOWN },
 	};
 	size_t len = strlen(file), i, n;
 
@@ -60,7 +60,7 @@ const char *wpkg_attach_media_type(const char *file)
 		if (len > n && strcasecmp(file + len - n, table[i][0]) == 0)
 			return table[i][1];
 	}
-	return "application/octet-stream";
+	return WPKG_MT_OCTET_STREAM;
 }
 
 int wpkg_referrers_descriptor(struct wpkg_descriptor *out, const struct wpkg_manifest *m,

@@ -196,8 +196,8 @@ static char *content_type(const struct wpkg_http_resp *resp)
 		n--;
 	ct[n] = '\0';
 	/* generic types say nothing about which document this is */
-	if (n == 0 || strcasecmp(ct, "application/json") == 0 || strcasecmp(ct, "text/plain") == 0 ||
-	    strcasecmp(ct, "application/octet-stream") == 0) {
+	if (n == 0 || strcasecmp(ct, WPKG_MT_JSON) == 0 || strcasecmp(ct, WPKG_MT_TEXT) == 0 ||
+	    strcasecmp(ct, WPKG_MT_OCTET_STREAM) == 0) {
 		free(ct);
 		return NULL;
 	}
