@@ -9,7 +9,6 @@
 #include "wpkg/ref.h"
 
 #define NAME_MAX_LEN 255   /* distribution's NameTotalLengthMax, over "registry/repository" */
-#define TAG_MAX_LEN 128
 
 #define DOCKER_HUB "docker.io"
 #define DOCKER_HUB_LEGACY "index.docker.io"
@@ -68,22 +67,45 @@ static bool is_hex(char ch)
 	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
 }
 
-/* tag := [\w][\w.-]{0,127} */
-static int check_tag(const struct ctx *c, const char *t, size_t n)
+enum wpkg_tag_problem wpkg_tag_check(const char *tag, size_t n, size_t *at)
 {
 	size_t i;
 
 	if (n == 0)
+		return WPKG_TAG_EMPTY;
+	if (n > WPKG_TAG_MAX)
+		return WPKG_TAG_TOO_LONG;
+	if (!is_word(tag[0])) {
+		*at = 0;
+		return WPKG_TAG_BAD_FIRST;
+	}
+	for (i = 1; i < n; i++) {
+		if (!is_word(tag[i]) && tag[i] != '.' && tag[i] != '-') {
+			*at = i;
+			return WPKG_TAG_BAD_CHAR;
+		}
+	}
+	return WPKG_TAG_OK;
+}
+
+static int check_tag(const struct ctx *c, const char *t, size_t n)
+{
+	size_t at = 0;
+
+	switch (wpkg_tag_check(t, n, &at)) {
+	case WPKG_TAG_OK:
+		return 0;
+	case WPKG_TAG_EMPTY:
 		return bad(c, "tag is empty (position %zu)", pos(c, t));
-	if (n > TAG_MAX_LEN)
-		return bad(c, "tag is longer than %d characters (%zu)", TAG_MAX_LEN, n);
-	if (!is_word(t[0]))
+	case WPKG_TAG_TOO_LONG:
+		return bad(c, "tag is longer than %d characters (%zu)", WPKG_TAG_MAX, n);
+	case WPKG_TAG_BAD_FIRST:
 		return bad(c, "tag must start with a letter, digit or '_' ('%c' at position %zu)", t[0],
 			   pos(c, t));
-	for (i = 1; i < n; i++)
-		if (!is_word(t[i]) && t[i] != '.' && t[i] != '-')
-			return bad(c, "invalid character '%c' in tag at position %zu", t[i], pos(c, t + i));
-	return 0;
+	case WPKG_TAG_BAD_CHAR:
+		break;
+	}
+	return bad(c, "invalid character '%c' in tag at position %zu", t[at], pos(c, t + at));
 }
 
 static int check_digest(const struct ctx *c, const char *d, size_t n)
