@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "wpkg/oci.h"
+#include "http_pager.h"
 #include "registry_internal.h"
 
 #define MANIFEST_ACCEPT "Accept: " WPKG_MT_OCI_MANIFEST ", " WPKG_MT_OCI_INDEX ", " \
@@ -414,24 +415,15 @@ out:
 	return rc;
 }
 
-static bool seen(char *const *urls, size_t n, const char *url)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(urls[i], url) == 0)
-			return true;
-	return false;
-}
-
 int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
 		       struct wpkg_error *err)
 {
 	struct wpkg_http_req req = { .method = "GET", .max_body = TAGS_PAGE_MAX };
 	struct wpkg_http_resp resp = { 0 };
+	struct wpkg_pager pg = { 0 };
 	struct reg_scopes s;
-	char **out = NULL, **visited = NULL, *url = NULL, *link = NULL, *next = NULL, *last = NULL, *prev_last = NULL;
-	size_t n = 0, n_visited = 0, count, i, total = 0;
+	char **out = NULL, *url = NULL, *last = NULL, *prev_last = NULL;
+	size_t n = 0, count, i, total = 0;
 	int rc;
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
@@ -440,16 +432,11 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	while (url && n_visited < TAGS_PAGES_MAX) {
-		char **v = realloc(visited, (n_visited + 1) * sizeof(*v));
-		if (v == NULL) {
-			rc = wpkg_error_nomem(err);
-			goto out;
-		}
-		visited = v;
-		visited[n_visited++] = url;
-		req.url = url;
-		url = NULL;     /* visited owns it now */
+	rc = wpkg_pager_init(&pg, url, TAGS_PAGES_MAX, err);
+	url = NULL;     /* the pager owns it now */
+	if (rc < 0)
+		goto out;
+	while ((req.url = wpkg_pager_url(&pg)) != NULL) {
 		rc = reg_request(r, &req, &s, &resp, err);
 		if (rc < 0)
 			goto out;
@@ -469,18 +456,11 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 		rc = add_tags(&out, &n, &resp.body, req.url, &count, &last, err);
 		if (rc < 0)
 			goto out;
-		link = wpkg_http_header(&resp.headers, "Link", 0);
-		next = link ? wpkg_http_link_next(link) : NULL;
-		url = next ? wpkg_url_resolve(resp.url, next) : NULL;
-		/* a registry that serves the same page again (or an empty one) would keep us here forever */
-		if (url && (count == 0 || seen(visited, n_visited, url) ||
-			    (last && prev_last && strcmp(last, prev_last) == 0))) {
-			free(url);
-			url = NULL;
-		}
-		free(link);
-		free(next);
-		link = next = NULL;
+		/* an empty page, or the same page again under another URL, would keep us here forever */
+		if (count == 0 || (last && prev_last && strcmp(last, prev_last) == 0))
+			wpkg_pager_stop(&pg);
+		else if ((rc = wpkg_pager_advance(&pg, &resp, err)) < 0)
+			goto out;
 	}
 	*tags = out;
 	*n_tags = n;
@@ -490,10 +470,7 @@ out:
 	for (i = 0; i < n; i++)
 		free(out[i]);
 	free(out);
-	for (i = 0; i < n_visited; i++)
-		free(visited[i]);
-	free(visited);
-	free(url);
+	wpkg_pager_clear(&pg);
 	free(last);
 	free(prev_last);
 	reg_scopes_free(&s);

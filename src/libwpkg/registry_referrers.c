@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "http_pager.h"
 #include "wpkg/oci.h"
 #include "registry_internal.h"
 
@@ -64,7 +65,9 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 	struct wpkg_buf first = WPKG_BUF_INIT;
 	struct reg_scopes s;
 	json_t *all = json_array();
-	char *base = reg_url(r, repo, "referrers", subject->str), *url = NULL, *link = NULL, *next = NULL;
+	char *base = reg_url(r, repo, "referrers", subject->str), *url = NULL;
+	const char *page;
+	struct wpkg_pager pg = { 0 };
 	bool supported = true, filt = artifact_type != NULL;
 	unsigned pages = 0;
 	int rc;
@@ -74,11 +77,16 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 	if (url != base)
 		free(base);
 	if (rc < 0 || url == NULL || all == NULL) {
+		free(url);
 		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	while (url != NULL && pages < REFERRERS_PAGES_MAX) {
-		rc = reg_get_doc(r, url, headers, &s, &resp, err);
+	rc = wpkg_pager_init(&pg, url, REFERRERS_PAGES_MAX, err);
+	url = NULL;     /* the pager owns it now */
+	if (rc < 0)
+		goto out;
+	while ((page = wpkg_pager_url(&pg)) != NULL) {
+		rc = reg_get_doc(r, page, headers, &s, &resp, err);
 		if (rc < 0)
 			goto out;
 		/* the spec's sign of a registry without the API; one that has it never answers 404 */
@@ -90,7 +98,7 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 			rc = reg_status_error(err, "GET", &resp);
 			goto out;
 		}
-		rc = add_page(all, &resp.body, url, err);
+		rc = add_page(all, &resp.body, page, err);
 		if (rc < 0)
 			goto out;
 		filt = filt && artifact_type_filtered(&resp);
@@ -98,13 +106,9 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 			first = resp.body;
 			wpkg_buf_init(&resp.body);
 		}
-		link = wpkg_http_header(&resp.headers, "Link", 0);
-		next = link ? wpkg_http_link_next(link) : NULL;
-		free(url);
-		url = next ? wpkg_url_resolve(resp.url, next) : NULL;
-		free(link);
-		free(next);
-		link = next = NULL;
+		rc = wpkg_pager_advance(&pg, &resp, err);
+		if (rc < 0)
+			goto out;
 	}
 	if (pages > 1 && (rc = join_pages(&first, all, err)) < 0)
 		goto out;
@@ -114,10 +118,10 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 	*api_supported = supported;
 	*filtered = supported && filt;
 out:
+	wpkg_pager_clear(&pg);
 	reg_scopes_free(&s);
 	wpkg_http_resp_free(&resp);
 	wpkg_buf_free(&first);
 	json_decref(all);
-	free(url);
 	return rc;
 }
