@@ -9,6 +9,10 @@
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
 
+/* The buffer every streaming copy reads and writes through (hashing, copying blobs, tar layers,
+ * archives): large enough that syscalls do not dominate, small enough to allocate per copy. */
+#define WPKG_IO_CHUNK ((size_t)256 << 10)
+
 /* A read-only view of a whole file (mmap; an empty file maps to a non-NULL empty view). */
 struct wpkg_map {
 	const uint8_t *data;

@@ -9,8 +9,7 @@
 #include <openssl/evp.h>
 
 #include "wpkg/digest.h"
-
-#define READ_CHUNK (256 * 1024)
+#include "wpkg/fsutil.h"
 
 static const struct {
 	const char *name;
@@ -145,7 +144,7 @@ int wpkg_digest_fd_range(struct wpkg_digest *out, enum wpkg_digest_alg alg, int 
 	unsigned char *chunk;
 	int rc;
 
-	chunk = malloc(READ_CHUNK);
+	chunk = malloc(WPKG_IO_CHUNK);
 	if (chunk == NULL)
 		return wpkg_error_nomem(err);
 	rc = wpkg_hasher_init(&h, alg, err);
@@ -154,7 +153,7 @@ int wpkg_digest_fd_range(struct wpkg_digest *out, enum wpkg_digest_alg alg, int 
 		return rc;
 	}
 	while (len > 0) {
-		size_t want = len < READ_CHUNK ? (size_t)len : READ_CHUNK;
+		size_t want = len < WPKG_IO_CHUNK ? (size_t)len : WPKG_IO_CHUNK;
 		ssize_t got = pread(fd, chunk, want, (off_t)offset);
 		if (got < 0 && errno == EINTR)
 			continue;

@@ -9,8 +9,6 @@
 #include "wpkg/explode.h"
 #include "wpkg/fsutil.h"
 
-#define COPY_CHUNK (256 * 1024)
-
 void wpkg_recipe_clear(struct wpkg_recipe *r)
 {
 	free(r->parts);
@@ -237,7 +235,7 @@ static int copy_range(int out_fd, int in_fd, uint64_t offset, uint64_t len, stru
 		      unsigned char *buf, const char *what, struct wpkg_error *err)
 {
 	while (len > 0) {
-		size_t want = len < COPY_CHUNK ? (size_t)len : COPY_CHUNK;
+		size_t want = len < WPKG_IO_CHUNK ? (size_t)len : WPKG_IO_CHUNK;
 		ssize_t got = pread(in_fd, buf, want, (off_t)offset);
 		int rc;
 
@@ -275,7 +273,7 @@ int wpkg_reassemble(int out_fd, const struct wpkg_recipe *r, int skeleton_fd, ui
 		return wpkg_error_set(err, WPKG_E_DIGEST,
 				      "skeleton is %" PRIu64 " bytes but the recipe needs %" PRIu64,
 				      skeleton_size, cut > r->size ? 0 : r->size - cut);
-	buf = malloc(COPY_CHUNK);
+	buf = malloc(WPKG_IO_CHUNK);
 	if (buf == NULL)
 		return wpkg_error_nomem(err);
 	rc = wpkg_hasher_init(&h, r->digest.alg, err);

@@ -11,8 +11,6 @@
 #include "wpkg/oci.h"
 #include "wpkg/pack_image.h"
 
-#define CHUNK ((size_t)64 << 10)
-
 struct tar_type {
 	const char *media_type;
 	int filter;           /* ARCHIVE_FILTER_* the stream must use */
@@ -166,14 +164,14 @@ static int check_entry(struct archive_entry *e, const char *name, uint64_t max_s
 
 static int copy_out(struct archive *a, int out_fd, const char *name, uint64_t max_size, struct wpkg_error *err)
 {
-	char *buf = malloc(CHUNK);
+	char *buf = malloc(WPKG_IO_CHUNK);
 	uint64_t done = 0;
 	la_ssize_t n;
 	int rc = 0;
 
 	if (buf == NULL)
 		return wpkg_error_nomem(err);
-	while ((n = archive_read_data(a, buf, CHUNK)) > 0) {
+	while ((n = archive_read_data(a, buf, WPKG_IO_CHUNK)) > 0) {
 		done += (uint64_t)n;
 		if (done > max_size) {
 			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "layer entry \"%s\" is over the limit of %" PRIu64
@@ -249,7 +247,7 @@ int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, co
 	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
 	    (t->filter == ARCHIVE_FILTER_GZIP && archive_read_support_filter_gzip(a) != ARCHIVE_OK) ||
 	    (t->filter == ARCHIVE_FILTER_ZSTD && archive_read_support_filter_zstd(a) != ARCHIVE_OK) ||
-	    archive_read_open_fd(a, layer_fd, CHUNK) != ARCHIVE_OK) {
+	    archive_read_open_fd(a, layer_fd, WPKG_IO_CHUNK) != ARCHIVE_OK) {
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "layer: %s", archive_error_string(a));
 		goto out;
 	}

@@ -14,8 +14,6 @@
 #include "image_internal.h"
 #include "wpkg/fsutil.h"
 
-#define CHUNK ((size_t)64 << 10)
-
 /* Where libarchive's output goes: hashed always, written to fd when fd >= 0. */
 struct sink {
 	int fd;
@@ -50,14 +48,14 @@ static int copy_data(struct archive *a, const struct sink *s, int in, const char
 		     struct wpkg_error *err)
 {
 	uint64_t done = 0;
-	char *buf = malloc(CHUNK);
+	char *buf = malloc(WPKG_IO_CHUNK);
 	ssize_t n;
 	int rc = 0;
 
 	if (buf == NULL)
 		return wpkg_error_nomem(err);
 	for (;;) {
-		n = read(in, buf, CHUNK);
+		n = read(in, buf, WPKG_IO_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

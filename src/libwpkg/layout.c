@@ -15,7 +15,6 @@
 #define LAYOUT_FILE "oci-layout"
 #define INDEX_FILE "index.json"
 #define LAYOUT_FILE_MAX 4096
-#define COPY_CHUNK (256 * 1024)
 #define DIR_MODE 0755
 #define FILE_MODE 0644
 
@@ -228,11 +227,11 @@ static int copy_in(struct wpkg_hasher *h, int out_fd, const struct blob_src *src
 		wpkg_hasher_update(h, src->data, (size_t)src->size);
 		return wpkg_write_all(out_fd, src->data, (size_t)src->size, err);
 	}
-	chunk = malloc(COPY_CHUNK);
+	chunk = malloc(WPKG_IO_CHUNK);
 	if (chunk == NULL)
 		return wpkg_error_nomem(err);
 	while (left > 0 && rc == 0) {
-		size_t want = left < COPY_CHUNK ? (size_t)left : COPY_CHUNK;
+		size_t want = left < WPKG_IO_CHUNK ? (size_t)left : WPKG_IO_CHUNK;
 		ssize_t got = pread(src->fd, chunk, want, (off_t)off);
 
 		if (got < 0 && errno == EINTR)

@@ -18,7 +18,6 @@
 #include "wpkg/wasm_config.h"
 #include "store_internal.h"
 
-#define CHUNK (256 * 1024)
 #define NAME_MAX_LEN 512
 
 /* ---- the name rules ---- */
@@ -125,7 +124,7 @@ static uint64_t env_cap(const char *name, const char *s, uint64_t given, uint64_
 static int extract_file(struct archive *a, const char *path, const char *name, uint64_t cap,
 			struct wpkg_error *err)
 {
-	char *chunk = malloc(CHUNK);
+	char *chunk = malloc(WPKG_IO_CHUNK);
 	uint64_t total = 0;
 	la_ssize_t n;
 	int fd, rc = 0;
@@ -139,7 +138,7 @@ static int extract_file(struct archive *a, const char *path, const char *name, u
 		free(chunk);
 		return rc;
 	}
-	while (rc == 0 && (n = archive_read_data(a, chunk, CHUNK)) != 0) {
+	while (rc == 0 && (n = archive_read_data(a, chunk, WPKG_IO_CHUNK)) != 0) {
 		if (n < 0) {
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": %s", name, archive_error_string(a));
 			break;
@@ -217,7 +216,7 @@ static int extract(const char *file, const char *dir, const struct caps *caps, s
 		return wpkg_error_nomem(err);
 	/* plain tar only: no decompressors, no other formats */
 	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, file, 64 * 1024) != ARCHIVE_OK) {
+	if (archive_read_open_filename(a, file, WPKG_IO_CHUNK) != ARCHIVE_OK) {
 		rc = wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_INVALID, "%s: %s", file,
 				    archive_error_string(a));
 		goto out;
@@ -347,9 +346,9 @@ static int add_entry(struct writer *w, const char *name, bool is_dir)
 		rc = write_failed(w, name);
 		goto out;
 	}
-	if (!is_dir && (chunk = malloc(CHUNK)) == NULL)
+	if (!is_dir && (chunk = malloc(WPKG_IO_CHUNK)) == NULL)
 		rc = wpkg_error_nomem(w->err);
-	while (!is_dir && rc == 0 && (n = read(fd, chunk, CHUNK)) != 0) {
+	while (!is_dir && rc == 0 && (n = read(fd, chunk, WPKG_IO_CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

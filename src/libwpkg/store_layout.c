@@ -12,8 +12,6 @@
 #include "wpkg/referrers.h"
 #include "store_internal.h"
 
-#define CHUNK (256 * 1024)
-
 /* wpkg_layout_read_blob, naming the store (an archive, not its temporary directory) in what goes wrong. */
 int wpkg_store_layout_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
 				struct wpkg_error *err)
@@ -162,7 +160,7 @@ int wpkg_store_layout_blob_get(struct wpkg_store *s, const struct wpkg_digest *d
 {
 	struct wpkg_hasher h = { .ctx = NULL };
 	struct wpkg_digest got;
-	unsigned char *chunk = malloc(CHUNK);
+	unsigned char *chunk = malloc(WPKG_IO_CHUNK);
 	char *path = NULL;
 	int in = -1, rc;
 	ssize_t n;
@@ -172,7 +170,7 @@ int wpkg_store_layout_blob_get(struct wpkg_store *s, const struct wpkg_digest *d
 	rc = open_blob(&in, &path, s, d, size, err);
 	if (rc == 0)
 		rc = wpkg_hasher_init(&h, d->alg, err);
-	while (rc == 0 && (n = read(in, chunk, CHUNK)) != 0) {
+	while (rc == 0 && (n = read(in, chunk, WPKG_IO_CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
