@@ -24,6 +24,18 @@ int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err);
 void wpkg_unmap_file(struct wpkg_map *m);
 
 /*
+ * The one way a temporary file is made: a new empty file "DIR/NAMEXXXXXX"
+ * (mode 0600, O_CLOEXEC so no helper process inherits it) in dir, the
+ * destination's directory ("" the current one), or with dir NULL the
+ * settings' temporary directory.  name carries its own separator
+ * ("wpkg-layer.", ".out.wasm.").  On success *path (caller frees, and
+ * unlinks the file) and *fd are set; on failure nothing is left and err says
+ * "WHAT: cannot create temporary file: REASON", what defaulting to the directory.
+ */
+int wpkg_temp_open(char **path, int *fd, const char *dir, const char *name, const char *what,
+		   struct wpkg_error *err);
+
+/*
  * Write-to-temporary-then-rename.  open creates "DIR/.NAME.XXXXXX" beside the
  * final path; commit fsyncs, chmods to mode and renames into place; abort
  * unlinks the temporary.  Nothing is ever visible at path unless committed.

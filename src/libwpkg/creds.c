@@ -13,10 +13,10 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "wpkg/settings.h"
 #include "wpkg/creds.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/log.h"
+#include "wpkg/settings.h"
 #include "creds_helper.h"
 
 /* Docker Hub's historical key, used by docker login for every name Hub answers to. */

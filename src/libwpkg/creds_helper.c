@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wpkg/settings.h"
 #include "creds_helper.h"
+#include "wpkg/settings.h"
 
 extern char **environ;
 

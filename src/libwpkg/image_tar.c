@@ -10,7 +10,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "wpkg/settings.h"
 #include "image_internal.h"
 #include "wpkg/fsutil.h"
 
@@ -133,26 +132,6 @@ out:
 	return rc;
 }
 
-/* A new empty temporary "$TMPDIR/wpkg-layer-XXXXXX"; *path is the caller's. */
-static int make_temp(char **path, int *fd, struct wpkg_error *err)
-{
-	char *p;
-
-	p = wpkg_path_join(wpkg_settings_tmpdir(), "wpkg-layer-XXXXXX");
-	if (p == NULL)
-		return wpkg_error_nomem(err);
-	*fd = mkostemp(p, O_CLOEXEC);
-	if (*fd < 0) {
-		int rc = wpkg_error_set(err, WPKG_E_IO, "temporary layer file in %s: %s",
-					wpkg_settings_tmpdir(), strerror(errno));
-
-		free(p);
-		return rc;
-	}
-	*path = p;
-	return 0;
-}
-
 int wpkg_image_tar_write(struct wpkg_image_layer *out, const char *file, const char *entry_name,
 			 uint64_t size, time_t mtime, struct wpkg_error *err)
 {
@@ -168,7 +147,7 @@ int wpkg_image_tar_write(struct wpkg_image_layer *out, const char *file, const c
 		goto out;
 	rc = write_pass(&plain, false, file, entry_name, size, mtime, err);
 	if (rc == 0)
-		rc = make_temp(&res.path, &gz.fd, err);
+		rc = wpkg_temp_open(&res.path, &gz.fd, NULL, "wpkg-layer-", NULL, err);
 	if (rc == 0)
 		rc = write_pass(&gz, true, file, entry_name, size, mtime, err);
 	if (rc < 0)

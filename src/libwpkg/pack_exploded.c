@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wpkg/settings.h"
 #include "pack_internal.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/log.h"
@@ -27,25 +26,19 @@ static void part_title(char *buf, size_t cap, size_t layer, size_t n_layers, enu
 static int add_skeleton(struct wpkg_blob *b, const struct wpkg_map *m, const struct wpkg_recipe *r,
 			const char *file, json_t *annotations, struct wpkg_error *err)
 {
-	const char *dir = wpkg_settings_tmpdir();
 	struct wpkg_digest digest;
 	uint64_t size = 0;
 	char *title = NULL;
 	int fd = -1, rc;
 
-	if (asprintf(&b->path, "%s/wpkg-skeleton.XXXXXX", dir) < 0 ||
-	    asprintf(&title, "%s.skeleton", wpkg_path_base(file)) < 0) {
-		b->path = NULL;
+	if (asprintf(&title, "%s.skeleton", wpkg_path_base(file)) < 0) {
 		title = NULL;
 		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	fd = mkostemp(b->path, O_CLOEXEC);
-	if (fd < 0) {
-		rc = wpkg_error_set(err, WPKG_E_IO, "%s: cannot create temporary file: %s", b->path,
-				    strerror(errno));
+	rc = wpkg_temp_open(&b->path, &fd, NULL, "wpkg-skeleton.", NULL, err);
+	if (rc < 0)
 		goto out;
-	}
 	b->temp = true;   /* from here on, clearing the blob deletes the file */
 	rc = wpkg_explode_write_skeleton(fd, m->data, m->len, r, &size, &digest, err);
 	if (rc < 0) {

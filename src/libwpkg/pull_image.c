@@ -5,7 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wpkg/settings.h"
 #include "wpkg/buf.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
@@ -14,19 +13,12 @@
 /* An unlinked temporary in $TMPDIR: the layer never needs a name, and nothing is left behind on any exit. */
 static int temp_fd(int *out, struct wpkg_error *err)
 {
-	char *path = wpkg_path_join(wpkg_settings_tmpdir(), "wpkg-layer.XXXXXX");
-	int fd;
+	char *path;
+	int fd, rc;
 
-	if (path == NULL)
-		return wpkg_error_nomem(err);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(e));
-		free(path);
-		return WPKG_E_IO;
-	}
+	rc = wpkg_temp_open(&path, &fd, NULL, "wpkg-layer.", NULL, err);
+	if (rc < 0)
+		return rc;
 	unlink(path);
 	free(path);
 	*out = fd;

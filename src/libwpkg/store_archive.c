@@ -12,9 +12,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "wpkg/settings.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/log.h"
+#include "wpkg/settings.h"
 #include "wpkg/wasm_config.h"
 #include "store_internal.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wpkg/settings.h"
+#include "wpkg/fsutil.h"
 #include "wpkg/log.h"
 #include "wpkg/referrers.h"
 #include "referrers_internal.h"
@@ -38,14 +38,9 @@ int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const 
 	int fd = -1, rc;
 
 	wpkg_buf_init(&b.mem);
-	if (asprintf(&path, "%s/wpkg-blob.XXXXXX", wpkg_settings_tmpdir()) < 0)
-		return wpkg_error_nomem(err);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0) {
-		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
-		free(path);
+	rc = wpkg_temp_open(&path, &fd, NULL, "wpkg-blob.", NULL, err);
+	if (rc < 0)
 		return rc;
-	}
 	b.path = path;
 	b.temp = true;
 	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_nomem(err) : 0;

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wpkg/settings.h"
 #include "json_internal.h"
 #include "wpkg/oci.h"
+#include "wpkg/settings.h"
 #include "wpkg/wasm_config.h"
 
 /* Field names of the reference WasmConfig / Component structs (serde camelCase). */

@@ -516,6 +516,56 @@ START_TEST(test_settings_copy_and_defaults)
 }
 END_TEST
 
+/* The one temporary-file maker: in the given directory (or the settings' one), close-on-exec, 0600. */
+START_TEST(test_temp_open)
+{
+	struct wpkg_settings s = { 0 };
+	static char untouched[] = "untouched";
+	char *path = NULL;
+	int fd = -1, keep = -7;
+	struct stat st;
+	char want[600];
+
+	ck_assert_int_eq(wpkg_temp_open(&path, &fd, unit_tmp, "x.wasm.", NULL, &err), 0);
+	snprintf(want, sizeof(want), "%s/x.wasm.", unit_tmp);
+	ck_assert_int_eq(strncmp(path, want, strlen(want)), 0);
+	ck_assert_uint_eq(strlen(path), strlen(want) + 6);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(st.st_size, 0);
+	close(fd);
+	unlink(path);
+	free(path);
+
+	/* no directory: the settings' temporary directory */
+	s.tmpdir = unit_tmp;
+	ck_assert_int_eq(wpkg_settings_set(&s, NULL), 0);
+	ck_assert_int_eq(wpkg_temp_open(&path, &fd, NULL, "wpkg-blob.", NULL, &err), 0);
+	snprintf(want, sizeof(want), "%s/wpkg-blob.", unit_tmp);
+	ck_assert_int_eq(strncmp(path, want, strlen(want)), 0);
+	close(fd);
+	unlink(path);
+	free(path);
+	ck_assert_int_eq(wpkg_settings_set(NULL, NULL), 0);
+
+	/* failure: outputs untouched, nothing left, the directory (or what) named */
+	path = untouched;
+	fd = keep;
+	ck_assert_int_eq(wpkg_temp_open(&path, &fd, unit_tmp_path("missing"), "t.", NULL, &err), WPKG_E_NOT_FOUND);
+	snprintf(want, sizeof(want), "%s: cannot create temporary file: No such file or directory",
+		 unit_tmp_path("missing"));
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_ptr_eq(path, untouched);
+	ck_assert_int_eq(fd, keep);
+	ck_assert_int_eq(wpkg_temp_open(&path, &fd, unit_tmp_path("missing"), "t.", "out.wasm", &err),
+			 WPKG_E_NOT_FOUND);
+	ck_assert_str_eq(err.msg, "out.wasm: cannot create temporary file: No such file or directory");
+	ck_assert_int_eq(unit_count_entries(unit_tmp), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -539,6 +589,7 @@ int main(void)
 	tcase_add_test(tc, test_status_codes_apart_from_errno);
 	tcase_add_test(tc, test_error_nomem);
 	tcase_add_test(tc, test_settings_copy_and_defaults);
+	tcase_add_test(tc, test_temp_open);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
