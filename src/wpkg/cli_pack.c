@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "exitcodes.h"
 #include "cli.h"
+#include "exitcodes.h"
 #include "wpkg/wasm_config.h"
 
 enum {
@@ -46,11 +46,8 @@ int cli_pack_opt(struct cli_pack *p, int id, const char *arg)
 	switch (id) {
 	case OPT_ANNOTATION:
 		grown = realloc(p->annotations, (p->n_annotations + 1) * sizeof(p->annotations[0]));
-		if (grown == NULL) {
-			/* not a usage error (2): out of memory is a failure (1) */
-			fputs("wpkg: error: out of memory\n", stderr);
-			exit(WPKG_EXIT_FAILURE);
-		}
+		if (grown == NULL)
+			wpkg_exit_nomem();
 		p->annotations = grown;
 		p->annotations[p->n_annotations++] = arg;
 		return 1;

@@ -35,6 +35,8 @@ static int option(void *ctx, int id, const char *arg)
 		return 1;
 	case OPT_ANNOTATION:
 		if (wpkg_annotation_add(a->opts.annotations, arg, &a->err) < 0) {
+			if (a->err.code == WPKG_E_NOMEM)
+				wpkg_exit_nomem();
 			cli_usage_error(a->cmd, "%s", a->err.msg);
 			return CLI_ERROR;
 		}

@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "env.h"
 #include "cli.h"
+#include "env.h"
+#include "exitcodes.h"
 #include "wpkg_version.h"
 
 enum { OPT_VERSION = 1 };
@@ -98,10 +99,8 @@ int main(int argc, char **argv)
 
 	wpkg_log_set_handler(cli_log_handler, NULL);
 	cli_log_apply();
-	if (cli_env_load(NULL) < 0) {
-		fprintf(stderr, "wpkg: error: out of memory\n");
-		return WPKG_EXIT_FAILURE;
-	}
+	if (cli_env_load(NULL) < 0)
+		wpkg_exit_nomem();
 
 	cli_args_init(&a, &cli_main_command, argc, argv);
 	a.stop_at_positional = true;
