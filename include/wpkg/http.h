@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* wpkg/http.h - how wpkg speaks HTTP to a registry: TLS, timeouts, retries, chunking, progress. */
+/* wpkg/http.h - how wpkg speaks HTTP to a registry: TLS, timeouts, retries, chunking. */
 #ifndef WPKG_HTTP_H
 #define WPKG_HTTP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "wpkg/log.h"
-
-struct wpkg_transport_opts {
+/* How a registry client speaks HTTP and TLS. */
+struct wpkg_http_opts {
 	bool plain_http;         /* speak http:// instead of https:// */
 	bool insecure;           /* skip TLS verification */
 	const char *ca_file;     /* extra CA bundle, NULL for the system one */
@@ -17,8 +16,6 @@ struct wpkg_transport_opts {
 	unsigned max_retries;    /* 0: 5 */
 	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
 	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
-	wpkg_progress_fn progress;
-	void *progress_payload;
 };
 
 #endif

@@ -1,11 +1,12 @@
 /* auth.c - answers a registry's 401: Basic credentials or Bearer tokens fetched per scope set and cached. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "wpkg/log.h"
 #include "auth_internal.h"
-#include "registry_internal.h"
+#include "log_internal.h"
+#include "registry_error.h"
 
 /* A cached token is reused until this many seconds before it expires. */
 #define TOKEN_MARGIN_S 10
@@ -217,7 +218,7 @@ static int obtain(struct wpkg_auth *a, struct wpkg_http *h, const char *const *s
 		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	wpkg_log(WPKG_LOG_DEBUG, "* got a token for \"%s\"", key);
+	wpkg_log_to(&wpkg_http_hooks(h)->log, WPKG_LOG_DEBUG, "* got a token for \"%s\"", key);
 out:
 	wpkg_token_clear(&tok);
 	free(all);

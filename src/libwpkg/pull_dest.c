@@ -31,6 +31,12 @@ int wpkg_pull_check_title(const char *title, struct wpkg_error *err)
 	return 0;
 }
 
+/*
+ * NAME.wasm after the repository's last component, or the layout
+ * directory's or archive's base name (trailing '/' and an archive's ".tar"
+ * dropped; ".", ".." and "/" are named after their real directory, "/" as
+ * "root").
+ */
 static int default_name(struct wpkg_buf *name, const struct wpkg_store *s)
 {
 	const char *path = wpkg_store_name(s), *base;
@@ -38,8 +44,9 @@ static int default_name(struct wpkg_buf *name, const struct wpkg_store *s)
 	size_t n;
 	int rc;
 
-	if (wpkg_store_repository(s) != NULL)
-		return wpkg_buf_printf(name, "%s.wasm", wpkg_path_base(wpkg_store_repository(s)));
+	/* a registry store is named HOST/REPO: the repository's last component */
+	if (wpkg_store_transport(s) == WPKG_TRANSPORT_REGISTRY)
+		return wpkg_buf_printf(name, "%s.wasm", wpkg_path_base(path));
 	n = strlen(path);
 	while (n > 1 && path[n - 1] == '/')
 		n--;

@@ -97,8 +97,6 @@ int main(int argc, char **argv)
 	const char *arg;
 	int id;
 
-	wpkg_log_set_handler(cli_log_handler, NULL);
-	cli_log_apply();
 	if (cli_env_load(NULL) < 0)
 		wpkg_exit_nomem();
 

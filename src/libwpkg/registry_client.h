@@ -1,18 +1,22 @@
-/* wpkg/registry.h - a client of the OCI distribution HTTP API for one registry host. */
-#ifndef WPKG_REGISTRY_H
-#define WPKG_REGISTRY_H
+/* SPDX-License-Identifier: Apache-2.0 */
+/* registry_client.h - the OCI distribution HTTP client for one registry host; only the registry backend uses it. */
+#ifndef WPKG_REGISTRY_CLIENT_H
+#define WPKG_REGISTRY_CLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/blob.h"
 #include "wpkg/buf.h"
 #include "wpkg/creds.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
-#include "wpkg/blob.h"
 #include "wpkg/http.h"
 #include "wpkg/log.h"
+#include "wpkg/oci.h"
+#include "log_internal.h"
+#include "registry_hooks.h"
 
 struct wpkg_registry;
 
@@ -26,10 +30,12 @@ struct wpkg_registry;
 
 /*
  * A client for host ("localhost:5000", "ghcr.io", "registry-1.docker.io").
- * creds may be NULL (anonymous); they are copied.  Nothing is sent yet.
+ * opts, hooks and creds may be NULL (defaults, silent, anonymous); they
+ * are copied.  Nothing is sent yet.
  */
-int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_transport_opts *opts,
-		       const struct wpkg_credentials *creds, struct wpkg_error *err);
+int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_http_opts *opts,
+		       const struct wpkg_registry_hooks *hooks, const struct wpkg_credentials *creds,
+		       struct wpkg_error *err);
 void wpkg_registry_close(struct wpkg_registry *r);
 
 /* GET /v2/, authenticating if challenged: checks that credentials work (login). */
