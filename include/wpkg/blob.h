@@ -6,8 +6,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/oci.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * A blob to be stored somewhere: either bytes in memory (path == NULL) or the
@@ -21,6 +24,8 @@ struct wpkg_blob {
 	bool temp;                     /* path is a temporary the blob owns: wpkg_blob_clear deletes it */
 };
 
-void wpkg_blob_clear(struct wpkg_blob *b);
+WPKG_API void wpkg_blob_clear(struct wpkg_blob *b);
+
+WPKG_END_DECL
 
 #endif

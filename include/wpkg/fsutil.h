@@ -6,12 +6,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
 
 /* The buffer every streaming copy reads and writes through (hashing, copying blobs, tar layers,
  * archives): large enough that syscalls do not dominate, small enough to allocate per copy. */
 #define WPKG_IO_CHUNK ((size_t)256 << 10)
+WPKG_BEGIN_DECL
 
 /* A read-only view of a whole file (mmap; an empty file maps to a non-NULL empty view). */
 struct wpkg_map {
@@ -20,8 +22,8 @@ struct wpkg_map {
 	void *base;     /* what munmap needs; NULL for the empty view */
 };
 
-int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err);
-void wpkg_unmap_file(struct wpkg_map *m);
+WPKG_API int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err);
+WPKG_API void wpkg_unmap_file(struct wpkg_map *m);
 
 /*
  * The one way a temporary file is made: a new empty file "DIR/NAMEXXXXXX"
@@ -32,7 +34,7 @@ void wpkg_unmap_file(struct wpkg_map *m);
  * unlinks the file) and *fd are set; on failure nothing is left and err says
  * "WHAT: cannot create temporary file: REASON", what defaulting to the directory.
  */
-int wpkg_temp_open(char **path, int *fd, const char *dir, const char *name, const char *what,
+WPKG_API int wpkg_temp_open(char **path, int *fd, const char *dir, const char *name, const char *what,
 		   struct wpkg_error *err);
 
 /*
@@ -47,22 +49,24 @@ struct wpkg_atomic_file {
 	mode_t mode;
 };
 
-int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, struct wpkg_error *err);
-int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err);
-void wpkg_atomic_abort(struct wpkg_atomic_file *f);
+WPKG_API int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, struct wpkg_error *err);
+WPKG_API int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err);
+WPKG_API void wpkg_atomic_abort(struct wpkg_atomic_file *f);
 
 /* Writes all of data to fd (retrying short writes and EINTR). */
-int wpkg_write_all(int fd, const void *data, size_t len, struct wpkg_error *err);
+WPKG_API int wpkg_write_all(int fd, const void *data, size_t len, struct wpkg_error *err);
 /* Atomically replaces path with data. */
-int wpkg_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+WPKG_API int wpkg_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   struct wpkg_error *err);
 /* Reads a whole file into out; more than max bytes gives WPKG_E_TOO_LARGE. */
-int wpkg_read_file(struct wpkg_buf *out, const char *path, size_t max, struct wpkg_error *err);
+WPKG_API int wpkg_read_file(struct wpkg_buf *out, const char *path, size_t max, struct wpkg_error *err);
 /* mkdir -p with mode for every directory it creates. */
-int wpkg_mkdir_p(const char *path, mode_t mode, struct wpkg_error *err);
+WPKG_API int wpkg_mkdir_p(const char *path, mode_t mode, struct wpkg_error *err);
 /* Joins a and b with exactly one '/'. Caller frees. NULL on ENOMEM. */
-char *wpkg_path_join(const char *a, const char *b);
+WPKG_API char *wpkg_path_join(const char *a, const char *b);
 /* The last component of path (points into path). */
-const char *wpkg_path_base(const char *path);
+WPKG_API const char *wpkg_path_base(const char *path);
+
+WPKG_END_DECL
 
 #endif

@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
+
+WPKG_BEGIN_DECL
+
 /* How a registry client speaks HTTP and TLS. */
 struct wpkg_http_opts {
 	bool plain_http;         /* speak http:// instead of https:// */
@@ -16,6 +20,9 @@ struct wpkg_http_opts {
 	unsigned max_retries;    /* 0: 5 */
 	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
 	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
+	unsigned concurrency;    /* blob transfers in flight at once; 0: 16 (WPKG_MULTI_DEFAULT) */
 };
+
+WPKG_END_DECL
 
 #endif

@@ -3,6 +3,10 @@
 #ifndef WPKG_MEDIATYPE_H
 #define WPKG_MEDIATYPE_H
 
+#include "wpkg/common.h"
+
+WPKG_BEGIN_DECL
+
 /* OCI image spec documents and layers. */
 #define WPKG_MT_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
 #define WPKG_MT_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
@@ -40,5 +44,7 @@
 #define WPKG_MT_TEXT            "text/plain"
 #define WPKG_MT_MARKDOWN        "text/markdown"
 #define WPKG_MT_OCTET_STREAM    "application/octet-stream"
+
+WPKG_END_DECL
 
 #endif

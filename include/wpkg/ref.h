@@ -4,7 +4,10 @@
 
 #include <stddef.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 /* The distribution-spec tag grammar, [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}: the one check of a tag. */
 #define WPKG_TAG_MAX 128
@@ -18,7 +21,7 @@ enum wpkg_tag_problem {
 };
 
 /* Checks the n bytes at tag; for BAD_FIRST and BAD_CHAR *at gets the offset of the byte. */
-enum wpkg_tag_problem wpkg_tag_check(const char *tag, size_t n, size_t *at);
+WPKG_API enum wpkg_tag_problem wpkg_tag_check(const char *tag, size_t n, size_t *at);
 
 enum wpkg_transport {
 	WPKG_TRANSPORT_REGISTRY = 0,     /* [docker://]host/repo:tag */
@@ -62,17 +65,19 @@ enum wpkg_ref_flags {
  * repository name must be lowercase ('F' at position 1)".  out is set only on
  * success; caller frees with wpkg_ref_free().
  */
-int wpkg_ref_parse(struct wpkg_ref *out, const char *s, unsigned flags, struct wpkg_error *err);
-void wpkg_ref_free(struct wpkg_ref *r);
+WPKG_API int wpkg_ref_parse(struct wpkg_ref *out, const char *s, unsigned flags, struct wpkg_error *err);
+WPKG_API void wpkg_ref_free(struct wpkg_ref *r);
 
 /* The tag or digest to ask the registry for: digest if set, else tag, else "latest". */
-const char *wpkg_ref_reference(const struct wpkg_ref *r);
+WPKG_API const char *wpkg_ref_reference(const struct wpkg_ref *r);
 /* The host the HTTP API lives on: "registry-1.docker.io" for docker.io, else registry; NULL if local. */
-const char *wpkg_ref_api_host(const struct wpkg_ref *r);
+WPKG_API const char *wpkg_ref_api_host(const struct wpkg_ref *r);
 /*
  * Canonical text: "registry/repository[:tag][@digest]" or
  * "oci-layout:DIR[:TAG][@DIGEST]".  Caller frees; NULL on ENOMEM.
  */
-char *wpkg_ref_string(const struct wpkg_ref *r);
+WPKG_API char *wpkg_ref_string(const struct wpkg_ref *r);
+
+WPKG_END_DECL
 
 #endif

@@ -3,7 +3,10 @@
 #ifndef WPKG_SETTINGS_H
 #define WPKG_SETTINGS_H
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * libwpkg never reads the environment: the program that embeds it decides
@@ -37,12 +40,14 @@ struct wpkg_settings {
  * restores the defaults.  Not thread-safe: call it before any other work.
  * Returns 0 or WPKG_E_NOMEM, keeping the previous settings on failure.
  */
-int wpkg_settings_set(const struct wpkg_settings *s, struct wpkg_error *err);
+WPKG_API int wpkg_settings_set(const struct wpkg_settings *s, struct wpkg_error *err);
 
 /* The settings in force (never NULL; borrowed, valid until the next wpkg_settings_set). */
-const struct wpkg_settings *wpkg_settings_get(void);
+WPKG_API const struct wpkg_settings *wpkg_settings_get(void);
 
 /* The directory for temporaries: settings' tmpdir, or "/tmp" when it is unset or empty. */
-const char *wpkg_settings_tmpdir(void);
+WPKG_API const char *wpkg_settings_tmpdir(void);
+
+WPKG_END_DECL
 
 #endif

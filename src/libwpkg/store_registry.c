@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
+#include "http_multi.h"
+#include "opts.h"
+#include "registry_internal.h"
 #include "store_registry.h"
 
 /* The credentials opts give for registry: given, looked up, or none. */
@@ -80,17 +83,22 @@ static void reg_close(struct wpkg_store *s)
 
 int wpkg_store_ping(const char *host, const struct wpkg_store_opts *opts, struct wpkg_error *err)
 {
-	static const struct wpkg_store_opts defaults = WPKG_STORE_OPTS_INIT;
 	/* Docker Hub's names all lead to its one API host, which the reference knows */
-	char *h = strdup(strcmp(wpkg_creds_key(host), host) != 0 ? "docker.io" : host);
-	struct wpkg_ref ref = { .transport = WPKG_TRANSPORT_REGISTRY, .registry = h };
+	char *h = NULL;
+	struct wpkg_ref ref = { .transport = WPKG_TRANSPORT_REGISTRY };
 	struct wpkg_registry *r = NULL;
+	struct wpkg_store_opts o;
 	int rc;
 
-	if (opts == NULL)
-		opts = &defaults;
+	/* NULL is WPKG_STORE_OPTS_INIT */
+	rc = wpkg_opts_load(&o, sizeof(o), opts, "store options", err);
+	if (rc < 0)
+		return rc;
+	opts = &o;
+	h = strdup(strcmp(wpkg_creds_key(host), host) != 0 ? "docker.io" : host);
 	if (h == NULL)
 		return wpkg_error_nomem(err);
+	ref.registry = h;
 	rc = open_client(&r, &ref, opts, &opts->log, err);
 	if (rc == 0)
 		rc = wpkg_registry_ping(r, err);
@@ -273,3 +281,21 @@ const struct wpkg_store_ops wpkg_store_registry_ops = {
 	.referrers_add = wpkg_store_reg_referrers_add,
 	.referrers_remove = wpkg_store_reg_referrers_remove,
 };
+
+static unsigned store_concurrency(struct wpkg_store *s)
+{
+	struct wpkg_registry *r;
+	unsigned c;
+
+	if (s == NULL || s->transport != WPKG_TRANSPORT_REGISTRY || (r = wpkg_store_reg(s)->client) == NULL)
+		return 1;
+	c = wpkg_http_get_opts(r->http)->concurrency;
+	return c ? c : WPKG_MULTI_DEFAULT;
+}
+
+unsigned wpkg_store_concurrency(struct wpkg_store *a, struct wpkg_store *b)
+{
+	unsigned ca = store_concurrency(a), cb = store_concurrency(b);
+
+	return ca > cb ? ca : cb;
+}

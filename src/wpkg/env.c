@@ -23,3 +23,10 @@ int cli_env_load(struct wpkg_error *err)
 
 	return wpkg_settings_set(&s, err);
 }
+
+void cli_env_cache(const char **wpkg_cache, const char **xdg_cache_home, const char **home)
+{
+	*wpkg_cache = getenv("WPKG_CACHE");
+	*xdg_cache_home = getenv("XDG_CACHE_HOME");
+	*home = getenv("HOME");
+}

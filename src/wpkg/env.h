@@ -12,4 +12,7 @@
  */
 int cli_env_load(struct wpkg_error *err);
 
+/* WPKG_CACHE, XDG_CACHE_HOME and HOME, which name the cache directory (cli_cache_init); each may be NULL. */
+void cli_env_cache(const char **wpkg_cache, const char **xdg_cache_home, const char **home);
+
 #endif
