@@ -7,11 +7,14 @@
 
 #include "blob_internal.h"
 #include "wpkg/pack.h"
+#include "wpkg/tempreg.h"
 
 void wpkg_blob_clear(struct wpkg_blob *b)
 {
-	if (b->temp && b->path != NULL)
+	if (b->temp && b->path != NULL) {
 		unlink(b->path);
+		wpkg_tempreg_drop(b->path);
+	}
 	wpkg_descriptor_clear(&b->desc);
 	free(b->path);
 	wpkg_buf_free(&b->mem);

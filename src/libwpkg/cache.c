@@ -10,6 +10,7 @@
 
 #include "wpkg/cache.h"
 #include "wpkg/fsutil.h"
+#include "wpkg/tempreg.h"
 #include "cache_internal.h"
 #include "log_internal.h"
 #include "store_internal.h"
@@ -166,6 +167,7 @@ static void keep(const struct wpkg_digest *d, uint64_t size, int fd, off_t pos, 
 	if (copy_verified(out, 0, fd, (uint64_t)pos, size, d) && close(out) == 0) {
 		out = -1;
 		if (rename(tmp, path) == 0) {
+			wpkg_tempreg_drop(tmp);
 			free(tmp);
 			tmp = NULL;
 		}
@@ -177,8 +179,10 @@ marker:
 out:
 	if (out >= 0)
 		close(out);
-	if (tmp != NULL)
+	if (tmp != NULL) {
 		unlink(tmp);
+		wpkg_tempreg_drop(tmp);
+	}
 	free(tmp);
 	free(name);
 	free(marker);

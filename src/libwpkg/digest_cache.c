@@ -10,6 +10,7 @@
 
 #include "wpkg/digest_cache.h"
 #include "wpkg/fsutil.h"
+#include "wpkg/tempreg.h"
 #include "digest_cache_internal.h"
 
 #define MAGIC "wpkg-digest-cache 1\n"
@@ -149,6 +150,7 @@ void wpkg_digest_cache_store(const struct stat *st, const struct wpkg_digest_ran
 	/* readers see a whole entry or none: it is renamed into place complete */
 	if (fclose(f) == 0 && ok && rename(tmp, path) == 0) {
 		f = NULL;
+		wpkg_tempreg_drop(tmp);
 		free(tmp);
 		tmp = NULL;
 		goto out;
@@ -159,8 +161,10 @@ out:
 		fclose(f);
 	if (fd >= 0)
 		close(fd);
-	if (tmp != NULL)
+	if (tmp != NULL) {
 		unlink(tmp);
+		wpkg_tempreg_drop(tmp);
+	}
 	free(tmp);
 	free(name);
 	free(path);

@@ -21,6 +21,31 @@ const char *wpkg_pager_url(const struct wpkg_pager *p)
 	return p->url;
 }
 
+/*
+ * The absolute URL of resp's rel="next" Link (*out NULL when there is none);
+ * WPKG_E_PROTOCOL when the target is not a valid URL.  Caller frees.
+ */
+static int next_page(char **out, const struct wpkg_http_resp *resp, struct wpkg_error *err)
+{
+	char *link = wpkg_http_header(&resp->headers, "Link", 0);
+	char *next = link ? wpkg_http_link_next(link) : NULL;
+	char *url = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (next != NULL && !wpkg_url_chars_ok(next))
+		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the Link header's next page is not a valid URL; "
+				    "refusing the answer", resp->url);
+	else if (next != NULL && (url = wpkg_url_resolve(resp->url, next)) == NULL)
+		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the Link header's next page cannot be resolved; "
+				    "refusing the answer", resp->url);
+	if (rc == 0)
+		*out = url;
+	free(link);
+	free(next);
+	return rc;
+}
+
 static bool visited(const struct wpkg_pager *p, const char *url)
 {
 	size_t i;
@@ -33,7 +58,8 @@ static bool visited(const struct wpkg_pager *p, const char *url)
 
 int wpkg_pager_advance(struct wpkg_pager *p, const struct wpkg_http_resp *resp, struct wpkg_error *err)
 {
-	char **v, *link, *next, *url;
+	char **v, *url;
+	int rc;
 
 	if (p->url == NULL)
 		return 0;
@@ -43,11 +69,10 @@ int wpkg_pager_advance(struct wpkg_pager *p, const struct wpkg_http_resp *resp, 
 	p->visited = v;
 	p->visited[p->n_visited++] = p->url;
 	p->url = NULL;
-	link = wpkg_http_header(&resp->headers, "Link", 0);
-	next = link != NULL ? wpkg_http_link_next(link) : NULL;
-	url = next != NULL ? wpkg_url_resolve(resp->url, next) : NULL;
-	free(link);
-	free(next);
+	/* a next page that is not a valid URL is refused, never followed */
+	rc = next_page(&url, resp, err);
+	if (rc < 0)
+		return rc;
 	/* a registry that serves the same page again would keep us here forever */
 	if (url != NULL && (p->n_visited >= p->max_pages || visited(p, url))) {
 		free(url);

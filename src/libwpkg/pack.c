@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/tempreg.h"
 #include "json_internal.h"
 #include "opts.h"
 #include "pack_internal.h"

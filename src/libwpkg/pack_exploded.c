@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/tempreg.h"
 #include "pack_internal.h"
 #include "wpkg/fsutil.h"
 #include "log_internal.h"

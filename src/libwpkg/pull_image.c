@@ -8,6 +8,7 @@
 #include "wpkg/buf.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
+#include "wpkg/tempreg.h"
 #include "pull_internal.h"
 
 /* An unlinked temporary in $TMPDIR: the layer never needs a name, and nothing is left behind on any exit. */
@@ -20,6 +21,7 @@ static int temp_fd(int *out, struct wpkg_error *err)
 	if (rc < 0)
 		return rc;
 	unlink(path);
+	wpkg_tempreg_drop(path);
 	free(path);
 	*out = fd;
 	return 0;

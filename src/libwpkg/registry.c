@@ -121,8 +121,12 @@ char *reg_url(const struct wpkg_registry *r, const char *repo, const char *kind,
 
 int reg_status_error(struct wpkg_error *err, const char *method, const struct wpkg_http_resp *resp)
 {
-	return wpkg_registry_status_error(err, method, resp->url ? resp->url : "", resp->status, resp->body.data,
-					  resp->body.len);
+	int rc = wpkg_registry_status_error(err, method, resp->url ? resp->url : "", resp->status, resp->body.data,
+					    resp->body.len);
+
+	if (resp->status == 429)
+		wpkg_registry_rate_note(err, &resp->headers);
+	return rc;
 }
 
 int reg_get_doc(struct wpkg_registry *r, const char *url, const char *const *headers, const struct reg_scopes *s,

@@ -6,6 +6,7 @@
 
 #include "cli_cache.h"
 #include "cli_run.h"
+#include "cli_signals.h"
 #include "env.h"
 #include "exitcodes.h"
 #include "wpkg/global.h"
@@ -124,6 +125,7 @@ int main(int argc, char **argv)
 	const char *cache, *xdg, *home;
 	int rc;
 
+	cli_signals_install();
 	if (wpkg_global_init(&err) < 0) {
 		fprintf(stderr, "wpkg: error: %s\n", err.msg);
 		return WPKG_EXIT_FAILURE;

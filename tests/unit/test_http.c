@@ -355,6 +355,48 @@ START_TEST(test_pager_stops_loops_and_at_cap)
 }
 END_TEST
 
+/* A next page that is not a valid URL is refused with WPKG_E_PROTOCOL, never requested. */
+START_TEST(test_pager_refuses_bad_link)
+{
+	struct wpkg_http_resp resp = { 0 };
+	struct wpkg_error err = { 0 };
+	struct wpkg_pager pg;
+
+	ck_assert_int_eq(wpkg_pager_init(&pg, strdup("http://r/v2/a/tags/list"), 10, NULL), 0);
+	pager_page(&resp, "http://r/v2/a/tags/list", "</v2/a/tags/list?last=a\"b>; rel=\"next\"");
+	ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, &err), WPKG_E_PROTOCOL);
+	ck_assert_str_eq(err.msg, "GET http://r/v2/a/tags/list: the Link header's next page is not a valid URL; "
+			 "refusing the answer");
+	ck_assert_ptr_null(wpkg_pager_url(&pg));
+	wpkg_pager_clear(&pg);
+	wpkg_http_resp_free(&resp);
+}
+END_TEST
+
+START_TEST(test_server_values_checked)
+{
+	/* token68: what a Bearer header may carry */
+	ck_assert(wpkg_http_token68_ok("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"));
+	ck_assert(wpkg_http_token68_ok("djE6Z2hjci5pbzp3cGtn-._~+/=="));
+	ck_assert(!wpkg_http_token68_ok(""));
+	ck_assert(!wpkg_http_token68_ok("=="));
+	ck_assert(!wpkg_http_token68_ok("abc\r\nX-Injected: 1"));
+	ck_assert(!wpkg_http_token68_ok("abc def"));
+	ck_assert(!wpkg_http_token68_ok("ab=c"));
+	ck_assert(!wpkg_http_token68_ok("abc\""));
+	/* URL characters: Location and Link targets */
+	ck_assert(wpkg_url_chars_ok("/v2/a/blobs/uploads/1?_state=x%20y&n=1"));
+	ck_assert(wpkg_url_chars_ok("https://r.example:5000/v2/a/tags/list?last=v1;x=%7B"));
+	ck_assert(!wpkg_url_chars_ok(""));
+	ck_assert(!wpkg_url_chars_ok("/v2/a b"));
+	ck_assert(!wpkg_url_chars_ok("/v2/a\r\nHost: evil"));
+	ck_assert(!wpkg_url_chars_ok("/v2/\x7f"));
+	ck_assert(!wpkg_url_chars_ok("/v2/\xc3\xa9"));
+	ck_assert(!wpkg_url_chars_ok("/v2/<x>"));
+	ck_assert_ptr_null(wpkg_url_resolve("http://r.example/v2/", "/v2/a\tb"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("http");
@@ -367,12 +409,14 @@ int main(void)
 	tcase_add_loop_test(tc, test_link_next, 0, UNIT_N(link_rows));
 	tcase_add_test(tc, test_pager_follows_links);
 	tcase_add_test(tc, test_pager_stops_loops_and_at_cap);
+	tcase_add_test(tc, test_pager_refuses_bad_link);
 	tcase_add_test(tc, test_retry_after);
 	tcase_add_test(tc, test_backoff_and_retryable);
 	tcase_add_loop_test(tc, test_mask_header, 0, UNIT_N(mask_rows));
 	tcase_add_test(tc, test_mask_never_leaks);
 	tcase_add_loop_test(tc, test_error_mapping, 0, UNIT_N(error_rows));
 	tcase_add_test(tc, test_code_status);
+	tcase_add_test(tc, test_server_values_checked);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
