@@ -46,6 +46,9 @@ struct wpkg_http_opts {
 	unsigned max_retries;    /* 0: 5 */
 	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
 	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
+	/* a loopback host answering the TLS handshake in plain HTTP is then spoken to in plain HTTP, unless this
+	 * is set (an https:// reference: TLS was asked for by name) */
+	bool require_tls;
 };
 
 /*
@@ -158,7 +161,13 @@ WPKG_API int wpkg_store_blob_exists(struct wpkg_store *s, const struct wpkg_dige
 			   struct wpkg_error *err);
 /* Stores b, streamed from its file range or memory, verified against b->desc. */
 WPKG_API int wpkg_store_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err);
-/* Writes the blob d of size bytes into fd (from its current position), verified while it streams. */
+/* The size of a blob named only by its digest (wpkg_store_blob_get). */
+#define WPKG_SIZE_UNKNOWN UINT64_MAX
+/*
+ * Writes the blob d of size bytes into fd (from its current position),
+ * verified while it streams; size WPKG_SIZE_UNKNOWN: any size, the digest
+ * alone verified.
+ */
 WPKG_API int wpkg_store_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			struct wpkg_error *err);
 /* A small blob (a config) into out, verified, at most max bytes. */

@@ -91,7 +91,7 @@ static int reg_fall_back_to_http(struct wpkg_registry *r, const char *https_url,
 {
 	char *base = NULL;
 
-	if (!wpkg_host_is_loopback(r->host))
+	if (!wpkg_host_is_loopback(r->host) || wpkg_http_get_opts(r->http)->require_tls)
 		return wpkg_error_set(err, WPKG_E_NETWORK, "%s speaks plain HTTP, not HTTPS: pass --plain-http to use it "
 				      "unencrypted", r->host);
 	if (asprintf(&base, "http://%s", r->host) < 0 || asprintf(url, "http://%s", https_url + 8) < 0) {

@@ -122,6 +122,8 @@ int cli_ref_parse(struct wpkg_ref *out, const char *s, unsigned flags, struct cl
 			reg->transport.plain_http = true;
 	} else if (strncmp(s, "https://", 8) == 0) {
 		text = s + 8;
+		if (reg != NULL)
+			reg->transport.require_tls = true;
 	}
 	rc = wpkg_ref_parse(out, text, flags, err);
 	if (rc < 0)
@@ -216,7 +218,7 @@ static int steps(struct cli_run *r)
 		return cli_usage_error(cmd->name, "expected %s, got %d argument%s", cmd->pos_what, r->pos.n,
 				       r->pos.n == 1 ? "" : "s");
 	if (cmd->needs & CLI_REF) {
-		r->ref_arg = r->pos.v[0];
+		r->ref_arg = r->pos.v[(cmd->needs & CLI_VERB) ? 1 : 0];
 		rc = parse_ref(r);
 		if (rc != WPKG_EXIT_OK)
 			return rc;
