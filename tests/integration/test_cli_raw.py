@@ -78,6 +78,29 @@ class RawTests(RegistryCase, harness.TestCase):
         r = self.run_wpkg('blob', 'fetch', blob_ref, expect=2)
         self.assertIn('say where the blob goes: -o FILE, or -o - for standard output', r.stderr)
 
+    def test_pull_any_artifact_by_titles(self):
+        repo = self.repo()
+        ref = self.ref(repo, 'v1')
+        self.run_wpkg('push', '-q', ref, harness.fixture(HELLO))
+        notes = b'release notes\n'
+        for name, data in (('sbom.spdx.json', SBOM), ('NOTES.txt', notes)):
+            with open(self.path(name), 'wb') as f:
+                f.write(data)
+        att = self.run_wpkg('attach', '-q', '--artifact-type', 'application/spdx+json', ref,
+                            self.path('sbom.spdx.json'), self.path('NOTES.txt')).stdout.strip()
+        os.mkdir(self.path('out'))
+        r = self.run_wpkg('pull', '-o', self.path('out'), self.ref(repo) + '@' + att)
+        self.assertEqual(sorted(os.listdir(self.path('out'))), ['NOTES.txt', 'sbom.spdx.json'])
+        self.assertEqual(read(self.path('out', 'sbom.spdx.json')), SBOM)
+        self.assertEqual(read(self.path('out', 'NOTES.txt')), notes)
+        self.assertIn(self.path('out', 'NOTES.txt'), r.stdout)
+        self.assertIn(self.path('out', 'sbom.spdx.json'), r.stdout)
+        r = self.run_wpkg('pull', '-o', self.path('one-file'), self.ref(repo) + '@' + att, expect=3)
+        self.assertIn('has 2 titled layers, and -o %s is not a directory: give a directory' % self.path('one-file'),
+                      r.stderr)
+        self.assertFalse(os.path.exists(self.path('one-file')))
+        self.assertNoTempFiles(self.tmp)
+
     def test_layout_blob_that_lies_is_refused(self):
         lay = self.path('lay')
         self.run_wpkg('build', '-o', 'oci-layout:%s:v1' % lay, harness.fixture(HELLO))
