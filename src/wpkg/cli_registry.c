@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "cli_auth_hint.h"
 #include "cli_output.h"
 #include "cli_registry.h"
 
@@ -185,9 +186,14 @@ static int store_credentials(struct wpkg_credentials *out, const char *registry,
 	int rc;
 
 	rc = cli_registry_flag_credentials(out, &given, r, err);
-	if (rc < 0 || given)
+	if (rc < 0)
 		goto out;
-	cli_log_sink(&log);
+	if (given) {
+		cli_auth_source_set("--username %s", r->username);
+		goto out;
+	}
+	cli_auth_check_env(getenv("DOCKER_CONFIG"));
+	cli_auth_lookup_sink(&log);
 	rc = wpkg_creds_lookup(out, registry, &log, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "credentials for %s", registry);
