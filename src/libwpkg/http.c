@@ -11,20 +11,24 @@
 
 #include "wpkg_version.h"
 #include "http_internal.h"
+#include "http_multi.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_S 30L
 #define DEFAULT_STALL_TIMEOUT_S 60L
 #define DEFAULT_MAX_RETRIES 5u
 #define ERROR_BODY_MAX ((size_t)64 << 10)
 #define MAX_REDIRECTS 10
-#define RETRY_AFTER_CAP_MS 60000L
+#define RETRY_AFTER_CAP_MS 30000L       /* the longest single wait a Retry-After gets */
+#define RETRY_WAIT_BUDGET_MS 60000L     /* all waits on 429 (and Retry-After) of one request */
+#define RETRY_STALL_BUDGET_MS 120000L   /* no retry after a timeout once this much is spent */
+#define ANNOUNCE_WAIT_MS 2000L
 
 struct wpkg_http {
 	CURL *curl;
+	CURLSH *share;                /* connections, DNS and TLS sessions, shared with concurrent jobs */
 	struct wpkg_http_opts opts;   /* ca_file points at ca_copy */
 	struct wpkg_registry_hooks hooks;
 	char *ca_copy;
-	char errbuf[CURL_ERROR_SIZE];
 };
 
 /* The state of one HTTP exchange (one hop of one attempt). */
@@ -36,6 +40,10 @@ struct xfer {
 	uint64_t body_pos;
 	struct wpkg_error *err;
 	int abort_rc;                      /* why a callback stopped the transfer */
+	uint64_t start_ms;                 /* wpkg_http_now_ms() when the exchange began */
+	uint64_t allowed_ms;               /* set when the deadline stopped it */
+	CURL *curl;                        /* h->curl, or the concurrent job's own handle */
+	char errbuf[CURL_ERROR_SIZE];
 };
 
 static const struct wpkg_http_body empty_body = { -1, 0, (const uint8_t *)"", 0 };
@@ -150,6 +158,27 @@ static int on_seek(void *payload, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
+/*
+ * The deadline of every exchange: a small document (into memory) must be
+ * complete within timeout_s; a sized transfer (a sink, an upload) gets
+ * timeout_s more for each min_rate bytes per second of its size.  curl's own
+ * low-speed limit (1 byte/s) lets a 2 bytes/s drip run for days.
+ */
+static int on_xferinfo(void *payload, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct xfer *x = payload;
+	uint64_t size = x->req->sink != NULL && dltotal > 0 ? (uint64_t)dltotal : 0;
+	uint64_t allowed;
+
+	if (x->body->len > size)
+		size = x->body->len;
+	allowed = wpkg_http_allowed_ms(&x->h->opts, size);
+	if (wpkg_http_now_ms() - x->start_ms <= allowed)
+		return 0;
+	x->allowed_ms = allowed;
+	return 1;
+}
+
 /* Logs one block of header lines, each masked. */
 static void log_header_block(const struct wpkg_log_sink *log, char prefix, const char *data, size_t len)
 {
@@ -189,13 +218,17 @@ static int setup_handle(struct xfer *x, const char *url, const char *method, str
 {
 	struct wpkg_http *h = x->h;
 	const struct wpkg_http_opts *o = &h->opts;
-	CURL *c = h->curl;
+	CURL *c = x->curl;
 	CURLcode rc = CURLE_OK;
 
 #define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val); } while (0)
 	curl_easy_reset(c);
-	h->errbuf[0] = '\0';
-	SET(CURLOPT_ERRORBUFFER, h->errbuf);
+	x->errbuf[0] = '\0';
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	SET(CURLOPT_SHARE, h->share);
+	/* over TLS a new transfer waits for the first connection's ALPN to multiplex on it (HTTP/2) */
+	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	SET(CURLOPT_PIPEWAIT, o->plain_http ? 0L : 1L);
 	SET(CURLOPT_URL, url);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_USERAGENT, "wpkg/" WPKG_VERSION);
@@ -207,8 +240,13 @@ static int setup_handle(struct xfer *x, const char *url, const char *method, str
 	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
 	SET(CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s ? o->stall_timeout_s : DEFAULT_STALL_TIMEOUT_S);
 	SET(CURLOPT_TCP_KEEPALIVE, 1L);
-	SET(CURLOPT_BUFFERSIZE, 256L * 1024);
-	SET(CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
+	/*
+	 * Buffer sizes are only a speed hint (curl refuses a change while it
+	 * holds a buffer, which is fine).  Many transfers at once share the
+	 * bandwidth, so each gets smaller buffers and peak memory stays flat.
+	 */
+	(void)curl_easy_setopt(c, CURLOPT_BUFFERSIZE, wpkg_multi_slots() > 2 ? 64L * 1024 : 256L * 1024);
+	(void)curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, wpkg_multi_slots() > 2 ? 128L * 1024 : 512L * 1024);
 	SET(CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
 	if (o->ca_file)
@@ -218,6 +256,9 @@ static int setup_handle(struct xfer *x, const char *url, const char *method, str
 	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, x);
 	SET(CURLOPT_HTTPHEADER, headers);
+	SET(CURLOPT_XFERINFOFUNCTION, on_xferinfo);
+	SET(CURLOPT_XFERINFODATA, x);
+	SET(CURLOPT_NOPROGRESS, 0L);
 	if (wpkg_log_on(&h->hooks.log, WPKG_LOG_DEBUG)) {
 		SET(CURLOPT_DEBUGFUNCTION, on_debug);
 		SET(CURLOPT_DEBUGDATA, x);
@@ -309,12 +350,13 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 		    const struct wpkg_http_body *body, const char *auth, struct wpkg_http_resp *resp,
 		    CURLcode *cc, struct wpkg_error *err)
 {
-	struct xfer x = { h, req, resp, body ? body : &empty_body, 0, err, 0 };
+	struct xfer x = { h, req, resp, body ? body : &empty_body, 0, err, 0, wpkg_http_now_ms(), 0, NULL, "" };
 	struct curl_slist *headers = NULL;
 	char *shown = NULL;
 	int rc;
 
 	*cc = CURLE_OK;
+	x.curl = wpkg_multi_easy() ? wpkg_multi_easy() : h->curl;
 	resp_reset(resp);
 	rc = build_headers(&headers, req, auth);
 	if (rc < 0)
@@ -330,21 +372,31 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 		free(shown);
 		shown = NULL;
 	}
-	*cc = curl_easy_perform(h->curl);
+	*cc = wpkg_multi_perform(x.curl, method);
 	if (*cc == CURLE_OK) {
 		long status = 0;
-		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_getinfo(x.curl, CURLINFO_RESPONSE_CODE, &status);
 		resp->status = status;
+		goto out;
+	}
+	if (x.allowed_ms != 0) {
+		/* retried like a timeout curl itself noticed */
+		*cc = CURLE_OPERATION_TIMEDOUT;
+		shown = wpkg_url_strip_query(url);
+		rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s %s: no complete answer within %llu s (see --timeout and "
+				    "--min-rate)", method, shown ? shown : url,
+				    (unsigned long long)(x.allowed_ms + 999) / 1000);
 		goto out;
 	}
 	if (x.abort_rc < 0) {
 		rc = x.abort_rc == WPKG_E_NOMEM ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory") : x.abort_rc;
 		goto out;
 	}
-	resp->peer_plain_http = tls_saw_plain_http(*cc, url, h->errbuf);
+	resp->peer_plain_http = tls_saw_plain_http(*cc, url, x.errbuf);
 	shown = wpkg_url_strip_query(url);
 	rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s %s: %s", method, shown ? shown : url,
-			    h->errbuf[0] ? h->errbuf : curl_easy_strerror(*cc));
+			    x.errbuf[0] ? x.errbuf : *cc == CURLE_ABORTED_BY_CALLBACK && wpkg_multi_cancelled() ?
+			    "cancelled (another transfer failed)" : curl_easy_strerror(*cc));
 out:
 	free(shown);
 	curl_slist_free_all(headers);
@@ -438,6 +490,8 @@ int wpkg_http_perform(struct wpkg_http *h, const struct wpkg_http_req *req, stru
 		      struct wpkg_error *err)
 {
 	unsigned max = wpkg_http_max_retries(h), n;
+	uint64_t start = wpkg_http_now_ms();
+	long waited = 0;
 	int rc;
 
 	/* callers may hand over a zero-initialised response */
@@ -461,14 +515,32 @@ int wpkg_http_perform(struct wpkg_http *h, const struct wpkg_http_req *req, stru
 			break;
 		if (rc == 0) {
 			char *ra = wpkg_http_header(&resp->headers, "Retry-After", 0);
-			wait_ms = wpkg_http_retry_after_ms(ra, time(NULL), RETRY_AFTER_CAP_MS);
+			/* uncapped first: a wait beyond the budget is not worth starting */
+			long asked = wpkg_http_retry_after_ms(ra, time(NULL), 10 * RETRY_WAIT_BUDGET_MS);
+
+			wait_ms = asked > RETRY_AFTER_CAP_MS ? RETRY_AFTER_CAP_MS : asked;
+			if (asked > RETRY_WAIT_BUDGET_MS - waited) {
+				wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s: %ld, Retry-After %s: beyond the wait budget of %ld s",
+					 req->method, req->url, resp->status, ra, RETRY_WAIT_BUDGET_MS / 1000);
+				free(ra);
+				break;
+			}
+			if (wait_ms > ANNOUNCE_WAIT_MS)
+				wpkg_log_to(&h->hooks.log, WPKG_LOG_INFO, "waiting %ld s: the registry answered %ld, Retry-After %s%s",
+					 wait_ms / 1000, resp->status, ra, asked > wait_ms ? " capped" : "");
 			free(ra);
 			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s: %ld, retrying", req->method, req->url,
 				    resp->status);
 		} else {
+			/* a stall costs a whole deadline per try: stop before the next one would pass the budget */
+			if (cc == CURLE_OPERATION_TIMEDOUT &&
+			    wpkg_http_now_ms() - start + wpkg_http_allowed_ms(&h->opts, 0) > RETRY_STALL_BUDGET_MS)
+				break;
 			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s, retrying",
 				    err ? err->msg : "transfer failed");
 		}
+		if (wait_ms >= 0)
+			waited += wait_ms;
 		wpkg_http_backoff(n, wait_ms);
 	}
 	return rc;
@@ -478,7 +550,6 @@ void wpkg_http_backoff(unsigned attempt_no, long retry_after_ms)
 {
 	unsigned char r[2] = { 0, 0 };
 	long ms;
-	struct timespec ts;
 
 	if (retry_after_ms >= 0) {
 		ms = retry_after_ms;
@@ -488,10 +559,8 @@ void wpkg_http_backoff(unsigned attempt_no, long retry_after_ms)
 			r[0] = r[1] = 0x80;
 		ms = wpkg_http_backoff_ms(attempt_no, (double)(r[0] << 8 | r[1]) / 65536.0);
 	}
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	/* inside a concurrent batch the other transfers go on meanwhile */
+	wpkg_multi_sleep(ms);
 }
 
 void wpkg_http_resp_free(struct wpkg_http_resp *resp)
@@ -539,7 +608,12 @@ int wpkg_http_new(struct wpkg_http **out, const struct wpkg_http_opts *opts, con
 		goto fail;
 	h->opts.ca_file = h->ca_copy;
 	h->curl = curl_easy_init();
-	if (h->curl == NULL)
+	h->share = curl_share_init();
+	if (h->curl == NULL || h->share == NULL)
+		goto fail;
+	if (curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+	    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+	    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK)
 		goto fail;
 	*out = h;
 	return 0;
@@ -554,6 +628,9 @@ void wpkg_http_free(struct wpkg_http *h)
 		return;
 	if (h->curl)
 		curl_easy_cleanup(h->curl);
+	/* the share goes last: the handle above used it */
+	if (h->share)
+		curl_share_cleanup(h->share);
 	free(h->ca_copy);
 	free(h);
 }

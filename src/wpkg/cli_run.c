@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_cache.h"
 #include "cli_run.h"
 
 /* The command being run, for --help and --format. */
@@ -44,6 +45,14 @@ static int no_progress_opt(const struct cli_opt_spec *o, const char *arg)
 	return 0;
 }
 
+static int no_cache_opt(const struct cli_opt_spec *o, const char *arg)
+{
+	(void)o;
+	(void)arg;
+	cli_cache_disable();
+	return 0;
+}
+
 static const char *const progress_modes[] = { "auto", "tty", "plain", "none", NULL };
 
 const struct cli_opt_spec cli_global_opts[] = {
@@ -56,6 +65,8 @@ const struct cli_opt_spec cli_global_opts[] = {
 	{ CLI_OPT_CHOICE, "progress", 0, &cli_g.progress, "WHEN",
 	  "auto (default: redrawn on a terminal, else plain lines), tty, plain or none", .choices = progress_modes },
 	{ CLI_OPT_CALL, "no-progress", 0, NULL, NULL, "the same as --progress none", .call = no_progress_opt },
+	{ CLI_OPT_CALL, "no-cache", 0, NULL, NULL, "neither read nor write the cache (pulled blobs, input digests)",
+	  .call = no_cache_opt },
 	{ CLI_OPT_CALL, "no-tty", 0, NULL, NULL, "the same as --progress none", .call = no_progress_opt,
 	  .flags = CLI_OPT_HIDDEN },
 	CLI_OPT_END,

@@ -4,13 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_cache.h"
 #include "cli_run.h"
+#include "cli_signals.h"
 #include "wpkg/global.h"
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_build, &cli_cmd_inspect, &cli_cmd_push, &cli_cmd_pull, &cli_cmd_tags, &cli_cmd_tag,
 	&cli_cmd_delete, &cli_cmd_resolve, &cli_cmd_manifest, &cli_cmd_blob, &cli_cmd_copy, &cli_cmd_attach, &cli_cmd_discover, &cli_cmd_login, &cli_cmd_logout,
-	&cli_cmd_completion, &cli_cmd_version, &cli_cmd_help, NULL,
+	&cli_cmd_cache, &cli_cmd_completion, &cli_cmd_version, &cli_cmd_help, NULL,
 };
 
 static bool show_version;
@@ -120,10 +122,12 @@ int main(int argc, char **argv)
 	struct wpkg_error err = { 0 };
 	int rc;
 
+	cli_signals_install();
 	if (wpkg_global_init(&err) < 0) {
 		fprintf(stderr, "wpkg: error: %s\n", err.msg);
 		return WPKG_EXIT_FAILURE;
 	}
+	cli_cache_init();
 	rc = run(argc, argv);
 	wpkg_global_cleanup();
 	return rc;

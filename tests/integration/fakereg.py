@@ -35,10 +35,12 @@ def digest_of(data):
 
 
 class Request:
-    """What the server saw: method, path (with query), headers (names lowercased), body length, time (monotonic)."""
+    """What the server saw: method, path (with query), headers (names lowercased), body length, time (monotonic),
+    and conn, the client's port (one per connection)."""
 
-    def __init__(self, method, path, headers, body_len):
+    def __init__(self, method, path, headers, body_len, conn=None):
         self.time = time.monotonic()
+        self.conn = conn
         self.method = method
         self.path = path
         self.headers = headers
@@ -68,6 +70,18 @@ class Drop:
 
 class Corrupt:
     """Send the real body with one byte changed (same length)."""
+
+
+class Slow:
+    """Wait `stall` seconds before answering at all, then send the body `rate` bytes per second (None: at once).
+
+    A drip stops when the client goes away; `stop` (a threading.Event) ends it early too.
+    """
+
+    def __init__(self, rate=None, stall=0.0):
+        self.rate = rate
+        self.stall = stall
+        self.stop = threading.Event()
 
 
 class Redirect:
@@ -127,6 +141,9 @@ class FakeRegistry:
         return self
 
     def stop(self):
+        for r in self.rules:
+            if isinstance(r.action, Slow):
+                r.action.stop.set()
         if self.server:
             self.server.shutdown()
             self.server.server_close()
@@ -216,6 +233,9 @@ class _Upload:
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    # clients open many connections at once (parallel transfers): with socketserver's backlog of 5 the
+    # kernel drops the rest of the SYNs and they come back a second later
+    request_queue_size = 64
 
     def handle_error(self, request, client_address):
         # clients that hang up mid-answer are part of the game (aborted transfers), not errors
@@ -244,6 +264,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         headers = dict(headers or {})
         if isinstance(fault, Corrupt) and body:
             body = bytes([body[0] ^ 0xff]) + body[1:]
+        if isinstance(fault, Slow) and fault.stall and fault.stop.wait(fault.stall):
+            return
         self.send_response(code)
         headers.setdefault('Content-Length', str(len(body)))
         headers.setdefault('Docker-Distribution-Api-Version', 'registry/2.0')
@@ -262,7 +284,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        if isinstance(fault, Slow) and fault.rate:
+            return self._drip(body, fault)
         self.wfile.write(body)
+
+    def _drip(self, body, fault):
+        step = max(1, fault.rate // 10)
+        for i in range(0, len(body), step):
+            if fault.stop.wait(0.1):
+                return
+            try:
+                self.wfile.write(body[i:i + step])
+                self.wfile.flush()
+            except OSError:
+                return
 
     def _authorized(self):
         if self.reg.auth is None or self.reg.storage:
@@ -276,7 +311,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         reg = self.reg
         with reg.lock:
             reg.requests.append(Request(self.command, self.path,
-                                        {k.lower(): v for k, v in self.headers.items()}, len(body)))
+                                        {k.lower(): v for k, v in self.headers.items()}, len(body),
+                                        self.client_address[1]))
         # authentication first: a fault is spent only on a request that got past it
         if not self._authorized():
             return self._send(401, _error('UNAUTHORIZED', 'authentication required'),
