@@ -84,6 +84,8 @@ struct wpkg_store_opts {
 	void *progress_payload;
 	/* every transport: what the store's operations (and its client) report; all zero: nothing */
 	struct wpkg_log_sink log;
+	/* names a blob before pull downloads it (title, else media type); gets progress_payload; NULL: none */
+	wpkg_progress_label_fn progress_label;
 };
 
 #define WPKG_STORE_OPTS_INIT WPKG_SIZED_INIT(struct wpkg_store_opts)

@@ -31,7 +31,10 @@ int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_store *s,
 		    const struct wpkg_manifest *m, const struct wpkg_descriptor *tar, const struct wpkg_pull_opts *opts,
 		    const char *what, struct wpkg_error *err);
 
-/* True when m has a layer that is not Wasm: an artifact pulled as oras does, every titled layer a file. */
+/*
+ * True when m has a layer that is not Wasm and a layer with a title (and no
+ * stray skeleton): an artifact pulled as oras does, every titled layer a file.
+ */
 bool wpkg_pull_is_titled(const struct wpkg_manifest *m);
 /*
  * Writes every layer of m with an org.opencontainers.image.title under that

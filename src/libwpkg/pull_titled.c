@@ -5,17 +5,26 @@
 #include <sys/stat.h>
 
 #include "wpkg/buf.h"
+#include "wpkg/explode.h"
 #include "wpkg/fsutil.h"
 #include "log_internal.h"
 #include "pull_internal.h"
 #include "store_internal.h"
 
+static const char *layer_title(const struct wpkg_descriptor *d);
+
 bool wpkg_pull_is_titled(const struct wpkg_manifest *m)
 {
-	for (size_t i = 0; i < m->n_layers; i++)
-		if (!wpkg_pull_is_wasm_layer(m->layers[i].media_type))
-			return true;
-	return false;
+	bool other = false, titled = false;
+
+	for (size_t i = 0; i < m->n_layers; i++) {
+		/* a wpkg skeleton out of place is a damaged exploded artifact: refused as before, not written out */
+		if (strcmp(m->layers[i].media_type, WPKG_MT_SKELETON) == 0)
+			return false;
+		other |= !wpkg_pull_is_wasm_layer(m->layers[i].media_type);
+		titled |= layer_title(&m->layers[i]) != NULL;
+	}
+	return other && titled;
 }
 
 static const char *layer_title(const struct wpkg_descriptor *d)

@@ -231,7 +231,9 @@ void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r
 		out->credentials_fn = store_credentials;
 		out->credentials_payload = r;
 	}
-	if (cli_progress_enabled())
+	if (cli_progress_enabled()) {
 		out->progress = cli_progress;
+		out->progress_label = cli_progress_label;
+	}
 	cli_log_sink(&out->log);
 }
