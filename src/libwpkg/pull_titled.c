@@ -77,7 +77,7 @@ int wpkg_pull_titled(struct wpkg_pull_result *res, struct wpkg_store *s, const s
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s has %zu titled layers, and -o %s is not a directory: "
 				      "give a directory to write them into", what, n, opts->output);
 	if (n > 1 && (res->files = calloc(n - 1, sizeof(*res->files))) == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (size_t i = 0; i < m->n_layers; i++) {
 		const struct wpkg_descriptor *d = &m->layers[i];
 		const char *t = layer_title(d);
@@ -94,7 +94,7 @@ int wpkg_pull_titled(struct wpkg_pull_result *res, struct wpkg_store *s, const s
 		if (k > 0)
 			res->n_files++;
 		if (k == 0 && wpkg_descriptor_copy(&res->layer, d) < 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 		k++;
 		rc = wpkg_pull_download(s, d, *path, err);
 		if (rc < 0)
