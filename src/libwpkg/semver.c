@@ -213,7 +213,7 @@ static int comparator(struct cursor *c, struct wpkg_semver_comparator *cmp, int 
 		{ ">", WPKG_SEMVER_GREATER }, { "<", WPKG_SEMVER_LESS }, { "~", WPKG_SEMVER_TILDE },
 		{ "^", WPKG_SEMVER_CARET },
 	};
-	int explicit_op = 0, rc;
+	int explicit_op = 0;
 	struct cursor num;
 
 	memset(cmp, 0, sizeof(*cmp));
@@ -230,69 +230,51 @@ static int comparator(struct cursor *c, struct wpkg_semver_comparator *cmp, int 
 	skip_spaces(c);
 	num = *c;
 	num.err = NULL;
-	if (is_wild(c->s[c->pos])) {
-		if (explicit_op)
-			return bad_req(c, "a wildcard takes no operator");
-		c->pos++;
-		cmp->op = WPKG_SEMVER_WILDCARD;
-		*wild_alone = 1;
-		return 0;
-	}
-	if ((rc = number(&num, &cmp->major, "major")))
-		return bad_req(c, "expected a version");
-	c->pos = num.pos;
-	if (c->s[c->pos] == '.') {
-		c->pos++;
-		if (is_wild(c->s[c->pos])) {
+	for (int i = 0; i < 3; i++) {
+		uint64_t *part = i == 0 ? &cmp->major : i == 1 ? &cmp->minor : &cmp->patch;
+
+		if (i > 0) {
+			if (c->s[c->pos] != '.')
+				break;
 			c->pos++;
-			if (explicit_op && cmp->op != WPKG_SEMVER_EXACT)
+		}
+		if (is_wild(c->s[c->pos])) {
+			/* "*" alone takes no operator; "1.*" and "1.2.*" take at most "=" */
+			if (explicit_op && (i == 0 || cmp->op != WPKG_SEMVER_EXACT))
 				return bad_req(c, "a wildcard takes no operator");
+			c->pos++;
 			cmp->op = WPKG_SEMVER_WILDCARD;
-			if (c->s[c->pos] == '.') {
-				c->pos++;
-				if (!is_wild(c->s[c->pos]))
+			*wild_alone = i == 0;
+			for (; i < 2 && c->s[c->pos] == '.'; i++) {
+				if (!is_wild(c->s[c->pos + 1]))
 					return bad_req(c, "only wildcards may follow a wildcard");
-				c->pos++;
+				c->pos += 2;
 			}
 			return 0;
 		}
 		num.pos = c->pos;
-		if (number(&num, &cmp->minor, "minor"))
-			return bad_req(c, "bad minor version");
+		if (number(&num, part, "version"))
+			return bad_req(c, i == 0 ? "expected a version" : i == 1 ? "bad minor version" : "bad patch version");
 		c->pos = num.pos;
-		cmp->has_minor = 1;
-		if (c->s[c->pos] == '.') {
-			c->pos++;
-			if (is_wild(c->s[c->pos])) {
-				c->pos++;
-				if (explicit_op && cmp->op != WPKG_SEMVER_EXACT)
-					return bad_req(c, "a wildcard takes no operator");
-				cmp->op = WPKG_SEMVER_WILDCARD;
-				return 0;
-			}
-			num.pos = c->pos;
-			if (number(&num, &cmp->patch, "patch"))
-				return bad_req(c, "bad patch version");
-			c->pos = num.pos;
-			cmp->has_patch = 1;
-			if (c->s[c->pos] == '-') {
-				c->pos++;
-				num.pos = c->pos;
-				if (identifiers(&num, cmp->pre, 1))
-					return bad_req(c, "bad pre-release");
-				c->pos = num.pos;
-			}
-			if (c->s[c->pos] == '+') {
-				char build[WPKG_SEMVER_MAX + 1];
+		cmp->has_minor |= i >= 1;
+		cmp->has_patch |= i == 2;
+	}
+	if (cmp->has_patch && c->s[c->pos] == '-') {
+		c->pos++;
+		num.pos = c->pos;
+		if (identifiers(&num, cmp->pre, 1))
+			return bad_req(c, "bad pre-release");
+		c->pos = num.pos;
+	}
+	if (cmp->has_patch && c->s[c->pos] == '+') {
+		char build[WPKG_SEMVER_MAX + 1];
 
-				/* the semver crate accepts and ignores build metadata here */
-				c->pos++;
-				num.pos = c->pos;
-				if (identifiers(&num, build, 0))
-					return bad_req(c, "bad build metadata");
-				c->pos = num.pos;
-			}
-		}
+		/* the semver crate accepts and ignores build metadata here */
+		c->pos++;
+		num.pos = c->pos;
+		if (identifiers(&num, build, 0))
+			return bad_req(c, "bad build metadata");
+		c->pos = num.pos;
 	}
 	if (c->s[c->pos] == '-')
 		return bad_req(c, "a pre-release needs a full MAJOR.MINOR.PATCH");
