@@ -169,6 +169,7 @@ void cli_pack_free(struct cli_pack *p);
 extern const struct cli_command cli_cmd_build, cli_cmd_inspect, cli_cmd_push, cli_cmd_pull,
 	cli_cmd_tags, cli_cmd_tag, cli_cmd_delete, cli_cmd_login, cli_cmd_logout, cli_cmd_help,
 	cli_cmd_attach, cli_cmd_discover, cli_cmd_copy;
+extern const struct cli_command cli_cmd_resolve;   /* cmd_resolve.c, with names.c */
 
 /*
  * The start login and logout share (cmd_login.c): the registry options, then
