@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wpkg/oci.h"
 #include "wpkg/pkgname.h"
@@ -36,6 +37,7 @@ struct resolve {
 	struct wpkg_digest digest;
 	char *media_type;
 	char layer_digest[WPKG_DIGEST_STR_MAX];
+	char ca_path[4096];         /* the config's extra_root_certificates, written out; "" when none */
 };
 
 static int on_opt(void *ctx, int id, const char *arg)
@@ -142,8 +144,11 @@ static int lookup(struct resolve *r, struct regcmd *c, const char *arg)
 		transport.plain_http = true;
 	if (rc_cfg && rc_cfg->accept_invalid_certificates)
 		transport.insecure = true;
-	if (rc_cfg && rc_cfg->ncerts)
-		cli_warn("%s: extra_root_certificates are not applied yet; pass the CA with --ca-file", rc_cfg->name);
+	if (rc_cfg && rc_cfg->ncerts && !transport.ca_file) {
+		if (names_ca_file(r->ca_path, sizeof(r->ca_path), rc_cfg, &c->err) < 0)
+			return cli_fail(&c->err);
+		transport.ca_file = r->ca_path;
+	}
 	snprintf(repo, sizeof(repo), "%s/%s", r->target.oci_host, r->target.repository);
 	if (wpkg_ref_parse(&c->ref, repo, WPKG_REF_NO_TAG, &c->err) < 0)
 		return cli_fail(&c->err);
@@ -216,6 +221,8 @@ out:
 	free(r.tags);
 	free(r.sorted);
 	free(r.media_type);
+	if (r.ca_path[0])
+		unlink(r.ca_path);
 	names_close(&r.names);
 	regcmd_end(&c);
 	return cli_finish(rc);

@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <curl/curl.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "cli.h"
 #include "names.h"
@@ -128,4 +132,48 @@ int names_credentials(struct wpkg_credentials *out, const char **source, const s
 		return wpkg_error_wrap(err, "credentials for %s", t->oci_host);
 	*source = out->username || out->identity_token ? "docker" : "anonymous";
 	return 0;
+}
+
+int names_ca_file(char *path, size_t size, const struct wpkg_wkg_registry *r, struct wpkg_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	FILE *f;
+	int fd, rc = 0;
+
+	snprintf(path, size, "%s/wpkg-ca.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if ((fd = mkstemp(path)) < 0 || !(f = fdopen(fd, "w"))) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		path[0] = '\0';
+		return wpkg_error_set(err, WPKG_E_IO, "temporary CA file in %s: cannot create it", tmp ? tmp : "/tmp");
+	}
+	for (size_t i = 0; !rc && i < r->ncerts; i++) {
+		const struct wpkg_wkg_cert *c = &r->certs[i];
+
+		if (!c->der) {
+			if (fwrite(c->data, 1, c->len, f) != c->len || fputc('\n', f) == EOF)
+				rc = WPKG_E_IO;
+		} else {
+			const unsigned char *p = (const unsigned char *)c->data;
+			X509 *x = d2i_X509(NULL, &p, (long)c->len);
+
+			if (!x)
+				rc = wpkg_error_set(err, WPKG_E_INVALID, "[registry.\"%s\".oci]: extra_root_certificates[%zu] "
+						    "is not a DER certificate", r->name, i);
+			else if (!PEM_write_X509(f, x))
+				rc = WPKG_E_IO;
+			X509_free(x);
+		}
+	}
+	if (fclose(f) != 0 && !rc)
+		rc = WPKG_E_IO;
+	if (rc == WPKG_E_IO)
+		wpkg_error_set(err, rc, "%s: cannot write the CA file", path);
+	if (rc) {
+		unlink(path);
+		path[0] = '\0';
+	}
+	return rc;
 }

@@ -31,4 +31,11 @@ void names_close(struct names *n);
 int names_credentials(struct wpkg_credentials *out, const char **source, const struct wpkg_wkg_target *t,
 		      struct wpkg_error *err);
 
+/*
+ * Writes r's extra_root_certificates (PEM as given, DER converted) to a new
+ * temporary file and puts its path in path (caller unlinks it).  For the
+ * transport's CA bundle, as --ca-file.
+ */
+int names_ca_file(char *path, size_t size, const struct wpkg_wkg_registry *r, struct wpkg_error *err);
+
 #endif

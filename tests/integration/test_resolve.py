@@ -228,5 +228,31 @@ class ResolveAuthTests(RegistryCase, harness.TestCase):
         self.assertEqual(out['credentials'], 'docker')
 
 
+class ResolveTlsTests(RegistryCase, harness.TestCase):
+    """[registry."NAME".oci] extra_root_certificates verify a registry with its own CA, with no --ca-file."""
+    VARIANT = 'tls'
+
+    def test_extra_root_certificates(self):
+        reg = self.reg
+        self.wpkg('push', '--ca-file', reg.ca_file, '%s/acme/tls:0.1.0' % reg.host, harness.fixture(FIXTURE))
+        with open(reg.ca_file) as f:
+            pem = f.read()
+        cfg = self.path('tls.toml')
+        base = 'default_registry = "%s"\n' % reg.host
+        with open(cfg, 'w') as f:
+            f.write(base + '[registry."%s".oci]\nextra_root_certificates = [ { encoding = "pem", data = """%s""" } ]\n'
+                    % (reg.host, pem))
+        os.makedirs(self.path('t'))
+        out = json.loads(self.wpkg('resolve', '--json', '--wkg-config', cfg, 'acme:tls',
+                                   env={'TMPDIR': self.path('t')}).stdout)
+        self.assertEqual(out['reference'], '%s/acme/tls:0.1.0' % reg.host)
+        self.assertEqual(os.listdir(self.path('t')), [], 'the CA file written for the transport is removed')
+        # without them the registry's certificate does not verify
+        with open(cfg, 'w') as f:
+            f.write(base)
+        r = self.wpkg('resolve', '--wkg-config', cfg, 'acme:tls', expect=7)
+        self.assertIn('certificate', r.stderr.lower())
+
+
 if __name__ == '__main__':
     harness.main()
