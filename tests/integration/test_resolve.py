@@ -179,6 +179,13 @@ class ResolveTests(RegistryCase, harness.TestCase):
                                          'fallbacks': True})
         self.assertEqual(out['tag'], '0.1.0')
 
+    def test_help(self):
+        r = self.wpkg('resolve', '--help')
+        self.assertTrue(r.stdout.startswith('Usage: wpkg resolve [OPTIONS] NAME\n'), r.stdout)
+        self.assertIn('      --wkg-config=FILE', r.stdout)
+        self.assertEqual(self.wpkg('help', 'resolve').stdout, r.stdout)
+        self.assertRegex(self.wpkg('--help').stdout, r'\n  resolve +Resolve a Wasm package name')
+
     def test_refusals(self):
         cfg = self.config('default_registry = "a.example"\nregistries = {}\n')
         r = self.wpkg('resolve', '--wkg-config', cfg, 'acme:hello', expect=3)
