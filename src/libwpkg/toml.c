@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8_internal.h"
 #include "wpkg/buf.h"
 #include "wpkg/toml.h"
 
@@ -158,52 +159,12 @@ static int end_of_line(struct parser *p)
 /* Checks the whole document is UTF-8 (TOML is), so strings need no further check. */
 static int check_utf8(struct parser *p)
 {
-	const unsigned char *s = (const unsigned char *)p->s;
-	size_t i = 0;
+	size_t bad = wpkg_utf8_bad_at((const uint8_t *)p->s, p->n);
 
-	while (i < p->n) {
-		unsigned c = s[i];
-		size_t extra;
-		unsigned cp, min;
-
-		if (c == '\n') {
-			p->line++;
-			p->line_start = i + 1;
-		}
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			extra = 1, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			extra = 2, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			extra = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			p->pos = i;
-			return FAIL(p, "invalid UTF-8");
-		}
-		if (p->n - i <= extra) {
-			p->pos = i;
-			return FAIL(p, "invalid UTF-8");
-		}
-		for (size_t k = 1; k <= extra; k++) {
-			if ((s[i + k] & 0xc0) != 0x80) {
-				p->pos = i;
-				return FAIL(p, "invalid UTF-8");
-			}
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-			p->pos = i;
-			return FAIL(p, "invalid UTF-8");
-		}
-		i += extra + 1;
-	}
-	p->line = 1;
-	p->line_start = 0;
-	return 0;
+	if (bad == p->n)
+		return 0;
+	p->line_start = p->n + 1;  /* makes fail_at count the line of the bad byte */
+	return fail_at(p, WPKG_E_INVALID, bad, p->s[bad] ? "invalid UTF-8" : "NUL byte");
 }
 
 static struct wpkg_toml *node_new(enum wpkg_toml_type type, int line)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8_internal.h"
 #include "wpkg/log.h"
 #include "wpkg/wasm.h"
 #include "wpkg/wasm_metadata.h"
@@ -37,40 +38,6 @@ struct walk {
 static char **slot(struct wpkg_wasm_metadata *m, size_t i)
 {
 	return (char **)(void *)((char *)m + fields[i].field);
-}
-
-static int utf8_valid(const uint8_t *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i], cp, min;
-		size_t extra;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0)
-			extra = 1, cp = c & 0x1f, min = 0x80;
-		else if ((c & 0xf0) == 0xe0)
-			extra = 2, cp = c & 0x0f, min = 0x800;
-		else if ((c & 0xf8) == 0xf0)
-			extra = 3, cp = c & 0x07, min = 0x10000;
-		else
-			return 0;
-		if (n - i <= extra)
-			return 0;
-		for (size_t k = 1; k <= extra; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += extra + 1;
-	}
-	return 1;
 }
 
 /* A copy without control characters (C0, DEL, C1): tab/CR/LF become one space; trimmed. */
@@ -184,8 +151,8 @@ static void take(struct walk *w, size_t i, const uint8_t *p, size_t n, const cha
 
 	if (n > VALUE_MAX)
 		why = "over 64 KiB";
-	else if (!utf8_valid(p, n))
-		why = "not UTF-8";
+	else if (wpkg_utf8_bad_at(p, n) != n)
+		why = memchr(p, '\0', n) ? "contains a NUL byte" : "not UTF-8";
 	else if (!(v = clean(p, n)))
 		w->nomem = 1;
 	else if (!*v)
