@@ -263,6 +263,10 @@ int wpkg_wkg_resolve(struct wpkg_wkg_target *out, struct wpkg_wkg_resolver *r, c
 				 t.registry, meta->preferred_protocol);
 	}
 	host = meta && meta->oci_registry ? meta->oci_registry : t.registry;
+	/* wkg pastes it into a reference unchecked; a "host" with a path would move the repository */
+	if (!wpkg_wkg_registry_name_valid(host))
+		return wpkg_error_set(err, WPKG_E_INVALID, "registry metadata of %s (%s): OCI registry \"%s\" is not HOST or HOST:PORT",
+				      t.registry, t.meta_source == WPKG_WKG_META_INLINE ? "inline" : t.meta_url, host);
 	prefix = meta && meta->oci_prefix ? meta->oci_prefix : "";
 	if (*prefix && prefix[strlen(prefix) - 1] != '/')
 		wpkg_log(WPKG_LOG_WARN, "registry %s: namespace prefix \"%s\" does not end in '/'; it is used as is, as wkg does",

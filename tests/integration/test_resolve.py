@@ -223,6 +223,12 @@ class ResolveAuthTests(RegistryCase, harness.TestCase):
                 self.assertEqual(out['credentials'], source)
                 self.assertEqual(out['tag'], '1.0.0')
                 self.assertNotIn(reg.password, r.stdout + r.stderr)
+        # WKG_REGISTRY_<HOST>_AUTH_BEARER comes first in wkg's order; today's client cannot send it: a warning
+        var = 'WKG_REGISTRY_127_0_0_1_%d_AUTH_BEARER' % reg.port
+        r = self.wpkg('resolve', '--json', '--wkg-config', cfg, 'acme:secret', env={var: 'tok-123'})
+        self.assertEqual(json.loads(r.stdout)['credentials'], 'config')
+        self.assertEqual(r.stderr, 'wpkg: warning: %s is set, but wpkg cannot send a static bearer token yet; '
+                         'trying the next credentials\n' % var)
         # no auth in the config: Docker's config.json (written by wpkg login), else anonymous and refused
         cfg = self.path('noauth.toml')
         with open(cfg, 'w') as f:

@@ -349,6 +349,27 @@ START_TEST(test_meta_parse)
 }
 END_TEST
 
+START_TEST(test_meta_registry_checked)
+{
+	struct wpkg_wkg_config cfg = parse_ok("[namespace_registries]\nx = { registry = \"r.example\", metadata = "
+					      "{ ociRegistry = \"evil.example/steal\" } }\ny = \"y.example\"\n", 0);
+	struct fake f = { .url = { "https://y.example/.well-known/wasm-pkg/registry.json" }, .status = { 200 },
+			  .body = { "{\"oci\":{\"registry\":\"a b\"}}" } };
+	struct wpkg_wkg_resolver r = { .cfg = &cfg, .fetch = fake_fetch, .payload = &f };
+	struct wpkg_wkg_target t;
+	struct wpkg_error err = { 0 };
+
+	ck_assert_int_eq(wpkg_wkg_resolve(&t, &r, "x", "p", &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "registry metadata of r.example (inline): OCI registry \"evil.example/steal\" is not "
+			 "HOST or HOST:PORT");
+	ck_assert_int_eq(wpkg_wkg_resolve(&t, &r, "y", "p", &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "registry metadata of y.example (https://y.example/.well-known/wasm-pkg/registry.json): "
+			 "OCI registry \"a b\" is not HOST or HOST:PORT");
+	wpkg_wkg_resolver_free(&r);
+	wpkg_wkg_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(test_bearer_env_name)
 {
 	char name[300];
@@ -513,6 +534,7 @@ int main(void)
 	tcase_add_test(tc, test_fallbacks);
 	tcase_add_test(tc, test_well_known);
 	tcase_add_test(tc, test_meta_parse);
+	tcase_add_test(tc, test_meta_registry_checked);
 	tcase_add_test(tc, test_bearer_env_name);
 	tcase_add_loop_test(tv, test_choose, 0, UNIT_N(choices));
 	tcase_add_test(tv, test_choose_no_versions);
