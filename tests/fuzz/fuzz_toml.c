@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* fuzz_toml.c - libFuzzer target: the TOML reader; a parsed tree keeps its invariants. Seeds: tests/fixtures/toml. */
+/* fuzz_toml.c - libFuzzer target: the TOML reader (a parsed tree keeps its invariants), wkg config and wkg.lock on top. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wpkg/toml.h"
+#include "wpkg/wkg_config.h"
+#include "wpkg/wkg_lock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,6 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct wpkg_error err;
 	struct wpkg_toml *doc;
+	struct wpkg_wkg_config cfg;
+	struct wpkg_wkg_lock lock;
 
 	if (wpkg_toml_parse(&doc, (const char *)data, size, &err) == 0) {
 		if (doc->type != WPKG_TOML_TABLE)
@@ -46,5 +50,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (err.msg[0] == '\0' || strchr(err.msg, '\n')) {
 		abort();
 	}
+	/* the schema readers on the same bytes: every refusal is one line, every success frees cleanly */
+	if (wpkg_wkg_config_parse(&cfg, "fuzz.toml", (const char *)data, size, size & 1, &err) == 0)
+		wpkg_wkg_config_free(&cfg);
+	else if (strchr(err.msg, '\n'))
+		abort();
+	if (wpkg_wkg_lock_parse(&lock, "wkg.lock", (const char *)data, size, &err) == 0)
+		wpkg_wkg_lock_free(&lock);
+	else if (strchr(err.msg, '\n'))
+		abort();
 	return 0;
 }
