@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "wpkg/error.h"
+#include "wpkg/log.h"
 #include "wpkg/pkgname.h"
 #include "wpkg/semver.h"
 
@@ -21,11 +22,11 @@ struct wpkg_version_choice {
  *  - ANY: the highest version, pre-releases included (wkg get);
  *  - EXACT: that version;
  *  - REQ: the highest version the requirement matches (pre-releases only when a comparator names one).
- * Ignored tags are logged at debug level.  When nothing fits: WPKG_E_NOT_FOUND, the
+ * Ignored tags are logged at debug level to log (may be NULL).  When nothing fits: WPKG_E_NOT_FOUND, the
  * message listing the nearest versions.
  */
 int wpkg_versions_choose(struct wpkg_version_choice *out, const char *const *tags, size_t ntags,
-			 const struct wpkg_pkgname *name, struct wpkg_error *err);
+			 const struct wpkg_pkgname *name, const struct wpkg_log_sink *log, struct wpkg_error *err);
 
 /*
  * Sorts the strict-semver tags of tags into *out (ascending, a new array of

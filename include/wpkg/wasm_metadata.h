@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "wpkg/error.h"
+#include "wpkg/log.h"
 
 /*
  * The outermost custom sections wasm-metadata writes, each a UTF-8 string:
@@ -32,11 +33,11 @@ struct wpkg_wasm_metadata {
  * Reads the metadata of the binary's outermost level; nested modules and
  * components are not entered.  Lenient where wasm-metadata is fatal: a
  * malformed section (not UTF-8, an invalid SPDX expression, a bad URL, empty)
- * is skipped with a warning naming it.  Fails only when the binary itself
+ * is skipped with a warning naming it, to log (may be NULL).  Fails only when the binary itself
  * cannot be walked.  Free with wpkg_wasm_metadata_free.
  */
 int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data, size_t len,
-			    struct wpkg_error *err);
+			    const struct wpkg_log_sink *log, struct wpkg_error *err);
 void wpkg_wasm_metadata_free(struct wpkg_wasm_metadata *m);
 
 /*

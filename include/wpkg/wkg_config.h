@@ -7,6 +7,7 @@
 
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
+#include "wpkg/log.h"
 
 /* Registry metadata: the well-known document's content, or a mapping's inline `metadata` table. */
 struct wpkg_wkg_meta {
@@ -108,6 +109,7 @@ struct wpkg_wkg_resolver {
 	const struct wpkg_wkg_config *cfg;
 	wpkg_wkg_fetch_fn fetch;
 	void *payload;
+	struct wpkg_log_sink log;       /* warnings: a failed document, a prefix without '/' */
 	struct wpkg_wkg_cache_entry *cache;
 	size_t fetches;             /* documents actually fetched (the cache's effect, for tests) */
 };

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wpkg/log.h"
+#include "log_internal.h"
 #include "wpkg/versions.h"
 
 struct item {
@@ -21,7 +21,8 @@ static int cmp_items(const void *a, const void *b)
 }
 
 /* The strict-semver tags, ascending; the others counted in *ignored and logged at debug. */
-static int collect(struct item **out, size_t *n, size_t *ignored, const char *const *tags, size_t ntags)
+static int collect(struct item **out, size_t *n, size_t *ignored, const char *const *tags, size_t ntags,
+		   const struct wpkg_log_sink *log)
 {
 	struct item *items = calloc(ntags ? ntags : 1, sizeof(*items));
 
@@ -36,7 +37,7 @@ static int collect(struct item **out, size_t *n, size_t *ignored, const char *co
 			items[(*n)++].tag = tags[i];
 		} else {
 			(*ignored)++;
-			wpkg_log(WPKG_LOG_DEBUG, "tag %s ignored: not a strict semver version", tags[i]);
+			wpkg_log_to(log, WPKG_LOG_DEBUG, "tag %s ignored: not a strict semver version", tags[i]);
 		}
 	}
 	qsort(items, *n, sizeof(*items), cmp_items);
@@ -51,7 +52,7 @@ int wpkg_versions_sorted(const char ***out, size_t *n, const char *const *tags, 
 	const char **v;
 	int rc;
 
-	if ((rc = collect(&items, n, &ignored, tags, ntags)))
+	if ((rc = collect(&items, n, &ignored, tags, ntags, NULL)))
 		return rc;
 	if (!(v = calloc(*n ? *n : 1, sizeof(*v)))) {
 		free(items);
@@ -77,7 +78,7 @@ static void nearest(char *out, size_t size, const struct item *items, size_t n, 
 }
 
 int wpkg_versions_choose(struct wpkg_version_choice *out, const char *const *tags, size_t ntags,
-			 const struct wpkg_pkgname *name, struct wpkg_error *err)
+			 const struct wpkg_pkgname *name, const struct wpkg_log_sink *log, struct wpkg_error *err)
 {
 	struct wpkg_version_choice c;
 	struct item *items = NULL;
@@ -91,7 +92,7 @@ int wpkg_versions_choose(struct wpkg_version_choice *out, const char *const *tag
 		return wpkg_error_set(err, WPKG_E_INVALID,
 				      "%s:%s@%s: build metadata (+%s) cannot be in an OCI tag; name the version without it",
 				      name->ns, name->name, name->spec, name->version.build);
-	if ((rc = collect(&items, &c.versions, &c.ignored, tags, ntags)))
+	if ((rc = collect(&items, &c.versions, &c.ignored, tags, ntags, log)))
 		return wpkg_error_set(err, rc, "out of memory");
 	for (size_t i = c.versions; i-- > 0 && !best;) {
 		const struct item *it = &items[i];

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "utf8_internal.h"
-#include "wpkg/log.h"
+#include "log_internal.h"
 #include "wpkg/wasm.h"
 #include "wpkg/wasm_metadata.h"
 
@@ -31,6 +31,7 @@ static const struct {
 struct walk {
 	const uint8_t *data;
 	struct wpkg_wasm_metadata *m;
+	const struct wpkg_log_sink *log;
 	char *legacy_author;
 	int nomem;
 };
@@ -162,7 +163,7 @@ static void take(struct walk *w, size_t i, const uint8_t *p, size_t n, const cha
 	else if (fields[i].kind == URL && !wpkg_url_valid(v))
 		why = "not a URL";
 	if (why) {
-		wpkg_log(WPKG_LOG_WARN, "custom section '%s': %s; not copied into the annotations", name, why);
+		wpkg_log_to(w->log, WPKG_LOG_WARN, "custom section '%s': %s; not copied into the annotations", name, why);
 		w->m->skipped++;
 		free(v);
 		return;
@@ -194,7 +195,7 @@ static int on_section(void *payload, const struct wpkg_wasm_section *s)
 	if (strcmp(name, "author") == 0) {
 		/* the section's old name: used only when there is no authors section */
 		struct wpkg_wasm_metadata tmp = { 0 };
-		struct walk t = { .m = &tmp };
+		struct walk t = { .m = &tmp, .log = w->log };
 
 		take(&t, 0, p + pos, end - pos, name);
 		w->m->skipped += tmp.skipped;
@@ -211,10 +212,11 @@ static int on_section(void *payload, const struct wpkg_wasm_section *s)
 	return 0;
 }
 
-int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data, size_t len, struct wpkg_error *err)
+int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data, size_t len,
+			    const struct wpkg_log_sink *log, struct wpkg_error *err)
 {
 	struct wpkg_wasm_metadata m = { 0 };
-	struct walk w = { .data = data, .m = &m };
+	struct walk w = { .data = data, .m = &m, .log = log };
 	int rc;
 
 	rc = wpkg_wasm_sections(data, len, on_section, &w, err);

@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "wkg_internal.h"
-#include "wpkg/log.h"
+#include "log_internal.h"
 
 #define WELL_KNOWN_PATH "/.well-known/wasm-pkg/registry.json"
 
@@ -171,7 +171,7 @@ static int fetch_meta(struct wpkg_wkg_resolver *r, const char *registry, const s
 		wpkg_wkg_meta_free(&e->meta);
 		e->source = WPKG_WKG_META_FAILED;
 		snprintf(e->error, sizeof(e->error), "%s", ferr.msg);
-		wpkg_log(WPKG_LOG_WARN, "registry metadata %s: %s; using the defaults (OCI host %s, no prefix)", url,
+		wpkg_log_to(&r->log, WPKG_LOG_WARN, "registry metadata %s: %s; using the defaults (OCI host %s, no prefix)", url,
 			 ferr.msg, registry);
 	}
 	wpkg_buf_free(&body);
@@ -259,7 +259,7 @@ int wpkg_wkg_resolve(struct wpkg_wkg_target *out, struct wpkg_wkg_resolver *r, c
 	if (meta) {
 		t.meta_deprecated = meta->deprecated;
 		if (meta->preferred_protocol && strcmp(meta->preferred_protocol, "oci"))
-			wpkg_log(WPKG_LOG_WARN, "registry %s prefers protocol \"%s\"; wpkg speaks only OCI",
+			wpkg_log_to(&r->log, WPKG_LOG_WARN, "registry %s prefers protocol \"%s\"; wpkg speaks only OCI",
 				 t.registry, meta->preferred_protocol);
 	}
 	host = meta && meta->oci_registry ? meta->oci_registry : t.registry;
@@ -269,7 +269,7 @@ int wpkg_wkg_resolve(struct wpkg_wkg_target *out, struct wpkg_wkg_resolver *r, c
 				      t.registry, t.meta_source == WPKG_WKG_META_INLINE ? "inline" : t.meta_url, host);
 	prefix = meta && meta->oci_prefix ? meta->oci_prefix : "";
 	if (*prefix && prefix[strlen(prefix) - 1] != '/')
-		wpkg_log(WPKG_LOG_WARN, "registry %s: namespace prefix \"%s\" does not end in '/'; it is used as is, as wkg does",
+		wpkg_log_to(&r->log, WPKG_LOG_WARN, "registry %s: namespace prefix \"%s\" does not end in '/'; it is used as is, as wkg does",
 			 t.registry, prefix);
 	snprintf(t.oci_host, sizeof(t.oci_host), "%s", host);
 	snprintf(t.prefix, sizeof(t.prefix), "%s", prefix);

@@ -128,52 +128,51 @@ static int fail_name(const struct resolve *r, const struct wpkg_error *err, cons
 
 static int lookup(struct resolve *r, struct regcmd *c, const char *arg)
 {
-	struct wpkg_transport_opts transport = c->reg.transport;
+	struct wpkg_store_opts sopts;
 	const struct wpkg_wkg_registry *rc_cfg;
-	struct wpkg_store_opts sopts = { 0 };
 	struct wpkg_credentials creds = { 0 };
 	struct wpkg_buf body = WPKG_BUF_INIT;
+	struct wpkg_log_sink log;
 	char repo[1024];
-	bool given = false;
 	int rc;
 
 	if ((rc = wpkg_wkg_resolve(&r->target, &r->names.resolver, r->name.ns, r->name.name, &c->err)))
 		return fail_name(r, &c->err, arg);
+	cli_registry_store_opts(&sopts, &c->reg, false);
 	rc_cfg = r->target.registry_config;
 	if (rc_cfg && rc_cfg->protocol == WPKG_WKG_PROTO_HTTP)
-		transport.plain_http = true;
+		sopts.http.plain_http = true;
 	if (rc_cfg && rc_cfg->accept_invalid_certificates)
-		transport.insecure = true;
-	if (rc_cfg && rc_cfg->ncerts && !transport.ca_file) {
+		sopts.http.insecure = true;
+	if (rc_cfg && rc_cfg->ncerts && !sopts.http.ca_file) {
 		if (names_ca_file(r->ca_path, sizeof(r->ca_path), rc_cfg, &c->err) < 0)
 			return cli_fail(&c->err);
-		transport.ca_file = r->ca_path;
+		sopts.http.ca_file = r->ca_path;
 	}
 	snprintf(repo, sizeof(repo), "%s/%s", r->target.oci_host, r->target.repository);
 	if (wpkg_ref_parse(&c->ref, repo, WPKG_REF_NO_TAG, &c->err) < 0)
 		return cli_fail(&c->err);
-	if (cli_registry_flag_credentials(&creds, &given, &c->reg, &c->err) < 0)
-		return cli_fail(&c->err);
-	if (given)
-		r->cred_source = "flags";
-	else if (names_credentials(&creds, &r->cred_source, &r->target, &c->err) < 0)
-		return cli_fail(&c->err);
-	rc = wpkg_registry_open(&c->client, wpkg_ref_api_host(&c->ref), &transport, &creds, &c->err);
+	if (c->reg.username) {
+		r->cred_source = "flags";  /* -u: the flags, as every command takes them */
+	} else {
+		cli_log_sink(&log);
+		if (names_credentials(&creds, &r->cred_source, &r->target, &log, &c->err) < 0)
+			return cli_fail(&c->err);
+		sopts.credentials = &creds;  /* all NULL: anonymous */
+		sopts.credentials_fn = NULL;
+	}
+	rc = wpkg_store_open(&c->store, &c->ref, &sopts, &c->err);
 	wpkg_credentials_clear(&creds);
-	if (rc < 0)
-		return regcmd_fail(c, "resolve");
-	sopts.registry = c->client;
-	if (wpkg_store_open(&c->store.store, &c->ref, &sopts, &c->err) < 0 ||
-	    wpkg_store_tags(c->store.store, &r->tags, &r->ntags, &c->err) < 0) {
+	if (rc < 0 || wpkg_store_tags(c->store, &r->tags, &r->ntags, &c->err) < 0) {
 		wpkg_error_wrap(&c->err, "resolve %s (%s)", arg, repo);
 		return fail_name(r, &c->err, arg);
 	}
 	if (wpkg_versions_sorted(&r->sorted, &r->nsorted, (const char *const *)r->tags, r->ntags) < 0)
 		return cli_fail(&c->err);
-	if (wpkg_versions_choose(&r->choice, (const char *const *)r->tags, r->ntags, &r->name, &c->err) < 0)
+	if (wpkg_versions_choose(&r->choice, (const char *const *)r->tags, r->ntags, &r->name, &sopts.log, &c->err) < 0)
 		return regcmd_fail(c, "resolve");
 	snprintf(r->reference, sizeof(r->reference), "%s:%s", repo, r->choice.tag);
-	rc = wpkg_store_manifest_get(c->store.store, r->choice.tag, &body, &r->media_type, &r->digest, &c->err);
+	rc = wpkg_store_manifest_get(c->store, r->choice.tag, &body, &r->media_type, &r->digest, &c->err);
 	if (rc < 0) {
 		wpkg_buf_free(&body);
 		return regcmd_fail(c, "resolve");

@@ -94,6 +94,7 @@ int names_open(struct names *n, const char *flag_path, struct wpkg_error *err)
 	n->loaded = 1;
 	n->resolver.cfg = &n->cfg;
 	n->resolver.fetch = fetch;
+	cli_log_sink(&n->resolver.log);
 	return 0;
 }
 
@@ -106,7 +107,7 @@ void names_close(struct names *n)
 }
 
 int names_credentials(struct wpkg_credentials *out, const char **source, const struct wpkg_wkg_target *t,
-		      struct wpkg_error *err)
+		      const struct wpkg_log_sink *log, struct wpkg_error *err)
 {
 	const struct wpkg_wkg_registry *r = t->registry_config;
 	char var[320];
@@ -128,7 +129,7 @@ int names_credentials(struct wpkg_credentials *out, const char **source, const s
 		*source = "config";
 		return 0;
 	}
-	if ((rc = wpkg_creds_lookup(out, t->oci_host, err)))
+	if ((rc = wpkg_creds_lookup(out, t->oci_host, log, err)))
 		return wpkg_error_wrap(err, "credentials for %s", t->oci_host);
 	*source = out->username || out->identity_token ? "docker" : "anonymous";
 	return 0;

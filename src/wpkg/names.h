@@ -29,7 +29,7 @@ void names_close(struct names *n);
  * used ("env", "config", "docker", "anonymous").
  */
 int names_credentials(struct wpkg_credentials *out, const char **source, const struct wpkg_wkg_target *t,
-		      struct wpkg_error *err);
+		      const struct wpkg_log_sink *log, struct wpkg_error *err);
 
 /*
  * Writes r's extra_root_certificates (PEM as given, DER converted) to a new

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)wpkg_url_valid(s);
 	if (wpkg_wkg_meta_parse(&meta, (const char *)data, size, &err) == 0)
 		wpkg_wkg_meta_free(&meta);
-	if (wpkg_wasm_metadata_read(&md, data, size, &err) == 0) {
+	if (wpkg_wasm_metadata_read(&md, data, size, NULL, &err) == 0) {
 		/* nothing kept holds a control character */
 		const char *f[] = { md.authors, md.description, md.licenses, md.source, md.homepage, md.revision, md.version };
 

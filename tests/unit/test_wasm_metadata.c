@@ -19,15 +19,13 @@ static void read_meta(struct wpkg_wasm_metadata *m, const char *name)
 {
 	struct wpkg_buf b = WPKG_BUF_INIT;
 	struct wpkg_error err = { 0 };
+	struct wpkg_log_sink log = { capture, NULL, WPKG_LOG_DEBUG };
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/metadata/%s", FIXTURES, name);
 	unit_read_file(&b, path);
 	warnings[0] = '\0';
-	wpkg_log_set_handler(capture, NULL);
-	wpkg_log_set_level(WPKG_LOG_DEBUG);
-	ck_assert_msg(wpkg_wasm_metadata_read(m, (const uint8_t *)b.data, b.len, &err) == 0, "%s", err.msg);
-	wpkg_log_set_handler(NULL, NULL);
+	ck_assert_msg(wpkg_wasm_metadata_read(m, (const uint8_t *)b.data, b.len, &log, &err) == 0, "%s", err.msg);
 	wpkg_buf_free(&b);
 }
 
@@ -117,7 +115,7 @@ START_TEST(test_not_wasm)
 	struct wpkg_wasm_metadata m = { .skipped = 7 };
 	struct wpkg_error err = { 0 };
 
-	ck_assert_int_eq(wpkg_wasm_metadata_read(&m, (const uint8_t *)"nope", 4, &err), WPKG_E_INVALID);
+	ck_assert_int_eq(wpkg_wasm_metadata_read(&m, (const uint8_t *)"nope", 4, NULL, &err), WPKG_E_INVALID);
 	ck_assert_uint_eq(m.skipped, 7);
 }
 END_TEST

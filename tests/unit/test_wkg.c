@@ -291,8 +291,7 @@ START_TEST(test_well_known)
 	struct wpkg_wkg_target t;
 
 	warnings[0] = '\0';
-	wpkg_log_set_handler(capture, NULL);
-	wpkg_log_set_level(WPKG_LOG_DEBUG);
+	r.log = (struct wpkg_log_sink){ capture, NULL, WPKG_LOG_DEBUG };
 	/* deprecated form; a prefix without '/' is used as is, with a warning */
 	resolve_ok(&t, &r, "a", "x");
 	ck_assert_int_eq(t.meta_source, WPKG_WKG_META_WELL_KNOWN);
@@ -323,7 +322,6 @@ START_TEST(test_well_known)
 			 "registry metadata https://b.example/.well-known/wasm-pkg/registry.json: HTTP status 500; using the defaults (OCI host b.example, no prefix)\n"
 			 "registry metadata https://c.example/.well-known/wasm-pkg/registry.json: registry metadata is not a JSON object; using the defaults (OCI host c.example, no prefix)\n"
 			 "registry metadata http://localhost:8080/.well-known/wasm-pkg/registry.json: connection refused; using the defaults (OCI host localhost:8080, no prefix)\n");
-	wpkg_log_set_handler(NULL, NULL);
 	wpkg_wkg_resolver_free(&r);
 	wpkg_wkg_config_free(&cfg);
 }
@@ -417,12 +415,12 @@ START_TEST(test_choose)
 	snprintf(text, sizeof(text), "ns:pkg%s%s", *choices[_i].spec ? "@" : "", choices[_i].spec);
 	ck_assert_msg(wpkg_pkgname_parse(&name, text, &err) == 0, "%s", err.msg);
 	if (choices[_i].tag) {
-		ck_assert_msg(wpkg_versions_choose(&c, tags, UNIT_N(tags), &name, &err) == 0, "%s: %s", text, err.msg);
+		ck_assert_msg(wpkg_versions_choose(&c, tags, UNIT_N(tags), &name, NULL, &err) == 0, "%s: %s", text, err.msg);
 		ck_assert_str_eq(c.tag, choices[_i].tag);
 		ck_assert_uint_eq(c.versions, 7);
 		ck_assert_uint_eq(c.ignored, 4);
 	} else {
-		ck_assert_int_ne(wpkg_versions_choose(&c, tags, UNIT_N(tags), &name, &err), 0);
+		ck_assert_int_ne(wpkg_versions_choose(&c, tags, UNIT_N(tags), &name, NULL, &err), 0);
 		ck_assert_str_eq(err.msg, choices[_i].error);
 	}
 }
@@ -438,7 +436,7 @@ START_TEST(test_choose_no_versions)
 	size_t n;
 
 	ck_assert_int_eq(wpkg_pkgname_parse(&name, "ns:pkg", &err), 0);
-	ck_assert_int_eq(wpkg_versions_choose(&c, only, 2, &name, &err), WPKG_E_NOT_FOUND);
+	ck_assert_int_eq(wpkg_versions_choose(&c, only, 2, &name, NULL, &err), WPKG_E_NOT_FOUND);
 	ck_assert_str_eq(err.msg, "ns:pkg has no versions (2 tags, none of them strict semver)");
 	ck_assert_int_eq(wpkg_versions_sorted(&sorted, &n, tags, UNIT_N(tags)), 0);
 	ck_assert_uint_eq(n, 7);
