@@ -5,8 +5,11 @@
 
 #include <stddef.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
 #include "wpkg/semver.h"
+
+WPKG_BEGIN_DECL
 
 #define WPKG_LABEL_MAX 128
 
@@ -29,16 +32,18 @@ struct wpkg_pkgname {
  * 1 when s is a component-model label as wasm-pkg-common checks it:
  * dash-separated non-empty words of [a-z0-9], each starting with [a-z].
  */
-int wpkg_label_valid(const char *s, size_t len);
+WPKG_API int wpkg_label_valid(const char *s, size_t len);
 
 /*
  * The rule that tells a package name from an OCI reference: no "/" and,
  * before any "@", exactly "LABEL:LABEL".  ("ubuntu:latest" is then a package
  * name; write Docker Hub images in full: docker.io/library/ubuntu:latest.)
  */
-int wpkg_pkgname_is_name(const char *s);
+WPKG_API int wpkg_pkgname_is_name(const char *s);
 
 /* Parses "ns:name[@VERSION|@REQ]".  A version that parses as strict semver is EXACT. */
-int wpkg_pkgname_parse(struct wpkg_pkgname *out, const char *s, struct wpkg_error *err);
+WPKG_API int wpkg_pkgname_parse(struct wpkg_pkgname *out, const char *s, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 /* The longest version text accepted: an OCI tag is at most 128 characters. */
 #define WPKG_SEMVER_MAX 128
@@ -19,11 +22,11 @@ struct wpkg_semver {
 };
 
 /* Parses s strictly (SemVer 2.0: no leading zeros, non-empty identifiers). */
-int wpkg_semver_parse(struct wpkg_semver *out, const char *s, struct wpkg_error *err);
+WPKG_API int wpkg_semver_parse(struct wpkg_semver *out, const char *s, struct wpkg_error *err);
 /* SemVer precedence: <0, 0, >0.  Build metadata is ignored. */
-int wpkg_semver_cmp(const struct wpkg_semver *a, const struct wpkg_semver *b);
+WPKG_API int wpkg_semver_cmp(const struct wpkg_semver *a, const struct wpkg_semver *b);
 /* Writes the canonical text ("1.2.3-rc.1+b5") into out (at least 3 * 21 + 2 * 130 bytes). */
-void wpkg_semver_format(char *out, size_t size, const struct wpkg_semver *v);
+WPKG_API void wpkg_semver_format(char *out, size_t size, const struct wpkg_semver *v);
 
 enum wpkg_semver_op {
 	WPKG_SEMVER_EXACT,    /* =  */
@@ -52,12 +55,14 @@ struct wpkg_semver_req {
 };
 
 /* Parses a Cargo requirement ("^0.2", "~0.2.0", ">=0.1.0, <0.2.0", "*", "1.2" = "^1.2"). */
-int wpkg_semver_req_parse(struct wpkg_semver_req *out, const char *s, struct wpkg_error *err);
+WPKG_API int wpkg_semver_req_parse(struct wpkg_semver_req *out, const char *s, struct wpkg_error *err);
 /*
  * 1 when v satisfies every comparator.  As in Cargo, a pre-release version
  * matches only if some comparator names a pre-release of the same
  * major.minor.patch.
  */
-int wpkg_semver_req_matches(const struct wpkg_semver_req *req, const struct wpkg_semver *v);
+WPKG_API int wpkg_semver_req_matches(const struct wpkg_semver_req *req, const struct wpkg_semver *v);
+
+WPKG_END_DECL
 
 #endif

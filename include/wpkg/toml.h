@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * Supported: tables, arrays of tables, dotted and quoted keys, inline tables,
@@ -45,12 +48,14 @@ struct wpkg_toml {
 };
 
 /* Parses text (len bytes, need not be NUL-terminated) into *out (a TABLE); caller frees. */
-int wpkg_toml_parse(struct wpkg_toml **out, const char *text, size_t len, struct wpkg_error *err);
-void wpkg_toml_free(struct wpkg_toml *v);
+WPKG_API int wpkg_toml_parse(struct wpkg_toml **out, const char *text, size_t len, struct wpkg_error *err);
+WPKG_API void wpkg_toml_free(struct wpkg_toml *v);
 
 /* The value under key in table t, or NULL (also when t is NULL or not a table). */
-const struct wpkg_toml *wpkg_toml_get(const struct wpkg_toml *t, const char *key);
+WPKG_API const struct wpkg_toml *wpkg_toml_get(const struct wpkg_toml *t, const char *key);
 /* A short name for a type ("string", "table", ...) for messages. */
-const char *wpkg_toml_type_str(enum wpkg_toml_type type);
+WPKG_API const char *wpkg_toml_type_str(enum wpkg_toml_type type);
+
+WPKG_END_DECL
 
 #endif

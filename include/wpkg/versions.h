@@ -5,10 +5,13 @@
 
 #include <stddef.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
 #include "wpkg/log.h"
 #include "wpkg/pkgname.h"
 #include "wpkg/semver.h"
+
+WPKG_BEGIN_DECL
 
 struct wpkg_version_choice {
 	char tag[WPKG_SEMVER_MAX + 1];  /* the tag chosen */
@@ -25,13 +28,15 @@ struct wpkg_version_choice {
  * Ignored tags are logged at debug level to log (may be NULL).  When nothing fits: WPKG_E_NOT_FOUND, the
  * message listing the nearest versions.
  */
-int wpkg_versions_choose(struct wpkg_version_choice *out, const char *const *tags, size_t ntags,
+WPKG_API int wpkg_versions_choose(struct wpkg_version_choice *out, const char *const *tags, size_t ntags,
 			 const struct wpkg_pkgname *name, const struct wpkg_log_sink *log, struct wpkg_error *err);
 
 /*
  * Sorts the strict-semver tags of tags into *out (ascending, a new array of
  * pointers into tags; caller frees the array) and their count into *n.
  */
-int wpkg_versions_sorted(const char ***out, size_t *n, const char *const *tags, size_t ntags);
+WPKG_API int wpkg_versions_sorted(const char ***out, size_t *n, const char *const *tags, size_t ntags);
+
+WPKG_END_DECL
 
 #endif

@@ -8,8 +8,11 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
 #include "wpkg/log.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * The outermost custom sections wasm-metadata writes, each a UTF-8 string:
@@ -36,9 +39,9 @@ struct wpkg_wasm_metadata {
  * is skipped with a warning naming it, to log (may be NULL).  Fails only when the binary itself
  * cannot be walked.  Free with wpkg_wasm_metadata_free.
  */
-int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data, size_t len,
+WPKG_API int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data, size_t len,
 			    const struct wpkg_log_sink *log, struct wpkg_error *err);
-void wpkg_wasm_metadata_free(struct wpkg_wasm_metadata *m);
+WPKG_API void wpkg_wasm_metadata_free(struct wpkg_wasm_metadata *m);
 
 /*
  * Sets org.opencontainers.image.{authors,description,licenses,source,url,
@@ -47,11 +50,13 @@ void wpkg_wasm_metadata_free(struct wpkg_wasm_metadata *m);
  * when publishing by name (the name's version is the one that counts).
  * Returns 0 or WPKG_E_NOMEM.
  */
-int wpkg_wasm_metadata_annotate(json_t *annotations, const struct wpkg_wasm_metadata *m, int with_version);
+WPKG_API int wpkg_wasm_metadata_annotate(json_t *annotations, const struct wpkg_wasm_metadata *m, int with_version);
 
 /* 1 when s is an SPDX license expression (ids, LicenseRef-, WITH, AND/OR, parentheses), checked leniently. */
-int wpkg_spdx_valid(const char *s);
+WPKG_API int wpkg_spdx_valid(const char *s);
 /* 1 when s looks like an absolute URL: scheme ":" then a non-empty rest without spaces. */
-int wpkg_url_valid(const char *s);
+WPKG_API int wpkg_url_valid(const char *s);
+
+WPKG_END_DECL
 
 #endif

@@ -5,9 +5,13 @@
 
 #include <stddef.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
 #include "wpkg/log.h"
+#include "wpkg/store.h"
+
+WPKG_BEGIN_DECL
 
 /* Registry metadata: the well-known document's content, or a mapping's inline `metadata` table. */
 struct wpkg_wkg_meta {
@@ -64,19 +68,19 @@ struct wpkg_wkg_config {
  * WKG_CONFIG_FILE do.  Unknown top-level keys are refused, as wkg's
  * deny_unknown_fields refuses them.
  */
-int wpkg_wkg_config_parse(struct wpkg_wkg_config *out, const char *path, const char *text, size_t len,
+WPKG_API int wpkg_wkg_config_parse(struct wpkg_wkg_config *out, const char *path, const char *text, size_t len,
 			  int explicit_file, struct wpkg_error *err);
 /*
  * Reads path.  A missing file is an empty config (with the fallbacks) unless
  * explicit_file, when it is an error, as in wkg.
  */
-int wpkg_wkg_config_load(struct wpkg_wkg_config *out, const char *path, int explicit_file,
+WPKG_API int wpkg_wkg_config_load(struct wpkg_wkg_config *out, const char *path, int explicit_file,
 			 struct wpkg_error *err);
-void wpkg_wkg_config_free(struct wpkg_wkg_config *cfg);
+WPKG_API void wpkg_wkg_config_free(struct wpkg_wkg_config *cfg);
 
 /* Parses a registry metadata document (JSON, both forms) into *out (caller frees with wpkg_wkg_meta_free). */
-int wpkg_wkg_meta_parse(struct wpkg_wkg_meta *out, const char *json, size_t len, struct wpkg_error *err);
-void wpkg_wkg_meta_free(struct wpkg_wkg_meta *m);
+WPKG_API int wpkg_wkg_meta_parse(struct wpkg_wkg_meta *out, const char *json, size_t len, struct wpkg_error *err);
+WPKG_API void wpkg_wkg_meta_free(struct wpkg_wkg_meta *m);
 
 /*
  * GETs url for the resolver, reading at most max bytes of body.  Returns 0
@@ -85,6 +89,19 @@ void wpkg_wkg_meta_free(struct wpkg_wkg_meta *m);
  */
 typedef int (*wpkg_wkg_fetch_fn)(void *payload, const char *url, size_t max, struct wpkg_buf *body,
 				 long *status, struct wpkg_error *err);
+
+/*
+ * The library's fetch: payload is a struct wpkg_wkg_http_fetch (NULL: the
+ * defaults).  One GET through the registry client's HTTP layer: TLS verified
+ * unless http.insecure, the same redirect and origin rules, no retries,
+ * connect and stall timeouts of at most 10 s, the body capped at max.
+ */
+struct wpkg_wkg_http_fetch {
+	struct wpkg_http_opts http;     /* ca_file and insecure apply; plain_http follows the URL */
+	struct wpkg_log_sink log;       /* --debug's exchange log */
+};
+WPKG_API int wpkg_wkg_fetch_http(void *payload, const char *url, size_t max, struct wpkg_buf *body, long *status,
+			struct wpkg_error *err);
 
 #define WPKG_WKG_META_MAX ((size_t)64 * 1024)
 
@@ -130,14 +147,16 @@ struct wpkg_wkg_target {
 };
 
 /* Maps ns:name to an OCI repository.  WPKG_E_NOT_FOUND when no registry is configured for it. */
-int wpkg_wkg_resolve(struct wpkg_wkg_target *out, struct wpkg_wkg_resolver *r, const char *ns, const char *name,
-		     struct wpkg_error *err);
-void wpkg_wkg_resolver_free(struct wpkg_wkg_resolver *r);
+WPKG_API int wpkg_wkg_resolve(struct wpkg_wkg_target *out, struct wpkg_wkg_resolver *r, const char *ns,
+			      const char *name, struct wpkg_error *err);
+WPKG_API void wpkg_wkg_resolver_free(struct wpkg_wkg_resolver *r);
 
-const char *wpkg_wkg_source_str(enum wpkg_wkg_source s);
-const char *wpkg_wkg_meta_source_str(enum wpkg_wkg_meta_source s);
+WPKG_API const char *wpkg_wkg_source_str(enum wpkg_wkg_source s);
+WPKG_API const char *wpkg_wkg_meta_source_str(enum wpkg_wkg_meta_source s);
 
 /* "WKG_REGISTRY_<HOST>_AUTH_BEARER": HOST upper-cased, every other non-alphanumeric character '_'. */
-void wpkg_wkg_bearer_env_name(char *out, size_t size, const char *host);
+WPKG_API void wpkg_wkg_bearer_env_name(char *out, size_t size, const char *host);
+
+WPKG_END_DECL
 
 #endif

@@ -5,8 +5,11 @@
 
 #include <stddef.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
 #include "wpkg/semver.h"
+
+WPKG_BEGIN_DECL
 
 struct wpkg_wkg_lock_version {
 	char *requirement;              /* as written */
@@ -35,17 +38,20 @@ struct wpkg_wkg_lock {
  * registry and [[packages.versions]] (alias version) of requirement, version
  * and digest.  Other keys are ignored, as serde ignores them there.
  */
-int wpkg_wkg_lock_parse(struct wpkg_wkg_lock *out, const char *path, const char *text, size_t len,
+WPKG_API int wpkg_wkg_lock_parse(struct wpkg_wkg_lock *out, const char *path, const char *text, size_t len,
 			struct wpkg_error *err);
-int wpkg_wkg_lock_load(struct wpkg_wkg_lock *out, const char *path, struct wpkg_error *err);
-void wpkg_wkg_lock_free(struct wpkg_wkg_lock *lock);
+WPKG_API int wpkg_wkg_lock_load(struct wpkg_wkg_lock *out, const char *path, struct wpkg_error *err);
+WPKG_API void wpkg_wkg_lock_free(struct wpkg_wkg_lock *lock);
 
 /*
  * The entry for package "ns:name" whose requirement equals req (compared as
  * parsed requirements, as lock.rs compares VersionReq values).  registry NULL
  * matches any entry; otherwise an entry's registry, when it has one, must equal it.
  */
-const struct wpkg_wkg_lock_version *wpkg_wkg_lock_find(const struct wpkg_wkg_lock *lock, const char *package,
-						       const char *registry, const struct wpkg_semver_req *req);
+WPKG_API const struct wpkg_wkg_lock_version *wpkg_wkg_lock_find(const struct wpkg_wkg_lock *lock,
+								 const char *package, const char *registry,
+								 const struct wpkg_semver_req *req);
+
+WPKG_END_DECL
 
 #endif

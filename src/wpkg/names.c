@@ -1,74 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* names.c - wkg config discovery from the environment, the well-known document fetch (libcurl), credentials. */
+/* names.c - wkg config discovery from the environment, credentials, and a package-name REF made an OCI reference. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "cli.h"
+#include "wpkg/store.h"
+#include "cli_output.h"
 #include "names.h"
 
-struct sink {
-	struct wpkg_buf *body;
-	size_t max;
-	int over;
-};
-
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-	struct sink *s = userdata;
-	size_t n = size * nmemb;
-
-	if (s->body->len + n > s->max) {
-		s->over = 1;
-		return 0;  /* aborts the transfer: the document is capped */
-	}
-	return wpkg_buf_put(s->body, ptr, n) == 0 ? n : 0;
-}
-
-/* One bounded GET: TLS verified, http(s) only, at most 5 redirects, 10 s to connect, 30 s in all. */
-static int fetch(void *payload, const char *url, size_t max, struct wpkg_buf *body, long *status,
-		 struct wpkg_error *err)
-{
-	struct sink s = { body, max, 0 };
-	char errbuf[CURL_ERROR_SIZE] = "";
-	CURL *h = curl_easy_init();
-	CURLcode cc;
-	int rc = 0;
-
-	if (!h)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-#if CURL_AT_LEAST_VERSION(7, 85, 0)
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#endif
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "wpkg");
-	cc = curl_easy_perform(h);
-	if (s.over)
-		rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "the document is over %zu bytes", max);
-	else if (cc != CURLE_OK)
-		rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
-	else
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-	curl_easy_cleanup(h);
-	return rc;
-}
-
-int names_open(struct names *n, const char *flag_path, struct wpkg_error *err)
+int names_open(struct names *n, const char *flag_path, const struct wpkg_http_opts *http, struct wpkg_error *err)
 {
 	const char *env = getenv("WKG_CONFIG_FILE"), *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	int rc;
@@ -93,7 +38,11 @@ int names_open(struct names *n, const char *flag_path, struct wpkg_error *err)
 		return rc;
 	n->loaded = 1;
 	n->resolver.cfg = &n->cfg;
-	n->resolver.fetch = fetch;
+	if (http != NULL)
+		n->fetch.http = *http;
+	cli_log_sink(&n->fetch.log);
+	n->resolver.fetch = wpkg_wkg_fetch_http;
+	n->resolver.payload = &n->fetch;
 	cli_log_sink(&n->resolver.log);
 	return 0;
 }
@@ -177,4 +126,123 @@ int names_ca_file(char *path, size_t size, const struct wpkg_wkg_registry *r, st
 		path[0] = '\0';
 	}
 	return rc;
+}
+
+/* A name that is also a Docker Hub short name ("ubuntu:latest") gets a note when it does not resolve. */
+static int fail_name(struct wpkg_error *err, const char *arg)
+{
+	int rc = cli_fail(err);
+
+	if (err->code == WPKG_E_NOT_FOUND && strchr(arg, '@') == NULL)
+		cli_note("'%s' is read as a Wasm package name (NAMESPACE:NAME); write a Docker Hub image in full: "
+			 "docker.io/library/%s", arg, arg);
+	return rc;
+}
+
+/* reg's transport and credentials for t's registry, as wkg would speak to it. */
+static int apply_registry(struct names_ref *n, struct cli_registry *reg, struct wpkg_error *err)
+{
+	const struct wpkg_wkg_registry *c = n->target.registry_config;
+	struct wpkg_log_sink log;
+
+	if (c != NULL && c->protocol == WPKG_WKG_PROTO_HTTP)
+		reg->transport.plain_http = true;
+	if (c != NULL && c->accept_invalid_certificates)
+		reg->transport.insecure = true;
+	if (c != NULL && c->ncerts && reg->transport.ca_file == NULL) {
+		if (names_ca_file(n->ca_path, sizeof(n->ca_path), c, err) < 0)
+			return err->code;
+		reg->transport.ca_file = n->ca_path;
+	}
+	if (reg->username != NULL) {
+		n->cred_source = "flags";  /* -u: the flags, as every command takes them */
+		return 0;
+	}
+	cli_log_sink(&log);
+	if (names_credentials(&n->creds, &n->cred_source, &n->target, &log, err) < 0)
+		return err->code;
+	reg->credentials = &n->creds;  /* all NULL: anonymous */
+	return 0;
+}
+
+/* Lists the repository's tags (every page) and chooses the version name asks for. */
+static int choose(struct names_ref *n, const char *repo, struct cli_registry *reg, struct wpkg_error *err)
+{
+	struct wpkg_store_opts sopts;
+	struct wpkg_store *store = NULL;
+	struct wpkg_ref ref;
+	int rc;
+
+	rc = wpkg_ref_parse(&ref, repo, WPKG_REF_NO_TAG, err);
+	if (rc < 0)
+		return rc;
+	cli_registry_store_opts(&sopts, reg, false);
+	rc = wpkg_store_open(&store, &ref, &sopts, err);
+	if (rc == 0)
+		rc = wpkg_store_tags(store, &n->tags, &n->ntags, err);
+	wpkg_store_close(store);
+	wpkg_ref_free(&ref);
+	if (rc < 0)
+		return rc;
+	if (wpkg_versions_sorted(&n->sorted, &n->nsorted, (const char *const *)n->tags, n->ntags) < 0)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = wpkg_versions_choose(&n->choice, (const char *const *)n->tags, n->ntags, &n->name, &sopts.log, err);
+	if (rc == 0)
+		n->chosen = true;
+	return rc;
+}
+
+int names_ref_resolve(struct names_ref *n, const char *cmd, const char *arg, enum names_use use,
+		      struct cli_registry *reg)
+{
+	struct wpkg_error err = { 0 };
+	char repo[sizeof(n->reference) - WPKG_SEMVER_MAX - 2];
+
+	memset(n, 0, sizeof(*n));
+	if (wpkg_pkgname_parse(&n->name, arg, &err) < 0)
+		return cli_fail(&err);
+	if (use == NAMES_REPOSITORY && n->name.kind != WPKG_PKGNAME_ANY) {
+		wpkg_error_set(&err, WPKG_E_INVALID, "%s: a repository takes no version: write %s:%s", arg, n->name.ns,
+			       n->name.name);
+		return cli_fail(&err);
+	}
+	if (use == NAMES_VERSION && n->name.kind != WPKG_PKGNAME_EXACT) {
+		wpkg_error_set(&err, WPKG_E_INVALID, "%s: publishing needs one exact version: write %s:%s@1.2.3", arg,
+			       n->name.ns, n->name.name);
+		return cli_fail(&err);
+	}
+	if (use == NAMES_VERSION && strchr(n->name.spec, '+') != NULL) {
+		wpkg_error_set(&err, WPKG_E_INVALID, "%s: the version has build metadata ('+'), which an OCI tag cannot "
+			       "hold: publish it without the '+...' part", arg);
+		return cli_fail(&err);
+	}
+	if (names_open(&n->names, reg->wkg_config, &reg->transport, &err) < 0)
+		return cli_fail(&err);
+	if (wpkg_wkg_resolve(&n->target, &n->names.resolver, n->name.ns, n->name.name, &err) < 0)
+		return fail_name(&err, arg);
+	if (apply_registry(n, reg, &err) < 0)
+		return cli_fail(&err);
+	snprintf(repo, sizeof(repo), "%s/%s", n->target.oci_host, n->target.repository);
+	if (use == NAMES_CHOOSE && choose(n, repo, reg, &err) < 0) {
+		wpkg_error_wrap(&err, "%s %s (%s)", cmd, arg, repo);
+		return fail_name(&err, arg);
+	}
+	if (use == NAMES_REPOSITORY)
+		snprintf(n->reference, sizeof(n->reference), "%s", repo);
+	else
+		snprintf(n->reference, sizeof(n->reference), "%s:%s", repo, use == NAMES_CHOOSE ? n->choice.tag : n->name.spec);
+	return 0;
+}
+
+void names_ref_free(struct names_ref *n)
+{
+	for (size_t i = 0; i < n->ntags; i++)
+		free(n->tags[i]);
+	free(n->tags);
+	free(n->sorted);
+	wpkg_credentials_clear(&n->creds);
+	if (n->ca_path[0])
+		unlink(n->ca_path);
+	names_close(&n->names);
+	memset(n, 0, sizeof(*n));
 }

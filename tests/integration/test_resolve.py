@@ -45,7 +45,10 @@ class ResolveTests(RegistryCase, harness.TestCase):
 
     def resolve(self, cfg, name, *extra, expect=0, env=None):
         r = self.wpkg('resolve', '--json', '--wkg-config', cfg, *extra, name, expect=expect, env=env)
-        return json.loads(r.stdout) if expect == 0 else r
+        if expect != 0:
+            return r
+        harness.validate_schema(r.stdout, 'cli/resolve')
+        return json.loads(r.stdout)
 
     def local_config(self):
         return 'default_registry = "%s"\n\n[registry."%s".oci]\nprotocol = "http"\n' % (self.reg.host, self.reg.host)
@@ -89,7 +92,7 @@ class ResolveTests(RegistryCase, harness.TestCase):
     def test_no_matching_version(self):
         cfg = self.config(self.local_config())
         r = self.resolve(cfg, 'acme:hello@^1', expect=4)
-        self.assertIn('wpkg: error: resolve %s/acme/hello: acme:hello: no version matches ^1 '
+        self.assertIn('wpkg: error: resolve acme:hello@^1 (%s/acme/hello): acme:hello: no version matches ^1 '
                       '(nearest: 0.2.1, 0.3.0-rc.1)\n' % self.reg.host, r.stderr)
         self.assertEqual(r.stdout, '')
 
@@ -181,18 +184,20 @@ class ResolveTests(RegistryCase, harness.TestCase):
 
     def test_help(self):
         r = self.wpkg('resolve', '--help')
-        self.assertTrue(r.stdout.startswith('Usage: wpkg resolve [OPTIONS] NAME\n'), r.stdout)
+        self.assertTrue(r.stdout.startswith('Usage: wpkg resolve [OPTIONS] REF|NAME\n'), r.stdout)
         self.assertIn('      --wkg-config=FILE', r.stdout)
         self.assertEqual(self.wpkg('help', 'resolve').stdout, r.stdout)
-        self.assertRegex(self.wpkg('--help').stdout, r'\n  resolve +Resolve a Wasm package name')
+        self.assertRegex(self.wpkg('--help').stdout, r'\n  resolve +Print the digest a reference names; resolve a '
+                         r'Wasm package name \(ns:name\[@VERSION\]\) as wkg does\n')
 
     def test_refusals(self):
         cfg = self.config('default_registry = "a.example"\nregistries = {}\n')
         r = self.wpkg('resolve', '--wkg-config', cfg, 'acme:hello', expect=3)
         self.assertEqual(r.stderr, 'wpkg: error: %s: line 2: unknown key registries (wkg knows default_registry, '
                          'namespace_registries, package_registry_overrides and registry)\n' % cfg)
-        r = self.wpkg('resolve', '%s/acme/hello:0.1.0' % self.reg.host, expect=2)
-        self.assertIn("is not a package name: expected NAMESPACE:NAME[@VERSION]", r.stderr)
+        # not a name: the digest the OCI reference names, alone (one command, both shapes)
+        r = self.wpkg('resolve', *self.reg.flags, '%s/acme/hello:0.2.1' % self.reg.host)
+        self.assertEqual(r.stdout, self.digests['acme/hello'] + '\n')
         r = self.wpkg('resolve', '--wkg-config', cfg, 'acme:hello@latest', expect=3)
         self.assertIn('wpkg: error: package acme:hello: invalid version requirement "latest": expected a version\n',
                       r.stderr)
