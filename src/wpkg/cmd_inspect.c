@@ -8,8 +8,10 @@
 #include "wpkg/artifact.h"
 #include "wpkg/explode.h"
 #include "wpkg/oci.h"
+#include "wpkg/pkgname.h"
 #include "wpkg/wasm.h"
 #include "wpkg/wasm_config.h"
+#include "names.h"
 
 /* ---- a Wasm file ---- */
 
@@ -377,10 +379,22 @@ static int run(struct cli_run *r)
 	if (r->pos.n > 1)
 		return cli_usage_error(r->cmd->name, "one FILE or REF at a time: unexpected '%s'", r->pos.v[1]);
 	target = r->pos.v[0];
-	if (is_file(target))
+	if (is_file(target)) {
 		rc = inspect_file(target, &r->err);
-	else
+	} else if (wpkg_pkgname_is_name(target)) {
+		/* a package name: the version chosen as pull chooses it (names.h) */
+		struct names_ref name;
+
+		rc = names_ref_resolve(&name, r->cmd->name, target, NAMES_CHOOSE, &cli_reg);
+		if (rc != WPKG_EXIT_OK) {
+			names_ref_free(&name);
+			return rc;
+		}
+		rc = inspect_ref(name.reference, &cli_reg, &r->err);
+		names_ref_free(&name);
+	} else {
 		rc = inspect_ref(target, &cli_reg, &r->err);
+	}
 	return rc < 0 ? cli_fail(&r->err) : WPKG_EXIT_OK;
 }
 

@@ -7,6 +7,7 @@
 #include "wpkg/pack.h"
 #include "wpkg/push.h"
 #include "cli_run.h"
+#include "names.h"
 
 #define MAX_TAGS 64
 
@@ -14,6 +15,7 @@ static struct {
 	struct cli_strings extra_tags; /* -t, in order */
 	const char *mount_from;
 	uint64_t chunk_size;
+	bool force;                    /* a package name: replace an existing version */
 	/* the run */
 	const char *tags[MAX_TAGS];    /* [0] is the reference's own tag (or "latest") */
 	size_t n_tags;
@@ -27,6 +29,8 @@ static const struct cli_opt_spec push_opts[] = {
 	  "mount blobs the registry has in REPO instead of uploading them" },
 	{ CLI_OPT_BYTES, "chunk-size", 0, &push.chunk_size, "BYTES",
 	  "upload in chunks of BYTES (K, M, G suffixes) instead of at once", .min = 1, .example = "5M" },
+	{ CLI_OPT_SWITCH, "force", 0, &push.force, NULL,
+	  "publishing by package name (ns:name@1.2.3): replace the version if it exists" },
 	CLI_OPT_END,
 };
 
@@ -87,6 +91,7 @@ static int check(struct cli_run *r)
 	if (rc != WPKG_EXIT_OK)
 		return rc;
 	if (cli_pack_prepare(&cli_pk, &r->err) < 0 ||
+	    (r->name != NULL && names_publish_annotations(&cli_pk, r->name, r->pos.v[1], n_files, &r->err) < 0) ||
 	    cli_pack_files(&push.pkg, &cli_pk, (const char *const *)&r->pos.v[1], n_files, &r->err) < 0)
 		return cli_fail(&r->err);
 	cli_reg.transport.chunk_size = push.chunk_size;
@@ -110,6 +115,9 @@ static int run(struct cli_run *r)
 	struct wpkg_push_opts opts = { push.tags, push.n_tags, NULL };
 
 	name_blobs(push.pkg);
+	/* versions are immutable by convention (wkg publish refuses too): replacing one is asked for */
+	if (r->name != NULL && !push.force && names_version_exists(r->store, push.tags[0], &r->err) != 0)
+		return cli_run_fail(r);
 	if (push.mount_from != NULL)
 		opts.mount_from = mount_repo(push.mount_from, &r->ref);
 	if (wpkg_push(&push.res, r->store, push.pkg, &opts, &r->err) < 0)

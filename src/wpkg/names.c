@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "wpkg/fsutil.h"
 #include "wpkg/store.h"
 #include "cli_output.h"
 #include "names.h"
@@ -202,18 +203,18 @@ int names_ref_resolve(struct names_ref *n, const char *cmd, const char *arg, enu
 	if (wpkg_pkgname_parse(&n->name, arg, &err) < 0)
 		return cli_fail(&err);
 	if (use == NAMES_REPOSITORY && n->name.kind != WPKG_PKGNAME_ANY) {
-		wpkg_error_set(&err, WPKG_E_INVALID, "%s: a repository takes no version: write %s:%s", arg, n->name.ns,
-			       n->name.name);
-		return cli_fail(&err);
-	}
-	if (use == NAMES_VERSION && n->name.kind != WPKG_PKGNAME_EXACT) {
-		wpkg_error_set(&err, WPKG_E_INVALID, "%s: publishing needs one exact version: write %s:%s@1.2.3", arg,
+		wpkg_error_set(&err, WPKG_E_INVALID, "%s %s: a repository takes no version: write %s:%s", cmd, arg,
 			       n->name.ns, n->name.name);
 		return cli_fail(&err);
 	}
+	if (use == NAMES_VERSION && n->name.kind != WPKG_PKGNAME_EXACT) {
+		wpkg_error_set(&err, WPKG_E_INVALID, "%s %s: publishing needs one exact version: write %s:%s@1.2.3",
+			       cmd, arg, n->name.ns, n->name.name);
+		return cli_fail(&err);
+	}
 	if (use == NAMES_VERSION && strchr(n->name.spec, '+') != NULL) {
-		wpkg_error_set(&err, WPKG_E_INVALID, "%s: the version has build metadata ('+'), which an OCI tag cannot "
-			       "hold: publish it without the '+...' part", arg);
+		wpkg_error_set(&err, WPKG_E_INVALID, "%s %s: the version has build metadata ('+'), which an OCI tag cannot "
+			       "hold: publish it without the '+...' part", cmd, arg);
 		return cli_fail(&err);
 	}
 	if (names_open(&n->names, reg->wkg_config, &reg->transport, &err) < 0)
@@ -245,4 +246,59 @@ void names_ref_free(struct names_ref *n)
 		unlink(n->ca_path);
 	names_close(&n->names);
 	memset(n, 0, sizeof(*n));
+}
+
+#define ANNOT_VERSION "org.opencontainers.image.version"
+
+/* Sets key in obj to value unless the user set it. */
+static int set_default(json_t *obj, const char *key, const char *value, struct wpkg_error *err)
+{
+	if (json_object_get(obj, key) != NULL)
+		return 0;
+	if (json_object_set_new(obj, key, json_string(value)) != 0)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	return 0;
+}
+
+int names_publish_annotations(struct cli_pack *p, const struct names_ref *n, const char *file, size_t n_files,
+			      struct wpkg_error *err)
+{
+	const char *base = wpkg_path_base(file);
+	char title[sizeof(n->name.name) + 5];
+	json_t *layer;
+	int rc;
+
+	rc = set_default(p->manifest_annots, ANNOT_VERSION, n->name.spec, err);
+	if (rc < 0)
+		return rc;
+	p->pack.manifest_annotations = p->manifest_annots;
+	/* a package of several files keeps its file names: they tell the layers apart */
+	if (n_files != 1 || p->pack.exploded)
+		return 0;
+	snprintf(title, sizeof(title), "%s.wasm", n->name.name);
+	layer = json_object_get(p->layer_annots, base);
+	if (layer == NULL) {
+		layer = json_object();
+		if (layer == NULL || json_object_set_new(p->layer_annots, base, layer) != 0)
+			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	}
+	rc = set_default(layer, WPKG_ANNOT_TITLE, title, err);
+	p->pack.layer_annotations = p->layer_annots;
+	return rc;
+}
+
+int names_version_exists(struct wpkg_store *store, const char *tag, struct wpkg_error *err)
+{
+	struct wpkg_descriptor d;
+	int rc = wpkg_store_manifest_resolve(&d, store, tag, err);
+
+	if (rc == 0) {
+		rc = wpkg_error_set(err, WPKG_E_EXISTS, "version %s is already published (%s): pass --force to "
+				    "replace it", tag, d.digest.str);
+		wpkg_descriptor_clear(&d);
+		return rc;
+	}
+	if (err->code == WPKG_E_NOT_FOUND)
+		return 0;
+	return rc;
 }

@@ -10,6 +10,7 @@
 #include "wpkg/pkgname.h"
 #include "wpkg/versions.h"
 #include "wpkg/wkg_config.h"
+#include "cli_pack.h"
 #include "cli_registry.h"
 
 struct names {
@@ -69,6 +70,19 @@ struct names_ref {
 int names_ref_resolve(struct names_ref *out, const char *cmd, const char *arg, enum names_use use,
 		      struct cli_registry *reg);
 void names_ref_free(struct names_ref *n);
+
+/*
+ * Publishing by name: the manifest's org.opencontainers.image.version is the
+ * version, and the one file's layer is titled NAME.wasm (unless -a or the
+ * annotation file set them).  After cli_pack_prepare.
+ */
+int names_publish_annotations(struct cli_pack *p, const struct names_ref *n, const char *file, size_t n_files,
+			      struct wpkg_error *err);
+/*
+ * 0 when tag is not in store; WPKG_E_EXISTS (err says "already published,
+ * --force replaces it") when it is; another code when asking failed.
+ */
+int names_version_exists(struct wpkg_store *store, const char *tag, struct wpkg_error *err);
 
 /*
  * Credentials for t's OCI host in wkg's order: WKG_REGISTRY_<HOST>_AUTH_BEARER,
