@@ -139,7 +139,7 @@ int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, str
 {
 	char typed[1024];
 	const char *password = r->password;
-	struct wpkg_credentials c = { NULL, NULL, NULL };
+	struct wpkg_credentials c = { 0 };
 	int rc = WPKG_OK;
 
 	*given = false;

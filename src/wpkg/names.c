@@ -65,9 +65,13 @@ int names_credentials(struct wpkg_credentials *out, const char **source, const s
 
 	memset(out, 0, sizeof(*out));
 	wpkg_wkg_bearer_env_name(var, sizeof(var), t->oci_host);
-	if (getenv(var) && *getenv(var)) {
-		/* today's registry client has no static bearer tokens: say so, then go on down wkg's list */
-		cli_warn("%s is set, but wpkg cannot send a static bearer token yet; trying the next credentials", var);
+	if (getenv(var) != NULL && *getenv(var)) {
+		/* wkg's first choice: sent as is, to this host only (the registry client's auth layer) */
+		out->bearer_token = strdup(getenv(var));
+		if (out->bearer_token == NULL)
+			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		*source = "env";
+		return 0;
 	}
 	if (r && r->username && r->password) {
 		out->username = strdup(r->username);

@@ -228,12 +228,12 @@ class ResolveAuthTests(RegistryCase, harness.TestCase):
                 self.assertEqual(out['credentials'], source)
                 self.assertEqual(out['tag'], '1.0.0')
                 self.assertNotIn(reg.password, r.stdout + r.stderr)
-        # WKG_REGISTRY_<HOST>_AUTH_BEARER comes first in wkg's order; today's client cannot send it: a warning
+        # WKG_REGISTRY_<HOST>_AUTH_BEARER comes first in wkg's order, before the config's auth: a Basic-only
+        # registry refuses it, and the error says which credential it was (never the token)
         var = 'WKG_REGISTRY_127_0_0_1_%d_AUTH_BEARER' % reg.port
-        r = self.wpkg('resolve', '--json', '--wkg-config', cfg, 'acme:secret', env={var: 'tok-123'})
-        self.assertEqual(json.loads(r.stdout)['credentials'], 'config')
-        self.assertEqual(r.stderr, 'wpkg: warning: %s is set, but wpkg cannot send a static bearer token yet; '
-                         'trying the next credentials\n' % var)
+        r = self.wpkg('resolve', '--json', '--wkg-config', cfg, 'acme:secret', env={var: 'tok-123'}, expect=5)
+        self.assertIn('401 unauthorized: the registry refused the static bearer token\n', r.stderr)
+        self.assertNotIn('tok-123', r.stdout + r.stderr)
         # no auth in the config: Docker's config.json (written by wpkg login), else anonymous and refused
         cfg = self.path('noauth.toml')
         with open(cfg, 'w') as f:
@@ -244,6 +244,39 @@ class ResolveAuthTests(RegistryCase, harness.TestCase):
                   input=reg.password + '\n')
         out = json.loads(self.wpkg('resolve', '--json', '--wkg-config', cfg, 'acme:secret').stdout)
         self.assertEqual(out['credentials'], 'docker')
+
+
+class ResolveBearerTests(RegistryCase, harness.TestCase):
+    """WKG_REGISTRY_<HOST>_AUTH_BEARER is sent as the registry's bearer token (a token server's registry)."""
+    VARIANT = 'token'
+
+    def test_static_bearer_token(self):
+        reg = self.reg
+        self.wpkg('push', '--plain-http', '-u', reg.username, '--password-stdin', '%s/acme/tok:1.0.0' % reg.host,
+                  harness.fixture(FIXTURE), input=reg.password + '\n')
+        status, doc = reg.fetch_token('repository:acme/tok:pull')
+        self.assertEqual(status, 200, doc)
+        token = doc['token']
+        cfg = self.path('config.toml')
+        with open(cfg, 'w') as f:
+            f.write('default_registry = "%s"\n[registry."%s".oci]\nprotocol = "http"\n' % (reg.host, reg.host))
+        var = 'WKG_REGISTRY_127_0_0_1_%d_AUTH_BEARER' % reg.port
+        # no credentials at all: the registry's challenge is refused
+        r = self.wpkg('resolve', '--wkg-config', cfg, 'acme:tok', expect=5)
+        r = self.wpkg('resolve', '--json', '--debug', '--wkg-config', cfg, 'acme:tok', env={var: token})
+        out = json.loads(r.stdout)
+        self.assertEqual((out['credentials'], out['tag']), ('env', '1.0.0'))
+        # sent, and masked in the exchange log; the token server is never asked
+        self.assertIn('Authorization: Bearer ***', r.stderr)
+        self.assertNotIn(token, r.stdout + r.stderr)
+        self.assertNotIn(reg.token_url, r.stderr)
+        # every command that takes a name uses it
+        dest = self.path('tok.wasm')
+        self.wpkg('pull', '-o', dest, '--wkg-config', cfg, 'acme:tok@1', env={var: token})
+        self.assertEqual(open(dest, 'rb').read(), open(harness.fixture(FIXTURE), 'rb').read())
+        r = self.wpkg('resolve', '--wkg-config', cfg, 'acme:tok', env={var: 'not-' + token[:8]}, expect=5)
+        self.assertIn('the registry refused the static bearer token', r.stderr)
+        self.assertNotIn(token[:8], r.stderr)
 
 
 class ResolveTlsTests(RegistryCase, harness.TestCase):
