@@ -88,17 +88,36 @@ static void print_file(const char *path, const struct wpkg_wasm_info *info)
 static int inspect_file(const char *path, struct wpkg_error *err)
 {
 	struct wpkg_wasm_info *info = NULL;
+	json_t *md = NULL, *doc;
+	const char *key;
+	json_t *v;
 	int rc;
 
 	rc = wpkg_wasm_inspect_file(&info, path, WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS, err);
 	if (rc < 0)
 		return rc;
-	if (cli_g.json)
-		cli_out_json(file_json(path, info));
-	else
+	/* the annotations push and build would write from the file's own metadata */
+	md = json_object();
+	if (md == NULL || cli_file_metadata(md, path, err) < 0) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (cli_g.json) {
+		doc = file_json(path, info);
+		if (doc != NULL)
+			json_object_set(doc, "metadata", md);
+		cli_out_json(doc);
+	} else {
 		print_file(path, info);
+		cli_out("metadata:%s\n", json_object_size(md) == 0 ? " none" : "");
+		json_object_foreach(md, key, v)
+			cli_out("  %s: %s\n", key, json_string_value(v));
+	}
+	rc = WPKG_OK;
+out:
+	json_decref(md);
 	wpkg_wasm_info_free(info);
-	return WPKG_OK;
+	return rc;
 }
 
 /* ---- an artifact, in a layout or a registry ---- */

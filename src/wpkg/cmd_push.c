@@ -110,6 +110,36 @@ static void name_blobs(const struct wpkg_package *pkg)
 	cli_progress_title(pkg->config.desc.digest.str, "config");
 }
 
+/*
+ * GHCR links a package to its source repository from
+ * org.opencontainers.image.source only when the package is created: say so
+ * before a first push that lacks it, while it can still be added.
+ */
+static void ghcr_source_warning(struct cli_run *r)
+{
+	json_t *m, *annots;
+	char **tags = NULL;
+	size_t n = 0;
+	struct wpkg_error ignored;
+	bool has_source;
+
+	if (r->ref.transport != WPKG_TRANSPORT_REGISTRY || strcmp(r->ref.registry, "ghcr.io") != 0)
+		return;
+	m = json_loadb((const char *)push.pkg->manifest.data, push.pkg->manifest.len, 0, NULL);
+	annots = json_object_get(m, "annotations");
+	has_source = json_object_get(annots, "org.opencontainers.image.source") != NULL;
+	json_decref(m);
+	if (has_source)
+		return;
+	if (wpkg_store_tags(r->store, &tags, &n, &ignored) < 0 ? ignored.code == WPKG_E_NOT_FOUND : n == 0)
+		cli_warn("%s is a new GHCR package without org.opencontainers.image.source: GHCR links a package to "
+			 "its repository only when it is created (add -a org.opencontainers.image.source=URL)",
+			 r->ref.repository);
+	for (size_t i = 0; i < n; i++)
+		free(tags[i]);
+	free(tags);
+}
+
 static int run(struct cli_run *r)
 {
 	struct wpkg_push_opts opts = { push.tags, push.n_tags, NULL };
@@ -118,6 +148,7 @@ static int run(struct cli_run *r)
 	/* versions are immutable by convention (wkg publish refuses too): replacing one is asked for */
 	if (r->name != NULL && !push.force && names_version_exists(r->store, push.tags[0], &r->err) != 0)
 		return cli_run_fail(r);
+	ghcr_source_warning(r);
 	if (push.mount_from != NULL)
 		opts.mount_from = mount_repo(push.mount_from, &r->ref);
 	if (wpkg_push(&push.res, r->store, push.pkg, &opts, &r->err) < 0)
