@@ -31,6 +31,8 @@ static const struct cli_opt_spec pull_opts[] = {
 	{ CLI_OPT_SWITCH, "no-reassemble", 0, &pull.opts.no_reassemble, NULL,
 	  "exploded artifacts: only the layers (with --layers-dir), no rebuilt component" },
 	{ CLI_OPT_SWITCH, "keep-old-files", 0, &pull.keep_old, NULL, "refuse to overwrite a file that exists" },
+	{ CLI_OPT_STRING, "lock", 0, &cli_reg.wkg_lock, "FILE",
+	  "a package name: the version wkg's lock FILE locks for it, refused if its layer digest differs" },
 	CLI_OPT_END,
 };
 
@@ -59,6 +61,9 @@ static int check(struct cli_run *r)
 {
 	char dir[4096];
 
+	if (cli_reg.wkg_lock != NULL && r->name == NULL)
+		return cli_usage_error(r->cmd->name, "--lock takes a package name (NAMESPACE:NAME[@REQ]), not '%s'",
+				       r->pos.v[0]);
 	if (pull.output != NULL && strcmp(pull.output, "-") == 0) {
 		if (pull.opts.no_reassemble)
 			return cli_usage_error(r->cmd->name, "-o - writes the component: --no-reassemble has nothing to write");

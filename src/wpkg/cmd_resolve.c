@@ -14,25 +14,6 @@ static struct {
 	char layer_digest[WPKG_DIGEST_STR_MAX];  /* a name's one application/wasm layer: what wkg.lock pins */
 } res;
 
-/* The one application/wasm layer's digest; "" when there is not exactly one. */
-static void find_layer(const struct wpkg_buf *body)
-{
-	struct wpkg_manifest *m = NULL;
-	struct wpkg_error ignored;
-	size_t found = 0;
-
-	if (wpkg_manifest_parse(&m, body->data, body->len, &ignored) < 0)
-		return;
-	for (size_t i = 0; i < m->n_layers; i++)
-		if (strcmp(m->layers[i].media_type, WPKG_MT_WASM_LAYER) == 0) {
-			found++;
-			snprintf(res.layer_digest, sizeof(res.layer_digest), "%s", m->layers[i].digest.str);
-		}
-	if (found != 1)
-		res.layer_digest[0] = '\0';
-	wpkg_manifest_free(m);
-}
-
 static int run(struct cli_run *r)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
@@ -50,7 +31,7 @@ static int run(struct cli_run *r)
 	if (rc == 0) {
 		res.have = true;
 		res.desc.size = body.len;
-		find_layer(&body);
+		names_wasm_layer(res.layer_digest, &body);
 	}
 	wpkg_buf_free(&body);
 	return rc < 0 ? cli_run_fail(r) : WPKG_EXIT_OK;

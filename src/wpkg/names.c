@@ -11,6 +11,7 @@
 
 #include "wpkg/fsutil.h"
 #include "wpkg/store.h"
+#include "wpkg/wkg_lock.h"
 #include "cli_output.h"
 #include "names.h"
 
@@ -197,6 +198,101 @@ static int choose(struct names_ref *n, const char *repo, struct cli_registry *re
 	return rc;
 }
 
+void names_wasm_layer(char *out, const struct wpkg_buf *body)
+{
+	struct wpkg_manifest *m = NULL;
+	struct wpkg_error ignored;
+	size_t found = 0;
+
+	out[0] = '\0';
+	if (wpkg_manifest_parse(&m, body->data, body->len, &ignored) < 0)
+		return;
+	for (size_t i = 0; i < m->n_layers; i++)
+		if (strcmp(m->layers[i].media_type, WPKG_MT_WASM_LAYER) == 0) {
+			found++;
+			snprintf(out, WPKG_DIGEST_STR_MAX, "%s", m->layers[i].digest.str);
+		}
+	if (found != 1)
+		out[0] = '\0';
+	wpkg_manifest_free(m);
+}
+
+/* The requirement a lock entry holds for name: what wkg writes ("*", "=1.2.3", or the requirement). */
+static void lock_requirement(char *out, size_t size, const struct wpkg_pkgname *name)
+{
+	if (name->kind == WPKG_PKGNAME_REQ)
+		snprintf(out, size, "%s", name->spec);
+	else if (name->kind == WPKG_PKGNAME_EXACT)
+		snprintf(out, size, "=%s", name->spec);
+	else
+		snprintf(out, size, "*");
+}
+
+/*
+ * The locked version instead of a choice, checked against the registry: its
+ * one Wasm layer must have the locked digest.  The reference then names the
+ * manifest checked, by digest, so what is pulled is what was checked.
+ */
+static int apply_lock(struct names_ref *n, const char *lock_path, const char *repo, struct cli_registry *reg,
+		      struct wpkg_error *err)
+{
+	struct wpkg_wkg_lock lock = { 0 };
+	const struct wpkg_wkg_lock_version *v;
+	struct wpkg_store_opts sopts;
+	struct wpkg_store *store = NULL;
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	struct wpkg_semver_req req;
+	struct wpkg_digest digest;
+	struct wpkg_ref ref;
+	char reqs[sizeof(n->name.spec) + 2], full[sizeof(n->reference)], layer[WPKG_DIGEST_STR_MAX];
+	char *media_type = NULL;
+	int rc;
+
+	rc = wpkg_wkg_lock_load(&lock, lock_path, err);
+	if (rc < 0)
+		return rc;
+	lock_requirement(reqs, sizeof(reqs), &n->name);
+	rc = wpkg_semver_req_parse(&req, reqs, err);
+	if (rc < 0)
+		goto out;
+	snprintf(full, sizeof(full), "%s:%s", n->name.ns, n->name.name);
+	v = wpkg_wkg_lock_find(&lock, full, n->target.registry, &req);
+	if (v == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOT_FOUND, "%s: no entry locks %s with the requirement %s", lock_path,
+				    full, reqs);
+		goto out;
+	}
+	wpkg_semver_format(n->choice.tag, sizeof(n->choice.tag), &v->version);
+	n->choice.version = v->version;
+	n->chosen = true;
+	snprintf(n->locked, sizeof(n->locked), "%s", v->digest);
+	snprintf(full, sizeof(full), "%s:%s", repo, n->choice.tag);
+	rc = wpkg_ref_parse(&ref, full, 0, err);
+	if (rc < 0)
+		goto out;
+	cli_registry_store_opts(&sopts, reg, false);
+	rc = wpkg_store_open(&store, &ref, &sopts, err);
+	if (rc == 0)
+		rc = wpkg_store_manifest_get(store, n->choice.tag, &body, &media_type, &digest, err);
+	wpkg_store_close(store);
+	wpkg_ref_free(&ref);
+	if (rc < 0)
+		goto out;
+	names_wasm_layer(layer, &body);
+	if (strcmp(layer, v->digest) != 0) {
+		rc = wpkg_error_set(err, WPKG_E_DIGEST, "%s line %d locks %s:%s %s to layer %s, but %s has %s%s",
+				    lock_path, v->line, n->name.ns, n->name.name, n->choice.tag, v->digest, full,
+				    layer[0] ? "layer " : "", layer[0] ? layer : "no single application/wasm layer");
+		goto out;
+	}
+	snprintf(n->reference, sizeof(n->reference), "%s@%s", repo, digest.str);
+out:
+	free(media_type);
+	wpkg_buf_free(&body);
+	wpkg_wkg_lock_free(&lock);
+	return rc;
+}
+
 int names_ref_resolve(struct names_ref *n, const char *cmd, const char *arg, enum names_use use,
 		      struct cli_registry *reg)
 {
@@ -228,6 +324,13 @@ int names_ref_resolve(struct names_ref *n, const char *cmd, const char *arg, enu
 	if (apply_registry(n, reg, &err) < 0)
 		return cli_fail(&err);
 	snprintf(repo, sizeof(repo), "%s/%s", n->target.oci_host, n->target.repository);
+	if (use == NAMES_CHOOSE && reg->wkg_lock != NULL) {
+		if (apply_lock(n, reg->wkg_lock, repo, reg, &err) < 0) {
+			wpkg_error_wrap(&err, "%s %s", cmd, arg);
+			return cli_fail(&err);
+		}
+		return 0;
+	}
 	if (use == NAMES_CHOOSE && choose(n, repo, reg, &err) < 0) {
 		wpkg_error_wrap(&err, "%s %s (%s)", cmd, arg, repo);
 		return fail_name(&err, arg);

@@ -52,7 +52,8 @@ struct names_ref {
 	size_t ntags;
 	const char **sorted;               /* their versions, ascending (pointers into tags) */
 	size_t nsorted;
-	char reference[1024];              /* HOST/REPOSITORY[:TAG] */
+	char reference[1024];              /* HOST/REPOSITORY[:TAG], or @DIGEST when a lock pinned it */
+	char locked[WPKG_DIGEST_STR_MAX];  /* reg->wkg_lock's layer digest for the name, "" without a lock */
 	char ca_path[4096];                /* the config's extra_root_certificates, written out; "" when none */
 };
 
@@ -83,6 +84,9 @@ int names_publish_annotations(struct cli_pack *p, const struct names_ref *n, con
  * --force replaces it") when it is; another code when asking failed.
  */
 int names_version_exists(struct wpkg_store *store, const char *tag, struct wpkg_error *err);
+
+/* The digest of body's one application/wasm layer into out (size WPKG_DIGEST_STR_MAX); "" if not exactly one. */
+void names_wasm_layer(char *out, const struct wpkg_buf *body);
 
 /*
  * Credentials for t's OCI host in wkg's order: WKG_REGISTRY_<HOST>_AUTH_BEARER,
