@@ -169,6 +169,24 @@ class NamesCliTests(RegistryCase, harness.TestCase):
         r = self.run_wpkg('pull', '--lock', lock, *self.reg.flags, '%s/acme/hello:0.9.0' % self.reg.host, expect=2)
         self.assertIn('--lock takes a package name', r.stderr)
 
+    def test_pull_fallback_tag_is_named(self):
+        # Distribution 2.8 has no referrers API: attach writes the sha256-HEX fallback tag
+        ref = '%s/acme/fallback' % self.reg.host
+        self.run_wpkg('push', *self.reg.flags, ref + ':1.0.0', harness.fixture(FIXTURE))
+        sbom = self.path('sbom.json')
+        with open(sbom, 'w') as f:
+            f.write('{}')
+        self.run_wpkg('attach', *self.reg.flags, '--artifact-type', 'application/spdx+json', ref + ':1.0.0', sbom)
+        status, _, body = oci_raw.get_manifest(self.reg, 'acme/fallback', '1.0.0')
+        hexd = oci_raw.digest(body).split(':')[1]
+        tags = self.run_wpkg('tags', *self.reg.flags, ref).stdout.split()
+        self.assertIn('sha256-' + hexd, tags)
+        r = self.run_wpkg('pull', *self.reg.flags, '-o', self.path('x.wasm'), '%s:sha256-%s' % (ref, hexd), expect=3)
+        self.assertEqual(r.stderr, "wpkg: error: pull %s:sha256-%s: tag 'sha256-%s' is the referrers fallback (or a "
+                         "cosign signature, attestation or SBOM) of the manifest sha256:%s, not an artifact to "
+                         "pull: pull that digest, or list its referrers with wpkg discover\n" % (ref, hexd, hexd, hexd))
+        self.assertFalse(os.path.exists(self.path('x.wasm')))
+
     def test_unresolvable_name_notes_docker_hub(self):
         cfg = self.path('empty.toml')
         open(cfg, 'w').close()
