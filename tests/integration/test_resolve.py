@@ -153,6 +153,17 @@ class ResolveTests(RegistryCase, harness.TestCase):
                           "as is, as wkg does\n" % wk.host, r.stderr)
             self.assertIn('wpkg: error: resolve acme:hello (%s/wasmacme/hello): ' % self.reg.host, r.stderr)
 
+    def test_document_over_the_cap_warns_then_defaults(self):
+        # the library's GET caps the document at 64 KiB: a larger one is a failure, so a warning and the defaults
+        big = '{"ociRegistry": "%s", "pad": "%s"}' % (self.reg.host, 'x' * (64 * 1024))
+        with WellKnown(big) as wk:
+            cfg = self.config('[namespace_registries]\nacme = "%s"\n' % wk.host)
+            r = self.resolve(cfg, 'acme:hello', '--plain-http', expect=4)
+            self.assertIn('wpkg: warning: registry metadata http://%s/.well-known/wasm-pkg/registry.json: ' % wk.host,
+                          r.stderr)
+            self.assertIn('larger than 65536 bytes', r.stderr)
+            self.assertIn('using the defaults (OCI host %s, no prefix)\n' % wk.host, r.stderr)
+
     # -- explicit config files, fallbacks, refusals --------------------------
     def test_explicit_config_has_no_fallbacks(self):
         cfg = self.config(self.local_config().replace('default_registry', '# default_registry'))
