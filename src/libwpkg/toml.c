@@ -887,12 +887,12 @@ int wpkg_toml_parse(struct wpkg_toml **out, const char *text, size_t len, struct
 	if ((rc = check_utf8(&p)))
 		return rc;
 	if (!(p.root = node_new(WPKG_TOML_TABLE, 1)))
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	p.root->header = 1;
 	p.cur = p.root;
 	if ((rc = parse_document(&p))) {
 		if (rc == WPKG_E_NOMEM)
-			wpkg_error_set(err, rc, "out of memory");
+			wpkg_error_nomem(err);
 		wpkg_toml_free(p.root);
 		return rc;
 	}

@@ -93,7 +93,7 @@ int wpkg_versions_choose(struct wpkg_version_choice *out, const char *const *tag
 				      "%s:%s@%s: build metadata (+%s) cannot be in an OCI tag; name the version without it",
 				      name->ns, name->name, name->spec, name->version.build);
 	if ((rc = collect(&items, &c.versions, &c.ignored, tags, ntags, log)))
-		return wpkg_error_set(err, rc, "out of memory");
+		return wpkg_error_nomem(err);
 	for (size_t i = c.versions; i-- > 0 && !best;) {
 		const struct item *it = &items[i];
 

@@ -221,7 +221,7 @@ int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data,
 
 	rc = wpkg_wasm_sections(data, len, on_section, &w, err);
 	if (!rc && w.nomem)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	if (!rc && !m.authors) {
 		m.authors = w.legacy_author;
 		w.legacy_author = NULL;

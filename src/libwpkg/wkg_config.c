@@ -352,7 +352,7 @@ int wpkg_wkg_config_parse(struct wpkg_wkg_config *out, const char *path, const c
 	rc = parse_config(&cfg, &c, doc);
 out:
 	if (rc == WPKG_E_NOMEM)
-		wpkg_error_set(err, rc, "out of memory");
+		wpkg_error_nomem(err);
 	wpkg_toml_free(doc);
 	if (rc)
 		wpkg_wkg_config_free(&cfg);

@@ -42,7 +42,7 @@ int wpkg_wkg_fetch_http(void *payload, const char *url, size_t max, struct wpkg_
 	if (rc == 0) {
 		/* resp.body is the library's own buffer: hand its bytes over */
 		if (wpkg_buf_put(body, resp.body.data, resp.body.len) < 0)
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 		else
 			*status = resp.status;
 	}

@@ -134,7 +134,7 @@ int wpkg_wkg_lock_parse(struct wpkg_wkg_lock *out, const char *path, const char 
 	}
 out:
 	if (rc == WPKG_E_NOMEM)
-		wpkg_error_set(err, rc, "out of memory");
+		wpkg_error_nomem(err);
 	wpkg_toml_free(doc);
 	if (rc)
 		wpkg_wkg_lock_free(&lock);

@@ -72,7 +72,7 @@ static int json_str(char **out, const json_t *obj, const char *key, struct wpkg_
 		return wpkg_error_set(err, WPKG_E_INVALID, "registry metadata: %s is not a string", key);
 	free(*out);
 	if (!(*out = strdup(json_string_value(v))))
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return 0;
 }
 
@@ -144,7 +144,7 @@ static int fetch_meta(struct wpkg_wkg_resolver *r, const char *registry, const s
 		}
 	if (!(e = calloc(1, sizeof(*e))) || !(e->registry = strdup(registry))) {
 		free(e);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	meta_url(url, sizeof(url), registry);
 	r->fetches++;
@@ -164,7 +164,7 @@ static int fetch_meta(struct wpkg_wkg_resolver *r, const char *registry, const s
 		wpkg_buf_free(&body);
 		free(e->registry);
 		free(e);
-		return wpkg_error_set(err, rc, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	if (rc) {
 		/* As wkg's fetch_or_default: any failure but 404 is a warning, then the defaults. */
