@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/copy.h - copying a manifest or index, with everything it needs, from one store to another. */
 #ifndef WPKG_COPY_H
 #define WPKG_COPY_H

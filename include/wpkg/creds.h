@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/creds.h - credentials: Docker config.json, credential helpers, containers auth.json. */
 #ifndef WPKG_CREDS_H
 #define WPKG_CREDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* auth.c - answers a registry's 401: Basic credentials or Bearer tokens fetched per scope set and cached. */
 #include <stdio.h>
 #include <stdlib.h>

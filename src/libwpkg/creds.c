@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* creds.c - registry credentials in Docker's config.json, its credential helpers and containers' auth.json. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wasm_cursor.c - the one place where wasm bytes are read: LEB128, names, UTF-8, every read bounds-checked. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* exitcodes.h - wpkg's exit statuses, documented in wpkg(1) EXIT STATUS. */
 #ifndef WPKG_CLI_EXITCODES_H
 #define WPKG_CLI_EXITCODES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_creds.c - libFuzzer target: config.json parsing, key matching, auth decoding and rewriting on arbitrary bytes. */
 #include <stdint.h>
 #include <stdio.h>

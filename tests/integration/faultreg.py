@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """faultreg.py - a tiny fake registry for faults a real one will not produce (refused uploads, corrupt blobs).
 
     with FaultRegistry(manifests={...}, blobs={...}, upload_status=403) as fr:

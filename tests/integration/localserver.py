@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """localserver.py - the lifecycle the small in-process test servers share: a thread, a host, a clean stop."""
 
 import http.server

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_build_inspect.py - wpkg build / inspect / help end to end: layouts, exact config bytes, schemas, errors."""
 
 import json

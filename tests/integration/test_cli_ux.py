@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_ux.py - the CLI as CI jobs and oras/crane users drive it: -q, --format, references, -o -,
 --keep-old-files, aliases, notes, progress (plain and on a terminal), completion, version, docs, exit codes."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_metadata_cli.py - a component's own metadata (wasm-metadata's custom sections) becomes manifest
 annotations on build and push, -a wins, malformed sections are warnings, inspect shows it."""
 

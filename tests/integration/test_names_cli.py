@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_names_cli.py - package names wherever a REF is taken (pull, push, tags, tag, inspect, copy, discover,
 attach, resolve), versions listed in semver order, and publishing by name, against the real docker-registry."""
 

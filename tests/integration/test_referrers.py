@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_referrers.py - wpkg attach / discover: Debian's registry (tag-schema fallback) and a fake one with the API.
 
 Debian's docker-registry has no referrers API, so attach keeps the sha256-HEX

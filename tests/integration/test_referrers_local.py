@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_referrers_local.py - attach / discover on oci-layout: and oci-archive:, and a pulled file's default name there.
 
 A layout holds referrers as untagged index.json entries (image-spec

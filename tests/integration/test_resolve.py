@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_resolve.py - wpkg resolve NAME: wkg's config precedence, well-known documents, version choice,
 against the real docker-registry and a small well-known server on 127.0.0.1."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_toml_tomllib.py - wpkg's TOML reader against Python's tomllib on tests/fixtures/toml.
 
 valid/: both parse, and the value trees are equal, types included (True is not 1).

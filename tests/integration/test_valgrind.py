@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_valgrind.py - every wpkg command, its error paths included, runs clean under valgrind memcheck."""
 
 import unittest

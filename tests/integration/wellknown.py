@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """wellknown.py - a small server for /.well-known/wasm-pkg/registry.json on 127.0.0.1, for the resolve tests.
 
 It serves one fixed answer (status and body) and counts the requests, so tests can check

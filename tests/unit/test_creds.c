@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_creds.c - credential lookup, store and erase against temp config files and scripted helpers. */
 #include <check.h>
 #include <stdio.h>
