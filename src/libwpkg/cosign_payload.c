@@ -122,20 +122,28 @@ int wpkg_intoto_statement(struct wpkg_buf *out, const char *name, const struct w
 	return 0;
 }
 
-/* A claimed digest must be one wpkg can compare: "sha256:" + 64 lowercase hex (or sha512). */
-static int set_digest(struct wpkg_claim *c, const char *s, const char *what, struct wpkg_error *err)
+/* Fills *out; a claimed digest must be one wpkg can compare: "sha256:" + 64 lowercase hex (or sha512). */
+static int finish_claim(struct wpkg_claim *out, const char *digest, const char *name, const char *ptype,
+			const char *what, struct wpkg_error *err)
 {
+	struct wpkg_claim c = { 0 };
 	struct wpkg_digest d;
 
-	if (wpkg_digest_parse(&d, s, err) < 0)
+	if (wpkg_digest_parse(&d, digest, err) < 0)
 		return wpkg_error_wrap(err, "%s", what);
-	memcpy(c->digest, d.str, sizeof(c->digest));
+	memcpy(c.digest, d.str, sizeof(c.digest));
+	c.name = strdup(name != NULL ? name : "");
+	c.predicate_type = ptype != NULL ? strdup(ptype) : NULL;
+	if (c.name == NULL || (ptype != NULL && c.predicate_type == NULL)) {
+		wpkg_claim_clear(&c);
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	}
+	*out = c;
 	return 0;
 }
 
 int wpkg_cosign_payload_parse(struct wpkg_claim *out, const void *data, size_t len, struct wpkg_error *err)
 {
-	struct wpkg_claim c = { 0 };
 	const char *type = NULL, *digest = NULL, *ref = NULL;
 	json_error_t jerr;
 	json_t *root = NULL;
@@ -153,17 +161,8 @@ int wpkg_cosign_payload_parse(struct wpkg_claim *out, const void *data, size_t l
 				    WPKG_COSIGN_SIMPLESIGNING_TYPE);
 		goto out;
 	}
-	if ((rc = set_digest(&c, digest, "simple-signing payload: docker-manifest-digest", err)) < 0)
-		goto out;
-	c.name = strdup(ref != NULL ? ref : "");
-	if (c.name == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-		goto out;
-	}
-	*out = c;
-	c = (struct wpkg_claim){ 0 };
+	rc = finish_claim(out, digest, ref, NULL, "simple-signing payload: docker-manifest-digest", err);
 out:
-	wpkg_claim_clear(&c);
 	json_decref(root);
 	return rc;
 }
@@ -171,7 +170,6 @@ out:
 int wpkg_intoto_parse(struct wpkg_claim *out, const void *data, size_t len, const struct wpkg_digest *want,
 		      struct wpkg_error *err)
 {
-	struct wpkg_claim c = { 0 };
 	const char *type = NULL, *ptype = NULL, *found = NULL, *found_name = NULL;
 	char found_str[WPKG_DIGEST_STR_MAX];
 	json_t *root = NULL, *subjects = NULL, *s;
@@ -213,18 +211,8 @@ int wpkg_intoto_parse(struct wpkg_claim *out, const void *data, size_t len, cons
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "in-toto statement: no subject with a sha256 digest");
 		goto out;
 	}
-	if ((rc = set_digest(&c, found, "in-toto statement: subject digest", err)) < 0)
-		goto out;
-	c.name = strdup(found_name != NULL ? found_name : "");
-	c.predicate_type = strdup(ptype);
-	if (c.name == NULL || c.predicate_type == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-		goto out;
-	}
-	*out = c;
-	c = (struct wpkg_claim){ 0 };
+	rc = finish_claim(out, found, found_name, ptype, "in-toto statement: subject digest", err);
 out:
-	wpkg_claim_clear(&c);
 	json_decref(root);
 	return rc;
 }
