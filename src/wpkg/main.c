@@ -12,7 +12,7 @@ enum { OPT_VERSION = 1 };
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_build, &cli_cmd_inspect, &cli_cmd_push, &cli_cmd_pull, &cli_cmd_tags, &cli_cmd_tag,
 	&cli_cmd_delete, &cli_cmd_copy, &cli_cmd_attach, &cli_cmd_discover, &cli_cmd_login, &cli_cmd_logout,
-	&cli_cmd_key, &cli_cmd_sbom,
+	&cli_cmd_sign, &cli_cmd_verify, &cli_cmd_key, &cli_cmd_sbom,
 	&cli_cmd_help, NULL,
 };
 
