@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
+#include "wpkg/log.h"
 #include "wpkg/oci.h"
 #include "wpkg/signature.h"
 
@@ -193,9 +194,24 @@ out:
 	return rc;
 }
 
-static void pause_round(unsigned round)
+static long now_ms(void)
 {
-	struct timespec ts = { 0, (long)(20 + 30 * round) * 1000000L };
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A concurrent signer that read before our write clobbers it when its own
+ * write lands, up to one read-to-write span later; waiting twice our own
+ * span (plus a margin growing with the round) before reading back lets such
+ * a write show.
+ */
+static void pause_round(unsigned round, long span_ms)
+{
+	long ms = 2 * span_ms + 20 + 30 * (long)round;
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -216,6 +232,8 @@ static int append_signature(struct wpkg_sign_result *res, struct wpkg_store *s, 
 
 	json_array_append(known, ours);
 	for (round = 1; round <= WPKG_SIG_ROUNDS; round++) {
+		long start = now_ms();
+
 		json_decref(cur);
 		cur = NULL;
 		if ((rc = read_sig_layers(&cur, s, res->sig_tag, err)) < 0)
@@ -236,9 +254,20 @@ static int append_signature(struct wpkg_sign_result *res, struct wpkg_store *s, 
 		json_array_foreach(known, i, x)
 			if (!has_layer(cur, x))
 				json_array_append(cur, x);
-		if ((rc = write_sig_manifest(&res->sig_manifest, s, res->sig_tag, cur, err)) < 0)
+		rc = write_sig_manifest(&res->sig_manifest, s, res->sig_tag, cur, err);
+		/*
+		 * Distribution's filesystem store can fail a PUT whose bytes another
+		 * writer is storing at the same moment ("digest did not match"): a
+		 * concurrent signer, so the round is redone after the pause.
+		 */
+		if (rc == WPKG_E_DIGEST && round < WPKG_SIG_ROUNDS) {
+			wpkg_log(WPKG_LOG_DEBUG, "%s: %s; trying again", res->sig_tag, err != NULL ? err->msg : "");
+			wpkg_error_clear(err);
+			rc = 0;
+		}
+		if (rc < 0)
 			goto out;
-		pause_round(round);
+		pause_round(round, now_ms() - start);
 	}
 	if (round > WPKG_SIG_ROUNDS) {
 		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "%s kept changing under concurrent writers; %d rounds did "
