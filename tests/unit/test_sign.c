@@ -354,6 +354,34 @@ START_TEST(test_sig_tag)
 }
 END_TEST
 
+/* Made by the tests' independent implementation (tests/integration/cosign_py.py). */
+START_TEST(test_independent_fixtures)
+{
+	struct wpkg_sigkey *k = NULL, *p = NULL;
+	struct wpkg_buf bundle = WPKG_BUF_INIT;
+	struct wpkg_sig_entry e = { 0 };
+	char h1[WPKG_KEY_HINT_MAX], h2[WPKG_KEY_HINT_MAX];
+	struct wpkg_digest d;
+	struct wpkg_error err;
+
+	ck_assert_int_eq(wpkg_digest_parse(&d, "sha256:" HEX_A, &err), 0);
+	ck_assert_int_eq(wpkg_sigkey_load_private_file(&k, FIXTURES "/signing/test-only.key", give_password, "pw",
+						       &err), 0);
+	ck_assert_int_eq(wpkg_sigkey_load_public_file(&p, FIXTURES "/signing/test-only.pub", &err), 0);
+	ck_assert_int_eq(wpkg_sigkey_hint(h1, k, &err), 0);
+	ck_assert_int_eq(wpkg_sigkey_hint(h2, p, &err), 0);
+	ck_assert_str_eq(h1, h2);
+	unit_read_file(&bundle, FIXTURES "/signing/bundle.sigstore.json");
+	wpkg_verify_bundle_bytes(&e, bundle.data, bundle.len, p, &d);
+	ck_assert_int_eq(e.status, WPKG_SIG_VERIFIED);
+	ck_assert_str_eq(e.hint, h1);
+	wpkg_sig_entry_clear(&e);
+	wpkg_sigkey_free(k);
+	wpkg_sigkey_free(p);
+	wpkg_buf_free(&bundle);
+}
+END_TEST
+
 static Suite *sign_suite(void)
 {
 	Suite *s = suite_create("sign");
@@ -371,6 +399,7 @@ static Suite *sign_suite(void)
 	tcase_add_test(tc, test_bundle_checks);
 	tcase_add_test(tc, test_simple_checks);
 	tcase_add_test(tc, test_sig_tag);
+	tcase_add_test(tc, test_independent_fixtures);
 	suite_add_tcase(s, tc);
 	return s;
 }
