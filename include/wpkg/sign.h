@@ -35,7 +35,9 @@ struct wpkg_scrypt_params {
 
 /* Caps on what a key file may ask of us: a hostile N or r*p would take hours or gigabytes. */
 #define WPKG_SCRYPT_N_MAX ((uint64_t)1 << 20)
-#define WPKG_SCRYPT_RP_MAX 64
+#define WPKG_SCRYPT_R_MAX 32
+#define WPKG_SCRYPT_P_MAX 16
+#define WPKG_SCRYPT_MEM_MAX (256 << 20)   /* 128 * N * r bytes */
 #define WPKG_KEY_FILE_MAX (64 * 1024)
 
 /*

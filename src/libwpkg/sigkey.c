@@ -114,12 +114,13 @@ static int read_scrypt_params(struct wpkg_scrypt_params *sp, json_t *kdf, const 
 
 	if (json_unpack_ex(kdf, &jerr, 0, "{s:{s:I, s:I, s:I}}", "params", "N", &n, "r", &r, "p", &p) < 0)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: encrypted key: kdf.params: %s", name, jerr.text);
+	/* scrypt needs 128*N*r bytes and time proportional to N*r*p */
 	if (n < 2 || (n & (n - 1)) != 0 || (uint64_t)n > WPKG_SCRYPT_N_MAX || r < 1 || p < 1 ||
-	    r * p > WPKG_SCRYPT_RP_MAX)
+	    r > WPKG_SCRYPT_R_MAX || p > WPKG_SCRYPT_P_MAX || 128 * (uint64_t)n * (uint64_t)r > WPKG_SCRYPT_MEM_MAX)
 		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: encrypted key: scrypt N=%lld r=%lld p=%lld is "
-				      "outside what wpkg accepts (N a power of two up to %llu, r*p up to %d)", name,
-				      (long long)n, (long long)r, (long long)p,
-				      (unsigned long long)WPKG_SCRYPT_N_MAX, WPKG_SCRYPT_RP_MAX);
+				      "outside what wpkg accepts (N a power of two, 128*N*r at most %d MiB, p at most %d)",
+				      name, (long long)n, (long long)r, (long long)p, WPKG_SCRYPT_MEM_MAX >> 20,
+				      WPKG_SCRYPT_P_MAX);
 	sp->n = (uint64_t)n;
 	sp->r = (uint32_t)r;
 	sp->p = (uint32_t)p;

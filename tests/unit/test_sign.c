@@ -224,7 +224,7 @@ START_TEST(test_scrypt_caps)
 	ck_assert_int_eq(wpkg_sigkey_load_private(&k, pem.data, pem.len, "big.key", give_password, "", &err),
 			 WPKG_E_UNSUPPORTED);
 	ck_assert_str_eq(err.msg, "big.key: encrypted key: scrypt N=4194304 r=8 p=1 is outside what wpkg accepts "
-			 "(N a power of two up to 1048576, r*p up to 64)");
+			 "(N a power of two, 128*N*r at most 256 MiB, p at most 16)");
 	wpkg_buf_free(&b64);
 	wpkg_buf_free(&pem);
 }
