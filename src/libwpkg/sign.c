@@ -11,6 +11,7 @@
 #include "wpkg/log.h"
 #include "wpkg/oci.h"
 #include "wpkg/signature.h"
+#include "signature_internal.h"
 
 #define BUNDLE_FILE "bundle.sigstore.json"
 
@@ -122,8 +123,8 @@ static bool has_layer(const json_t *layers, const json_t *l)
 	return false;
 }
 
-/* The .sig manifest's layers (a new array: none when the tag does not exist yet). */
-static int read_sig_layers(json_t **out, struct wpkg_store *s, const char *tag, struct wpkg_error *err)
+int wpkg_sig_layers_read(json_t **out, struct wpkg_digest *where, struct wpkg_store *s, const char *tag,
+			 struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
 	struct wpkg_digest d;
@@ -131,25 +132,36 @@ static int read_sig_layers(json_t **out, struct wpkg_store *s, const char *tag, 
 	json_t *root = NULL, *layers;
 	int rc = wpkg_store_manifest_get(s, tag, &body, &mt, &d, err);
 
-	if (rc == WPKG_E_NOT_FOUND) {
-		wpkg_error_clear(err);
-		*out = json_array();
-		rc = *out != NULL ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-		goto out;
-	}
 	if (rc < 0 || (rc = wpkg_json_load(&root, body.data, body.len, tag, err)) < 0)
 		goto out;
 	layers = json_object_get(root, "layers");
 	if (!json_is_array(layers) || json_array_size(layers) > WPKG_VERIFY_MAX_SIGNATURES) {
-		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s holds no image manifest with at most %d layers; "
-				    "not touching it", tag, WPKG_VERIFY_MAX_SIGNATURES);
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s holds no image manifest with at most %d layers", tag,
+				    WPKG_VERIFY_MAX_SIGNATURES);
 		goto out;
 	}
 	*out = json_incref(layers);
+	if (where != NULL)
+		*where = d;
 out:
 	json_decref(root);
 	free(mt);
 	wpkg_buf_free(&body);
+	return rc;
+}
+
+/* The .sig manifest's layers (a new array: none when the tag does not exist yet). */
+static int read_sig_layers(json_t **out, struct wpkg_store *s, const char *tag, struct wpkg_error *err)
+{
+	int rc = wpkg_sig_layers_read(out, NULL, s, tag, err);
+
+	if (rc == WPKG_E_NOT_FOUND) {
+		wpkg_error_clear(err);
+		*out = json_array();
+		rc = *out != NULL ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	} else if (rc == WPKG_E_INVALID) {
+		wpkg_error_wrap(err, "not touching it");
+	}
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 
 #include "wpkg/oci.h"
 #include "wpkg/signature.h"
+#include "signature_internal.h"
 
 const char *wpkg_sig_status_str(enum wpkg_sig_status st)
 {
@@ -249,36 +250,32 @@ out:
 static int check_legacy(struct wpkg_verify_result *r, struct wpkg_store *s, const struct wpkg_sigkey *k,
 			struct wpkg_error *err)
 {
-	struct wpkg_buf body = WPKG_BUF_INIT;
-	char tag[WPKG_SIG_TAG_MAX], *mt = NULL;
-	struct wpkg_digest where;
-	json_t *root = NULL, *layers, *l;
+	char tag[WPKG_SIG_TAG_MAX];
+	struct wpkg_digest where = { 0 };
+	json_t *layers = NULL, *l;
 	size_t i;
 	int rc;
 
 	if ((rc = wpkg_sig_tag(tag, &r->subject.digest, err)) < 0)
 		return rc;
-	rc = wpkg_store_manifest_get(s, tag, &body, &mt, &where, err);
-	if (rc == WPKG_E_NOT_FOUND) {
-		wpkg_error_clear(err);
-		rc = 0;
+	rc = wpkg_sig_layers_read(&layers, &where, s, tag, err);
+	if (rc == WPKG_E_NOT_FOUND || rc == WPKG_E_INVALID) {
+		struct wpkg_sig_entry *e = rc == WPKG_E_INVALID ? new_entry(r, err) : NULL;
+
+		if (e != NULL) {
+			e->format = WPKG_SIG_LEGACY;
+			set_status(e, WPKG_SIG_MALFORMED, "%s", err->msg);
+		}
+		if (rc == WPKG_E_NOT_FOUND || e != NULL) {
+			wpkg_error_clear(err);
+			rc = 0;
+		} else {
+			rc = err->code;
+		}
 		goto out;
 	}
 	if (rc < 0)
 		goto out;
-	if (wpkg_json_load(&root, body.data, body.len, tag, err) < 0 ||
-	    !json_is_array(layers = json_object_get(root, "layers"))) {
-		struct wpkg_sig_entry *e = new_entry(r, err);
-
-		if (e == NULL) {
-			rc = err->code;
-			goto out;
-		}
-		e->format = WPKG_SIG_LEGACY;
-		e->where = where;
-		set_status(e, WPKG_SIG_MALFORMED, "%s is not an image manifest with layers", tag);
-		goto out;
-	}
 	json_array_foreach(layers, i, l) {
 		const json_t *lmt = json_object_get(l, "mediaType");
 
@@ -287,9 +284,7 @@ static int check_legacy(struct wpkg_verify_result *r, struct wpkg_store *s, cons
 			goto out;
 	}
 out:
-	json_decref(root);
-	free(mt);
-	wpkg_buf_free(&body);
+	json_decref(layers);
 	return rc;
 }
 
