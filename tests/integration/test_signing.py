@@ -20,6 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID, ObjectIdentifier
+from fakereg import FakeRegistry
 from oci_raw import MT_INDEX, MT_MANIFEST, compact, digest, get_blob, get_manifest, push_blob, push_manifest
 from regcase import CREATED, RegistryCase
 
@@ -360,6 +361,26 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
         self.assertEqual(sig['config']['mediaType'], 'application/vnd.oci.image.config.v1+json')
         for i, k in enumerate(keys):
             self.verify(repo, self.pub_file(k, 'p%d.pub' % i))
+
+
+class ReferrersApiTests(KeyFiles, harness.TestCase):
+    """A registry with the referrers API (the fake one: Debian's registry has none): no fallback tag is touched."""
+
+    def test_sign_and_verify_through_the_api(self):
+        reg = FakeRegistry(referrers_api=True).start()
+        self.addCleanup(reg.stop)
+        with open(harness.fixture(COMPONENT), 'rb') as f:
+            d, _ = reg.push_artifact('app/x', 'v1', f.read())
+        key = cp.new_key()
+        ref = '%s/app/x:v1' % reg.host
+        out = json.loads(self.wpkg('sign', '--json', '--plain-http', '--key', self.key_files(key)['pkcs8'],
+                                   ref).stdout)
+        self.assertEqual(out['bundle']['referrers'], 'api')
+        self.assertEqual(reg.seen(pattern='/manifests/' + tag_of(d) + '$'), [])
+        doc = json.loads(self.wpkg('verify', '--json', '--plain-http', '--key', self.pub_file(key), ref).stdout)
+        self.assertEqual([(s['form'], s['status']) for s in doc['signatures']],
+                         [('bundle', 'verified'), ('legacy', 'verified')])
+        self.assertEqual(len(reg.seen('GET', '/referrers/' + d)), 1)
 
 
 def custom_section(name, payload):
