@@ -64,6 +64,24 @@ class KeyFiles:
 
 class KeyTests(KeyFiles, harness.TestCase):
 
+    def test_help_and_usage(self):
+        for name in ('sign', 'verify', 'key', 'sbom'):
+            with self.subTest(command=name):
+                r = self.wpkg(name, '--help')
+                self.assertTrue(r.stdout.startswith('Usage: wpkg %s ' % name), r.stdout)
+                self.assertEqual(self.wpkg('help', name).stdout, r.stdout)
+        self.assertRegex(self.wpkg('--help').stdout, r'\n  sign +Sign a manifest')
+        for args, msg in [(('sign', 'oci-layout:x:v1'), 'sign: --key is required'),
+                          (('sign', '--format', 'x', '--key', 'k', 'oci-layout:x:v1'),
+                           "sign: --format 'x' is not bundle, legacy or both"),
+                          (('verify', 'oci-layout:x:v1'), 'verify: --key is required'),
+                          (('key',), 'key: expected: wpkg key generate [--output-key-prefix PREFIX]'),
+                          (('sbom', '--serial-number', 'abc', 'f.wasm'),
+                           "sbom: --serial-number 'abc' is not urn:uuid:...")]:
+            with self.subTest(args=args):
+                r = self.wpkg(*args, expect=2)
+                self.assertEqual(r.stderr, "wpkg: error: %s\nTry 'wpkg %s --help'.\n" % (msg, args[0]))
+
     def test_generate_is_cosigns_format(self):
         r = self.wpkg('key', 'generate', '--output-key-prefix', self.path('ci'), env=PW)
         self.assertEqual(r.stdout, '%s.key\n%s.pub\n' % (self.path('ci'), self.path('ci')))
