@@ -224,7 +224,10 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
                                             'dev.sigstore.bundle.content': 'dsse-envelope',
                                             'dev.sigstore.bundle.predicateType': cp.PREDICATE})
         self.assertEqual(m['layers'][0]['mediaType'], cp.BUNDLE_MT)
-        st = cp.check_bundle(key.public_key(), get_blob(self.reg, repo, m['layers'][0]['digest']), d)
+        bundle = get_blob(self.reg, repo, m['layers'][0]['digest'])
+        harness.validate_schema(bundle, 'sigstore-bundle')
+        st = cp.check_bundle(key.public_key(), bundle, d)
+        harness.validate_schema(st, 'cosign-payload')
         self.assertEqual(st['subject'][0]['name'], '%s/%s' % (self.reg.host, repo))
         self.assertEqual(st['predicate'], {'annotations': {'build': '42'}})
         # the legacy .sig layer: byte-exact payload, signature over it
@@ -235,6 +238,7 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
         self.assertEqual(layer['mediaType'], cp.SIMPLESIGNING_MT)
         payload = get_blob(self.reg, repo, layer['digest'])
         self.assertEqual(payload, cp.simple_payload('%s/%s' % (self.reg.host, repo), d, {'build': '42'}))
+        harness.validate_schema(payload, 'cosign-payload')
         self.assertTrue(cp.verify(key.public_key(), base64.b64decode(layer['annotations'][cp.SIG_ANNOTATION]),
                                   payload))
         r = self.verify(repo, self.pub_file(key))
