@@ -3,6 +3,7 @@
 #define WPKG_CREDS_H
 
 #include "wpkg/error.h"
+#include "wpkg/log.h"
 
 /* All three NULL: anonymous.  An identity token may come without a username. */
 struct wpkg_credentials {
@@ -22,16 +23,18 @@ void wpkg_credentials_clear(struct wpkg_credentials *c);
  * then containers auth.json ($REGISTRY_AUTH_FILE, else
  * $XDG_RUNTIME_DIR/containers/auth.json).  Nothing found is not an error:
  * *out stays empty.  A helper that is missing or fails logs a warning and
- * counts as nothing found.
+ * counts as nothing found.  Warnings and debug messages go to log (may be NULL).
  */
-int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, struct wpkg_error *err);
+int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, const struct wpkg_log_sink *log,
+		      struct wpkg_error *err);
 
 /*
  * Stores credentials for registry: in credHelpers[host] or credsStore when
  * one is configured, else in config.json (created mode 0600, folder 0700,
- * replaced atomically, other entries kept).
+ * replaced atomically, other entries kept).  Says where at info level on log (may be NULL).
  */
-int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, struct wpkg_error *err);
+int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, const struct wpkg_log_sink *log,
+		     struct wpkg_error *err);
 /* Removes them from wherever store put them. WPKG_E_NOT_FOUND if there were none. */
 int wpkg_creds_erase(const char *registry, struct wpkg_error *err);
 

@@ -12,13 +12,17 @@ enum wpkg_log_level {
 
 typedef void (*wpkg_log_fn)(void *payload, enum wpkg_log_level level, const char *msg);
 
-/* Installs the process-wide log sink (the front end's). NULL drops everything. */
-void wpkg_log_set_handler(wpkg_log_fn fn, void *payload);
-/* True when a handler is installed and wants messages at this level. */
-void wpkg_log_set_level(enum wpkg_log_level min_level);
-int wpkg_log_enabled(enum wpkg_log_level level);
-void wpkg_log(enum wpkg_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/*
+ * Where one object's messages go (a store and its registry client, a
+ * packer, a credential lookup): fn with payload for every message at min or
+ * above.  There is no process-wide sink; all zero drops everything.  The
+ * sink is copied; fn and payload must outlive the object.
+ */
+struct wpkg_log_sink {
+	wpkg_log_fn fn;
+	void *payload;
+	enum wpkg_log_level min;
+};
 
 /*
  * Progress of one blob transfer.  id is the blob's digest, done/total are

@@ -13,6 +13,7 @@
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/explode.h"
+#include "wpkg/log.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm.h"
 
@@ -38,6 +39,7 @@ struct wpkg_pack_opts {
 	time_t created;                /* from wpkg_build_time() */
 	bool exploded;                 /* cut the (one) component into its constituents, see explode.h */
 	struct wpkg_explode_opts explode;  /* depth and threshold when exploded (0, 0: depth 1, no threshold) */
+	struct wpkg_log_sink log;      /* warnings (annotations that match no file, nothing to explode); zero: none */
 };
 
 /*

@@ -11,6 +11,7 @@
 
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+#include "wpkg/log.h"
 #include "wpkg/referrers.h"
 #include "wpkg/sign.h"
 #include "wpkg/store.h"
@@ -32,6 +33,7 @@ struct wpkg_sign_opts {
 	json_t *annotations;         /* borrowed object of strings (-a): in both payloads, or NULL */
 	time_t created;              /* org.opencontainers.image.created of the bundle referrer */
 	const char *work_dir;        /* an existing private directory: the bundle is written there for attach */
+	const struct wpkg_log_sink *log;  /* debug messages (retried rounds), or NULL */
 };
 
 struct wpkg_sign_result {

@@ -7,20 +7,22 @@
 #include <stdint.h>
 
 #include "wpkg/buf.h"
+#include "wpkg/creds.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+#include "wpkg/log.h"
 #include "wpkg/oci.h"
 #include "wpkg/pack.h"
 #include "wpkg/ref.h"
-#include "wpkg/registry.h"
+#include "wpkg/referrers_index.h"
 
 /*
  * A store is what a reference names without its tag or digest:
- *   registry   HOST/REPO            over an open struct wpkg_registry (borrowed)
- *   oci-layout DIR                  an OCI image layout directory (layout.h)
- *   oci-archive FILE                a tar of a layout: read by extracting it,
- *                                   safely, into a private temporary layout;
- *                                   written by rewriting FILE on commit.
+ *   registry    HOST/REPO   a repository, over the store's own registry client
+ *   oci-layout  DIR         an OCI image layout directory (layout.h)
+ *   oci-archive FILE        a tar of a layout: read by extracting it,
+ *                           safely, into a private temporary layout;
+ *                           written by rewriting FILE on commit.
  * Commands open one from a parsed reference and call the operations below;
  * the transport only matters in opening and committing.  Opaque; release
  * with wpkg_store_close().
@@ -31,24 +33,76 @@ struct wpkg_store;
 #define WPKG_ARCHIVE_ENTRY_MAX ((uint64_t)4 << 30)
 #define WPKG_ARCHIVE_ENTRIES_MAX 100000
 
-struct wpkg_store_opts {
-	struct wpkg_registry *registry;  /* borrowed; required for registry references, ignored otherwise */
-	bool writable;                   /* a destination: a missing layout or archive is created */
-	uint64_t max_entry_size;         /* archive entries; 0: WPKG_ARCHIVE_ENTRY_MAX or the environment */
-	size_t max_entries;              /* 0: WPKG_ARCHIVE_ENTRIES_MAX or the environment */
+/* How a registry client speaks HTTP and TLS. */
+struct wpkg_http_opts {
+	bool plain_http;         /* speak http:// instead of https:// */
+	bool insecure;           /* skip TLS verification */
+	const char *ca_file;     /* extra CA bundle, NULL for the system one */
+	long connect_timeout_s;  /* 0: 30 s */
+	long stall_timeout_s;    /* abort a transfer under 1 byte/s for this long; 0: 60 s */
+	unsigned max_retries;    /* 0: 5 */
+	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
+	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
 };
 
 /*
- * Opens the store ref names (ref's tag and digest are not looked at).  A
- * layout must exist unless writable; an archive is extracted now (so every
- * problem with it is reported here): absolute names, "..", links, devices,
- * names outside oci-layout, index.json and blobs/ALG/HEX, an entry over the
- * size cap or too many entries are refused (WPKG_E_INVALID /
- * WPKG_E_TOO_LARGE, "FILE: entry "NAME": ...") and nothing is written
- * outside the temporary directory, which close removes.
+ * Finds the credentials for registry (the reference's host as written,
+ * "docker.io" for Docker Hub): fills *out (all NULL: anonymous; the store
+ * frees it with wpkg_credentials_clear) or fails with err set, which fails
+ * the open.
+ */
+typedef int (*wpkg_credentials_fn)(struct wpkg_credentials *out, const char *registry, void *payload,
+				   struct wpkg_error *err);
+
+#define WPKG_STORE_OPTS_VERSION 1
+
+/*
+ * How to open a store.  Start from WPKG_STORE_OPTS_INIT (version set, the
+ * rest zero) so that fields added later keep their defaults; wpkg_store_open
+ * refuses a version it does not know.  Everything is borrowed for the call
+ * only, except the callbacks and their payloads (log included), which the
+ * store keeps.
+ */
+struct wpkg_store_opts {
+	unsigned version;                /* WPKG_STORE_OPTS_VERSION */
+	bool writable;                   /* a destination: a missing layout or archive is created */
+	uint64_t max_entry_size;         /* archive entries; 0: WPKG_ARCHIVE_ENTRY_MAX or the environment */
+	size_t max_entries;              /* 0: WPKG_ARCHIVE_ENTRIES_MAX or the environment */
+	/* registries only */
+	struct wpkg_http_opts http;
+	const struct wpkg_credentials *credentials;  /* copied; NULL: ask credentials_fn, else anonymous */
+	wpkg_credentials_fn credentials_fn;
+	void *credentials_payload;
+	wpkg_progress_fn progress;       /* blob transfers; NULL: none */
+	void *progress_payload;
+	/* every transport: what the store's operations (and its client) report; all zero: nothing */
+	struct wpkg_log_sink log;
+};
+
+#define WPKG_STORE_OPTS_INIT { .version = WPKG_STORE_OPTS_VERSION }
+
+/*
+ * Opens the store ref names (ref's tag and digest are not looked at); opts
+ * NULL means WPKG_STORE_OPTS_INIT.  A registry store opens its own client
+ * (credentials from opts; nothing is sent yet).  A layout must exist unless
+ * writable; an archive is extracted now (so every problem with it is
+ * reported here): absolute names, "..", links, devices, names outside
+ * oci-layout, index.json and blobs/ALG/HEX, an entry over the size cap or
+ * too many entries are refused (WPKG_E_INVALID / WPKG_E_TOO_LARGE, "FILE:
+ * entry "NAME": ...") and nothing is written outside the temporary
+ * directory, which close removes.  *out is set only on success.
  */
 int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
 		    struct wpkg_error *err);
+/* The same from a reference string (wpkg_ref_parse with no flags). */
+int wpkg_store_open_string(struct wpkg_store **out, const char *reference, const struct wpkg_store_opts *opts,
+			   struct wpkg_error *err);
+/*
+ * Checks that opts' credentials work on the registry host ("localhost:5000",
+ * "docker.io"): GET /v2/, authenticating if challenged (what login does
+ * before it stores anything).
+ */
+int wpkg_store_ping(const char *host, const struct wpkg_store_opts *opts, struct wpkg_error *err);
 /*
  * Makes the changes durable: an archive that was changed is written as a
  * tar (oci-layout, index.json, then blobs/ sorted; owner 0, mode 0644/0755,
@@ -56,17 +110,19 @@ int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const s
  * it.  Registries and layouts are durable as they go: 0.
  */
 int wpkg_store_commit(struct wpkg_store *s, struct wpkg_error *err);
-/* Releases s; changes to an archive not committed are dropped.  NULL is fine. */
+/* Releases s (and its registry client); changes to an archive not committed are dropped.  NULL is fine. */
 void wpkg_store_close(struct wpkg_store *s);
 
 enum wpkg_transport wpkg_store_transport(const struct wpkg_store *s);
 /* For messages: "HOST/REPO", "DIR" or "FILE". */
 const char *wpkg_store_name(const struct wpkg_store *s);
-/* The registry client and repository; NULL for local stores. */
-struct wpkg_registry *wpkg_store_registry(const struct wpkg_store *s);
-const char *wpkg_store_repository(const struct wpkg_store *s);
 /* The registry host ("localhost:5000"); NULL for local stores. */
 const char *wpkg_store_host(const struct wpkg_store *s);
+/*
+ * The repository of src that dst can mount blobs from (wpkg_store_blob_mount):
+ * src's when both are repositories of one registry host, else NULL.
+ */
+const char *wpkg_store_mount_source(const struct wpkg_store *dst, const struct wpkg_store *src);
 
 /*
  * The manifest or index at reference (a tag, or a digest which need not be
@@ -87,6 +143,15 @@ int wpkg_store_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *
  */
 int wpkg_store_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
 			    const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err);
+/*
+ * The same, for a document with a subject: *oci_subject gets the subject's
+ * digest when the store tracks referrers itself (a registry's OCI-Subject
+ * answer), else NULL (the fallback tag, or a layout's index.json entry, must
+ * list it: wpkg_store_referrers_add).  Caller frees *oci_subject.
+ */
+int wpkg_store_manifest_put_subject(struct wpkg_store *s, const char *reference, const char *media_type,
+				    const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
+				    struct wpkg_error *err);
 
 int wpkg_store_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
 			   struct wpkg_error *err);
@@ -107,9 +172,9 @@ int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, s
 int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
 			 struct wpkg_error *err);
 /*
- * Mounts blob d from repository from_repo of the same registry.  *mounted
- * false when the registry would not; WPKG_E_UNSUPPORTED for local stores
- * (callers copy instead).
+ * Mounts blob d from repository from_repo of the same registry (see
+ * wpkg_store_mount_source).  *mounted false when the registry would not;
+ * WPKG_E_UNSUPPORTED for local stores (callers copy instead).
  */
 int wpkg_store_blob_mount(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d, bool *mounted,
 			  struct wpkg_error *err);
@@ -128,12 +193,46 @@ int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct w
 int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 		      struct wpkg_error *err);
 
+/* How a store keeps the referrers of a manifest. */
+struct wpkg_store_referrers_info {
+	bool api;                          /* the registry's referrers API (or OCI-Subject on a push) */
+	char tag[WPKG_REFERRERS_TAG_MAX];  /* else on a registry: the fallback tag ("sha256-HEX"); "" in a layout */
+	unsigned rounds;                   /* referrers_add on the fallback tag: read-merge-write rounds (1: no race) */
+};
+
 /*
- * The referrers of the manifest subject in s: the registry's (wpkg_discover)
- * or, in a layout, the index.json entries whose manifest names subject as
- * its subject.  Free *out with wpkg_index_free.
+ * The referrers of the manifest subject in s, with artifactType
+ * artifact_type (NULL: all).  A registry: its referrers API when it has one
+ * (filtered by the server when it says so in OCI-Filters-Applied, else
+ * here), else the fallback tag's index (missing or not an index: none, with
+ * a warning for the latter).  A layout or archive: the index.json entries
+ * whose manifest names subject as its subject, in index.json order.  info
+ * (may be NULL) says where they came from.  Free *out with wpkg_index_free.
  */
 int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
-			 struct wpkg_error *err);
+			 const char *artifact_type, struct wpkg_store_referrers_info *info, struct wpkg_error *err);
+/*
+ * Makes the referrers list of subject hold every descriptor of add (already
+ * stored with wpkg_store_manifest_put*).  A registry with the referrers API
+ * keeps them itself: nothing to do.  Without it the fallback tag's index is
+ * read (404: a new one), merged (never replaced), written, and read back
+ * after a short pause to check that neither our entries nor any seen before
+ * were lost to a concurrent writer, else merged and written again (bounded,
+ * with backoff); a fallback tag holding something other than an image index
+ * is left alone and reported.  A layout lists a referrer by its own
+ * untagged index.json entry: nothing to do.  info (may be NULL) says what
+ * was done.
+ */
+int wpkg_store_referrers_add(struct wpkg_store *s, const struct wpkg_digest *subject, const struct wpkg_index *add,
+			     struct wpkg_store_referrers_info *info, struct wpkg_error *err);
+/*
+ * Drops gone from the referrers list of subject: on a registry without the
+ * referrers API from the fallback tag's index (written again, empty if it
+ * was the last; a tag that does not list it is left alone and never
+ * created).  Registries with the API and layouts drop it with the manifest:
+ * nothing to do.  wpkg_store_delete calls it itself.
+ */
+int wpkg_store_referrers_remove(struct wpkg_store *s, const struct wpkg_digest *subject,
+				const struct wpkg_digest *gone, struct wpkg_error *err);
 
 #endif

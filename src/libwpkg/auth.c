@@ -3,9 +3,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "wpkg/log.h"
 #include "auth_internal.h"
-#include "registry_internal.h"
+#include "registry_error.h"
 
 /* A cached token is reused until this many seconds before it expires. */
 #define TOKEN_MARGIN_S 10
@@ -217,7 +216,7 @@ static int obtain(struct wpkg_auth *a, struct wpkg_http *h, const char *const *s
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 		goto out;
 	}
-	wpkg_log(WPKG_LOG_DEBUG, "* got a token for \"%s\"", key);
+	wpkg_log_to(&wpkg_http_hooks(h)->log, WPKG_LOG_DEBUG, "* got a token for \"%s\"", key);
 out:
 	wpkg_token_clear(&tok);
 	free(all);

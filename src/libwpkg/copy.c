@@ -1,10 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* copy.c - copies a manifest or index with its blobs, children and (optionally) referrers between two stores. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "wpkg/artifact.h"
 #include "wpkg/copy.h"
-#include "wpkg/log.h"
-#include "wpkg/referrers.h"
+#include "wpkg/referrers_index.h"
+#include "store_internal.h"
 
 /* Indexes of indexes and referrers of referrers: deep enough for any real artifact, finite for a cycle. */
 #define MAX_DEPTH 8
@@ -15,7 +17,7 @@ static const char by_digest[] = "@";
 struct copier {
 	struct wpkg_store *src, *dst;
 	bool recursive;
-	bool same_registry;     /* mount instead of copying */
+	const char *mount_from; /* src's repository on dst's registry: mount instead of copying */
 	unsigned depth;
 	struct wpkg_copy_result res;
 };
@@ -40,8 +42,8 @@ static int copy_blob(struct copier *c, const struct wpkg_descriptor *d, struct w
 		c->res.bytes_skipped += size;
 		goto out;
 	}
-	if (rc == 0 && c->same_registry) {
-		rc = wpkg_store_blob_mount(c->dst, wpkg_store_repository(c->src), &d->digest, &present, err);
+	if (rc == 0 && c->mount_from != NULL) {
+		rc = wpkg_store_blob_mount(c->dst, c->mount_from, &d->digest, &present, err);
 		if (rc == 0 && present) {
 			c->res.blobs_mounted++;
 			c->res.bytes_mounted += size;
@@ -66,107 +68,49 @@ out:
 static int copy_doc(struct copier *c, const char *reference, const char *put_ref, struct wpkg_descriptor *out,
 		    struct wpkg_error *err);
 
-static int copy_children(struct copier *c, const struct wpkg_buf *body, const struct wpkg_digest *d,
+static int copy_children(struct copier *c, const struct wpkg_index *ix, const struct wpkg_digest *d,
 			 struct wpkg_error *err)
 {
-	struct wpkg_index *ix = NULL;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	rc = wpkg_index_parse(&ix, body->data, body->len, err);
-	for (i = 0; rc == 0 && ix != NULL && i < ix->n_manifests; i++)
+	for (i = 0; rc == 0 && i < ix->n_manifests; i++)
 		rc = copy_doc(c, ix->manifests[i].digest.str, NULL, NULL, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "index %s", d->str);
-	wpkg_index_free(ix);
 	return rc;
 }
 
-static int copy_blobs(struct copier *c, const struct wpkg_buf *body, const struct wpkg_digest *d,
+static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const struct wpkg_digest *d,
 		      struct wpkg_error *err)
 {
-	struct wpkg_manifest *m = NULL;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	rc = wpkg_manifest_parse(&m, body->data, body->len, err);
 	for (i = 0; rc == 0 && i < m->n_layers; i++)
 		rc = copy_blob(c, &m->layers[i], err);
 	if (rc == 0)
 		rc = copy_blob(c, &m->config, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", d->str);
-	wpkg_manifest_free(m);
-	return rc;
-}
-
-/*
- * On a registry without the referrers API the destination's fallback tag
- * must list what was copied; it is merged (never replaced) so that what the
- * destination had stays.
- */
-static int fallback_add(struct copier *c, const struct wpkg_digest *subject, const struct wpkg_index *found,
-			struct wpkg_error *err)
-{
-	struct wpkg_buf body = WPKG_BUF_INIT, out = WPKG_BUF_INIT;
-	struct wpkg_index *cur = NULL;
-	struct wpkg_digest d;
-	bool api = false, filtered = false;
-	char tag[WPKG_REFERRERS_TAG_MAX], *mt = NULL;
-	json_t *doc = NULL;
-	int rc;
-
-	rc = wpkg_registry_referrers(wpkg_store_registry(c->dst), wpkg_store_repository(c->dst), subject, NULL, &body,
-				     &api, &filtered, err);
-	if (rc < 0 || api)
-		goto out;
-	rc = wpkg_referrers_tag(tag, subject->str, err);
-	if (rc == 0)
-		rc = wpkg_store_manifest_get(c->dst, tag, &body, &mt, &d, err);
-	if (rc == WPKG_E_NOT_FOUND) {
-		wpkg_error_clear(err);
-		rc = wpkg_referrers_index_new(&cur, err);
-	} else if (rc == 0) {
-		rc = wpkg_index_parse(&cur, body.data, body.len, err);
-	}
-	if (rc < 0 || wpkg_referrers_index_covers(cur, found))
-		goto out;
-	rc = wpkg_referrers_index_merge(cur, found, err);
-	if (rc == 0 && (doc = wpkg_index_to_json(cur)) == NULL)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	if (rc == 0)
-		rc = wpkg_json_dump(&out, doc, err);
-	if (rc < 0)
-		goto out;
-	wpkg_digest_bytes(&d, WPKG_DIGEST_SHA256, out.data, out.len);
-	rc = wpkg_store_manifest_put(c->dst, tag, WPKG_MT_OCI_INDEX, &d, out.data, out.len, err);
-out:
-	if (rc < 0)
-		wpkg_error_wrap(err, "referrers tag of %s", subject->str);
-	json_decref(doc);
-	wpkg_index_free(cur);
-	wpkg_buf_free(&body);
-	wpkg_buf_free(&out);
-	free(mt);
 	return rc;
 }
 
 static int copy_referrers(struct copier *c, const struct wpkg_digest *subject, struct wpkg_error *err)
 {
 	struct wpkg_index *ix = NULL;
-	bool to_registry = wpkg_store_registry(c->dst) != NULL;
 	size_t i;
 	int rc;
 
-	rc = wpkg_store_referrers(&ix, c->src, subject, err);
-	/* a layout lists referrers as untagged entries; a registry finds them by their subject */
+	rc = wpkg_store_referrers(&ix, c->src, subject, NULL, NULL, err);
+	/* stored by digest: a layout lists each as an untagged entry, a registry finds them by their subject */
 	for (i = 0; rc == 0 && i < ix->n_manifests; i++) {
-		rc = copy_doc(c, ix->manifests[i].digest.str, to_registry ? NULL : ix->manifests[i].digest.str, NULL,
-			      err);
+		rc = copy_doc(c, ix->manifests[i].digest.str, ix->manifests[i].digest.str, NULL, err);
 		c->res.referrers += rc == 0;
 	}
-	if (rc == 0 && to_registry && ix->n_manifests > 0)
-		rc = fallback_add(c, subject, ix, err);
+	/* and where dst keeps a list of its own (a registry's fallback tag), it gains them, merged */
+	if (rc == 0 && ix->n_manifests > 0)
+		rc = wpkg_store_referrers_add(c->dst, subject, ix, NULL, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "referrers of %s", subject->str);
 	wpkg_index_free(ix);
@@ -177,46 +121,41 @@ static int copy_referrers(struct copier *c, const struct wpkg_digest *subject, s
 static int copy_doc(struct copier *c, const char *reference, const char *put_ref, struct wpkg_descriptor *out,
 		    struct wpkg_error *err)
 {
-	struct wpkg_buf body = WPKG_BUF_INIT;
-	struct wpkg_digest d;
-	char *mt = NULL;
+	struct wpkg_artifact *a = NULL;
+	const struct wpkg_descriptor *d;
 	int rc;
 
 	if (++c->depth > MAX_DEPTH) {
 		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: nested more than %d deep", reference, MAX_DEPTH);
 		goto out;
 	}
-	rc = wpkg_store_manifest_get(c->src, reference, &body, &mt, &d, err);
+	/* the document itself, whatever it is: an index is copied with its children, never followed */
+	rc = wpkg_artifact_fetch(&a, c->src, reference, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "fetch manifest %s", reference);
 		goto out;
 	}
-	if (wpkg_media_type_is_index(mt))
-		rc = copy_children(c, &body, &d, err);
-	else if (wpkg_media_type_is_manifest(mt))
-		rc = copy_blobs(c, &body, &d, err);
+	d = &a->desc;
+	if (a->index_doc != NULL)
+		rc = copy_children(c, a->index_doc, &d->digest, err);
 	else
-		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: media type \"%s\" is neither a manifest nor an index",
-				    d.str, mt);
+		rc = copy_blobs(c, a->manifest, &d->digest, err);
 	if (rc == 0)
-		rc = wpkg_store_manifest_put(c->dst, put_ref == by_digest ? d.str : put_ref, mt, &d, body.data,
-					     body.len, err);
+		rc = wpkg_store_manifest_put(c->dst, put_ref == by_digest ? d->digest.str : put_ref, d->media_type,
+					     &d->digest, a->manifest_bytes.data, a->manifest_bytes.len, err);
 	if (rc < 0)
 		goto out;
 	c->res.manifests++;
-	wpkg_log(WPKG_LOG_DEBUG, "copied %s %s", mt, d.str);
+	wpkg_log_to(wpkg_store_log(c->src), WPKG_LOG_DEBUG, "copied %s %s", d->media_type, d->digest.str);
 	if (c->recursive)
-		rc = copy_referrers(c, &d, err);
+		rc = copy_referrers(c, &d->digest, err);
 	if (rc == 0 && out != NULL) {
-		out->media_type = mt;
-		mt = NULL;
-		out->digest = d;
-		out->size = (int64_t)body.len;
+		*out = a->desc;
+		memset(&a->desc, 0, sizeof(a->desc));
 	}
 out:
 	c->depth--;
-	free(mt);
-	wpkg_buf_free(&body);
+	wpkg_artifact_free(a);
 	return rc;
 }
 
@@ -224,14 +163,13 @@ int wpkg_copy(struct wpkg_copy_result *out, struct wpkg_store *src, const char *
 	      const struct wpkg_copy_opts *opts, struct wpkg_error *err)
 {
 	struct copier c;
-	const char *sh = wpkg_store_host(src), *dh = wpkg_store_host(dst);
 	int rc;
 
 	memset(&c, 0, sizeof(c));
 	c.src = src;
 	c.dst = dst;
 	c.recursive = opts->recursive;
-	c.same_registry = sh != NULL && dh != NULL && strcmp(sh, dh) == 0;
+	c.mount_from = wpkg_store_mount_source(dst, src);
 	rc = copy_doc(&c, reference, opts->tag != NULL ? opts->tag : by_digest, &c.res.root, err);
 	if (rc == 0) {
 		*out = c.res;

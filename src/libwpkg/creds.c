@@ -15,7 +15,7 @@
 
 #include "wpkg/creds.h"
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
+#include "log_internal.h"
 #include "creds_helper.h"
 
 /* Docker Hub's historical key, used by docker login for every name Hub answers to. */
@@ -333,7 +333,8 @@ static bool says_not_found(const char *text)
 }
 
 /* Asks helper for key: 1 found, 0 nothing.  Every failure is a warning, never an error. */
-static int helper_get(struct wpkg_credentials *out, const char *helper, const char *key)
+static int helper_get(struct wpkg_credentials *out, const char *helper, const char *key,
+		      const struct wpkg_log_sink *log)
 {
 	struct wpkg_buf reply = WPKG_BUF_INIT;
 	struct wpkg_error e = { 0 };
@@ -342,18 +343,18 @@ static int helper_get(struct wpkg_credentials *out, const char *helper, const ch
 	int code, found = 0;
 
 	if (wpkg_creds_helper_exec(helper, "get", key, strlen(key), &reply, &code, &e) < 0) {
-		wpkg_log(WPKG_LOG_WARN, "credential helper for %s: %s; continuing without it", key, e.msg);
+		wpkg_log_to(log, WPKG_LOG_WARN, "credential helper for %s: %s; continuing without it", key, e.msg);
 		goto out;
 	}
 	if (code != 0) {
 		if (!says_not_found(reply.data))
-			wpkg_log(WPKG_LOG_WARN, "credential helper docker-credential-%s get %s: exit status %d; "
+			wpkg_log_to(log, WPKG_LOG_WARN, "credential helper docker-credential-%s get %s: exit status %d; "
 				 "continuing without it", helper, key, code);
 		goto out;
 	}
 	doc = json_loadb(reply.data, reply.len, 0, NULL);
 	if (json_unpack(doc, "{s:s, s:s}", "Username", &user, "Secret", &secret) < 0) {
-		wpkg_log(WPKG_LOG_WARN, "credential helper docker-credential-%s get %s: answer is not "
+		wpkg_log_to(log, WPKG_LOG_WARN, "credential helper docker-credential-%s get %s: answer is not "
 			 "{\"Username\", \"Secret\"} JSON; continuing without it", helper, key);
 		goto out;
 	}
@@ -362,7 +363,7 @@ static int helper_get(struct wpkg_credentials *out, const char *helper, const ch
 	if (creds_set(out, user, user ? secret : NULL, user ? NULL : secret, &e) < 0)
 		goto out;
 	found = out->username || out->password || out->identity_token;
-	wpkg_log(WPKG_LOG_DEBUG, "credentials for %s from docker-credential-%s", key, helper);
+	wpkg_log_to(log, WPKG_LOG_DEBUG, "credentials for %s from docker-credential-%s", key, helper);
 out:
 	json_decref(doc);
 	wpkg_creds_buf_wipe(&reply);
@@ -371,7 +372,7 @@ out:
 
 /* Looks host up in a credentials file's auths: 1 found, 0 not there, or an error. */
 static int file_lookup(struct wpkg_credentials *out, json_t *doc, const char *path, const char *host,
-		       struct wpkg_error *err)
+		       const struct wpkg_log_sink *log, struct wpkg_error *err)
 {
 	const char *key = NULL;
 	json_t *auths = NULL, *entry;
@@ -385,13 +386,13 @@ static int file_lookup(struct wpkg_credentials *out, json_t *doc, const char *pa
 		return 0;
 	rc = entry_creds(out, entry, path, key, err);
 	if (rc > 0)
-		wpkg_log(WPKG_LOG_DEBUG, "credentials for %s from %s", host, path);
+		wpkg_log_to(log, WPKG_LOG_DEBUG, "credentials for %s from %s", host, path);
 	return rc;
 }
 
 /* Loads the credentials file at path and looks host up in it (helpers only for config.json). */
 static int lookup_in(struct wpkg_credentials *out, const char *path, const char *host, bool helpers,
-		     struct wpkg_error *err)
+		     const struct wpkg_log_sink *log, struct wpkg_error *err)
 {
 	json_t *doc = NULL;
 	const char *helper;
@@ -401,14 +402,15 @@ static int lookup_in(struct wpkg_credentials *out, const char *path, const char 
 	if (rc < 0 || doc == NULL)
 		return rc;
 	helper = helpers ? helper_for(doc, host) : NULL;
-	rc = helper ? helper_get(out, helper, wpkg_creds_key(host)) : 0;
+	rc = helper ? helper_get(out, helper, wpkg_creds_key(host), log) : 0;
 	if (rc == 0)
-		rc = file_lookup(out, doc, path, host, err);
+		rc = file_lookup(out, doc, path, host, log, err);
 	json_decref(doc);
 	return rc;
 }
 
-int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, struct wpkg_error *err)
+int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, const struct wpkg_log_sink *log,
+		      struct wpkg_error *err)
 {
 	struct wpkg_credentials c = { 0 };
 	char *host = NULL, *path = NULL;
@@ -420,13 +422,13 @@ int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, struct
 	rc = docker_config_path(&path, err);
 	if (rc < 0)
 		goto out;
-	rc = lookup_in(&c, path, host, true, err);
+	rc = lookup_in(&c, path, host, true, log, err);
 	if (rc != 0)
 		goto out;
 	free(path);
 	rc = auth_json_path(&path, err);
 	if (rc == 0 && path != NULL)
-		rc = lookup_in(&c, path, host, false, err);
+		rc = lookup_in(&c, path, host, false, log, err);
 out:
 	if (rc >= 0) {
 		*out = c;
@@ -570,7 +572,8 @@ out:
 	return rc;
 }
 
-int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, struct wpkg_error *err)
+int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, const struct wpkg_log_sink *log,
+		     struct wpkg_error *err)
 {
 	char *host = NULL, *path = NULL, *input = NULL;
 	const char *helper;
@@ -598,7 +601,7 @@ int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, str
 			   : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 		if (rc > 0) {
 			rc = 0;
-			wpkg_log(WPKG_LOG_INFO, "credentials for %s stored by docker-credential-%s", host, helper);
+			wpkg_log_to(log, WPKG_LOG_INFO, "credentials for %s stored by docker-credential-%s", host, helper);
 		}
 		goto out;
 	}
@@ -606,7 +609,7 @@ int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, str
 	if (rc == 0)
 		rc = save_config(doc, path, err);
 	if (rc == 0)
-		wpkg_log(WPKG_LOG_INFO, "credentials for %s stored unencrypted in %s", host, path);
+		wpkg_log_to(log, WPKG_LOG_INFO, "credentials for %s stored unencrypted in %s", host, path);
 out:
 	wipe_free(input);
 	json_decref(doc);

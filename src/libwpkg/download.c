@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
 #include "registry_internal.h"
 
 /* Where the bytes go: the rest of a file from start, or a buffer. */
@@ -22,7 +21,7 @@ struct dl {
 	uint64_t got;
 	bool answer_checked;       /* the current answer's status was looked at */
 	const struct wpkg_http_resp *resp;
-	const struct wpkg_transport_opts *opts;
+	const struct wpkg_registry_hooks *hooks;
 };
 
 /* Forgets what was received: a server ignored our Range and sends everything again. */
@@ -54,7 +53,8 @@ static int dl_check_answer(struct dl *x, struct wpkg_error *err)
 	if (x->got == 0)
 		return 0;
 	if (x->resp->status == 200) {
-		wpkg_log(WPKG_LOG_DEBUG, "* blob %s: the server ignored Range, starting again", x->want->str);
+		wpkg_log_to(&x->hooks->log, WPKG_LOG_DEBUG, "* blob %s: the server ignored Range, starting again",
+			    x->want->str);
 		return dl_restart(x, err);
 	}
 	cr = wpkg_http_header(&x->resp->headers, "Content-Range", 0);
@@ -90,8 +90,8 @@ static int dl_sink(void *payload, const void *data, size_t len, struct wpkg_erro
 		return rc;
 	wpkg_hasher_update(&x->hasher, data, len);
 	x->got += len;
-	if (x->opts->progress)
-		x->opts->progress(x->opts->progress_payload, x->want->str, x->got, x->exact ? x->limit : 0);
+	if (x->hooks->progress)
+		x->hooks->progress(x->hooks->progress_payload, x->want->str, x->got, x->exact ? x->limit : 0);
 	return 0;
 }
 
@@ -126,7 +126,7 @@ static int blob_fetch(struct wpkg_registry *r, const char *repo, struct dl *x, s
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 		goto out;
 	}
-	x->opts = wpkg_http_opts(r->http);
+	x->hooks = wpkg_http_hooks(r->http);
 	x->resp = &resp;
 	if ((rc = wpkg_hasher_init(&x->hasher, x->want->alg, err)) < 0)
 		goto out;
@@ -145,8 +145,8 @@ static int blob_fetch(struct wpkg_registry *r, const char *repo, struct dl *x, s
 		/* a dropped connection after some bytes: ask for the rest */
 		if (rc != WPKG_E_NETWORK || resp.sunk == 0 || resumes >= max)
 			goto out;
-		wpkg_log(WPKG_LOG_DEBUG, "* blob %s: %s; resuming at byte %llu", x->want->str, err ? err->msg : "",
-			 (unsigned long long)x->got);
+		wpkg_log_to(&x->hooks->log, WPKG_LOG_DEBUG, "* blob %s: %s; resuming at byte %llu", x->want->str,
+			    err ? err->msg : "", (unsigned long long)x->got);
 		wpkg_http_backoff(resumes++, -1);
 	}
 	if (resp.status != 200 && resp.status != 206) {

@@ -9,7 +9,6 @@
 #include <curl/curl.h>
 #include <openssl/rand.h>
 
-#include "wpkg/log.h"
 #include "wpkg_version.h"
 #include "http_internal.h"
 
@@ -22,7 +21,8 @@
 
 struct wpkg_http {
 	CURL *curl;
-	struct wpkg_transport_opts opts;   /* ca_file points at ca_copy */
+	struct wpkg_http_opts opts;   /* ca_file points at ca_copy */
+	struct wpkg_registry_hooks hooks;
 	char *ca_copy;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -111,7 +111,6 @@ static size_t on_read(char *out, size_t size, size_t n, void *payload)
 {
 	struct xfer *x = payload;
 	const struct wpkg_http_body *b = x->body;
-	const struct wpkg_transport_opts *o = &x->h->opts;
 	uint64_t left = b->len - x->body_pos;
 	size_t want = size * n;
 	ssize_t got;
@@ -134,9 +133,10 @@ static size_t on_read(char *out, size_t size, size_t n, void *payload)
 		got = (ssize_t)want;
 	}
 	x->body_pos += (uint64_t)got;
-	if (x->req->progress_id && o->progress)
-		o->progress(o->progress_payload, x->req->progress_id, x->req->progress_base + x->body_pos,
-			    x->req->progress_total ? x->req->progress_total : b->len);
+	if (x->req->progress_id && x->h->hooks.progress)
+		x->h->hooks.progress(x->h->hooks.progress_payload, x->req->progress_id,
+				     x->req->progress_base + x->body_pos,
+				     x->req->progress_total ? x->req->progress_total : b->len);
 	return (size_t)got;
 }
 
@@ -151,7 +151,7 @@ static int on_seek(void *payload, curl_off_t offset, int origin)
 }
 
 /* Logs one block of header lines, each masked. */
-static void log_header_block(char prefix, const char *data, size_t len)
+static void log_header_block(const struct wpkg_log_sink *log, char prefix, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
 	char line[1024];
@@ -162,7 +162,7 @@ static void log_header_block(char prefix, const char *data, size_t len)
 
 		if (le - p > 1 || (le - p == 1 && *p != '\r')) {
 			wpkg_http_mask_header(line, sizeof(line), p, (size_t)(le - p));
-			wpkg_log(WPKG_LOG_DEBUG, "%c %s", prefix, line);
+			wpkg_log_to(log, WPKG_LOG_DEBUG, "%c %s", prefix, line);
 		}
 		p = eol ? eol + 1 : end;
 	}
@@ -171,10 +171,12 @@ static void log_header_block(char prefix, const char *data, size_t len)
 /* Only headers reach the log: bodies may carry tokens. */
 static int on_debug(CURL *c, curl_infotype type, char *data, size_t len, void *payload)
 {
+	struct xfer *x = payload;
+
 	if (type == CURLINFO_HEADER_OUT)
-		log_header_block('>', data, len);
+		log_header_block(&x->h->hooks.log, '>', data, len);
 	else if (type == CURLINFO_HEADER_IN)
-		log_header_block('<', data, len);
+		log_header_block(&x->h->hooks.log, '<', data, len);
 	return 0;
 }
 
@@ -186,7 +188,7 @@ static int on_debug(CURL *c, curl_infotype type, char *data, size_t len, void *p
 static int setup_handle(struct xfer *x, const char *url, const char *method, struct curl_slist *headers)
 {
 	struct wpkg_http *h = x->h;
-	const struct wpkg_transport_opts *o = &h->opts;
+	const struct wpkg_http_opts *o = &h->opts;
 	CURL *c = h->curl;
 	CURLcode rc = CURLE_OK;
 
@@ -216,8 +218,9 @@ static int setup_handle(struct xfer *x, const char *url, const char *method, str
 	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, x);
 	SET(CURLOPT_HTTPHEADER, headers);
-	if (wpkg_log_enabled(WPKG_LOG_DEBUG)) {
+	if (wpkg_log_on(&h->hooks.log, WPKG_LOG_DEBUG)) {
 		SET(CURLOPT_DEBUGFUNCTION, on_debug);
+		SET(CURLOPT_DEBUGDATA, x);
 		SET(CURLOPT_VERBOSE, 1L);
 	}
 	if (strcmp(method, "HEAD") == 0) {
@@ -306,10 +309,11 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 	rc = setup_handle(&x, url, method, headers);
 	if (rc < 0)
 		goto out;
-	if (wpkg_log_enabled(WPKG_LOG_DEBUG)) {
+	if (wpkg_log_on(&h->hooks.log, WPKG_LOG_DEBUG)) {
 		/* a storage host's pre-signed URL carries its credential in the query */
 		shown = wpkg_url_strip_query(url);
-		wpkg_log(WPKG_LOG_DEBUG, "* %s %s%s", method, shown ? shown : "(url)", strchr(url, '?') ? "?***" : "");
+		wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s%s", method, shown ? shown : "(url)",
+			    strchr(url, '?') ? "?***" : "");
 		free(shown);
 		shown = NULL;
 	}
@@ -377,7 +381,7 @@ static int attempt(struct wpkg_http *h, const struct wpkg_http_req *req, struct 
 			break;
 		}
 		if (auth && !wpkg_url_same_origin(url, next)) {
-			wpkg_log(WPKG_LOG_DEBUG, "* redirect to another host: Authorization dropped");
+			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* redirect to another host: Authorization dropped");
 			auth = NULL;
 		}
 		if (resp->status == 303 && strcmp(method, "HEAD") != 0) {
@@ -445,9 +449,11 @@ int wpkg_http_perform(struct wpkg_http *h, const struct wpkg_http_req *req, stru
 			char *ra = wpkg_http_header(&resp->headers, "Retry-After", 0);
 			wait_ms = wpkg_http_retry_after_ms(ra, time(NULL), RETRY_AFTER_CAP_MS);
 			free(ra);
-			wpkg_log(WPKG_LOG_DEBUG, "* %s %s: %ld, retrying", req->method, req->url, resp->status);
+			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s: %ld, retrying", req->method, req->url,
+				    resp->status);
 		} else {
-			wpkg_log(WPKG_LOG_DEBUG, "* %s, retrying", err ? err->msg : "transfer failed");
+			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s, retrying",
+				    err ? err->msg : "transfer failed");
 		}
 		wpkg_http_backoff(n, wait_ms);
 	}
@@ -491,12 +497,13 @@ unsigned wpkg_http_max_retries(const struct wpkg_http *h)
 	return h->opts.max_retries ? h->opts.max_retries : DEFAULT_MAX_RETRIES;
 }
 
-const struct wpkg_transport_opts *wpkg_http_opts(const struct wpkg_http *h)
+const struct wpkg_http_opts *wpkg_http_get_opts(const struct wpkg_http *h)
 {
 	return &h->opts;
 }
 
-int wpkg_http_new(struct wpkg_http **out, const struct wpkg_transport_opts *opts, struct wpkg_error *err)
+int wpkg_http_new(struct wpkg_http **out, const struct wpkg_http_opts *opts, const struct wpkg_registry_hooks *hooks,
+		  struct wpkg_error *err)
 {
 	static bool curl_ready;
 	struct wpkg_http *h = NULL;
@@ -513,6 +520,8 @@ int wpkg_http_new(struct wpkg_http **out, const struct wpkg_transport_opts *opts
 		goto fail;
 	if (opts)
 		h->opts = *opts;
+	if (hooks)
+		h->hooks = *hooks;
 	if (opts && opts->ca_file && (h->ca_copy = strdup(opts->ca_file)) == NULL)
 		goto fail;
 	h->opts.ca_file = h->ca_copy;
@@ -534,4 +543,9 @@ void wpkg_http_free(struct wpkg_http *h)
 		curl_easy_cleanup(h->curl);
 	free(h->ca_copy);
 	free(h);
+}
+
+const struct wpkg_registry_hooks *wpkg_http_hooks(const struct wpkg_http *h)
+{
+	return &h->hooks;
 }

@@ -9,7 +9,7 @@
 
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
-#include "wpkg/registry.h"
+#include "registry_client.h"
 
 /*
  * A request body that can be sent again (retries, re-authentication): the
@@ -54,7 +54,9 @@ struct wpkg_http_resp {
 
 struct wpkg_http;
 
-int wpkg_http_new(struct wpkg_http **out, const struct wpkg_transport_opts *opts, struct wpkg_error *err);
+/* opts and hooks (progress, log) are copied; either may be NULL. */
+int wpkg_http_new(struct wpkg_http **out, const struct wpkg_http_opts *opts, const struct wpkg_registry_hooks *hooks,
+		  struct wpkg_error *err);
 void wpkg_http_free(struct wpkg_http *h);
 
 /*
@@ -71,7 +73,9 @@ void wpkg_http_resp_free(struct wpkg_http_resp *resp);
 /* Sleeps the backoff before retry number attempt (0-based); retry_after_ms > 0 overrides (capped). */
 void wpkg_http_backoff(unsigned attempt, long retry_after_ms);
 unsigned wpkg_http_max_retries(const struct wpkg_http *h);
-const struct wpkg_transport_opts *wpkg_http_opts(const struct wpkg_http *h);
+const struct wpkg_http_opts *wpkg_http_get_opts(const struct wpkg_http *h);
+/* The client's hooks: progress callback and log sink. */
+const struct wpkg_registry_hooks *wpkg_http_hooks(const struct wpkg_http *h);
 
 /* ---- pure helpers (http_util.c), unit tested ---- */
 

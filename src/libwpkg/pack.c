@@ -7,7 +7,7 @@
 #include "json_internal.h"
 #include "pack_internal.h"
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
+#include "log_internal.h"
 #include "wpkg/pack.h"
 #include "wpkg/wasm_config.h"
 
@@ -230,7 +230,8 @@ out:
 }
 
 /* Tells the user about per-file annotations that match none of the files (a typo is likely). */
-static void warn_unused_layer_annotations(const char *const *files, size_t n_files, json_t *layer_annots)
+static void warn_unused_layer_annotations(const struct wpkg_log_sink *log, const char *const *files, size_t n_files,
+					  json_t *layer_annots)
 {
 	const char *name;
 	json_t *v;
@@ -243,7 +244,7 @@ static void warn_unused_layer_annotations(const char *const *files, size_t n_fil
 			if (strcmp(name, wpkg_path_base(files[i])) == 0)
 				break;
 		if (i == n_files)
-			wpkg_log(WPKG_LOG_WARN, "annotations for \"%s\" match no packed file", name);
+			wpkg_log_to(log, WPKG_LOG_WARN, "annotations for \"%s\" match no packed file", name);
 	}
 }
 
@@ -304,7 +305,7 @@ int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_file
 		rc = make_manifest(p, opts, err);
 	if (rc < 0)
 		goto out;
-	warn_unused_layer_annotations(files, n_files, opts->layer_annotations);
+	warn_unused_layer_annotations(&opts->log, files, n_files, opts->layer_annotations);
 	*out = p;
 	p = NULL;
 out:

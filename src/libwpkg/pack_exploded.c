@@ -9,7 +9,7 @@
 
 #include "pack_internal.h"
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
+#include "log_internal.h"
 
 /* "01-module.wasm": the layer index, zero-padded so that a directory listing keeps manifest order. */
 static void part_title(char *buf, size_t cap, size_t layer, size_t n_layers, enum wpkg_wasm_kind kind)
@@ -95,8 +95,9 @@ int wpkg_pack_explode(struct wpkg_package *p, const char *file, const struct wpk
 		goto out;
 	}
 	if (p->recipe->n_parts == 0)
-		wpkg_log(WPKG_LOG_WARN, "%s: no constituent of %" PRIu64 " bytes or more: the skeleton is the whole file",
-			 file, opts->explode.min_layer_size);
+		wpkg_log_to(&opts->log, WPKG_LOG_WARN,
+			    "%s: no constituent of %" PRIu64 " bytes or more: the skeleton is the whole file", file,
+			    opts->explode.min_layer_size);
 	p->layers = calloc(p->recipe->n_layers, sizeof(*p->layers));
 	if (p->layers == NULL) {
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");

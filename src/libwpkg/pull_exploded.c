@@ -9,9 +9,9 @@
 
 #include "pull_exploded.h"
 #include "pull_internal.h"
+#include "store_internal.h"
 #include "wpkg/explode.h"
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
 
 static const char skeleton_suffix[] = ".skeleton";
 
@@ -161,14 +161,16 @@ static int parts_commit(struct parts *p, char ***files, size_t *n_files, struct 
 }
 
 /*
- * Fetches the config blob (verified).  A Wasm config is parsed into *config;
- * *root gets the raw document so extensions can be read.  Strict callers
- * need both; for others a config that does not parse is only a warning.
+ * Parses the config the resolver read (verified).  A Wasm config is parsed
+ * into *config; *root gets the raw document so extensions can be read.
+ * Strict callers need both; for others a config that does not parse is only
+ * a warning.
  */
-static int fetch_config(struct wpkg_wasm_config **config, json_t **root, struct wpkg_store *s,
-			const struct wpkg_descriptor *d, bool strict, const char *what, struct wpkg_error *err)
+static int parse_config(struct wpkg_wasm_config **config, json_t **root, struct wpkg_store *s,
+			const struct wpkg_artifact *a, bool strict, const char *what, struct wpkg_error *err)
 {
-	struct wpkg_buf body = WPKG_BUF_INIT;
+	const struct wpkg_descriptor *d = &a->manifest->config;
+	const struct wpkg_buf *body = &a->config_bytes;
 	struct wpkg_error perr;
 	int rc = 0;
 
@@ -180,23 +182,17 @@ static int fetch_config(struct wpkg_wasm_config **config, json_t **root, struct 
 					    d->media_type, WPKG_MT_WASM_CONFIG);
 		goto out;
 	}
-	rc = wpkg_store_blob_get_buf(s, &d->digest, WPKG_DOC_MAX, &body, err);
-	if (rc < 0) {
-		wpkg_error_wrap(err, "%s: config %s", what, d->digest.str);
-		goto out;
-	}
 	wpkg_error_clear(&perr);
-	if (wpkg_wasm_config_parse(config, body.data, body.len, &perr) < 0 ||
-	    wpkg_json_load(root, body.data, body.len, "config", &perr) < 0) {
+	if (wpkg_wasm_config_parse(config, body->data, body->len, &perr) < 0 ||
+	    wpkg_json_load(root, body->data, body->len, "config", &perr) < 0) {
 		wpkg_wasm_config_free(*config);
 		*config = NULL;
 		if (strict)
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: config %s: %s", what, d->digest.str, perr.msg);
 		else
-			wpkg_log(WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
+			wpkg_log_to(wpkg_store_log(s), WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
 	}
 out:
-	wpkg_buf_free(&body);
 	return rc;
 }
 
@@ -276,10 +272,10 @@ static int whole_descriptor(struct wpkg_descriptor *d, const struct wpkg_recipe 
 	return 0;
 }
 
-static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s,
-			 const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
-			 struct wpkg_error *err)
+static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+			 const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
+	const struct wpkg_manifest *m = a->manifest;
 	struct wpkg_atomic_file out = { .fd = -1 };
 	struct wpkg_recipe recipe = { 0 };
 	struct parts parts = { 0 };
@@ -292,7 +288,7 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s,
 	if (opts->no_reassemble && dir == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not rebuilding the component needs a layers directory",
 				      what);
-	rc = fetch_config(&res->config, &root, s, &m->config, true, what, err);
+	rc = parse_config(&res->config, &root, s, a, true, what, err);
 	if (rc == 0)
 		rc = read_recipe(&recipe, m, res->config, root, what, err);
 	if (rc == 0 && dir != NULL)
@@ -352,10 +348,10 @@ out:
 	return rc;
 }
 
-static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
-		      const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
-		      struct wpkg_error *err)
+static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+		      const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
+	const struct wpkg_manifest *m = a->manifest;
 	struct parts parts = { 0 };
 	json_t *root = NULL;
 	struct stat st;
@@ -376,7 +372,7 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
 	if (rc == 0)
 		rc = wpkg_mkdir_p(opts->output, 0755, err);
 	if (rc == 0)
-		rc = fetch_config(&res->config, &root, s, &m->config, false, what, err);
+		rc = parse_config(&res->config, &root, s, a, false, what, err);
 	if (rc == 0)
 		rc = parts_init(&parts, m->n_layers, err);
 	for (i = 0; rc == 0 && i < m->n_layers; i++) {
@@ -398,10 +394,9 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s,
 	return rc;
 }
 
-int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s,
-		    const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
-		    struct wpkg_error *err)
+int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+		    const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
-	return is_exploded(m) ? pull_exploded(res, s, m, opts, what, err)
-			      : pull_multi(res, s, m, opts, what, err);
+	return is_exploded(a->manifest) ? pull_exploded(res, s, a, opts, what, err)
+					: pull_multi(res, s, a, opts, what, err);
 }

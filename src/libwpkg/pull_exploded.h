@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "wpkg/artifact.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
 #include "wpkg/pull.h"
@@ -17,7 +18,8 @@
 bool wpkg_pull_has_parts(const struct wpkg_manifest *m);
 
 /*
- * Pulls m (see wpkg_pull_has_parts).  Exploded: the skeleton and every
+ * Pulls a->manifest, m below (see wpkg_pull_has_parts), with the config
+ * a->config_bytes the resolver read.  Exploded: the skeleton and every
  * constituent are downloaded once each, verified, into temporaries (or, with
  * opts->layers_dir, into that directory under their titles), the component is
  * rebuilt into a temporary beside the destination, checked against the
@@ -27,8 +29,7 @@ bool wpkg_pull_has_parts(const struct wpkg_manifest *m);
  * res gets path, layer (the whole component), config and files; what names
  * the manifest in messages.
  */
-int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s,
-		    const struct wpkg_manifest *m, const struct wpkg_pull_opts *opts, const char *what,
-		    struct wpkg_error *err);
+int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+		    const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err);
 
 #endif

@@ -1,8 +1,8 @@
 /* push.c - stores a package's blobs (skipping, mounting or sending each) and then its manifest, in any store. */
 #include <string.h>
 
-#include "wpkg/log.h"
 #include "wpkg/push.h"
+#include "store_internal.h"
 
 /* Makes one blob present in the store and counts how it got there. */
 static int push_blob(struct wpkg_push_result *res, struct wpkg_store *s, const struct wpkg_blob *b,
@@ -16,7 +16,8 @@ static int push_blob(struct wpkg_push_result *res, struct wpkg_store *s, const s
 	if (rc < 0)
 		goto out;
 	if (present) {
-		wpkg_log(WPKG_LOG_DEBUG, "blob %s already in %s", b->desc.digest.str, wpkg_store_name(s));
+		wpkg_log_to(wpkg_store_log(s), WPKG_LOG_DEBUG, "blob %s already in %s", b->desc.digest.str,
+			    wpkg_store_name(s));
 		res->bytes_skipped += size;
 		res->blobs_skipped++;
 		goto out;
@@ -30,8 +31,8 @@ static int push_blob(struct wpkg_push_result *res, struct wpkg_store *s, const s
 			res->blobs_mounted++;
 			goto out;
 		}
-		wpkg_log(WPKG_LOG_DEBUG, "blob %s not mountable from %s; uploading", b->desc.digest.str,
-			 mount_from);
+		wpkg_log_to(wpkg_store_log(s), WPKG_LOG_DEBUG, "blob %s not mountable from %s; uploading",
+			    b->desc.digest.str, mount_from);
 	}
 	rc = wpkg_store_blob_put(s, b, err);
 	if (rc < 0)

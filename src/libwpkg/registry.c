@@ -15,15 +15,16 @@
 /* All pages together: a hostile registry must not be able to fill memory one capped page at a time. */
 #define TAGS_TOTAL_MAX ((size_t)64 << 20)
 
-int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_transport_opts *opts,
-		       const struct wpkg_credentials *creds, struct wpkg_error *err)
+int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_http_opts *opts,
+		       const struct wpkg_registry_hooks *hooks, const struct wpkg_credentials *creds,
+		       struct wpkg_error *err)
 {
 	struct wpkg_registry *r = calloc(1, sizeof(*r));
 	int rc;
 
 	if (r == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	rc = wpkg_http_new(&r->http, opts, err);
+	rc = wpkg_http_new(&r->http, opts, hooks, err);
 	if (rc < 0)
 		goto fail;
 	r->host = strdup(host);

@@ -5,7 +5,8 @@
 
 #include <jansson.h>
 
-#include "registry_internal.h"
+#include "http_internal.h"
+#include "registry_error.h"
 
 #define SHOWN_MESSAGE_MAX 200
 

@@ -4,9 +4,10 @@
 
 #include <stddef.h>
 
-#include "wpkg/registry.h"
+#include "registry_client.h"
 #include "auth_internal.h"
 #include "http_internal.h"
+#include "registry_error.h"
 
 struct wpkg_registry {
 	char *host;
@@ -50,18 +51,5 @@ char *reg_url(const struct wpkg_registry *r, const char *repo, const char *kind,
 
 /* Fills err for a status that is not what the operation expects; returns the code. */
 int reg_status_error(struct wpkg_error *err, const char *method, const struct wpkg_http_resp *resp);
-
-/* ---- pure (registry_error.c), unit tested ---- */
-
-/* The WPKG_E_* for a distribution-spec error code ("NAME_UNKNOWN") or, failing that, for the status. */
-int wpkg_registry_code_status(const char *code, long status);
-
-/*
- * "METHOD URL: 404 MANIFEST_UNKNOWN: manifest unknown" (query dropped) from
- * the status and the error body ({"errors":[{"code","message"}]} or
- * anything else); the code follows wpkg_registry_code_status.
- */
-int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const char *url, long status,
-			       const char *body, size_t len);
 
 #endif

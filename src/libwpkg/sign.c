@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
 #include "wpkg/oci.h"
 #include "wpkg/signature.h"
+#include "log_internal.h"
 #include "signature_internal.h"
 
 #define BUNDLE_FILE "bundle.sigstore.json"
@@ -35,13 +35,7 @@ void wpkg_sign_result_clear(struct wpkg_sign_result *r)
 /* What the payloads call the image: HOST/REPO for a registry (cosign's docker-reference), else the store's name. */
 static char *image_name(struct wpkg_store *s)
 {
-	char *name = NULL;
-
-	if (wpkg_store_host(s) == NULL)
-		return strdup(wpkg_store_name(s));
-	if (asprintf(&name, "%s/%s", wpkg_store_host(s), wpkg_store_repository(s)) < 0)
-		return NULL;
-	return name;
+	return strdup(wpkg_store_name(s));
 }
 
 static int sign_bundle(struct wpkg_sign_result *res, struct wpkg_store *s, const char *name,
@@ -235,7 +229,7 @@ static void pause_round(unsigned round, long span_ms)
  * (or one seen before) shows there, and the round is redone.
  */
 static int append_signature(struct wpkg_sign_result *res, struct wpkg_store *s, json_t *ours,
-			    struct wpkg_error *err)
+			    const struct wpkg_sign_opts *opts, struct wpkg_error *err)
 {
 	json_t *known = json_array(), *cur = NULL, *x;
 	unsigned round;
@@ -273,7 +267,8 @@ static int append_signature(struct wpkg_sign_result *res, struct wpkg_store *s, 
 		 * concurrent signer, so the round is redone after the pause.
 		 */
 		if (rc == WPKG_E_DIGEST && round < WPKG_SIG_ROUNDS) {
-			wpkg_log(WPKG_LOG_DEBUG, "%s: %s; trying again", res->sig_tag, err != NULL ? err->msg : "");
+			wpkg_log_to(opts->log, WPKG_LOG_DEBUG, "%s: %s; trying again", res->sig_tag,
+				    err != NULL ? err->msg : "");
 			wpkg_error_clear(err);
 			rc = 0;
 		}
@@ -327,7 +322,7 @@ static int sign_legacy(struct wpkg_sign_result *res, struct wpkg_store *s, const
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = append_signature(res, s, layer, err)) == 0)
+	if ((rc = append_signature(res, s, layer, opts, err)) == 0)
 		res->legacy = true;
 out:
 	if (rc < 0)

@@ -1,55 +1,52 @@
-/* store.c - opens a store for a reference and sends each operation to its registry or layout half. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store.c - opens a store for a reference and sends each operation to its transport's backend. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_internal.h"
+
+/* A new transport is a backend file and one line here. */
+static const struct wpkg_store_ops *const backends[] = {
+	[WPKG_TRANSPORT_REGISTRY] = &wpkg_store_registry_ops,
+	[WPKG_TRANSPORT_OCI_LAYOUT] = &wpkg_store_layout_ops,
+	[WPKG_TRANSPORT_OCI_ARCHIVE] = &wpkg_store_archive_ops,
+};
 
 static int nomem(struct wpkg_error *err)
 {
 	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 }
 
-static int open_registry(struct wpkg_store *s, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
-			 struct wpkg_error *err)
+static int check_opts(const struct wpkg_store_opts *opts, struct wpkg_error *err)
 {
-	if (opts->registry == NULL)
-		return wpkg_error_set(err, WPKG_E_INVALID, "%s/%s: no registry client", ref->registry, ref->repository);
-	s->reg = opts->registry;
-	s->repo = strdup(ref->repository);
-	s->host = strdup(ref->registry);
-	if (s->repo == NULL || s->host == NULL || asprintf(&s->name, "%s/%s", ref->registry, ref->repository) < 0) {
-		s->name = NULL;
-		return nomem(err);
-	}
+	if (opts->version != WPKG_STORE_OPTS_VERSION)
+		return wpkg_error_set(err, WPKG_E_INVALID,
+				      "store options version %u is not %u: start from WPKG_STORE_OPTS_INIT",
+				      opts->version, WPKG_STORE_OPTS_VERSION);
 	return 0;
 }
 
 int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
 		    struct wpkg_error *err)
 {
-	struct wpkg_store *s = calloc(1, sizeof(*s));
+	static const struct wpkg_store_opts defaults = WPKG_STORE_OPTS_INIT;
+	struct wpkg_store *s;
 	int rc;
 
+	if (opts == NULL)
+		opts = &defaults;
+	rc = check_opts(opts, err);
+	if (rc < 0)
+		return rc;
+	if ((size_t)ref->transport >= sizeof(backends) / sizeof(backends[0]) || backends[ref->transport] == NULL)
+		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "unknown transport %d", (int)ref->transport);
+	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return nomem(err);
+	s->ops = backends[ref->transport];
 	s->transport = ref->transport;
-	switch (ref->transport) {
-	case WPKG_TRANSPORT_REGISTRY:
-		rc = open_registry(s, ref, opts, err);
-		break;
-	case WPKG_TRANSPORT_OCI_LAYOUT:
-		s->name = strdup(ref->path);
-		rc = s->name == NULL ? nomem(err) : wpkg_layout_open(&s->layout, ref->path, opts->writable, err);
-		break;
-	case WPKG_TRANSPORT_OCI_ARCHIVE:
-		s->name = strdup(ref->path);
-		s->archive = strdup(ref->path);
-		rc = s->name == NULL || s->archive == NULL ? nomem(err) : wpkg_store_archive_open(s, opts, err);
-		break;
-	default:
-		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "unknown transport %d", (int)ref->transport);
-		break;
-	}
+	s->log = opts->log;
+	rc = s->ops->open(s, ref, opts, err);
 	if (rc < 0) {
 		wpkg_store_close(s);
 		return rc;
@@ -58,22 +55,37 @@ int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const s
 	return 0;
 }
 
+int wpkg_store_open_string(struct wpkg_store **out, const char *reference, const struct wpkg_store_opts *opts,
+			   struct wpkg_error *err)
+{
+	struct wpkg_ref ref = { 0 };
+	int rc;
+
+	rc = wpkg_ref_parse(&ref, reference, 0, err);
+	if (rc == 0)
+		rc = wpkg_store_open(out, &ref, opts, err);
+	wpkg_ref_free(&ref);
+	return rc;
+}
+
 int wpkg_store_commit(struct wpkg_store *s, struct wpkg_error *err)
 {
-	if (s->transport != WPKG_TRANSPORT_OCI_ARCHIVE || !s->dirty)
+	int rc;
+
+	if (!s->dirty || s->ops->commit == NULL)
 		return 0;
-	return wpkg_store_archive_commit(s, err);
+	rc = s->ops->commit(s, err);
+	if (rc == 0)
+		s->dirty = false;
+	return rc;
 }
 
 void wpkg_store_close(struct wpkg_store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->transport == WPKG_TRANSPORT_OCI_ARCHIVE)
-		wpkg_store_archive_close(s);
-	wpkg_layout_close(s->layout);
-	free(s->archive);
-	free(s->tmpdir);
+	if (s->ops->close != NULL)
+		s->ops->close(s);
 	free(s->name);
 	free(s->repo);
 	free(s->host);
@@ -90,14 +102,9 @@ const char *wpkg_store_name(const struct wpkg_store *s)
 	return s->name;
 }
 
-struct wpkg_registry *wpkg_store_registry(const struct wpkg_store *s)
+const struct wpkg_log_sink *wpkg_store_log(const struct wpkg_store *s)
 {
-	return s->reg;
-}
-
-const char *wpkg_store_repository(const struct wpkg_store *s)
-{
-	return s->repo;
+	return &s->log;
 }
 
 const char *wpkg_store_host(const struct wpkg_store *s)
@@ -105,109 +112,142 @@ const char *wpkg_store_host(const struct wpkg_store *s)
 	return s->host;
 }
 
+const char *wpkg_store_mount_source(const struct wpkg_store *dst, const struct wpkg_store *src)
+{
+	if (dst->ops != src->ops || dst->ops->blob_mount == NULL || dst->host == NULL || src->host == NULL ||
+	    strcmp(dst->host, src->host) != 0)
+		return NULL;
+	return src->repo;
+}
+
 int wpkg_store_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
 			    char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_store_reg_manifest_get(s, reference, body, media_type, digest, err);
-	return wpkg_store_layout_manifest_get(s, reference, body, media_type, digest, err);
+	return s->ops->manifest_get(s, reference, body, media_type, digest, err);
 }
 
 int wpkg_store_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
 				struct wpkg_error *err)
 {
-	struct wpkg_buf body = WPKG_BUF_INIT;
-	struct wpkg_descriptor d = { 0 };
-	int rc;
-
-	if (s->reg != NULL)
-		return wpkg_registry_manifest_resolve(out, s->reg, s->repo, reference, err);
-	rc = wpkg_store_layout_manifest_get(s, reference, &body, &d.media_type, &d.digest, err);
-	if (rc == 0) {
-		d.size = (int64_t)body.len;
-		*out = d;
-	}
-	wpkg_buf_free(&body);
-	return rc;
+	return s->ops->manifest_resolve(out, s, reference, err);
 }
 
 int wpkg_store_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
 			    const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_store_reg_manifest_put(s, reference, media_type, d, data, len, err);
 	s->dirty = true;
-	return wpkg_store_layout_manifest_put(s, reference, media_type, d, data, len, err);
+	return s->ops->manifest_put(s, reference, media_type, d, data, len, NULL, err);
+}
+
+int wpkg_store_manifest_put_subject(struct wpkg_store *s, const char *reference, const char *media_type,
+				    const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
+				    struct wpkg_error *err)
+{
+	char *subject = NULL;
+	int rc;
+
+	s->dirty = true;
+	rc = s->ops->manifest_put(s, reference, media_type, d, data, len, &subject, err);
+	if (rc == 0)
+		*oci_subject = subject;
+	else
+		free(subject);
+	return rc;
 }
 
 int wpkg_store_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
 			   struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_registry_blob_exists(s->reg, s->repo, d, present, err);
-	return wpkg_layout_has_blob(s->layout, d, present, err);
+	return s->ops->blob_exists(s, d, present, err);
 }
 
 int wpkg_store_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_registry_blob_upload(s->reg, s->repo, b, err);
 	s->dirty = true;
-	return wpkg_layout_put_blob(s->layout, b, err);
+	return s->ops->blob_put(s, b, err);
 }
 
 int wpkg_store_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_registry_blob_get(s->reg, s->repo, d, size, fd, err);
-	return wpkg_store_layout_blob_get(s, d, size, fd, err);
+	return s->ops->blob_get(s, d, size, fd, err);
 }
 
 int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
 			    struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_registry_blob_get_buf(s->reg, s->repo, d, max, out, err);
-	return wpkg_store_layout_read_blob(s, d, max, out, err);
+	return s->ops->blob_get_buf(s, d, max, out, err);
 }
 
 int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
 			 struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_store_reg_blob_open(out, s, desc, err);
-	return wpkg_store_layout_blob_open(out, s, desc, err);
+	return s->ops->blob_open(out, s, desc, err);
 }
 
 int wpkg_store_blob_mount(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d, bool *mounted,
 			  struct wpkg_error *err)
 {
-	if (s->reg == NULL)
+	if (s->ops->blob_mount == NULL)
 		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: blob mounts need a registry", s->name);
-	return wpkg_registry_blob_mount(s->reg, s->repo, from_repo, d, mounted, err);
+	s->dirty = true;
+	return s->ops->blob_mount(s, from_repo, d, mounted, err);
 }
 
 int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_registry_tags(s->reg, s->repo, tags, n_tags, err);
-	return wpkg_store_layout_tags(s, tags, n_tags, err);
+	return s->ops->tags(s, tags, n_tags, err);
 }
 
 int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 		      struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_store_reg_delete(digest, s, reference, err);
 	s->dirty = true;
-	return wpkg_store_layout_delete(digest, s, reference, err);
+	return s->ops->delete(digest, s, reference, err);
 }
 
 int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
-			 struct wpkg_error *err)
+			 const char *artifact_type, struct wpkg_store_referrers_info *info, struct wpkg_error *err)
 {
-	if (s->reg != NULL)
-		return wpkg_store_reg_referrers(out, s, subject, err);
-	return wpkg_store_layout_referrers(out, s, subject, err);
+	struct wpkg_store_referrers_info scratch;
+	struct wpkg_index *ix = NULL;
+	bool filtered = false;
+	int rc;
+
+	memset(&scratch, 0, sizeof(scratch));
+	rc = s->ops->referrers_list(&ix, s, subject, artifact_type, &filtered, &scratch, err);
+	if (rc < 0)
+		return rc;
+	/* a server that did not say it filtered may have sent everything */
+	if (!filtered)
+		wpkg_referrers_index_filter(ix, artifact_type);
+	*out = ix;
+	if (info != NULL)
+		*info = scratch;
+	return 0;
+}
+
+int wpkg_store_referrers_add(struct wpkg_store *s, const struct wpkg_digest *subject, const struct wpkg_index *add,
+			     struct wpkg_store_referrers_info *info, struct wpkg_error *err)
+{
+	struct wpkg_store_referrers_info scratch;
+	int rc;
+
+	memset(&scratch, 0, sizeof(scratch));
+	if (s->ops->referrers_add == NULL)
+		rc = 0;
+	else
+		rc = s->ops->referrers_add(s, subject, add, &scratch, err);
+	if (rc == 0 && info != NULL)
+		*info = scratch;
+	return rc;
+}
+
+int wpkg_store_referrers_remove(struct wpkg_store *s, const struct wpkg_digest *subject,
+				const struct wpkg_digest *gone, struct wpkg_error *err)
+{
+	if (s->ops->referrers_remove == NULL)
+		return 0;
+	s->dirty = true;
+	return s->ops->referrers_remove(s, subject, gone, err);
 }

@@ -1,4 +1,5 @@
-/* store_archive.c - oci-archive: a layout tar extracted safely into a private directory, and written back. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store_archive.c - the oci-archive backend: a layout tar extracted safely into a private directory, written back. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +14,6 @@
 #include <archive_entry.h>
 
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
 #include "wpkg/wasm_config.h"
 #include "store_internal.h"
 
@@ -105,7 +105,7 @@ struct caps {
 	size_t entries;
 };
 
-static uint64_t env_cap(const char *name, uint64_t given, uint64_t dflt)
+static uint64_t env_cap(const struct wpkg_log_sink *log, const char *name, uint64_t given, uint64_t dflt)
 {
 	const char *s = getenv(name);
 	char *end;
@@ -118,8 +118,8 @@ static uint64_t env_cap(const char *name, uint64_t given, uint64_t dflt)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno != 0 || *end != '\0' || v == 0) {
-		wpkg_log(WPKG_LOG_WARN, "%s \"%s\" is not a positive number; using %llu", name, s,
-			 (unsigned long long)dflt);
+		wpkg_log_to(log, WPKG_LOG_WARN, "%s \"%s\" is not a positive number; using %llu", name, s,
+			    (unsigned long long)dflt);
 		return dflt;
 	}
 	return v;
@@ -267,43 +267,57 @@ static int make_tmpdir(char **out, struct wpkg_error *err)
 	return 0;
 }
 
-int wpkg_store_archive_open(struct wpkg_store *s, const struct wpkg_store_opts *opts, struct wpkg_error *err)
+static int archive_open(struct wpkg_store *s, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
+			struct wpkg_error *err)
 {
+	struct wpkg_store_local *l;
 	struct caps caps;
 	struct stat st;
 	char *layout_file = NULL;
-	bool exists = stat(s->archive, &st) == 0;
+	bool exists;
 	int rc;
 
+	rc = wpkg_store_local_new(s, ref->path, err);
+	if (rc < 0)
+		return rc;
+	l = s->be;
+	l->archive = strdup(ref->path);
+	if (l->archive == NULL)
+		return nomem(err);
+	exists = stat(l->archive, &st) == 0;
 	if (!exists && (errno != ENOENT || !opts->writable))
-		return wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "%s: %s", s->archive,
+		return wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "%s: %s", l->archive,
 				      strerror(errno));
 	if (exists && !S_ISREG(st.st_mode))
-		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a regular file", s->archive);
-	caps.entry = env_cap("WPKG_ARCHIVE_MAX_ENTRY", opts->max_entry_size, WPKG_ARCHIVE_ENTRY_MAX);
-	caps.entries = (size_t)env_cap("WPKG_ARCHIVE_MAX_ENTRIES", opts->max_entries, WPKG_ARCHIVE_ENTRIES_MAX);
-	rc = make_tmpdir(&s->tmpdir, err);
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a regular file", l->archive);
+	caps.entry = env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRY", opts->max_entry_size, WPKG_ARCHIVE_ENTRY_MAX);
+	caps.entries = (size_t)env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRIES", opts->max_entries,
+				       WPKG_ARCHIVE_ENTRIES_MAX);
+	rc = make_tmpdir(&l->tmpdir, err);
 	if (rc < 0)
 		return rc;
 	if (exists) {
-		rc = extract(s->archive, s->tmpdir, &caps, err);
-		layout_file = wpkg_path_join(s->tmpdir, "oci-layout");
+		rc = extract(l->archive, l->tmpdir, &caps, err);
+		layout_file = wpkg_path_join(l->tmpdir, "oci-layout");
 		if (rc == 0 && layout_file == NULL)
 			rc = nomem(err);
 		if (rc == 0 && access(layout_file, F_OK) != 0)
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: not an OCI archive (no oci-layout entry)",
-					    s->archive);
+					    l->archive);
 	}
 	if (rc == 0)
-		rc = wpkg_layout_open(&s->layout, s->tmpdir, opts->writable, err);
+		rc = wpkg_layout_open(&l->layout, l->tmpdir, opts->writable, err);
 	free(layout_file);
 	return rc;
 }
 
-void wpkg_store_archive_close(struct wpkg_store *s)
+static void archive_close(struct wpkg_store *s)
 {
-	if (s->tmpdir != NULL)
-		nftw(s->tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	struct wpkg_store_local *l = s->be;
+
+	if (l != NULL && l->tmpdir != NULL)
+		nftw(l->tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	wpkg_store_local_close(s);
 }
 
 /* ---- writing ---- */
@@ -430,15 +444,16 @@ static int archive_mtime(time_t *out, struct wpkg_error *err)
 	return wpkg_build_time(out, err);
 }
 
-int wpkg_store_archive_commit(struct wpkg_store *s, struct wpkg_error *err)
+static int archive_commit(struct wpkg_store *s, struct wpkg_error *err)
 {
+	const struct wpkg_store_local *l = s->be;
 	struct wpkg_atomic_file f = { .fd = -1 };
-	struct writer w = { NULL, s->tmpdir, 0, err };
+	struct writer w = { NULL, l->tmpdir, 0, err };
 	int rc;
 
 	rc = archive_mtime(&w.mtime, err);
 	if (rc == 0)
-		rc = wpkg_atomic_open(&f, s->archive, 0644, err);
+		rc = wpkg_atomic_open(&f, l->archive, 0644, err);
 	if (rc < 0)
 		return rc;
 	w.a = archive_write_new();
@@ -448,7 +463,7 @@ int wpkg_store_archive_commit(struct wpkg_store *s, struct wpkg_error *err)
 	}
 	archive_write_set_format_pax_restricted(w.a);
 	if (archive_write_open_fd(w.a, f.fd) != ARCHIVE_OK) {
-		rc = write_failed(&w, s->archive);
+		rc = write_failed(&w, l->archive);
 		goto out;
 	}
 	rc = add_entry(&w, "oci-layout", false);
@@ -457,17 +472,23 @@ int wpkg_store_archive_commit(struct wpkg_store *s, struct wpkg_error *err)
 	if (rc == 0)
 		rc = add_tree(&w, "blobs");
 	if (rc == 0 && archive_write_close(w.a) != ARCHIVE_OK)
-		rc = write_failed(&w, s->archive);
+		rc = write_failed(&w, l->archive);
 	if (rc == 0)
 		rc = wpkg_atomic_commit(&f, err);
-	if (rc == 0)
-		s->dirty = false;
 out:
 	if (w.a != NULL)
 		archive_write_free(w.a);
 	if (f.tmp_path != NULL && rc < 0)
 		wpkg_atomic_abort(&f);
 	if (rc < 0)
-		wpkg_error_wrap(err, "write %s", s->archive);
+		wpkg_error_wrap(err, "write %s", l->archive);
 	return rc;
 }
+
+const struct wpkg_store_ops wpkg_store_archive_ops = {
+	.name = "oci-archive",
+	.open = archive_open,
+	.commit = archive_commit,
+	.close = archive_close,
+	LOCAL_OPS,
+};

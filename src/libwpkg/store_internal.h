@@ -1,4 +1,5 @@
-/* store_internal.h - the store record and the per-transport halves store.c dispatches to; not public. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store_internal.h - the table of operations every store backend fills in, and the store record; not public. */
 #ifndef WPKG_STORE_INTERNAL_H
 #define WPKG_STORE_INTERNAL_H
 
@@ -8,57 +9,126 @@
 
 #include "wpkg/layout.h"
 #include "wpkg/store.h"
+#include "log_internal.h"
 
 /*
- * A registry store has reg and repo; a layout store has layout; an archive
- * store is a layout store over tmpdir (the extracted archive) that knows
- * where to write itself back.
+ * One backend per transport (libgit2's odb backends): store.c looks the
+ * backend up in its table by the reference's transport and never asks
+ * which one it talks to.  Every operation has the meaning and error
+ * contract of the public wpkg_store_* function of the same name (store.h);
+ * store.c checks arguments common to all and marks the store dirty on
+ * writes.  A NULL hook does nothing; a NULL blob_mount is WPKG_E_UNSUPPORTED.
  */
+struct wpkg_store_ops {
+	const char *name;   /* "registry", "oci-layout", "oci-archive" */
+	/* fills s->name, host, repo and s->be from ref; s->log is set already */
+	int (*open)(struct wpkg_store *s, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
+		    struct wpkg_error *err);
+	int (*commit)(struct wpkg_store *s, struct wpkg_error *err);
+	void (*close)(struct wpkg_store *s);
+
+	int (*manifest_get)(struct wpkg_store *s, const char *reference, struct wpkg_buf *body, char **media_type,
+			    struct wpkg_digest *digest, struct wpkg_error *err);
+	int (*manifest_resolve)(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
+				struct wpkg_error *err);
+	/* oci_subject may be NULL (not asked for) */
+	int (*manifest_put)(struct wpkg_store *s, const char *reference, const char *media_type,
+			    const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
+			    struct wpkg_error *err);
+	int (*blob_exists)(struct wpkg_store *s, const struct wpkg_digest *d, bool *present, struct wpkg_error *err);
+	int (*blob_get)(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+			struct wpkg_error *err);
+	int (*blob_get_buf)(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
+			    struct wpkg_error *err);
+	int (*blob_open)(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
+			 struct wpkg_error *err);
+	int (*blob_put)(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err);
+	int (*blob_mount)(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d, bool *mounted,
+			  struct wpkg_error *err);
+	int (*tags)(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
+	int (*delete)(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference, struct wpkg_error *err);
+	/* info is never NULL here (store.c passes a scratch one); filtering by artifact_type is left to store.c
+	 * unless *filtered is set */
+	int (*referrers_list)(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+			      const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,
+			      struct wpkg_error *err);
+	int (*referrers_add)(struct wpkg_store *s, const struct wpkg_digest *subject, const struct wpkg_index *add,
+			     struct wpkg_store_referrers_info *info, struct wpkg_error *err);
+	int (*referrers_remove)(struct wpkg_store *s, const struct wpkg_digest *subject,
+				const struct wpkg_digest *gone, struct wpkg_error *err);
+};
+
+extern const struct wpkg_store_ops wpkg_store_registry_ops;  /* store_registry.c */
+extern const struct wpkg_store_ops wpkg_store_layout_ops;    /* store_layout.c */
+extern const struct wpkg_store_ops wpkg_store_archive_ops;   /* store_archive.c */
+
 struct wpkg_store {
+	const struct wpkg_store_ops *ops;
 	enum wpkg_transport transport;
-	char *name;
-	struct wpkg_registry *reg;    /* borrowed */
-	char *repo;
-	char *host;
+	char *name;                   /* "HOST/REPO", "DIR" or "FILE" */
+	char *host;                   /* registries: the host as the reference wrote it; else NULL */
+	char *repo;                   /* registries: the repository; else NULL */
+	struct wpkg_log_sink log;
+	bool dirty;                   /* written to since opened or committed */
+	void *be;                     /* the backend's own state, freed by its close hook */
+};
+
+/* The sink of s, for modules above the store that report through it (push, pull, copy). */
+const struct wpkg_log_sink *wpkg_store_log(const struct wpkg_store *s);
+
+/* The state of a layout store, and of an archive store (a layout over tmpdir, the extracted archive). */
+struct wpkg_store_local {
 	struct wpkg_layout *layout;
 	char *archive;                /* FILE of an archive store */
 	char *tmpdir;                 /* its private extraction directory */
-	bool dirty;                   /* the archive needs rewriting */
 };
 
-/* store_registry.c: the operations on s->reg, s->repo. */
-int wpkg_store_reg_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
-				char **media_type, struct wpkg_digest *digest, struct wpkg_error *err);
-int wpkg_store_reg_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
-				const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err);
-int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
-			     struct wpkg_error *err);
-int wpkg_store_reg_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
-			  struct wpkg_error *err);
-int wpkg_store_reg_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
-			     struct wpkg_error *err);
+static inline struct wpkg_layout *wpkg_store_layout(const struct wpkg_store *s)
+{
+	return ((struct wpkg_store_local *)s->be)->layout;
+}
 
-/* store_layout.c: the operations on s->layout. */
-int wpkg_store_layout_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
-				   char **media_type, struct wpkg_digest *digest, struct wpkg_error *err);
-int wpkg_store_layout_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
-				   const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err);
-int wpkg_store_layout_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
-				struct wpkg_error *err);
-int wpkg_store_layout_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+/* store_layout.c: the layout operations the archive backend shares (LOCAL_OPS), its state and close. */
+int wpkg_store_local_new(struct wpkg_store *s, const char *path, struct wpkg_error *err);
+void wpkg_store_local_close(struct wpkg_store *s);
+int wpkg_store_local_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
+				  char **media_type, struct wpkg_digest *digest, struct wpkg_error *err);
+int wpkg_store_local_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
+				      struct wpkg_error *err);
+int wpkg_store_local_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
+				  const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
+				  struct wpkg_error *err);
+int wpkg_store_local_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
+				 struct wpkg_error *err);
+int wpkg_store_local_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+			      struct wpkg_error *err);
+int wpkg_store_local_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
 			       struct wpkg_error *err);
-int wpkg_store_layout_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
-				struct wpkg_error *err);
-int wpkg_store_layout_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
-int wpkg_store_layout_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
-			     struct wpkg_error *err);
-int wpkg_store_layout_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
-				struct wpkg_error *err);
+int wpkg_store_local_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
+			       struct wpkg_error *err);
+int wpkg_store_local_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err);
+int wpkg_store_local_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
+int wpkg_store_local_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
+			    struct wpkg_error *err);
+int wpkg_store_local_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+			       const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,
+			       struct wpkg_error *err);
 
-/* store_archive.c: an archive store's temporary layout. */
-int wpkg_store_archive_open(struct wpkg_store *s, const struct wpkg_store_opts *opts, struct wpkg_error *err);
-int wpkg_store_archive_commit(struct wpkg_store *s, struct wpkg_error *err);
-void wpkg_store_archive_close(struct wpkg_store *s);
+/* Every operation but opening and committing; the archive backend starts from these. */
+#define LOCAL_OPS \
+	.manifest_get = wpkg_store_local_manifest_get, \
+	.manifest_resolve = wpkg_store_local_manifest_resolve, \
+	.manifest_put = wpkg_store_local_manifest_put, \
+	.blob_exists = wpkg_store_local_blob_exists, \
+	.blob_get = wpkg_store_local_blob_get, \
+	.blob_get_buf = wpkg_store_local_read_blob, \
+	.blob_open = wpkg_store_local_blob_open, \
+	.blob_put = wpkg_store_local_blob_put, \
+	.tags = wpkg_store_local_tags, \
+	.delete = wpkg_store_local_delete, \
+	.referrers_list = wpkg_store_local_referrers
+
+
 
 /*
  * The name rules of archive extraction, separate so they can be tested

@@ -1,4 +1,5 @@
-/* store_layout.c - the store operations on an OCI image layout (a layout store's or an archive store's). */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store_layout.c - the store backend of an OCI image layout; the archive backend reuses its operations. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,8 +9,7 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
-#include "wpkg/log.h"
-#include "wpkg/referrers.h"
+#include "wpkg/referrers_index.h"
 #include "store_internal.h"
 
 #define CHUNK (256 * 1024)
@@ -20,10 +20,10 @@ static int nomem(struct wpkg_error *err)
 }
 
 /* wpkg_layout_read_blob, naming the store (an archive, not its temporary directory) in what goes wrong. */
-int wpkg_store_layout_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
-				struct wpkg_error *err)
+int wpkg_store_local_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
+			       struct wpkg_error *err)
 {
-	int rc = wpkg_layout_read_blob(s->layout, d, max, out, err);
+	int rc = wpkg_layout_read_blob(wpkg_store_layout(s), d, max, out, err);
 
 	if (rc == WPKG_E_NOT_FOUND)
 		rc = wpkg_error_set(err, rc, "blob %s not found in %s", d->str, s->name);
@@ -35,7 +35,7 @@ int wpkg_store_layout_read_blob(struct wpkg_store *s, const struct wpkg_digest *
 /* wpkg_layout_resolve, naming the store (an archive, not its temporary directory) when nothing is found. */
 static int resolve(struct wpkg_store *s, const char *reference, struct wpkg_descriptor *out, struct wpkg_error *err)
 {
-	int rc = wpkg_layout_resolve(s->layout, reference, out, err);
+	int rc = wpkg_layout_resolve(wpkg_store_layout(s), reference, out, err);
 
 	if (rc == WPKG_E_NOT_FOUND && strchr(reference, ':') == NULL)
 		rc = wpkg_error_set(err, rc, "tag \"%s\" not found in %s", reference, s->name);
@@ -49,8 +49,8 @@ static int resolve(struct wpkg_store *s, const char *reference, struct wpkg_desc
  * so it is looked up in the blobs; the entry, when there is one, gives the
  * media type.
  */
-int wpkg_store_layout_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
-				   char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
+int wpkg_store_local_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
+				  char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
 {
 	struct wpkg_descriptor entry = { 0 };
 	struct wpkg_digest want;
@@ -62,7 +62,7 @@ int wpkg_store_layout_manifest_get(struct wpkg_store *s, const char *reference, 
 		rc = wpkg_digest_parse(&want, reference, err);
 		if (rc < 0)
 			return rc;
-		if (wpkg_layout_resolve(s->layout, reference, &entry, &ignored) < 0)
+		if (wpkg_layout_resolve(wpkg_store_layout(s), reference, &entry, &ignored) < 0)
 			wpkg_descriptor_clear(&entry);
 	} else {
 		rc = resolve(s, reference, &entry, err);
@@ -70,7 +70,7 @@ int wpkg_store_layout_manifest_get(struct wpkg_store *s, const char *reference, 
 			return rc;
 		want = entry.digest;
 	}
-	rc = wpkg_store_layout_read_blob(s, &want, WPKG_DOC_MAX, body, err);
+	rc = wpkg_store_local_read_blob(s, &want, WPKG_DOC_MAX, body, err);
 	if (rc == WPKG_E_NOT_FOUND)
 		rc = wpkg_error_set(err, rc, "manifest %s not found in %s", want.str, s->name);
 	if (rc < 0)
@@ -117,19 +117,23 @@ static int entry_descriptor(struct wpkg_descriptor *out, const char *media_type,
 	return rc;
 }
 
-int wpkg_store_layout_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
-				   const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err)
+/* A layout keeps no referrers list of its own (the entry is the listing): *oci_subject stays NULL. */
+int wpkg_store_local_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
+				  const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
+				  struct wpkg_error *err)
 {
 	struct wpkg_descriptor desc = { 0 };
 	int rc;
 
-	rc = wpkg_layout_put_bytes(s->layout, d, data, len, err);
+	if (oci_subject != NULL)
+		*oci_subject = NULL;
+	rc = wpkg_layout_put_bytes(wpkg_store_layout(s), d, data, len, err);
 	if (rc < 0 || reference == NULL)
 		return rc;
 	rc = entry_descriptor(&desc, media_type, d, data, len, err);
 	/* a digest as the reference lists the manifest untagged */
 	if (rc == 0)
-		rc = wpkg_layout_tag(s->layout, strchr(reference, ':') != NULL ? NULL : reference, &desc, err);
+		rc = wpkg_layout_tag(wpkg_store_layout(s), strchr(reference, ':') != NULL ? NULL : reference, &desc, err);
 	wpkg_descriptor_clear(&desc);
 	return rc;
 }
@@ -141,7 +145,7 @@ static int open_blob(int *fd, char **path, struct wpkg_store *s, const struct wp
 	struct stat st;
 	int rc = 0;
 
-	*path = wpkg_layout_blob_path(s->layout, d);
+	*path = wpkg_layout_blob_path(wpkg_store_layout(s), d);
 	if (*path == NULL)
 		return nomem(err);
 	*fd = open(*path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -162,8 +166,8 @@ static int open_blob(int *fd, char **path, struct wpkg_store *s, const struct wp
 	return rc;
 }
 
-int wpkg_store_layout_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
-			       struct wpkg_error *err)
+int wpkg_store_local_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+			      struct wpkg_error *err)
 {
 	struct wpkg_hasher h = { .ctx = NULL };
 	struct wpkg_digest got;
@@ -202,8 +206,8 @@ out:
 	return rc;
 }
 
-int wpkg_store_layout_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
-				struct wpkg_error *err)
+int wpkg_store_local_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
+			       struct wpkg_error *err)
 {
 	struct wpkg_blob b = { 0 };
 	int fd = -1, rc;
@@ -222,13 +226,13 @@ int wpkg_store_layout_blob_open(struct wpkg_blob *out, struct wpkg_store *s, con
 	return 0;
 }
 
-int wpkg_store_layout_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err)
+int wpkg_store_local_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err)
 {
-	return wpkg_layout_tags(s->layout, tags, n_tags, err);
+	return wpkg_layout_tags(wpkg_store_layout(s), tags, n_tags, err);
 }
 
-int wpkg_store_layout_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
-			     struct wpkg_error *err)
+int wpkg_store_local_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
+			    struct wpkg_error *err)
 {
 	struct wpkg_descriptor d = { 0 };
 	size_t removed = 0;
@@ -236,9 +240,10 @@ int wpkg_store_layout_delete(struct wpkg_digest *digest, struct wpkg_store *s, c
 
 	rc = resolve(s, reference, &d, err);
 	if (rc == 0)
-		rc = wpkg_layout_untag_digest(s->layout, &d.digest, &removed, err);
+		rc = wpkg_layout_untag_digest(wpkg_store_layout(s), &d.digest, &removed, err);
 	if (rc == 0) {
-		wpkg_log(WPKG_LOG_DEBUG, "%s: %zu index.json entries of %s removed", s->name, removed, d.digest.str);
+		wpkg_log_to(&s->log, WPKG_LOG_DEBUG, "%s: %zu index.json entries of %s removed", s->name, removed,
+			    d.digest.str);
 		*digest = d.digest;
 	}
 	wpkg_descriptor_clear(&d);
@@ -256,7 +261,7 @@ static int add_if_referrer(struct wpkg_index *ix, struct wpkg_store *s, const st
 
 	if (!wpkg_media_type_is_manifest(self->media_type))
 		return 0;
-	rc = wpkg_store_layout_read_blob(s, &self->digest, WPKG_DOC_MAX, &body, err);
+	rc = wpkg_store_local_read_blob(s, &self->digest, WPKG_DOC_MAX, &body, err);
 	if (rc == 0)
 		rc = wpkg_manifest_parse(&m, body.data, body.len, err);
 	if (rc < 0) {
@@ -276,17 +281,21 @@ out:
 }
 
 /* A layout keeps referrers as index.json entries (as oras does); each manifest listed is read once. */
-int wpkg_store_layout_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
-				struct wpkg_error *err)
+int wpkg_store_local_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+			       const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,
+			       struct wpkg_error *err)
 {
 	struct wpkg_descriptor *entries = NULL;
 	struct wpkg_index *ix = NULL;
 	size_t i, n = 0;
 	int rc;
 
+	(void)artifact_type;
+	*filtered = false;
+	info->api = false;
 	rc = wpkg_referrers_index_new(&ix, err);
 	if (rc == 0)
-		rc = wpkg_layout_entries(s->layout, &entries, &n, err);
+		rc = wpkg_layout_entries(wpkg_store_layout(s), &entries, &n, err);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = add_if_referrer(ix, s, &entries[i], subject, err);
 	if (rc == 0) {
@@ -299,3 +308,69 @@ int wpkg_store_layout_referrers(struct wpkg_index **out, struct wpkg_store *s, c
 	wpkg_index_free(ix);
 	return rc;
 }
+
+int wpkg_store_local_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
+				      struct wpkg_error *err)
+{
+	struct wpkg_buf body = WPKG_BUF_INIT;
+	struct wpkg_descriptor d = { 0 };
+	int rc;
+
+	rc = wpkg_store_local_manifest_get(s, reference, &body, &d.media_type, &d.digest, err);
+	if (rc == 0) {
+		d.size = (int64_t)body.len;
+		*out = d;
+	}
+	wpkg_buf_free(&body);
+	return rc;
+}
+
+int wpkg_store_local_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
+				 struct wpkg_error *err)
+{
+	return wpkg_layout_has_blob(wpkg_store_layout(s), d, present, err);
+}
+
+int wpkg_store_local_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err)
+{
+	return wpkg_layout_put_blob(wpkg_store_layout(s), b, err);
+}
+
+int wpkg_store_local_new(struct wpkg_store *s, const char *path, struct wpkg_error *err)
+{
+	s->be = calloc(1, sizeof(struct wpkg_store_local));
+	s->name = strdup(path);
+	if (s->be == NULL || s->name == NULL)
+		return nomem(err);
+	return 0;
+}
+
+void wpkg_store_local_close(struct wpkg_store *s)
+{
+	struct wpkg_store_local *l = s->be;
+
+	if (l == NULL)
+		return;
+	wpkg_layout_close(l->layout);
+	free(l->archive);
+	free(l->tmpdir);
+	free(l);
+	s->be = NULL;
+}
+
+static int layout_open(struct wpkg_store *s, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
+		       struct wpkg_error *err)
+{
+	int rc = wpkg_store_local_new(s, ref->path, err);
+
+	if (rc == 0)
+		rc = wpkg_layout_open(&((struct wpkg_store_local *)s->be)->layout, ref->path, opts->writable, err);
+	return rc;
+}
+
+const struct wpkg_store_ops wpkg_store_layout_ops = {
+	.name = "oci-layout",
+	.open = layout_open,
+	.close = wpkg_store_local_close,
+	LOCAL_OPS,
+};

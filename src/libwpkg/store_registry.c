@@ -1,35 +1,162 @@
-/* store_registry.c - the store operations on a registry repository, over the distribution API client. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store_registry.c - the store backend of a registry repository: opens its own client, speaks the distribution API. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "wpkg/log.h"
-#include "wpkg/referrers.h"
-#include "referrers_internal.h"
-#include "store_internal.h"
+#include "store_registry.h"
 
-int wpkg_store_reg_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
-				char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
+static int nomem(struct wpkg_error *err)
 {
-	return wpkg_registry_manifest_get(s->reg, s->repo, reference, body, media_type, digest, err);
+	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 }
 
-int wpkg_store_reg_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
-				const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err)
+/* The credentials opts give for registry: given, looked up, or none. */
+static int credentials(struct wpkg_credentials *out, const char *registry, const struct wpkg_store_opts *opts,
+		       struct wpkg_error *err)
 {
+	const struct wpkg_credentials *c = opts->credentials;
+	struct wpkg_credentials copy = { NULL, NULL, NULL };
+
+	if (c == NULL && opts->credentials_fn != NULL)
+		return opts->credentials_fn(out, registry, opts->credentials_payload, err);
+	if (c == NULL)
+		return 0;
+	if ((c->username != NULL && (copy.username = strdup(c->username)) == NULL) ||
+	    (c->password != NULL && (copy.password = strdup(c->password)) == NULL) ||
+	    (c->identity_token != NULL && (copy.identity_token = strdup(c->identity_token)) == NULL)) {
+		wpkg_credentials_clear(&copy);
+		return nomem(err);
+	}
+	*out = copy;
+	return 0;
+}
+
+/* A client for the API host of registry (a ref's), with opts' credentials, progress and log. */
+static int open_client(struct wpkg_registry **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
+		       const struct wpkg_log_sink *log, struct wpkg_error *err)
+{
+	struct wpkg_credentials creds = { NULL, NULL, NULL };
+	struct wpkg_registry_hooks hooks;
+	int rc;
+
+	memset(&hooks, 0, sizeof(hooks));
+	hooks.progress = opts->progress;
+	hooks.progress_payload = opts->progress_payload;
+	hooks.log = *log;
+	rc = credentials(&creds, ref->registry, opts, err);
+	if (rc == 0)
+		rc = wpkg_registry_open(out, wpkg_ref_api_host(ref), &opts->http, &hooks, &creds, err);
+	wpkg_credentials_clear(&creds);
+	return rc;
+}
+
+static int reg_open(struct wpkg_store *s, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
+		    struct wpkg_error *err)
+{
+	struct wpkg_store_reg *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return nomem(err);
+	s->be = r;
+	s->repo = strdup(ref->repository);
+	s->host = strdup(ref->registry);
+	if (s->repo == NULL || s->host == NULL || asprintf(&s->name, "%s/%s", ref->registry, ref->repository) < 0) {
+		s->name = NULL;
+		return nomem(err);
+	}
+	return open_client(&r->client, ref, opts, &s->log, err);
+}
+
+static void reg_close(struct wpkg_store *s)
+{
+	struct wpkg_store_reg *r = s->be;
+
+	if (r == NULL)
+		return;
+	wpkg_registry_close(r->client);
+	free(r);
+	s->be = NULL;
+}
+
+int wpkg_store_ping(const char *host, const struct wpkg_store_opts *opts, struct wpkg_error *err)
+{
+	static const struct wpkg_store_opts defaults = WPKG_STORE_OPTS_INIT;
+	/* Docker Hub's names all lead to its one API host, which the reference knows */
+	char *h = strdup(strcmp(wpkg_creds_key(host), host) != 0 ? "docker.io" : host);
+	struct wpkg_ref ref = { .transport = WPKG_TRANSPORT_REGISTRY, .registry = h };
+	struct wpkg_registry *r = NULL;
+	int rc;
+
+	if (opts == NULL)
+		opts = &defaults;
+	if (h == NULL)
+		return nomem(err);
+	rc = open_client(&r, &ref, opts, &opts->log, err);
+	if (rc == 0)
+		rc = wpkg_registry_ping(r, err);
+	wpkg_registry_close(r);
+	free(h);
+	return rc;
+}
+
+static int reg_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body, char **media_type,
+			    struct wpkg_digest *digest, struct wpkg_error *err)
+{
+	return wpkg_registry_manifest_get(wpkg_store_reg(s)->client, s->repo, reference, body, media_type, digest, err);
+}
+
+static int reg_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
+				struct wpkg_error *err)
+{
+	return wpkg_registry_manifest_resolve(out, wpkg_store_reg(s)->client, s->repo, reference, err);
+}
+
+static int reg_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
+			    const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
+			    struct wpkg_error *err)
+{
+	struct wpkg_store_reg *r = wpkg_store_reg(s);
 	/* a registry finds every manifest by digest; an untagged one is simply PUT by it */
-	return wpkg_registry_manifest_put(s->reg, s->repo, reference != NULL ? reference : d->str, media_type, data,
-					  len, err);
+	const char *ref = reference != NULL ? reference : d->str;
+	int rc;
+
+	if (oci_subject == NULL)
+		return wpkg_registry_manifest_put(r->client, s->repo, ref, media_type, data, len, err);
+	rc = wpkg_registry_manifest_put_subject(r->client, s->repo, ref, media_type, data, len, oci_subject, err);
+	/* a registry with the referrers API answers a manifest with a subject with OCI-Subject */
+	if (rc == 0)
+		r->api = *oci_subject != NULL ? REG_API_YES : REG_API_NO;
+	if (rc == 0 && *oci_subject != NULL)
+		wpkg_log_to(&s->log, WPKG_LOG_DEBUG, "registry tracks referrers (OCI-Subject: %s)", *oci_subject);
+	return rc;
+}
+
+static int reg_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present, struct wpkg_error *err)
+{
+	return wpkg_registry_blob_exists(wpkg_store_reg(s)->client, s->repo, d, present, err);
+}
+
+static int reg_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+			struct wpkg_error *err)
+{
+	return wpkg_registry_blob_get(wpkg_store_reg(s)->client, s->repo, d, size, fd, err);
+}
+
+static int reg_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
+			    struct wpkg_error *err)
+{
+	return wpkg_registry_blob_get_buf(wpkg_store_reg(s)->client, s->repo, d, max, out, err);
 }
 
 /*
  * Registry blobs are spooled into a temporary file, verified while they
  * stream, so that the destination reads a local file and never memory.
  */
-int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
-			     struct wpkg_error *err)
+static int reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
+			 struct wpkg_error *err)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct wpkg_blob b = { 0 };
@@ -38,7 +165,7 @@ int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const 
 
 	wpkg_buf_init(&b.mem);
 	if (asprintf(&path, "%s/wpkg-blob.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return nomem(err);
 	fd = mkstemp(path);
 	if (fd < 0) {
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
@@ -47,9 +174,9 @@ int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const 
 	}
 	b.path = path;
 	b.temp = true;
-	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory") : 0;
+	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? nomem(err) : 0;
 	if (rc == 0)
-		rc = wpkg_registry_blob_get(s->reg, s->repo, &desc->digest, (uint64_t)desc->size, fd, err);
+		rc = reg_blob_get(s, &desc->digest, (uint64_t)desc->size, fd, err);
 	if (close(fd) < 0 && rc == 0)
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
 	if (rc < 0) {
@@ -58,6 +185,22 @@ int wpkg_store_reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const 
 	}
 	*out = b;
 	return 0;
+}
+
+static int reg_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err)
+{
+	return wpkg_registry_blob_upload(wpkg_store_reg(s)->client, s->repo, b, err);
+}
+
+static int reg_blob_mount(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d, bool *mounted,
+			  struct wpkg_error *err)
+{
+	return wpkg_registry_blob_mount(wpkg_store_reg(s)->client, s->repo, from_repo, d, mounted, err);
+}
+
+static int reg_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err)
+{
+	return wpkg_registry_tags(wpkg_store_reg(s)->client, s->repo, tags, n_tags, err);
 }
 
 /* The digest of the subject of the manifest or index in body; false when it has none or cannot be read. */
@@ -83,42 +226,8 @@ static bool doc_subject(struct wpkg_digest *out, const char *media_type, const s
 	return found;
 }
 
-/*
- * The distribution spec's "Deleting Manifests": on a registry without the
- * referrers API the client drops the deleted manifest from its subject's
- * fallback tag and pushes that index again (empty if it was the last).  A
- * tag that does not list it is left as it is, and never created.
- */
-static int fallback_remove(struct wpkg_store *s, const struct wpkg_digest *subject, const struct wpkg_digest *deleted,
-			   struct wpkg_error *err)
-{
-	struct wpkg_buf body = WPKG_BUF_INIT;
-	struct wpkg_index *ix = NULL;
-	char tag[WPKG_REFERRERS_TAG_MAX] = "";
-	bool api = false, filtered = false;
-	int rc;
-
-	rc = wpkg_registry_referrers(s->reg, s->repo, subject, NULL, &body, &api, &filtered, err);
-	if (rc < 0 || api)
-		goto out;
-	rc = wpkg_referrers_tag(tag, subject->str, err);
-	if (rc == 0)
-		rc = wpkg_referrers_tag_read(&ix, s->reg, s->repo, tag, false, err);
-	if (rc < 0 || !wpkg_referrers_index_remove(ix, deleted))
-		goto out;
-	rc = wpkg_referrers_tag_write(s->reg, s->repo, tag, ix, err);
-	if (rc == 0)
-		wpkg_log(WPKG_LOG_DEBUG, "referrers tag %s no longer lists %s", tag, deleted->str);
-out:
-	if (rc < 0 && tag[0] != '\0')
-		wpkg_error_wrap(err, "referrers tag %s", tag);
-	wpkg_index_free(ix);
-	wpkg_buf_free(&body);
-	return rc;
-}
-
-int wpkg_store_reg_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
-			  struct wpkg_error *err)
+static int reg_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
+		      struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
 	struct wpkg_digest d, subject;
@@ -132,21 +241,21 @@ int wpkg_store_reg_delete(struct wpkg_digest *digest, struct wpkg_store *s, cons
 	 * such manifest" a not-found, and gives the subject, which is gone from
 	 * the registry once the manifest is.
 	 */
-	rc = wpkg_registry_manifest_get(s->reg, s->repo, reference, &body, &mt, &d, err);
+	rc = reg_manifest_get(s, reference, &body, &mt, &d, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "fetch manifest");
 		goto out;
 	}
 	has_subject = doc_subject(&subject, mt, &body);
-	rc = wpkg_registry_manifest_delete(s->reg, s->repo, &d, err);
+	rc = wpkg_registry_manifest_delete(wpkg_store_reg(s)->client, s->repo, &d, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "delete manifest %s", d.str);
 		goto out;
 	}
 	/* the manifest is gone: a stale fallback entry is worth a warning, not a failed delete */
-	if (has_subject && fallback_remove(s, &subject, &d, &ferr) < 0)
-		wpkg_log(WPKG_LOG_WARN, "deleted %s, but could not update the referrers of %s: %s", d.str,
-			 subject.str, ferr.msg);
+	if (has_subject && wpkg_store_reg_referrers_remove(s, &subject, &d, &ferr) < 0)
+		wpkg_log_to(&s->log, WPKG_LOG_WARN, "deleted %s, but could not update the referrers of %s: %s", d.str,
+			    subject.str, ferr.msg);
 	*digest = d;
 out:
 	wpkg_buf_free(&body);
@@ -154,18 +263,22 @@ out:
 	return rc;
 }
 
-int wpkg_store_reg_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
-			     struct wpkg_error *err)
-{
-	struct wpkg_referrers x;
-	int rc;
-
-	memset(&x, 0, sizeof(x));
-	rc = wpkg_discover(&x, s, subject->str, NULL, err);
-	if (rc == 0) {
-		*out = x.index;
-		x.index = NULL;
-	}
-	wpkg_referrers_clear(&x);
-	return rc;
-}
+const struct wpkg_store_ops wpkg_store_registry_ops = {
+	.name = "registry",
+	.open = reg_open,
+	.close = reg_close,
+	.manifest_get = reg_manifest_get,
+	.manifest_resolve = reg_manifest_resolve,
+	.manifest_put = reg_manifest_put,
+	.blob_exists = reg_blob_exists,
+	.blob_get = reg_blob_get,
+	.blob_get_buf = reg_blob_get_buf,
+	.blob_open = reg_blob_open,
+	.blob_put = reg_blob_put,
+	.blob_mount = reg_blob_mount,
+	.tags = reg_tags,
+	.delete = reg_delete,
+	.referrers_list = wpkg_store_reg_referrers_list,
+	.referrers_add = wpkg_store_reg_referrers_add,
+	.referrers_remove = wpkg_store_reg_referrers_remove,
+};

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wpkg/log.h"
 #include "registry_internal.h"
 
 /* Chunks above this may be refused by registries with a request size limit. */
@@ -208,7 +207,8 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 			      struct wpkg_error *err)
 {
 	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1 } };
-	uint64_t chunk = wpkg_http_opts(r->http)->chunk_size;
+	uint64_t chunk = wpkg_http_get_opts(r->http)->chunk_size;
+	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
 	bool chunked = chunk > 0, fell_back = false, refused;
 	unsigned attempts = 0, max = wpkg_http_max_retries(r->http);
 	long status;
@@ -232,8 +232,8 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 			break;
 		up_cancel(&u);
 		if (refused && !fell_back) {
-			wpkg_log(WPKG_LOG_DEBUG, "* %s; trying a %s upload", err ? err->msg : "refused",
-				 chunked ? "monolithic" : "chunked");
+			wpkg_log_to(log, WPKG_LOG_DEBUG, "* %s; trying a %s upload", err ? err->msg : "refused",
+				    chunked ? "monolithic" : "chunked");
 			fell_back = true;
 			chunked = !chunked;
 			continue;
@@ -241,7 +241,7 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 		/* a failed PUT or PATCH leaves the session in an unknown state: start a new one */
 		if (!up_retryable(rc) || attempts >= max)
 			break;
-		wpkg_log(WPKG_LOG_DEBUG, "* %s; starting the upload again", err ? err->msg : "upload failed");
+		wpkg_log_to(log, WPKG_LOG_DEBUG, "* %s; starting the upload again", err ? err->msg : "upload failed");
 		wpkg_http_backoff(attempts++, -1);
 	}
 out:

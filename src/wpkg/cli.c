@@ -99,7 +99,6 @@ static int global_opt(const struct cli_args *a, int id)
 	case OPT_PROGRESS: cli_g.progress = 1; break;
 	case OPT_NO_PROGRESS: cli_g.progress = 0; break;
 	}
-	cli_log_apply();
 	return 1;
 }
 

@@ -12,7 +12,7 @@
 #include "wpkg/error.h"
 #include "wpkg/pack.h"
 #include "wpkg/ref.h"
-#include "wpkg/registry.h"
+#include "wpkg/store.h"
 #include "exitcodes.h"
 
 /*
@@ -95,7 +95,7 @@ int cli_fail(const struct wpkg_error *err);
 /*
  * As cli_fail, naming the registry host the command talked to: for
  * WPKG_E_UNAUTHORIZED it adds "wpkg: hint: run: wpkg login HOST".  cli_fail
- * does the same with the host of the last cli_registry_connect.
+ * does the same with the host of the last registry store opened.
  */
 int cli_fail_host(const struct wpkg_error *err, const char *host);
 /* "wpkg: warning: ..." on stderr. */
@@ -107,7 +107,7 @@ void cli_out_json(json_t *doc);
 /* Flushes stdout and turns a write error into WPKG_EXIT_FAILURE; use as "return cli_finish(rc)". */
 int cli_finish(int rc);
 
-/* Progress callback for wpkg_transport_opts; draws bars on a terminal per cli_g.progress. */
+/* Progress callback for wpkg_store_opts; draws bars on a terminal per cli_g.progress. */
 void cli_progress(void *payload, const char *id, uint64_t done, uint64_t total);
 void cli_progress_done(void);
 
@@ -115,7 +115,7 @@ void cli_progress_done(void);
 extern const struct cli_opt cli_registry_opts[];
 
 struct cli_registry {
-	struct wpkg_transport_opts transport;
+	struct wpkg_http_opts transport;
 	const char *username;      /* -u */
 	const char *password;      /* -p (discouraged; warns) */
 	bool password_stdin;       /* --password-stdin */
@@ -125,11 +125,14 @@ void cli_registry_init(struct cli_registry *r);
 /* Handles an id from cli_registry_opts: 1 handled, 0 not a registry option, CLI_ERROR on a bad value. */
 int cli_registry_opt(struct cli_registry *r, int id, const char *arg);
 /*
- * Opens a client for ref's registry with credentials from the flags, else
- * from the credential stores (wpkg_creds_lookup).  Reads --password-stdin once.
+ * The options wpkg_store_open needs for a command's REF: r's HTTP options
+ * (r may be NULL: a local store), credentials from r's flags, else from the
+ * credential stores (wpkg_creds_lookup; read only when a registry is
+ * opened, --password-stdin once), progress bars and the log.  r must
+ * outlive the store.  writable: a destination (a missing layout or archive
+ * is created).
  */
-int cli_registry_connect(struct wpkg_registry **out, struct cli_registry *r, const struct wpkg_ref *ref,
-			 struct wpkg_error *err);
+void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r, bool writable);
 /*
  * Credentials from the flags alone (-u with -p, --password-stdin or a
  * prompt on a terminal); *given is false and out untouched when there was no
@@ -186,14 +189,18 @@ void cli_print_help(FILE *f, const struct cli_command *cmd);
 /* Front-end internals shared by main.c, cli.c, output.c and progress.c. */
 extern const struct cli_command cli_main_command;   /* "wpkg [OPTIONS] COMMAND" */
 extern const struct cli_opt cli_global_opts[];
-/* Applies cli_g to the library log level (called whenever -q/--debug change). */
-void cli_log_apply(void);
+/* The least level shown: debug with --debug, warnings only with -q, else info. */
+enum wpkg_log_level cli_log_level(void);
+/* The sink the library reports through: cli_log_handler at cli_log_level(). */
+void cli_log_sink(struct wpkg_log_sink *out);
+/* "wpkg: ..." on stderr unless -q, as the library's info messages are. */
+void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg);
 /* Ends a progress line that is being drawn, so a message can start at column 0. */
 void cli_progress_interrupt(void);
 /* True when progress bars are to be drawn. */
 bool cli_progress_enabled(void);
-/* Remembered by cli_registry_connect for cli_fail's login hint. */
+/* Remembered when a registry store asks for credentials, for cli_fail's login hint. */
 extern const char *cli_last_registry;
 /* "unknown command 'pussh' (did you mean 'push'?)" as a usage error of cmd; returns WPKG_EXIT_USAGE. */
 int cli_unknown_command(const struct cli_command *cmd, const char *name);

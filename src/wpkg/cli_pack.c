@@ -81,6 +81,7 @@ int cli_pack_prepare(struct cli_pack *p, struct wpkg_error *err)
 {
 	int rc;
 
+	cli_log_sink(&p->pack.log);
 	p->manifest_annots = json_object();
 	p->layer_annots = json_object();
 	if (p->manifest_annots == NULL || p->layer_annots == NULL)

@@ -1,4 +1,4 @@
-/* cli_registry.c - the transport and credential options every registry command shares, and opening a client. */
+/* cli_registry.c - the transport and credential options every registry command shares, as store options. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,32 +190,43 @@ out:
 	return rc;
 }
 
-int cli_registry_connect(struct wpkg_registry **out, struct cli_registry *r, const struct wpkg_ref *ref,
-			 struct wpkg_error *err)
+/* The store's credentials callback: the flags first, else the credential stores. */
+static int store_credentials(struct wpkg_credentials *out, const char *registry, void *payload,
+			     struct wpkg_error *err)
 {
-	struct wpkg_credentials creds = { NULL, NULL, NULL };
+	struct cli_registry *r = payload;
+	struct wpkg_log_sink log;
 	bool given;
 	int rc;
 
-	rc = cli_registry_flag_credentials(&creds, &given, r, err);
-	if (rc < 0)
+	rc = cli_registry_flag_credentials(out, &given, r, err);
+	if (rc < 0 || given)
 		goto out;
-	if (!given) {
-		rc = wpkg_creds_lookup(&creds, ref->registry, err);
-		if (rc < 0) {
-			wpkg_error_wrap(err, "credentials for %s", ref->registry);
-			goto out;
-		}
-	}
-	if (cli_progress_enabled()) {
-		r->transport.progress = cli_progress;
-		r->transport.progress_payload = NULL;
-	}
-	/* a copy: the ref is usually freed before cli_fail looks at it */
-	snprintf(last_registry, sizeof(last_registry), "%s", ref->registry);
-	cli_last_registry = last_registry;
-	rc = wpkg_registry_open(out, wpkg_ref_api_host(ref), &r->transport, &creds, err);
+	cli_log_sink(&log);
+	rc = wpkg_creds_lookup(out, registry, &log, err);
+	if (rc < 0)
+		wpkg_error_wrap(err, "credentials for %s", registry);
 out:
-	wpkg_credentials_clear(&creds);
+	/* a copy: the ref is usually freed before cli_fail looks at it */
+	if (rc == 0) {
+		snprintf(last_registry, sizeof(last_registry), "%s", registry);
+		cli_last_registry = last_registry;
+	}
 	return rc;
+}
+
+void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r, bool writable)
+{
+	static const struct wpkg_store_opts init = WPKG_STORE_OPTS_INIT;
+
+	*out = init;
+	out->writable = writable;
+	if (r != NULL) {
+		out->http = r->transport;
+		out->credentials_fn = store_credentials;
+		out->credentials_payload = r;
+	}
+	if (cli_progress_enabled())
+		out->progress = cli_progress;
+	cli_log_sink(&out->log);
 }

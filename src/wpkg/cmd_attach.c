@@ -104,7 +104,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		goto out;
 	n = (size_t)cli_npos(&c.args) - 1;
 	files = (const char *const *)&c.args.argv[c.args.index + 1];
-	if (wpkg_attach(&res, c.store.store, wpkg_ref_reference(&c.ref), files, n, &a.opts, &c.err) < 0) {
+	if (wpkg_attach(&res, c.store, wpkg_ref_reference(&c.ref), files, n, &a.opts, &c.err) < 0) {
 		rc = regcmd_fail(&c, "attach");
 		goto out;
 	}

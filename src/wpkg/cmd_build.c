@@ -94,7 +94,7 @@ static int build(const char *const *files, size_t n_files, const char *output, e
 	struct wpkg_ref ref = { 0 };
 	struct wpkg_package *pkg = NULL;
 	struct wpkg_store *store = NULL;
-	struct wpkg_store_opts sopts = { .writable = true };
+	struct wpkg_store_opts sopts;
 	struct wpkg_push_opts popts = { NULL, 1, NULL };
 	struct wpkg_push_result res;
 	const char *tag;
@@ -115,6 +115,7 @@ static int build(const char *const *files, size_t n_files, const char *output, e
 		goto out;
 	tag = ref.tag != NULL ? ref.tag : "latest";
 	popts.tags = &tag;
+	cli_registry_store_opts(&sopts, NULL, true);
 	rc = wpkg_store_open(&store, &ref, &sopts, err);
 	if (rc == 0)
 		rc = wpkg_push(&res, store, pkg, &popts, err);

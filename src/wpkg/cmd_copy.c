@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "wpkg/copy.h"
 #include "wpkg/log.h"
-#include "cli_store.h"
 
 enum {
 	OPT_RECURSIVE = 1,
@@ -115,7 +115,8 @@ static const char *dest_tag(const struct wpkg_ref *src, const struct wpkg_ref *d
 static int copy(struct copy_args *a, const char *src_arg, const char *dst_arg, struct wpkg_error *err)
 {
 	struct wpkg_ref src_ref = { 0 }, dst_ref = { 0 };
-	struct cli_store src = { NULL, NULL }, dst = { NULL, NULL };
+	struct wpkg_store *src = NULL, *dst = NULL;
+	struct wpkg_store_opts sopts;
 	struct cli_registry src_reg, dst_reg;
 	struct wpkg_copy_result res = { 0 };
 	struct wpkg_copy_opts opts = { NULL, a->recursive };
@@ -137,16 +138,18 @@ static int copy(struct copy_args *a, const char *src_arg, const char *dst_arg, s
 		goto done;
 	}
 	opts.tag = dest_tag(&src_ref, &dst_ref);
-	if (cli_store_open(&src, &src_reg, &src_ref, false, err) < 0) {
+	cli_registry_store_opts(&sopts, &src_reg, false);
+	if (wpkg_store_open(&src, &src_ref, &sopts, err) < 0) {
 		wpkg_error_wrap(err, "copy %s", src_arg);
 		goto fail;
 	}
-	if (cli_store_open(&dst, &dst_reg, &dst_ref, true, err) < 0) {
+	cli_registry_store_opts(&sopts, &dst_reg, true);
+	if (wpkg_store_open(&dst, &dst_ref, &sopts, err) < 0) {
 		wpkg_error_wrap(err, "copy to %s", dst_arg);
 		goto fail;
 	}
-	if (wpkg_copy(&res, src.store, wpkg_ref_reference(&src_ref), dst.store, &opts, err) < 0 ||
-	    wpkg_store_commit(dst.store, err) < 0) {
+	if (wpkg_copy(&res, src, wpkg_ref_reference(&src_ref), dst, &opts, err) < 0 ||
+	    wpkg_store_commit(dst, err) < 0) {
 		wpkg_error_wrap(err, "copy %s to %s", src_arg, dst_arg);
 		goto fail;
 	}
@@ -155,7 +158,7 @@ static int copy(struct copy_args *a, const char *src_arg, const char *dst_arg, s
 		cli_out_json(result_json(src_arg, dst_arg, &res));
 	} else {
 		cli_out("%s\n", res.root.digest.str);
-		wpkg_log(WPKG_LOG_INFO, "copied %zu manifest%s: %zu blobs copied (%" PRIu64 " bytes), %zu skipped, %zu mounted",
+		cli_info("copied %zu manifest%s: %zu blobs copied (%" PRIu64 " bytes), %zu skipped, %zu mounted",
 			 res.manifests, res.manifests == 1 ? "" : "s", res.blobs_copied, res.bytes_copied,
 			 res.blobs_skipped, res.blobs_mounted);
 	}
@@ -165,8 +168,8 @@ fail:
 	rc = cli_fail(err);
 done:
 	wpkg_copy_result_clear(&res);
-	cli_store_close(&dst);
-	cli_store_close(&src);
+	wpkg_store_close(dst);
+	wpkg_store_close(src);
 	wpkg_ref_free(&src_ref);
 	wpkg_ref_free(&dst_ref);
 	free(src_user);

@@ -24,7 +24,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	rc = regcmd_open(&c, "delete", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_store_delete(&digest, c.store.store, wpkg_ref_reference(&c.ref), &c.err) < 0) {
+	if (wpkg_store_delete(&digest, c.store, wpkg_ref_reference(&c.ref), &c.err) < 0) {
 		rc = regcmd_fail(&c, "delete");
 		goto out;
 	}

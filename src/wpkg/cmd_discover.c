@@ -72,7 +72,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		rc = regcmd_open(&c, "discover", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_discover(&found, c.store.store, wpkg_ref_reference(&c.ref), artifact_type, &c.err) < 0) {
+	if (wpkg_discover(&found, c.store, wpkg_ref_reference(&c.ref), artifact_type, &c.err) < 0) {
 		rc = regcmd_fail(&c, "discover");
 		goto out;
 	}

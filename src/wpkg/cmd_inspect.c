@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "cli_store.h"
+#include "wpkg/artifact.h"
 #include "wpkg/explode.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm.h"
@@ -102,27 +102,6 @@ static int inspect_file(const char *path, struct wpkg_error *err)
 
 /* ---- an artifact, in a layout or a registry ---- */
 
-/* Fetches a manifest or index by tag or digest (top level), or by the descriptor that lists it (d). */
-static int fetch_manifest(struct wpkg_store *s, const char *reference, const struct wpkg_descriptor *d,
-			  struct wpkg_buf *body, char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
-{
-	return wpkg_store_manifest_get(s, d != NULL ? d->digest.str : reference, body, media_type, digest, err);
-}
-
-/* The entry of an index that holds Wasm: platform wasm or a Wasm artifact type; else a lone entry. */
-static const struct wpkg_descriptor *pick_wasm(const struct wpkg_index *ix)
-{
-	for (size_t i = 0; i < ix->n_manifests; i++) {
-		const struct wpkg_descriptor *d = &ix->manifests[i];
-
-		if ((d->platform != NULL && d->platform->architecture != NULL &&
-		     strcmp(d->platform->architecture, "wasm") == 0) ||
-		    (d->artifact_type != NULL && strcmp(d->artifact_type, WPKG_MT_WASM_CONFIG) == 0))
-			return d;
-	}
-	return ix->n_manifests == 1 ? &ix->manifests[0] : NULL;
-}
-
 /* What inspect shows of an artifact. */
 struct artifact {
 	char *reference;
@@ -145,81 +124,38 @@ static void artifact_free(struct artifact *a)
 	wpkg_wasm_config_free(a->config);
 }
 
-/* The recipe of an exploded artifact, checked as pull checks it; nothing for other artifacts. */
-static int load_recipe(struct artifact *a, struct wpkg_error *err)
-{
-	const json_t *j = a->config != NULL ? json_object_get(a->config->extra, WPKG_RECIPE_KEY) : NULL;
-	int rc;
-
-	if (j == NULL)
-		return 0;
-	a->recipe = calloc(1, sizeof(*a->recipe));
-	if (a->recipe == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	rc = wpkg_recipe_from_json(a->recipe, j, a->manifest->n_layers, err);
-	if (rc < 0) {
-		free(a->recipe);
-		a->recipe = NULL;
-		return wpkg_error_wrap(err, "config %s", a->manifest->config.digest.str);
-	}
-	return 0;
-}
-
-/* Resolves reference (following an index to its Wasm manifest), then reads manifest and config. */
+/*
+ * Resolves reference as pull does (wpkg_artifact_resolve: one index rule),
+ * and takes manifest, config and recipe; a Wasm config or recipe that does
+ * not parse is an error here.
+ */
 static int load_artifact(struct artifact *out, struct wpkg_store *s, const char *reference, struct wpkg_error *err)
 {
-	struct wpkg_buf body = WPKG_BUF_INIT, config = WPKG_BUF_INIT;
-	struct wpkg_index *ix = NULL;
+	struct wpkg_artifact *r = NULL;
 	struct artifact a = { 0 };
-	const struct wpkg_descriptor *entry;
 	int rc;
 
-	rc = fetch_manifest(s, reference, NULL, &body, &a.media_type, &a.digest, err);
+	rc = wpkg_artifact_resolve(&r, s, reference, NULL, err);
 	if (rc < 0)
-		goto out;
-	if (wpkg_media_type_is_index(a.media_type)) {
-		rc = wpkg_index_parse(&ix, body.data, body.len, err);
-		if (rc < 0)
-			goto out;
-		entry = pick_wasm(ix);
-		if (entry == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "index %s lists no Wasm manifest", a.digest.str);
-			goto out;
-		}
-		free(a.media_type);
-		a.media_type = NULL;
-		wpkg_buf_clear(&body);
-		rc = fetch_manifest(s, NULL, entry, &body, &a.media_type, &a.digest, err);
-		if (rc < 0)
-			goto out;
-	}
-	if (!wpkg_media_type_is_manifest(a.media_type)) {
-		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: unsupported media type %s", a.digest.str,
-				    a.media_type);
+		return rc;
+	if (r->config_error.code != 0) {
+		*err = r->config_error;
+		rc = err->code;
 		goto out;
 	}
-	a.size = body.len;
-	rc = wpkg_manifest_parse(&a.manifest, body.data, body.len, err);
-	if (rc < 0)
-		goto out;
-	if (a.manifest->config.media_type != NULL && strcmp(a.manifest->config.media_type, WPKG_MT_WASM_CONFIG) == 0) {
-		rc = wpkg_store_blob_get_buf(s, &a.manifest->config.digest, WPKG_DOC_MAX, &config, err);
-		if (rc < 0)
-			goto out;
-		rc = wpkg_wasm_config_parse(&a.config, config.data, config.len, err);
-		if (rc < 0)
-			goto out;
-	}
-	rc = load_recipe(&a, err);
-	if (rc < 0)
-		goto out;
+	a.digest = r->desc.digest;
+	a.media_type = r->desc.media_type;
+	r->desc.media_type = NULL;
+	a.size = r->manifest_bytes.len;
+	a.manifest = r->manifest;
+	r->manifest = NULL;
+	a.config = r->config;
+	r->config = NULL;
+	a.recipe = r->recipe;
+	r->recipe = NULL;
 	*out = a;
-	memset(&a, 0, sizeof(a));
 out:
-	artifact_free(&a);
-	wpkg_index_free(ix);
-	wpkg_buf_free(&body);
-	wpkg_buf_free(&config);
+	wpkg_artifact_free(r);
 	return rc;
 }
 
@@ -401,18 +337,20 @@ out:
 static int inspect_ref(const char *arg, struct cli_registry *reg, struct wpkg_error *err)
 {
 	struct wpkg_ref ref = { 0 };
-	struct cli_store s = { NULL, NULL };
+	struct wpkg_store_opts opts;
+	struct wpkg_store *s = NULL;
 	int rc;
 
 	rc = wpkg_ref_parse(&ref, arg, 0, err);
 	if (rc < 0)
 		return rc;
-	rc = cli_store_open(&s, reg, &ref, false, err);
+	cli_registry_store_opts(&opts, reg, false);
+	rc = wpkg_store_open(&s, &ref, &opts, err);
 	if (rc == 0)
-		rc = show_artifact(s.store, &ref, wpkg_ref_reference(&ref), err);
+		rc = show_artifact(s, &ref, wpkg_ref_reference(&ref), err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "inspect %s", arg);
-	cli_store_close(&s);
+	wpkg_store_close(s);
 	wpkg_ref_free(&ref);
 	return rc;
 }

@@ -38,21 +38,11 @@ static int read_credentials(struct wpkg_credentials *out, struct cli_registry *r
 static int check(char *host, struct cli_registry *reg, const struct wpkg_credentials *c,
 		 struct wpkg_error *err)
 {
-	char hub[] = "docker.io";
-	/* Docker Hub's names all lead to its one API host */
-	struct wpkg_ref ref = {
-		.transport = WPKG_TRANSPORT_REGISTRY,
-		.registry = strcmp(wpkg_creds_key(host), host) != 0 ? hub : host,
-	};
-	struct wpkg_registry *r = NULL;
-	int rc;
+	struct wpkg_store_opts opts;
 
-	rc = wpkg_registry_open(&r, wpkg_ref_api_host(&ref), &reg->transport, c, err);
-	if (rc == 0)
-		rc = wpkg_registry_ping(r, err);
-	if (r != NULL)
-		wpkg_registry_close(r);
-	return rc;
+	cli_registry_store_opts(&opts, reg, false);
+	opts.credentials = c;
+	return wpkg_store_ping(host, &opts, err);
 }
 
 int cli_login_begin(struct cli_args *a, struct cli_registry *reg, const struct cli_command *cmd, int argc,
@@ -73,6 +63,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct wpkg_credentials creds = { NULL, NULL, NULL };
 	struct cli_registry reg;
+	struct wpkg_log_sink log;
 	struct wpkg_error err;
 	struct cli_args a;
 	char user[256] = "";
@@ -94,7 +85,8 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	rc = read_credentials(&creds, &reg, user, sizeof(user), &err);
 	if (rc == 0)
 		rc = check(host, &reg, &creds, &err);
-	if (rc == 0 && wpkg_creds_store(host, &creds, &err) < 0)
+	cli_log_sink(&log);
+	if (rc == 0 && wpkg_creds_store(host, &creds, &log, &err) < 0)
 		rc = wpkg_error_wrap(&err, "store credentials");
 	if (rc < 0) {
 		wpkg_error_wrap(&err, "login %s", host);

@@ -85,7 +85,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	rc = regcmd_open(&c, "pull", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_pull(&res, c.store.store, wpkg_ref_reference(&c.ref), &opts, &c.err) < 0) {
+	if (wpkg_pull(&res, c.store, wpkg_ref_reference(&c.ref), &opts, &c.err) < 0) {
 		rc = regcmd_fail(&c, "pull");
 		goto out;
 	}

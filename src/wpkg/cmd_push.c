@@ -190,7 +190,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	opts.tags = p.tags;
 	opts.n_tags = p.n_tags;
 	opts.mount_from = p.mount_from != NULL ? mount_repo(p.mount_from, &c.ref) : NULL;
-	if (wpkg_push(&res, c.store.store, pkg, &opts, &c.err) < 0) {
+	if (wpkg_push(&res, c.store, pkg, &opts, &c.err) < 0) {
 		rc = regcmd_fail(&c, "push");
 		goto out;
 	}
@@ -204,8 +204,8 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 		cli_out("%s\n", res.digest.str);
 	/* stdout stays the digest alone for scripts; what was sent goes with the other messages (-q hides it) */
 	if (!cli_g.json)
-		wpkg_log(WPKG_LOG_INFO, "pushed %s: uploaded %" PRIu64 " bytes, skipped %" PRIu64 " bytes, mounted %"
-			 PRIu64 " bytes", wpkg_store_name(c.store.store), res.bytes_uploaded, res.bytes_skipped,
+		cli_info("pushed %s: uploaded %" PRIu64 " bytes, skipped %" PRIu64 " bytes, mounted %"
+			 PRIu64 " bytes", wpkg_store_name(c.store), res.bytes_uploaded, res.bytes_skipped,
 			 res.bytes_mounted);
 out:
 	if (pkg != NULL)

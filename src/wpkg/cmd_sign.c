@@ -90,6 +90,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	struct sign s = { cmd, NULL, { 0 }, { false, false, "password for the key" }, { 0 } };
 	struct wpkg_sign_result res = { 0 };
 	struct wpkg_sigkey *key = NULL;
+	struct wpkg_log_sink log;
 	const char *tmp = getenv("TMPDIR");
 	char work[4096];
 	bool have_work = false;
@@ -121,7 +122,9 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	}
 	if ((rc = regcmd_open(&c, "sign", false)) != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_sign(&res, c.store.store, wpkg_ref_reference(&c.ref), key, &s.opts, &c.err) < 0) {
+	cli_log_sink(&log);
+	s.opts.log = &log;
+	if (wpkg_sign(&res, c.store, wpkg_ref_reference(&c.ref), key, &s.opts, &c.err) < 0) {
 		rc = regcmd_fail(&c, "sign");
 		goto out;
 	}

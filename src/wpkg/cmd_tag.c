@@ -49,7 +49,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	rc = regcmd_open(&c, "tag", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_push_retag(&digest, c.store.store, wpkg_ref_reference(&c.ref), tags, (size_t)n, &c.err) < 0) {
+	if (wpkg_push_retag(&digest, c.store, wpkg_ref_reference(&c.ref), tags, (size_t)n, &c.err) < 0) {
 		rc = regcmd_fail(&c, "tag");
 		goto out;
 	}

@@ -25,7 +25,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	rc = regcmd_open(&c, "tags", false);
 	if (rc != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_store_tags(c.store.store, &tags, &n, &c.err) < 0) {
+	if (wpkg_store_tags(c.store, &tags, &n, &c.err) < 0) {
 		rc = regcmd_fail(&c, "tags");
 		goto out;
 	}

@@ -95,7 +95,7 @@ static int run(const struct cli_command *cmd, int argc, char **argv)
 	}
 	if ((rc = regcmd_open(&c, "verify", false)) != WPKG_EXIT_OK)
 		goto out;
-	if (wpkg_verify(&res, c.store.store, wpkg_ref_reference(&c.ref), key, &c.err) < 0) {
+	if (wpkg_verify(&res, c.store, wpkg_ref_reference(&c.ref), key, &c.err) < 0) {
 		rc = regcmd_fail(&c, "verify");
 		goto out;
 	}

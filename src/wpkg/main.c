@@ -97,8 +97,6 @@ int main(int argc, char **argv)
 	const char *arg;
 	int id;
 
-	wpkg_log_set_handler(cli_log_handler, NULL);
-	cli_log_apply();
 
 	cli_args_init(&a, &cli_main_command, argc, argv);
 	a.stop_at_positional = true;

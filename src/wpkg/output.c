@@ -78,14 +78,31 @@ int cli_finish(int rc)
 	return rc;
 }
 
-void cli_log_apply(void)
+enum wpkg_log_level cli_log_level(void)
 {
 	if (cli_g.debug)
-		wpkg_log_set_level(WPKG_LOG_DEBUG);
-	else if (cli_g.quiet)
-		wpkg_log_set_level(WPKG_LOG_WARN);
-	else
-		wpkg_log_set_level(WPKG_LOG_INFO);
+		return WPKG_LOG_DEBUG;
+	return cli_g.quiet ? WPKG_LOG_WARN : WPKG_LOG_INFO;
+}
+
+void cli_log_sink(struct wpkg_log_sink *out)
+{
+	out->fn = cli_log_handler;
+	out->payload = NULL;
+	out->min = cli_log_level();
+}
+
+void cli_info(const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (cli_log_level() > WPKG_LOG_INFO)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_log_handler(NULL, WPKG_LOG_INFO, msg);
 }
 
 void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg)

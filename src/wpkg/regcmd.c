@@ -1,4 +1,4 @@
-/* regcmd.c - the option loop, reference checks, connection or store and error context the REF commands share. */
+/* regcmd.c - the option loop, reference checks, store and error context the REF commands share. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,33 +59,27 @@ int regcmd_fail(struct regcmd *c, const char *verb)
 	return cli_fail(&c->err);
 }
 
-int regcmd_connect(struct regcmd *c, const char *verb)
-{
-	if (cli_registry_connect(&c->client, &c->reg, &c->ref, &c->err) < 0)
-		return regcmd_fail(c, verb);
-	return WPKG_EXIT_OK;
-}
-
 int regcmd_open(struct regcmd *c, const char *verb, bool create)
 {
-	if (cli_store_open(&c->store, &c->reg, &c->ref, create, &c->err) < 0)
+	struct wpkg_store_opts opts;
+
+	cli_registry_store_opts(&opts, &c->reg, create);
+	if (wpkg_store_open(&c->store, &c->ref, &opts, &c->err) < 0)
 		return regcmd_fail(c, verb);
 	return WPKG_EXIT_OK;
 }
 
 int regcmd_commit(struct regcmd *c, const char *verb)
 {
-	if (wpkg_store_commit(c->store.store, &c->err) < 0)
+	if (wpkg_store_commit(c->store, &c->err) < 0)
 		return regcmd_fail(c, verb);
 	return WPKG_EXIT_OK;
 }
 
 void regcmd_end(struct regcmd *c)
 {
-	cli_store_close(&c->store);
-	if (c->client != NULL)
-		wpkg_registry_close(c->client);
-	c->client = NULL;
+	wpkg_store_close(c->store);
+	c->store = NULL;
 	wpkg_ref_free(&c->ref);
 }
 

@@ -8,7 +8,6 @@
 
 #include "wpkg/oci.h"
 #include "cli.h"
-#include "cli_store.h"
 
 /*
  * A command's own option handler: 1 handled, 0 not its option, CLI_ERROR
@@ -30,12 +29,11 @@ struct regcmd {
 	struct cli_registry reg;
 	struct cli_args args;
 	struct wpkg_ref ref;
-	struct wpkg_registry *client;   /* NULL until regcmd_connect */
-	struct cli_store store;         /* empty until regcmd_open */
+	struct wpkg_store *store;       /* NULL until regcmd_open */
 	struct wpkg_error err;
 };
 
-/* A ref_flags bit of regcmd_begin: REF may also be oci-layout:DIR or oci-archive:FILE (then use regcmd_open). */
+/* A ref_flags bit of regcmd_begin: REF may also be oci-layout:DIR or oci-archive:FILE. */
 #define REGCMD_ANY_TRANSPORT (1u << 16)
 
 /*
@@ -49,10 +47,8 @@ struct regcmd {
  */
 int regcmd_begin(struct regcmd *c, const struct cli_command *cmd, int argc, char **argv, regcmd_opt_fn fn,
 		 void *ctx, int min_pos, int max_pos, const char *what, unsigned ref_flags);
-/* Opens the client for c->ref; 0, or the exit status after reporting "VERB REF: ...". */
-int regcmd_connect(struct regcmd *c, const char *verb);
 /*
- * Opens the store of c->ref (a registry client first when it is one); create:
+ * Opens the store of c->ref (wpkg_store_open with cli_registry_store_opts); create:
  * a missing layout or archive is made.  0, or the exit status after
  * reporting "VERB REF: ...".
  */

@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
 		struct wpkg_credentials c = { NULL, NULL, NULL };
 		struct wpkg_error err = { 0 };
-		int rc = wpkg_creds_lookup(&c, hosts[i], &err);
+		int rc = wpkg_creds_lookup(&c, hosts[i], NULL, &err);
 
 		check(rc, &err, &c);
 		wpkg_credentials_clear(&c);

@@ -15,6 +15,10 @@
 
 static struct wpkg_buf logged = WPKG_BUF_INIT;   /* every log line, "LEVEL msg\n" */
 
+static void capture(void *payload, enum wpkg_log_level level, const char *msg);
+/* What the functions under test report through: every level, into logged. */
+static const struct wpkg_log_sink sink = { capture, NULL, WPKG_LOG_DEBUG };
+
 static void capture(void *payload, enum wpkg_log_level level, const char *msg)
 {
 	(void)payload;
@@ -93,14 +97,11 @@ static void setup(void)
 	unsetenv("REGISTRY_AUTH_FILE");
 	setenv("PATH", unit_tmp_path("bin:/usr/bin:/bin"), 1);
 	wpkg_buf_clear(&logged);
-	wpkg_log_set_handler(capture, NULL);
-	wpkg_log_set_level(WPKG_LOG_DEBUG);
 }
 
 static void teardown(void)
 {
 	unit_tmp_remove();
-	wpkg_log_set_handler(NULL, NULL);
 }
 
 /* Looks registry up and expects exactly these fields (NULL = empty). */
@@ -109,7 +110,7 @@ static void expect_creds(const char *registry, const char *user, const char *pas
 	struct wpkg_credentials c = { 0 };
 	struct wpkg_error err = { 0 };
 
-	ck_assert_msg(wpkg_creds_lookup(&c, registry, &err) == 0, "%s: %s", registry, err.msg);
+	ck_assert_msg(wpkg_creds_lookup(&c, registry, &sink, &err) == 0, "%s: %s", registry, err.msg);
 	ck_assert_pstr_eq(c.username, user);
 	ck_assert_pstr_eq(c.password, pass);
 	ck_assert_pstr_eq(c.identity_token, token);
@@ -300,32 +301,32 @@ START_TEST(malformed_config)
 	char want[1024];
 
 	config("{\n  \"auths\": {\n    \"r.example\": ,\n  }\n}\n");
-	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &err), WPKG_E_INVALID);
+	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &sink, &err), WPKG_E_INVALID);
 	/* the reason and the place, never the bytes near it (they may be a secret) */
 	snprintf(want, sizeof(want), "%s: invalid JSON at line 3, column 18: unexpected token",
 		 unit_tmp_path(".docker/config.json"));
 	ck_assert_str_eq(err.msg, want);
-	ck_assert_int_eq(wpkg_creds_store("r.example", &(struct wpkg_credentials){ "a", "b", NULL }, &err),
+	ck_assert_int_eq(wpkg_creds_store("r.example", &(struct wpkg_credentials){ "a", "b", NULL }, &sink, &err),
 			 WPKG_E_INVALID);
 	ck_assert_str_eq(err.msg, want);
 	ck_assert_int_eq(wpkg_creds_erase("r.example", &err), WPKG_E_INVALID);
 
 	config("{\"auths\": []}");
-	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &err), WPKG_E_INVALID);
+	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &sink, &err), WPKG_E_INVALID);
 	snprintf(want, sizeof(want), "%s: \"auths\" is not an object", unit_tmp_path(".docker/config.json"));
 	ck_assert_str_eq(err.msg, want);
 
 	config("{\"auths\": {\"r.example\": {\"auth\": \"not base64!\"}}}");
-	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &err), WPKG_E_INVALID);
+	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &sink, &err), WPKG_E_INVALID);
 	snprintf(want, sizeof(want), "%s: auths[\"r.example\"].auth: not base64 of \"user:password\"",
 		 unit_tmp_path(".docker/config.json"));
 	ck_assert_str_eq(err.msg, want);
 
 	config("{\"auths\": {\"r.example\": {\"auth\": \"bm9jb2xvbg==\"}}}");   /* "nocolon" */
-	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &err), WPKG_E_INVALID);
+	ck_assert_int_eq(wpkg_creds_lookup(&c, "r.example", &sink, &err), WPKG_E_INVALID);
 	ck_assert_ptr_null(c.username);
 
-	ck_assert_int_eq(wpkg_creds_lookup(&c, "", &err), WPKG_E_INVALID);
+	ck_assert_int_eq(wpkg_creds_lookup(&c, "", &sink, &err), WPKG_E_INVALID);
 	ck_assert_str_eq(err.msg, "invalid registry \"\": expected HOST[:PORT]");
 }
 END_TEST
@@ -335,7 +336,7 @@ START_TEST(store_creates_private_file)
 	struct wpkg_credentials c = { "alice", "pa:ss", NULL };
 	struct wpkg_error err = { 0 };
 
-	ck_assert_msg(wpkg_creds_store("R.example:5000", &c, &err) == 0, "%s", err.msg);
+	ck_assert_msg(wpkg_creds_store("R.example:5000", &c, &sink, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(mode_of(".docker"), 0700);
 	ck_assert_int_eq(mode_of(".docker/config.json"), 0600);
 	ck_assert_str_eq(read_text(".docker/config.json"),
@@ -352,7 +353,7 @@ START_TEST(store_keeps_everything_else)
 	config("{\"auths\": {\"a.example\": {\"auth\": \"eDp5\"}, \"r.example\": {\"email\": \"e@x\", \"password\": \"old\"}},"
 	       " \"psFormat\": \"table\", \"proxies\": {\"default\": {\"httpProxy\": \"http://p:3128\"}}}");
 	chmod(unit_tmp_path(".docker/config.json"), 0644);
-	ck_assert_msg(wpkg_creds_store("r.example", &c, &err) == 0, "%s", err.msg);
+	ck_assert_msg(wpkg_creds_store("r.example", &c, &sink, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(mode_of(".docker/config.json"), 0600);
 	ck_assert_str_eq(read_text(".docker/config.json"),
 			 "{\n"
@@ -380,12 +381,12 @@ START_TEST(store_hub_and_token)
 	struct wpkg_credentials c = { "bob", "hub", "rt-1" };
 	struct wpkg_error err = { 0 };
 
-	ck_assert_msg(wpkg_creds_store("docker.io", &c, &err) == 0, "%s", err.msg);
+	ck_assert_msg(wpkg_creds_store("docker.io", &c, &sink, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(read_text(".docker/config.json"),
 			 "{\n  \"auths\": {\n    \"https://index.docker.io/v1/\": {\n      \"auth\": \"Ym9iOmh1Yg==\",\n"
 			 "      \"identitytoken\": \"rt-1\"\n    }\n  }\n}\n");
 	expect_creds("registry-1.docker.io", "bob", "hub", "rt-1");
-	ck_assert_int_eq(wpkg_creds_store("x", &(struct wpkg_credentials){ "bob", NULL, NULL }, &err), WPKG_E_INVALID);
+	ck_assert_int_eq(wpkg_creds_store("x", &(struct wpkg_credentials){ "bob", NULL, NULL }, &sink, &err), WPKG_E_INVALID);
 }
 END_TEST
 
@@ -397,13 +398,13 @@ START_TEST(store_through_helper)
 
 	helper("one", "get", ":", 0);
 	config(before);
-	ck_assert_msg(wpkg_creds_store("r.example", &c, &err) == 0, "%s", err.msg);
+	ck_assert_msg(wpkg_creds_store("r.example", &c, &sink, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(read_text("one-store.in"), "{\"ServerURL\":\"r.example\",\"Username\":\"alice\",\"Secret\":\"s3cr3t\"}");
 	ck_assert_str_eq(read_text(".docker/config.json"), before);
 
 	c = (struct wpkg_credentials){ NULL, NULL, "rt-2" };
 	config("{\"credHelpers\": {\"docker.io\": \"one\"}}");
-	ck_assert_msg(wpkg_creds_store("docker.io", &c, &err) == 0, "%s", err.msg);
+	ck_assert_msg(wpkg_creds_store("docker.io", &c, &sink, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(read_text("one-store.in"),
 			 "{\"ServerURL\":\"https://index.docker.io/v1/\",\"Username\":\"<token>\",\"Secret\":\"rt-2\"}");
 }
@@ -416,10 +417,10 @@ START_TEST(store_helper_errors)
 
 	helper("bad", "store", "echo nope", 1);
 	config("{\"credsStore\": \"bad\"}");
-	ck_assert_int_eq(wpkg_creds_store("r.example", &c, &err), WPKG_E_IO);
+	ck_assert_int_eq(wpkg_creds_store("r.example", &c, &sink, &err), WPKG_E_IO);
 	ck_assert_str_eq(err.msg, "docker-credential-bad store r.example: exit status 1");
 	config("{\"credsStore\": \"nosuch\"}");
-	ck_assert_int_eq(wpkg_creds_store("r.example", &c, &err), WPKG_E_IO);
+	ck_assert_int_eq(wpkg_creds_store("r.example", &c, &sink, &err), WPKG_E_IO);
 	ck_assert_str_eq(err.msg, "docker-credential-nosuch: not found on PATH");
 }
 END_TEST
@@ -466,11 +467,11 @@ START_TEST(secrets_never_logged)
 	struct wpkg_credentials c = { "alice", "Sup3rS3cret", "T0kenT0ken" };
 	struct wpkg_error err = { 0 };
 
-	ck_assert_int_eq(wpkg_creds_store("r.example", &c, &err), 0);
+	ck_assert_int_eq(wpkg_creds_store("r.example", &c, &sink, &err), 0);
 	expect_creds("r.example", "alice", "Sup3rS3cret", "T0kenT0ken");
 	helper("one", "get", "printf '{\"Username\":\"u\",\"Secret\":\"Sup3rS3cret\"}'", 0);
 	config("{\"credsStore\": \"one\"}");
-	ck_assert_int_eq(wpkg_creds_store("r.example", &c, &err), 0);
+	ck_assert_int_eq(wpkg_creds_store("r.example", &c, &sink, &err), 0);
 	expect_creds("r.example", "u", "Sup3rS3cret", NULL);
 	ck_assert_int_eq(wpkg_creds_erase("r.example", &err), 0);
 	ck_assert_str_ne(logged.data, "");

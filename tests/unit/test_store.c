@@ -1,4 +1,4 @@
-/* test_store.c - stores: archive entry-name rules, hostile archives refused, archive round trips, layout tags. */
+/* test_store.c - stores: archive names, hostile archives, round trips, layout tags, options, the resolver. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 
 #include "unit.h"
 
+#include "wpkg/artifact.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/store.h"
 #include "../../src/libwpkg/store_internal.h"
@@ -170,10 +171,11 @@ static void write_tar(const char *path, const struct entry *e, size_t n)
 static int open_archive(struct wpkg_store **s, const char *path, bool writable)
 {
 	struct wpkg_ref ref = { 0 };
-	struct wpkg_store_opts opts = { .writable = writable };
+	struct wpkg_store_opts opts = WPKG_STORE_OPTS_INIT;
 	char spec[400];
 	int rc;
 
+	opts.writable = writable;
 	snprintf(spec, sizeof(spec), "oci-archive:%s", path);
 	ck_assert_int_eq(wpkg_ref_parse(&ref, spec, 0, &err), 0);
 	rc = wpkg_store_open(s, &ref, &opts, &err);
@@ -405,12 +407,14 @@ END_TEST
 START_TEST(test_layout_untagged)
 {
 	struct wpkg_ref ref = { 0 };
-	struct wpkg_store_opts opts = { .writable = true };
+	struct wpkg_store_opts opts = WPKG_STORE_OPTS_INIT;
 	struct wpkg_store *s = NULL;
 	struct wpkg_buf body = WPKG_BUF_INIT, index = WPKG_BUF_INIT;
 	struct wpkg_digest d;
 	char spec[300], path[300], *mt = NULL, **tags = NULL;
 	size_t n = 9;
+
+	opts.writable = true;
 
 	snprintf(spec, sizeof(spec), "oci-layout:%s/l", unit_tmp);
 	ck_assert_int_eq(wpkg_ref_parse(&ref, spec, 0, &err), 0);
@@ -434,6 +438,157 @@ START_TEST(test_layout_untagged)
 }
 END_TEST
 
+/* Options from before a field existed are refused by version, not misread. */
+START_TEST(test_opts_version)
+{
+	struct wpkg_store_opts opts = { .writable = true };
+	struct wpkg_store *s = NULL;
+	char spec[300];
+
+	snprintf(spec, sizeof(spec), "oci-layout:%s/v", unit_tmp);
+	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "store options version 0 is not 1: start from WPKG_STORE_OPTS_INIT");
+	ck_assert_ptr_null(s);
+}
+END_TEST
+
+struct seen_log {
+	int n;
+	char last[512];
+};
+
+static void record_log(void *payload, enum wpkg_log_level level, const char *msg)
+{
+	struct seen_log *seen = payload;
+
+	(void)level;
+	seen->n++;
+	snprintf(seen->last, sizeof(seen->last), "%s", msg);
+}
+
+/* The log travels with the store: its own sink and level, nothing process-wide. */
+START_TEST(test_store_log_sink)
+{
+	struct wpkg_store_opts opts = WPKG_STORE_OPTS_INIT;
+	struct seen_log seen = { 0, "" };
+	struct wpkg_store *s = NULL;
+	struct wpkg_digest d, gone;
+	char spec[300], want[600];
+
+	opts.writable = true;
+	opts.log.fn = record_log;
+	opts.log.payload = &seen;
+	opts.log.min = WPKG_LOG_DEBUG;
+	snprintf(spec, sizeof(spec), "oci-layout:%s/logged", unit_tmp);
+	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), 0);
+	ck_assert_int_eq(wpkg_digest_parse(&d, HELLO_DIG, &err), 0);
+	ck_assert_int_eq(wpkg_store_manifest_put(s, "t", WPKG_MT_OCI_MANIFEST, &d, "hello world", 11, &err), 0);
+	ck_assert_int_eq(wpkg_store_delete(&gone, s, "t", &err), 0);
+	ck_assert_str_eq(gone.str, HELLO_DIG);
+	ck_assert_int_eq(seen.n, 1);
+	snprintf(want, sizeof(want), "%s/logged: 1 index.json entries of %s removed", unit_tmp, HELLO_DIG);
+	ck_assert_str_eq(seen.last, want);
+	wpkg_store_close(s);
+	/* above the sink's level: dropped */
+	opts.log.min = WPKG_LOG_INFO;
+	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), 0);
+	ck_assert_int_eq(wpkg_store_manifest_put(s, "t", WPKG_MT_OCI_MANIFEST, &d, "hello world", 11, &err), 0);
+	ck_assert_int_eq(wpkg_store_delete(&gone, s, "t", &err), 0);
+	ck_assert_int_eq(seen.n, 1);
+	wpkg_store_close(s);
+}
+END_TEST
+
+/* ---- the artifact resolver ---- */
+
+/* Stores doc (a manifest or index) untagged, or under tag; d gets its digest. */
+static void put_doc(struct wpkg_store *s, const char *tag, const char *mt, const char *doc, struct wpkg_digest *d)
+{
+	wpkg_digest_bytes(d, WPKG_DIGEST_SHA256, doc, strlen(doc));
+	ck_assert_msg(wpkg_store_manifest_put(s, tag, mt, d, doc, strlen(doc), &err) == 0, "%s", err.msg);
+}
+
+/* A manifest whose config is the blob "{}" labelled a Wasm config, which does not parse as one. */
+static void put_manifest(struct wpkg_store *s, const char *layer_hex, struct wpkg_digest *d)
+{
+	struct wpkg_blob b = { 0 };
+	struct wpkg_digest cd;
+	char doc[1024];
+
+	wpkg_buf_init(&b.mem);
+	ck_assert_int_eq(wpkg_buf_puts(&b.mem, "{}"), 0);
+	wpkg_digest_bytes(&cd, WPKG_DIGEST_SHA256, "{}", 2);
+	b.desc.digest = cd;
+	b.desc.size = 2;
+	b.desc.media_type = strdup(WPKG_MT_WASM_CONFIG);
+	ck_assert_int_eq(wpkg_store_blob_put(s, &b, &err), 0);
+	wpkg_blob_clear(&b);
+	snprintf(doc, sizeof(doc),
+		 "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":2},"
+		 "\"layers\":[{\"mediaType\":\"application/wasm\",\"digest\":\"sha256:%s\",\"size\":1}]}",
+		 WPKG_MT_OCI_MANIFEST, WPKG_MT_WASM_CONFIG, cd.str, layer_hex);
+	put_doc(s, NULL, WPKG_MT_OCI_MANIFEST, doc, d);
+}
+
+/* One index rule: the first Wasm platform without --platform, an exact OS/ARCH with it; artifactType is not looked at. */
+START_TEST(test_resolver_index_rule)
+{
+	struct wpkg_store_opts opts = WPKG_STORE_OPTS_INIT;
+	struct wpkg_artifact *a = NULL;
+	struct wpkg_store *s = NULL;
+	struct wpkg_digest m1, m2, ix;
+	char spec[300], doc[2048], want[400];
+
+	opts.writable = true;
+	snprintf(spec, sizeof(spec), "oci-layout:%s/r", unit_tmp);
+	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), 0);
+	put_manifest(s, HEX64, &m1);
+	put_manifest(s, "0000000000000000000000000000000000000000000000000000000000000000", &m2);
+	snprintf(doc, sizeof(doc),
+		 "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"manifests\":["
+		 "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":1,\"artifactType\":\"%s\","
+		 "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
+		 "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":1,\"platform\":{\"architecture\":\"wasm\",\"os\":\"wasip1\"}}]}",
+		 WPKG_MT_OCI_INDEX, WPKG_MT_OCI_MANIFEST, m1.str, WPKG_MT_WASM_CONFIG, WPKG_MT_OCI_MANIFEST, m2.str);
+	put_doc(s, "idx", WPKG_MT_OCI_INDEX, doc, &ix);
+
+	ck_assert_msg(wpkg_artifact_resolve(&a, s, "idx", NULL, &err) == 0, "%s", err.msg);
+	ck_assert(a->from_index);
+	ck_assert_str_eq(a->index.digest.str, ix.str);
+	ck_assert_uint_eq(a->index_bytes.len, strlen(doc));
+	ck_assert_str_eq(a->desc.digest.str, m2.str);
+	ck_assert_ptr_nonnull(a->manifest);
+	ck_assert_str_eq(a->config_bytes.data, "{}");
+	/* a config that does not parse is recorded, not fatal: the caller decides */
+	ck_assert_ptr_null(a->config);
+	ck_assert_int_ne(a->config_error.code, 0);
+	ck_assert_ptr_nonnull(strstr(a->config_error.msg, "config sha256:"));
+	wpkg_artifact_free(a);
+	a = NULL;
+
+	ck_assert_int_eq(wpkg_artifact_resolve(&a, s, "idx", "linux/amd64", &err), 0);
+	ck_assert_str_eq(a->desc.digest.str, m1.str);
+	wpkg_artifact_free(a);
+	a = NULL;
+
+	ck_assert_int_eq(wpkg_artifact_resolve(&a, s, "idx", "windows/arm64", &err), WPKG_E_NOT_FOUND);
+	snprintf(want, sizeof(want), "index %s: no entry for platform windows/arm64", ix.str);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_ptr_null(a);
+	ck_assert_int_eq(wpkg_artifact_resolve(&a, s, "idx", "wasip2", &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "invalid platform \"wasip2\": expected OS/ARCH");
+
+	/* fetch names the document itself: the index, parsed, nothing followed */
+	ck_assert_int_eq(wpkg_artifact_fetch(&a, s, "idx", &err), 0);
+	ck_assert_str_eq(a->desc.digest.str, ix.str);
+	ck_assert_ptr_nonnull(a->index_doc);
+	ck_assert_uint_eq(a->index_doc->n_manifests, 2);
+	ck_assert_ptr_null(a->manifest);
+	wpkg_artifact_free(a);
+	wpkg_store_close(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("store");
@@ -449,6 +604,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_archive_round_trip);
 	tcase_add_test(tc, test_archive_entries);
 	tcase_add_test(tc, test_layout_untagged);
+	tcase_add_test(tc, test_opts_version);
+	tcase_add_test(tc, test_store_log_sink);
+	tcase_add_test(tc, test_resolver_index_rule);
 	suite_add_tcase(s, tc);
 	return s;
 }

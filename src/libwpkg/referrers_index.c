@@ -1,4 +1,5 @@
-/* referrers.c - the referrers model: fallback tag names, referrers indexes, the artifact wpkg attach builds. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* referrers_index.c - the referrers model: fallback tag names, referrers indexes, the artifact wpkg attach builds. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -6,7 +7,7 @@
 #include "json_internal.h"
 #include "pack_internal.h"
 #include "wpkg/fsutil.h"
-#include "wpkg/referrers.h"
+#include "wpkg/referrers_index.h"
 #include "wpkg/wasm_config.h"
 
 int wpkg_referrers_tag(char out[WPKG_REFERRERS_TAG_MAX], const char *digest, struct wpkg_error *err)

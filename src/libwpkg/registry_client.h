@@ -1,6 +1,7 @@
-/* wpkg/registry.h - a client of the OCI distribution HTTP API for one registry host. */
-#ifndef WPKG_REGISTRY_H
-#define WPKG_REGISTRY_H
+/* SPDX-License-Identifier: Apache-2.0 */
+/* registry_client.h - the OCI distribution HTTP client for one registry host; only the registry backend uses it. */
+#ifndef WPKG_REGISTRY_CLIENT_H
+#define WPKG_REGISTRY_CLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,18 +13,14 @@
 #include "wpkg/error.h"
 #include "wpkg/log.h"
 #include "wpkg/pack.h"
+#include "wpkg/store.h"
+#include "log_internal.h"
 
-struct wpkg_transport_opts {
-	bool plain_http;         /* speak http:// instead of https:// */
-	bool insecure;           /* skip TLS verification */
-	const char *ca_file;     /* extra CA bundle, NULL for the system one */
-	long connect_timeout_s;  /* 0: 30 s */
-	long stall_timeout_s;    /* abort a transfer under 1 byte/s for this long; 0: 60 s */
-	unsigned max_retries;    /* 0: 5 */
-	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
-	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
-	wpkg_progress_fn progress;
+/* What a client reports through: progress of blob transfers, and its log. */
+struct wpkg_registry_hooks {
+	wpkg_progress_fn progress;   /* NULL: none */
 	void *progress_payload;
+	struct wpkg_log_sink log;
 };
 
 struct wpkg_registry;
@@ -38,10 +35,12 @@ struct wpkg_registry;
 
 /*
  * A client for host ("localhost:5000", "ghcr.io", "registry-1.docker.io").
- * creds may be NULL (anonymous); they are copied.  Nothing is sent yet.
+ * opts, hooks and creds may be NULL (defaults, silent, anonymous); they
+ * are copied.  Nothing is sent yet.
  */
-int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_transport_opts *opts,
-		       const struct wpkg_credentials *creds, struct wpkg_error *err);
+int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_http_opts *opts,
+		       const struct wpkg_registry_hooks *hooks, const struct wpkg_credentials *creds,
+		       struct wpkg_error *err);
 void wpkg_registry_close(struct wpkg_registry *r);
 
 /* GET /v2/, authenticating if challenged: checks that credentials work (login). */

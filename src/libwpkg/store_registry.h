@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store_registry.h - what the registry backend's two files share: its state and the fallback tag's index. */
+#ifndef WPKG_STORE_REGISTRY_H
+#define WPKG_STORE_REGISTRY_H
+
+#include <stdbool.h>
+
+#include "registry_client.h"
+#include "store_internal.h"
+
+/* Whether the repository's registry has the referrers API, as far as this store has seen. */
+enum reg_referrers_api { REG_API_UNKNOWN = 0, REG_API_YES, REG_API_NO };
+
+struct wpkg_store_reg {
+	struct wpkg_registry *client;   /* owned */
+	enum reg_referrers_api api;
+};
+
+static inline struct wpkg_store_reg *wpkg_store_reg(const struct wpkg_store *s)
+{
+	return s->be;
+}
+
+/* store_registry_referrers.c: the referrers operations (the API, or the distribution spec's fallback tag). */
+int wpkg_store_reg_referrers_list(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+				  const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,
+				  struct wpkg_error *err);
+int wpkg_store_reg_referrers_add(struct wpkg_store *s, const struct wpkg_digest *subject,
+				 const struct wpkg_index *add, struct wpkg_store_referrers_info *info,
+				 struct wpkg_error *err);
+int wpkg_store_reg_referrers_remove(struct wpkg_store *s, const struct wpkg_digest *subject,
+				    const struct wpkg_digest *gone, struct wpkg_error *err);
+
+#endif
