@@ -6,12 +6,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
 #include "wpkg/explode.h"
 #include "wpkg/oci.h"
 #include "wpkg/store.h"
 #include "wpkg/wasm_config.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * What a reference resolves to.  Allocated by wpkg_artifact_resolve (so it
@@ -57,7 +60,7 @@ struct wpkg_artifact {
  * manifest" (the reference) or "fetch manifest D" (an index entry), and
  * "config D" for the config.  *out is set only on success.
  */
-int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
 			  const char *platform, struct wpkg_error *err);
 /*
  * The first step of wpkg_artifact_resolve alone, for commands that act on
@@ -69,12 +72,14 @@ int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, cons
  * nor an index"); a document that does not parse WPKG_E_INVALID ("manifest
  * D: ..." / "index D: ...").  *out is set only on success.
  */
-int wpkg_artifact_fetch(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_artifact_fetch(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
 			struct wpkg_error *err);
 /* NULL is fine. */
-void wpkg_artifact_free(struct wpkg_artifact *a);
+WPKG_API void wpkg_artifact_free(struct wpkg_artifact *a);
 
 /* Checks a platform argument: "OS/ARCH", both parts non-empty; WPKG_E_INVALID says what is wrong. */
-int wpkg_artifact_check_platform(const char *platform, struct wpkg_error *err);
+WPKG_API int wpkg_artifact_check_platform(const char *platform, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

@@ -6,9 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
 #include "wpkg/store.h"
+
+WPKG_BEGIN_DECL
 
 struct wpkg_copy_opts {
 	const char *tag;     /* the destination's tag; NULL: stored by digest (an untagged layout entry) */
@@ -24,7 +27,7 @@ struct wpkg_copy_result {
 	uint64_t bytes_copied, bytes_skipped, bytes_mounted;
 };
 
-void wpkg_copy_result_clear(struct wpkg_copy_result *res);
+WPKG_API void wpkg_copy_result_clear(struct wpkg_copy_result *res);
 
 /*
  * Copies the manifest or index at reference in src to dst.  An index's
@@ -39,7 +42,9 @@ void wpkg_copy_result_clear(struct wpkg_copy_result *res);
  * fallback tag (sha256-HEX) index gains them.  dst is not committed here.
  * *out is set only on success; clear it with wpkg_copy_result_clear.
  */
-int wpkg_copy(struct wpkg_copy_result *out, struct wpkg_store *src, const char *reference, struct wpkg_store *dst,
-	      const struct wpkg_copy_opts *opts, struct wpkg_error *err);
+WPKG_API int wpkg_copy(struct wpkg_copy_result *out, struct wpkg_store *src, const char *reference,
+		struct wpkg_store *dst, const struct wpkg_copy_opts *opts, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

@@ -2,8 +2,11 @@
 #ifndef WPKG_CREDS_H
 #define WPKG_CREDS_H
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
 #include "wpkg/log.h"
+
+WPKG_BEGIN_DECL
 
 /* All three NULL: anonymous.  An identity token may come without a username. */
 struct wpkg_credentials {
@@ -13,7 +16,7 @@ struct wpkg_credentials {
 };
 
 /* Zeroes the secrets before freeing them. */
-void wpkg_credentials_clear(struct wpkg_credentials *c);
+WPKG_API void wpkg_credentials_clear(struct wpkg_credentials *c);
 
 /*
  * Looks up credentials for a registry host ("ghcr.io", "localhost:5000";
@@ -25,7 +28,7 @@ void wpkg_credentials_clear(struct wpkg_credentials *c);
  * *out stays empty.  A helper that is missing or fails logs a warning and
  * counts as nothing found.  Warnings and debug messages go to log (may be NULL).
  */
-int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, const struct wpkg_log_sink *log,
+WPKG_API int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, const struct wpkg_log_sink *log,
 		      struct wpkg_error *err);
 
 /*
@@ -33,19 +36,21 @@ int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registry, const 
  * one is configured, else in config.json (created mode 0600, folder 0700,
  * replaced atomically, other entries kept).  Says where at info level on log (may be NULL).
  */
-int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, const struct wpkg_log_sink *log,
+WPKG_API int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, const struct wpkg_log_sink *log,
 		     struct wpkg_error *err);
 /* Removes them from wherever store put them. WPKG_E_NOT_FOUND if there were none. */
-int wpkg_creds_erase(const char *registry, struct wpkg_error *err);
+WPKG_API int wpkg_creds_erase(const char *registry, struct wpkg_error *err);
 
 /* The key config.json uses for a registry host. Static or pointer into registry. */
-const char *wpkg_creds_key(const char *registry);
+WPKG_API const char *wpkg_creds_key(const char *registry);
 
 /*
  * The registry host a REGISTRY argument names, lowercased: "Host:5000",
  * "https://host/" and "http://host/v2/" all give "host:5000" / "host".  Every
  * function above accepts the same spellings.  Caller frees *out.
  */
-int wpkg_creds_host(char **out, const char *registry, struct wpkg_error *err);
+WPKG_API int wpkg_creds_host(char **out, const char *registry, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

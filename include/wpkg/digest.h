@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 enum wpkg_digest_alg {
 	WPKG_DIGEST_SHA256 = 0,
@@ -27,10 +30,10 @@ struct wpkg_digest {
  * sha512 with 128 lowercase hex digits.  Any other registered-looking algorithm
  * gives WPKG_E_UNSUPPORTED, anything malformed WPKG_E_INVALID.
  */
-int wpkg_digest_parse(struct wpkg_digest *out, const char *s, struct wpkg_error *err);
+WPKG_API int wpkg_digest_parse(struct wpkg_digest *out, const char *s, struct wpkg_error *err);
 /* The hex part of a parsed digest (points into d->str). */
-const char *wpkg_digest_hex(const struct wpkg_digest *d);
-const char *wpkg_digest_alg_name(enum wpkg_digest_alg alg);
+WPKG_API const char *wpkg_digest_hex(const struct wpkg_digest *d);
+WPKG_API const char *wpkg_digest_alg_name(enum wpkg_digest_alg alg);
 
 /* Streaming hasher; lives on the stack, no allocation visible to callers. */
 struct wpkg_hasher {
@@ -39,19 +42,21 @@ struct wpkg_hasher {
 	uint64_t size;  /* bytes fed so far */
 };
 
-int wpkg_hasher_init(struct wpkg_hasher *h, enum wpkg_digest_alg alg, struct wpkg_error *err);
-void wpkg_hasher_update(struct wpkg_hasher *h, const void *data, size_t len);
+WPKG_API int wpkg_hasher_init(struct wpkg_hasher *h, enum wpkg_digest_alg alg, struct wpkg_error *err);
+WPKG_API void wpkg_hasher_update(struct wpkg_hasher *h, const void *data, size_t len);
 /* Writes the digest and releases the context. */
-void wpkg_hasher_final(struct wpkg_hasher *h, struct wpkg_digest *out);
+WPKG_API void wpkg_hasher_final(struct wpkg_hasher *h, struct wpkg_digest *out);
 /* Releases the context without a result (error paths). Safe after final. */
-void wpkg_hasher_discard(struct wpkg_hasher *h);
+WPKG_API void wpkg_hasher_discard(struct wpkg_hasher *h);
 
-void wpkg_digest_bytes(struct wpkg_digest *out, enum wpkg_digest_alg alg, const void *data, size_t len);
+WPKG_API void wpkg_digest_bytes(struct wpkg_digest *out, enum wpkg_digest_alg alg, const void *data, size_t len);
 /* Hashes a whole file by streaming it; size receives its length. */
-int wpkg_digest_file(struct wpkg_digest *out, uint64_t *size, enum wpkg_digest_alg alg,
+WPKG_API int wpkg_digest_file(struct wpkg_digest *out, uint64_t *size, enum wpkg_digest_alg alg,
 		     const char *path, struct wpkg_error *err);
 /* Hashes [offset, offset+len) of an open file descriptor with pread. */
-int wpkg_digest_fd_range(struct wpkg_digest *out, enum wpkg_digest_alg alg, int fd,
+WPKG_API int wpkg_digest_fd_range(struct wpkg_digest *out, enum wpkg_digest_alg alg, int fd,
 			 uint64_t offset, uint64_t len, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

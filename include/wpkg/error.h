@@ -4,6 +4,10 @@
 
 #include <stddef.h>
 
+#include "wpkg/common.h"
+
+WPKG_BEGIN_DECL
+
 /*
  * Every fallible libwpkg function returns 0 on success or one of these
  * negative codes, and fills the caller's struct wpkg_error (which may be NULL
@@ -35,7 +39,7 @@ struct wpkg_error {
 };
 
 /* Records code and a printf-style message in err (if err is not NULL). Returns code. */
-int wpkg_error_set(struct wpkg_error *err, int code, const char *fmt, ...)
+WPKG_API int wpkg_error_set(struct wpkg_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
@@ -43,13 +47,15 @@ int wpkg_error_set(struct wpkg_error *err, int code, const char *fmt, ...)
  * Returns err->code (or WPKG_E_IO when err is NULL) so callers can write
  * "return wpkg_error_wrap(err, "push %s", ref);".
  */
-int wpkg_error_wrap(struct wpkg_error *err, const char *fmt, ...)
+WPKG_API int wpkg_error_wrap(struct wpkg_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Clears err to WPKG_OK and an empty message. */
-void wpkg_error_clear(struct wpkg_error *err);
+WPKG_API void wpkg_error_clear(struct wpkg_error *err);
 
 /* A short constant name for a status code ("not found", "unauthorized", ...). */
-const char *wpkg_status_str(int code);
+WPKG_API const char *wpkg_status_str(int code);
+
+WPKG_END_DECL
 
 #endif

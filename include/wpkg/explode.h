@@ -7,9 +7,12 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/wasm.h"
+
+WPKG_BEGIN_DECL
 
 /* The skeleton layer: what remains of the outer component once its constituents are cut out.
  * It is not a valid Wasm binary on its own, so it must not claim to be application/wasm. */
@@ -57,33 +60,35 @@ struct wpkg_recipe {
  * WPKG_WASM_HASH_PARTS).  Identical constituents share one layer.  A
  * component with no constituent worth cutting gives a recipe with no parts.
  */
-int wpkg_explode_plan(struct wpkg_recipe *out, const struct wpkg_wasm_info *info,
+WPKG_API int wpkg_explode_plan(struct wpkg_recipe *out, const struct wpkg_wasm_info *info,
 		      const struct wpkg_explode_opts *opts, struct wpkg_error *err);
 
 /*
  * Writes the skeleton (data minus every cut payload) to fd; *size receives
  * its length and *digest (when not NULL) its sha256.
  */
-int wpkg_explode_write_skeleton(int fd, const uint8_t *data, size_t len, const struct wpkg_recipe *r,
+WPKG_API int wpkg_explode_write_skeleton(int fd, const uint8_t *data, size_t len, const struct wpkg_recipe *r,
 				uint64_t *size, struct wpkg_digest *digest, struct wpkg_error *err);
 
 /* {"version":1,"size":..,"digest":..,"parts":[{"offset":..,"size":..,"layer":..}]} */
-json_t *wpkg_recipe_to_json(const struct wpkg_recipe *r);
+WPKG_API json_t *wpkg_recipe_to_json(const struct wpkg_recipe *r);
 /*
  * Reads and checks a recipe against a manifest of n_layers layers: parts
  * sorted, not overlapping, inside the file, layer indexes in [1, n_layers).
  */
-int wpkg_recipe_from_json(struct wpkg_recipe *out, const json_t *obj, size_t n_layers,
+WPKG_API int wpkg_recipe_from_json(struct wpkg_recipe *out, const json_t *obj, size_t n_layers,
 			  struct wpkg_error *err);
-void wpkg_recipe_clear(struct wpkg_recipe *r);
+WPKG_API void wpkg_recipe_clear(struct wpkg_recipe *r);
 
 /*
  * Rebuilds the original into out_fd from the skeleton and the layers (open
  * descriptors read with pread, sizes as stored), checking every size and,
  * at the end, the original digest: WPKG_E_DIGEST when they differ.
  */
-int wpkg_reassemble(int out_fd, const struct wpkg_recipe *r, int skeleton_fd, uint64_t skeleton_size,
+WPKG_API int wpkg_reassemble(int out_fd, const struct wpkg_recipe *r, int skeleton_fd, uint64_t skeleton_size,
 		    const int *layer_fds, const uint64_t *layer_sizes, size_t n_layers,
 		    struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

@@ -6,11 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
 #include "wpkg/pack.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * An OCI image layout (image-spec image-layout.md): "oci-layout" holding
@@ -30,11 +33,11 @@ struct wpkg_layout;
  * missing index.json gets one; a non-empty directory without oci-layout is
  * refused.
  */
-int wpkg_layout_open(struct wpkg_layout **out, const char *dir, bool create, struct wpkg_error *err);
-void wpkg_layout_close(struct wpkg_layout *l);
-const char *wpkg_layout_dir(const struct wpkg_layout *l);
+WPKG_API int wpkg_layout_open(struct wpkg_layout **out, const char *dir, bool create, struct wpkg_error *err);
+WPKG_API void wpkg_layout_close(struct wpkg_layout *l);
+WPKG_API const char *wpkg_layout_dir(const struct wpkg_layout *l);
 
-int wpkg_layout_has_blob(struct wpkg_layout *l, const struct wpkg_digest *d, bool *present,
+WPKG_API int wpkg_layout_has_blob(struct wpkg_layout *l, const struct wpkg_digest *d, bool *present,
 			 struct wpkg_error *err);
 /*
  * Stores a blob, streamed from its file range (pread, never loaded whole) or
@@ -42,18 +45,18 @@ int wpkg_layout_has_blob(struct wpkg_layout *l, const struct wpkg_digest *d, boo
  * the bytes do not match b->desc.digest and size.  A blob already present
  * (same name, same size) is not written again.
  */
-int wpkg_layout_put_blob(struct wpkg_layout *l, const struct wpkg_blob *b, struct wpkg_error *err);
+WPKG_API int wpkg_layout_put_blob(struct wpkg_layout *l, const struct wpkg_blob *b, struct wpkg_error *err);
 /* The same for bytes in memory whose digest is d (size is len). */
-int wpkg_layout_put_bytes(struct wpkg_layout *l, const struct wpkg_digest *d, const void *data,
+WPKG_API int wpkg_layout_put_bytes(struct wpkg_layout *l, const struct wpkg_digest *d, const void *data,
 			  size_t len, struct wpkg_error *err);
 /* Path of a blob inside the layout ("DIR/blobs/sha256/HEX"); caller frees; NULL on ENOMEM. */
-char *wpkg_layout_blob_path(const struct wpkg_layout *l, const struct wpkg_digest *d);
+WPKG_API char *wpkg_layout_blob_path(const struct wpkg_layout *l, const struct wpkg_digest *d);
 /*
  * Reads a blob of at most max bytes (WPKG_E_TOO_LARGE beyond) and checks its
  * digest (WPKG_E_DIGEST "blob sha256:.. in DIR: content does not match its
  * digest"); WPKG_E_NOT_FOUND when absent.  out is replaced only on success.
  */
-int wpkg_layout_read_blob(struct wpkg_layout *l, const struct wpkg_digest *d, size_t max,
+WPKG_API int wpkg_layout_read_blob(struct wpkg_layout *l, const struct wpkg_digest *d, size_t max,
 			  struct wpkg_buf *out, struct wpkg_error *err);
 
 /*
@@ -64,37 +67,39 @@ int wpkg_layout_read_blob(struct wpkg_layout *l, const struct wpkg_digest *d, si
  * file is rewritten atomically.  tag NULL adds an untagged entry unless the
  * digest is listed already.
  */
-int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_descriptor *manifest,
+WPKG_API int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_descriptor *manifest,
 		    struct wpkg_error *err);
 /*
  * Finds the first index.json entry whose ref.name is tag_or_digest or, when it
  * contains ':', whose digest is tag_or_digest.  WPKG_E_NOT_FOUND if none.
  * Caller clears out with wpkg_descriptor_clear().
  */
-int wpkg_layout_resolve(struct wpkg_layout *l, const char *tag_or_digest, struct wpkg_descriptor *out,
+WPKG_API int wpkg_layout_resolve(struct wpkg_layout *l, const char *tag_or_digest, struct wpkg_descriptor *out,
 			struct wpkg_error *err);
 /*
  * Every tag (the ref.name annotations of index.json's entries, in its
  * order).  *tags is never NULL on success, even with *n_tags 0.  Caller
  * frees each and the array.
  */
-int wpkg_layout_tags(struct wpkg_layout *l, char ***tags, size_t *n_tags, struct wpkg_error *err);
+WPKG_API int wpkg_layout_tags(struct wpkg_layout *l, char ***tags, size_t *n_tags, struct wpkg_error *err);
 /*
  * Drops every index.json entry whose digest is digest, tagged or not; the
  * blobs stay.  *removed (may be NULL) receives how many went; when none did,
  * index.json is not rewritten.
  */
-int wpkg_layout_untag_digest(struct wpkg_layout *l, const struct wpkg_digest *digest, size_t *removed,
+WPKG_API int wpkg_layout_untag_digest(struct wpkg_layout *l, const struct wpkg_digest *digest, size_t *removed,
 			     struct wpkg_error *err);
 /*
  * Every index.json entry as a descriptor, in order (an entry that is not a
  * valid descriptor is WPKG_E_INVALID).  *entries is never NULL on success.
  * Caller clears each with wpkg_descriptor_clear and frees the array.
  */
-int wpkg_layout_entries(struct wpkg_layout *l, struct wpkg_descriptor **entries, size_t *n_entries,
+WPKG_API int wpkg_layout_entries(struct wpkg_layout *l, struct wpkg_descriptor **entries, size_t *n_entries,
 			struct wpkg_error *err);
 /* Every layer blob of p, the config, the manifest bytes, then the tag (NULL: untagged). */
-int wpkg_layout_write_package(struct wpkg_layout *l, const struct wpkg_package *p, const char *tag,
+WPKG_API int wpkg_layout_write_package(struct wpkg_layout *l, const struct wpkg_package *p, const char *tag,
 			      struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

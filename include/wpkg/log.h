@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 
+#include "wpkg/common.h"
+
+WPKG_BEGIN_DECL
+
 enum wpkg_log_level {
 	WPKG_LOG_DEBUG = 0,  /* shown with --debug: HTTP exchanges (credentials already masked) */
 	WPKG_LOG_INFO = 1,   /* shown unless -q */
@@ -29,5 +33,7 @@ struct wpkg_log_sink {
  * bytes (total 0 when unknown).  Called often; the front end draws the bars.
  */
 typedef void (*wpkg_progress_fn)(void *payload, const char *id, uint64_t done, uint64_t total);
+
+WPKG_END_DECL
 
 #endif

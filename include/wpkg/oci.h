@@ -8,9 +8,12 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 #define WPKG_MT_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
 #define WPKG_MT_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
@@ -70,38 +73,40 @@ struct wpkg_index {
  * bytes, duplicate keys refused, one top-level object.  what names the
  * document in messages ("manifest sha256:ab..", "index.json").
  */
-int wpkg_json_load(json_t **out, const void *data, size_t len, const char *what, struct wpkg_error *err);
+WPKG_API int wpkg_json_load(json_t **out, const void *data, size_t len, const char *what, struct wpkg_error *err);
 /* Compact serialisation, keys in insertion order, no trailing newline. */
-int wpkg_json_dump(struct wpkg_buf *out, const json_t *json, struct wpkg_error *err);
+WPKG_API int wpkg_json_dump(struct wpkg_buf *out, const json_t *json, struct wpkg_error *err);
 
 /* RFC 6838 type/subtype[+suffix][;params] syntax check. */
-bool wpkg_media_type_valid(const char *mt);
+WPKG_API bool wpkg_media_type_valid(const char *mt);
 
 /* Reads and checks one descriptor object (digest, size >= 0, media type syntax). */
-int wpkg_descriptor_from_json(struct wpkg_descriptor *out, const json_t *obj, const char *what,
+WPKG_API int wpkg_descriptor_from_json(struct wpkg_descriptor *out, const json_t *obj, const char *what,
 			      struct wpkg_error *err);
 /* Keys in spec order: mediaType, artifactType, digest, size, annotations, platform. */
-json_t *wpkg_descriptor_to_json(const struct wpkg_descriptor *d);
-int wpkg_descriptor_copy(struct wpkg_descriptor *dst, const struct wpkg_descriptor *src);
-void wpkg_descriptor_clear(struct wpkg_descriptor *d);
+WPKG_API json_t *wpkg_descriptor_to_json(const struct wpkg_descriptor *d);
+WPKG_API int wpkg_descriptor_copy(struct wpkg_descriptor *dst, const struct wpkg_descriptor *src);
+WPKG_API void wpkg_descriptor_clear(struct wpkg_descriptor *d);
 
 /* Parse a manifest (OCI image manifest or Docker v2 schema 2). Unknown fields are ignored. */
-int wpkg_manifest_parse(struct wpkg_manifest **out, const void *data, size_t len, struct wpkg_error *err);
+WPKG_API int wpkg_manifest_parse(struct wpkg_manifest **out, const void *data, size_t len, struct wpkg_error *err);
 /* Keys in spec order: schemaVersion, mediaType, artifactType, config, layers, subject, annotations. */
-json_t *wpkg_manifest_to_json(const struct wpkg_manifest *m);
-void wpkg_manifest_free(struct wpkg_manifest *m);
+WPKG_API json_t *wpkg_manifest_to_json(const struct wpkg_manifest *m);
+WPKG_API void wpkg_manifest_free(struct wpkg_manifest *m);
 
-int wpkg_index_parse(struct wpkg_index **out, const void *data, size_t len, struct wpkg_error *err);
-json_t *wpkg_index_to_json(const struct wpkg_index *ix);
-void wpkg_index_free(struct wpkg_index *ix);
+WPKG_API int wpkg_index_parse(struct wpkg_index **out, const void *data, size_t len, struct wpkg_error *err);
+WPKG_API json_t *wpkg_index_to_json(const struct wpkg_index *ix);
+WPKG_API void wpkg_index_free(struct wpkg_index *ix);
 
 /*
  * Tells what a fetched document is when the server's Content-Type is missing
  * or generic: the mediaType field, else "manifests" -> index, else manifest.
  * Returns a static string (one of the WPKG_MT_* above) or NULL if not JSON.
  */
-const char *wpkg_doc_sniff_media_type(const void *data, size_t len);
-bool wpkg_media_type_is_index(const char *mt);
-bool wpkg_media_type_is_manifest(const char *mt);
+WPKG_API const char *wpkg_doc_sniff_media_type(const void *data, size_t len);
+WPKG_API bool wpkg_media_type_is_index(const char *mt);
+WPKG_API bool wpkg_media_type_is_manifest(const char *mt);
+
+WPKG_END_DECL
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
@@ -16,6 +17,8 @@
 #include "wpkg/log.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * A blob to be stored somewhere: either bytes in memory (path == NULL) or the
@@ -29,9 +32,11 @@ struct wpkg_blob {
 	bool temp;                     /* path is a temporary the blob owns: wpkg_blob_clear deletes it */
 };
 
-void wpkg_blob_clear(struct wpkg_blob *b);
+WPKG_API void wpkg_blob_clear(struct wpkg_blob *b);
 
+/* Grows by the rule in wpkg/common.h: start from WPKG_PACK_OPTS_INIT. */
 struct wpkg_pack_opts {
+	size_t size;                   /* sizeof(struct wpkg_pack_opts), set by WPKG_PACK_OPTS_INIT */
 	const char *author;            /* NULL: config author null */
 	const char *target;            /* NULL: component.target null */
 	json_t *manifest_annotations;  /* borrowed object of strings (user -a / --annotation-file), or NULL */
@@ -41,6 +46,7 @@ struct wpkg_pack_opts {
 	struct wpkg_explode_opts explode;  /* depth and threshold when exploded (0, 0: depth 1, no threshold) */
 	struct wpkg_log_sink log;      /* warnings (annotations that match no file, nothing to explode); zero: none */
 };
+#define WPKG_PACK_OPTS_INIT WPKG_SIZED_INIT(struct wpkg_pack_opts)
 
 /*
  * Key of the multi-component extension in the Wasm config of a package of
@@ -69,23 +75,25 @@ struct wpkg_package {
  * ranges of the file; the recipe goes in the config under WPKG_RECIPE_KEY.
  * Every file is inspected first; nothing is written but that temporary.
  */
-int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_files,
+WPKG_API int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_files,
 	      const struct wpkg_pack_opts *opts, struct wpkg_error *err);
-void wpkg_package_free(struct wpkg_package *p);
+WPKG_API void wpkg_package_free(struct wpkg_package *p);
 
 /*
  * Annotation inputs.  "KEY=VALUE" is added to obj (a later key replaces an
  * earlier one).  An annotation file is JSON, either a flat object of strings
  * (manifest annotations) or ORAS's form {"$manifest": {...}, "FILE": {...}}.
  */
-int wpkg_annotation_add(json_t *obj, const char *key_eq_value, struct wpkg_error *err);
-int wpkg_annotation_file_load(json_t *manifest_annots, json_t *layer_annots, const char *path,
+WPKG_API int wpkg_annotation_add(json_t *obj, const char *key_eq_value, struct wpkg_error *err);
+WPKG_API int wpkg_annotation_file_load(json_t *manifest_annots, json_t *layer_annots, const char *path,
 			      struct wpkg_error *err);
 /*
  * Copies the pairs of src (NULL: none) into dst in order; a key already in
  * dst keeps its place and takes the new value.  Every value must be a
  * string; what names src in messages ("manifest", a file name).
  */
-int wpkg_annotations_merge(json_t *dst, json_t *src, const char *what, struct wpkg_error *err);
+WPKG_API int wpkg_annotations_merge(json_t *dst, json_t *src, const char *what, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

@@ -6,9 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
 #include "wpkg/pack.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * The ways one file can be packaged:
@@ -35,8 +38,8 @@ enum wpkg_pack_format {
 #define WPKG_LABEL_RUNWASI_LAYERS "containerd.runwasi.layers"
 
 /* "wasm", "image" or "runwasi"; anything else is WPKG_E_INVALID. */
-int wpkg_pack_format_parse(enum wpkg_pack_format *out, const char *s, struct wpkg_error *err);
-const char *wpkg_pack_format_name(enum wpkg_pack_format fmt);
+WPKG_API int wpkg_pack_format_parse(enum wpkg_pack_format *out, const char *s, struct wpkg_error *err);
+WPKG_API const char *wpkg_pack_format_name(enum wpkg_pack_format fmt);
 
 /*
  * The name the file gets inside an image: its base name when that ends in
@@ -45,7 +48,7 @@ const char *wpkg_pack_format_name(enum wpkg_pack_format fmt);
  * Entrypoint's suffix) always selects the Wasm handler.  Caller frees; NULL
  * on ENOMEM.
  */
-char *wpkg_image_entry_name(const char *file);
+WPKG_API char *wpkg_image_entry_name(const char *file);
 
 /*
  * Packages file in format fmt (WPKG_FORMAT_WASM is wpkg_pack with one file).
@@ -55,11 +58,11 @@ char *wpkg_image_entry_name(const char *file);
  * give byte-identical packages.  *out is set only on success; release it with
  * wpkg_package_free(), which also deletes that temporary (blob.temp).
  */
-int wpkg_pack_image(struct wpkg_package **out, const char *file, enum wpkg_pack_format fmt,
+WPKG_API int wpkg_pack_image(struct wpkg_package **out, const char *file, enum wpkg_pack_format fmt,
 		    const struct wpkg_pack_opts *opts, struct wpkg_error *err);
 
 /* True for the tar layer media types wpkg_image_extract_wasm reads (OCI tar, tar+gzip, tar+zstd; Docker's). */
-bool wpkg_image_is_tar_layer(const char *media_type);
+WPKG_API bool wpkg_image_is_tar_layer(const char *media_type);
 
 #define WPKG_MT_DOCKER_IMAGE_CONFIG "application/vnd.docker.container.image.v1+json"
 
@@ -68,7 +71,7 @@ bool wpkg_image_is_tar_layer(const char *media_type);
  * image manifest (config of type OCI or Docker image config) when it is a
  * tar layer; NULL for anything else (a Wasm artifact, several layers).
  */
-const struct wpkg_descriptor *wpkg_image_tar_layer(const struct wpkg_manifest *m);
+WPKG_API const struct wpkg_descriptor *wpkg_image_tar_layer(const struct wpkg_manifest *m);
 
 /*
  * Reads the image config's config.Entrypoint[0] into *out (caller frees) when
@@ -77,7 +80,7 @@ const struct wpkg_descriptor *wpkg_image_tar_layer(const struct wpkg_manifest *m
  * looks for the only .wasm file.  WPKG_E_INVALID when config is not JSON or
  * Entrypoint is not an array of strings.
  */
-int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, struct wpkg_error *err);
+WPKG_API int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, struct wpkg_error *err);
 
 /*
  * Writes one regular file of a tar layer (read with libarchive from layer_fd,
@@ -97,7 +100,9 @@ int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, str
 /* The largest Wasm file pull extracts from a tar layer (a bound on what a gzip bomb can write). */
 #define WPKG_IMAGE_EXTRACT_MAX ((uint64_t)1 << 32)
 
-int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, const char *entry_name,
+WPKG_API int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, const char *entry_name,
 			    uint64_t max_size, char **found_name, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

@@ -6,11 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
 #include "wpkg/store.h"
 #include "wpkg/wasm_config.h"
+
+WPKG_BEGIN_DECL
 
 /* The layer media types pull accepts as a Wasm binary. */
 #define WPKG_MT_BCA_WASM_LAYER  "application/vnd.bytecodealliance.wasm.component.layer.v0+wasm"
@@ -45,14 +48,16 @@ struct wpkg_pull_result {
  * repository's (or the layout's) last component + ".wasm".  *out is written
  * only on success.
  */
-int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *reference,
 	      const struct wpkg_pull_opts *opts, struct wpkg_error *err);
-void wpkg_pull_result_clear(struct wpkg_pull_result *res);
+WPKG_API void wpkg_pull_result_clear(struct wpkg_pull_result *res);
 
 /* True for the media types above and application/wasm. */
-bool wpkg_pull_is_wasm_layer(const char *media_type);
+WPKG_API bool wpkg_pull_is_wasm_layer(const char *media_type);
 
 /* Checks that a layer title is a bare file name (no separator, not "." or ".."); WPKG_E_INVALID if not. */
-int wpkg_pull_check_title(const char *title, struct wpkg_error *err);
+WPKG_API int wpkg_pull_check_title(const char *title, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

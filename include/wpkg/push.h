@@ -5,10 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/pack.h"
 #include "wpkg/store.h"
+
+WPKG_BEGIN_DECL
 
 struct wpkg_push_opts {
 	const char *const *tags;   /* borrowed; n_tags == 0: the manifest is PUT by its digest only */
@@ -31,14 +34,14 @@ struct wpkg_push_result {
  * under each further tag.  The store is not committed here.  *out is
  * written only on success.
  */
-int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct wpkg_package *p,
+WPKG_API int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct wpkg_package *p,
 	      const struct wpkg_push_opts *opts, struct wpkg_error *err);
 
 /*
  * Fetches the manifest (or index) at reference and PUTs its exact bytes under
  * each of tags; no blob is sent.  digest receives the document's digest.
  */
-int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 		    const char *const *tags, size_t n_tags, struct wpkg_error *err);
 
 
@@ -46,6 +49,8 @@ int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_store *s, const char
  * Checks a tag against the distribution spec's grammar
  * [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}; WPKG_E_INVALID says what is wrong.
  */
-int wpkg_push_check_tag(const char *tag, struct wpkg_error *err);
+WPKG_API int wpkg_push_check_tag(const char *tag, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

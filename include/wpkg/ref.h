@@ -2,7 +2,10 @@
 #ifndef WPKG_REF_H
 #define WPKG_REF_H
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 enum wpkg_transport {
 	WPKG_TRANSPORT_REGISTRY = 0,     /* [docker://]host/repo:tag */
@@ -46,17 +49,19 @@ enum wpkg_ref_flags {
  * repository name must be lowercase ('F' at position 1)".  out is set only on
  * success; caller frees with wpkg_ref_free().
  */
-int wpkg_ref_parse(struct wpkg_ref *out, const char *s, unsigned flags, struct wpkg_error *err);
-void wpkg_ref_free(struct wpkg_ref *r);
+WPKG_API int wpkg_ref_parse(struct wpkg_ref *out, const char *s, unsigned flags, struct wpkg_error *err);
+WPKG_API void wpkg_ref_free(struct wpkg_ref *r);
 
 /* The tag or digest to ask the registry for: digest if set, else tag, else "latest". */
-const char *wpkg_ref_reference(const struct wpkg_ref *r);
+WPKG_API const char *wpkg_ref_reference(const struct wpkg_ref *r);
 /* The host the HTTP API lives on: "registry-1.docker.io" for docker.io, else registry; NULL if local. */
-const char *wpkg_ref_api_host(const struct wpkg_ref *r);
+WPKG_API const char *wpkg_ref_api_host(const struct wpkg_ref *r);
 /*
  * Canonical text: "registry/repository[:tag][@digest]" or
  * "oci-layout:DIR[:TAG][@DIGEST]".  Caller frees; NULL on ENOMEM.
  */
-char *wpkg_ref_string(const struct wpkg_ref *r);
+WPKG_API char *wpkg_ref_string(const struct wpkg_ref *r);
+
+WPKG_END_DECL
 
 #endif

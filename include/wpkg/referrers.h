@@ -8,12 +8,15 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
 #include "wpkg/pack.h"
 #include "wpkg/referrers_index.h"
 #include "wpkg/store.h"
+
+WPKG_BEGIN_DECL
 
 /* What an attach did. */
 struct wpkg_attach_result {
@@ -26,7 +29,7 @@ struct wpkg_attach_result {
 	unsigned rounds;                   /* fallback: read-merge-write rounds it took (1 without a race) */
 };
 
-void wpkg_attach_result_clear(struct wpkg_attach_result *res);
+WPKG_API void wpkg_attach_result_clear(struct wpkg_attach_result *res);
 
 /*
  * Attaches files to the manifest at reference in store s: resolves the
@@ -46,7 +49,7 @@ void wpkg_attach_result_clear(struct wpkg_attach_result *res);
  * holding referrers); an archive is rewritten only by wpkg_store_commit.
  * *out is set only on success.
  */
-int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_attach(struct wpkg_attach_result *out, struct wpkg_store *s, const char *reference,
 		const char *const *files, size_t n_files, const struct wpkg_attach_opts *opts,
 		struct wpkg_error *err);
 
@@ -58,7 +61,7 @@ struct wpkg_referrers {
 	char tag[WPKG_REFERRERS_TAG_MAX];  /* "" unless read from the fallback tag */
 };
 
-void wpkg_referrers_clear(struct wpkg_referrers *x);
+WPKG_API void wpkg_referrers_clear(struct wpkg_referrers *x);
 
 /*
  * Lists the referrers of the manifest at reference in store s.  A registry:
@@ -68,7 +71,9 @@ void wpkg_referrers_clear(struct wpkg_referrers *x);
  * index.json entries whose manifest names the subject
  * (wpkg_store_referrers does the listing), in index.json order.  artifact_type NULL lists all.
  */
-int wpkg_discover(struct wpkg_referrers *out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_discover(struct wpkg_referrers *out, struct wpkg_store *s, const char *reference,
 		  const char *artifact_type, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

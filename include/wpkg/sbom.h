@@ -9,8 +9,11 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 #define WPKG_DEP_SECTION ".dep-v0"
 /* The most a .dep-v0 section may inflate to. */
@@ -24,7 +27,7 @@
  * WPKG_E_NOT_FOUND when there is none ("no .dep-v0 section: build with
  * cargo auditable"); malformed Wasm as wpkg_wasm_inspect reports it.
  */
-int wpkg_sbom_find_deps(const uint8_t **payload, size_t *len, uint64_t *offset, const uint8_t *wasm,
+WPKG_API int wpkg_sbom_find_deps(const uint8_t **payload, size_t *len, uint64_t *offset, const uint8_t *wasm,
 			size_t wasm_len, struct wpkg_error *err);
 
 /*
@@ -35,7 +38,7 @@ int wpkg_sbom_find_deps(const uint8_t **payload, size_t *len, uint64_t *offset, 
  * offset of the section: ".dep-v0 section at offset 0x5e2a1: zlib: incorrect
  * header check".  *out gets the document (a new reference).
  */
-int wpkg_sbom_decode_deps(json_t **out, const uint8_t *payload, size_t len, uint64_t offset, size_t max,
+WPKG_API int wpkg_sbom_decode_deps(json_t **out, const uint8_t *payload, size_t len, uint64_t offset, size_t max,
 			  struct wpkg_error *err);
 
 struct wpkg_sbom_opts {
@@ -55,7 +58,9 @@ struct wpkg_sbom_opts {
  * the graph, the binary depending on the root package(s).  The same input
  * and options give the same bytes.
  */
-int wpkg_sbom_cyclonedx(struct wpkg_buf *out, const uint8_t *wasm, size_t len, const struct wpkg_sbom_opts *opts,
-			struct wpkg_error *err);
+WPKG_API int wpkg_sbom_cyclonedx(struct wpkg_buf *out, const uint8_t *wasm, size_t len,
+				 const struct wpkg_sbom_opts *opts, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

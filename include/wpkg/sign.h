@@ -10,9 +10,12 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 /* ---- keys (sigkey.c) ---- */
 
@@ -50,20 +53,20 @@ struct wpkg_scrypt_params {
  * or a wrong password each give one line (WPKG_E_UNSUPPORTED,
  * WPKG_E_INVALID, WPKG_E_DENIED for the password).
  */
-int wpkg_sigkey_load_private(struct wpkg_sigkey **out, const char *pem, size_t len, const char *name,
+WPKG_API int wpkg_sigkey_load_private(struct wpkg_sigkey **out, const char *pem, size_t len, const char *name,
 			     wpkg_password_fn pw, void *pw_payload, struct wpkg_error *err);
 /* Reads a public key from PEM "PUBLIC KEY" (SubjectPublicKeyInfo); a private key file is refused by name. */
-int wpkg_sigkey_load_public(struct wpkg_sigkey **out, const char *pem, size_t len, const char *name,
+WPKG_API int wpkg_sigkey_load_public(struct wpkg_sigkey **out, const char *pem, size_t len, const char *name,
 			    struct wpkg_error *err);
 /* Both, from a file of at most WPKG_KEY_FILE_MAX bytes. */
-int wpkg_sigkey_load_private_file(struct wpkg_sigkey **out, const char *path, wpkg_password_fn pw,
+WPKG_API int wpkg_sigkey_load_private_file(struct wpkg_sigkey **out, const char *path, wpkg_password_fn pw,
 				  void *pw_payload, struct wpkg_error *err);
-int wpkg_sigkey_load_public_file(struct wpkg_sigkey **out, const char *path, struct wpkg_error *err);
+WPKG_API int wpkg_sigkey_load_public_file(struct wpkg_sigkey **out, const char *path, struct wpkg_error *err);
 
 /* A new P-256 key from the system's random source. */
-int wpkg_sigkey_generate(struct wpkg_sigkey **out, struct wpkg_error *err);
-void wpkg_sigkey_free(struct wpkg_sigkey *k);
-bool wpkg_sigkey_is_private(const struct wpkg_sigkey *k);
+WPKG_API int wpkg_sigkey_generate(struct wpkg_sigkey **out, struct wpkg_error *err);
+WPKG_API void wpkg_sigkey_free(struct wpkg_sigkey *k);
+WPKG_API bool wpkg_sigkey_is_private(const struct wpkg_sigkey *k);
 
 /*
  * Appends k's private key as cosign writes it: PEM "ENCRYPTED SIGSTORE
@@ -72,35 +75,36 @@ bool wpkg_sigkey_is_private(const struct wpkg_sigkey *k);
  * (32 random salt bytes, 24 nonce bytes, PKCS#8 DER inside).  An empty
  * password is allowed, as with cosign.
  */
-int wpkg_sigkey_write_encrypted(struct wpkg_buf *out, const struct wpkg_sigkey *k, const char *password,
+WPKG_API int wpkg_sigkey_write_encrypted(struct wpkg_buf *out, const struct wpkg_sigkey *k, const char *password,
 				size_t password_len, const struct wpkg_scrypt_params *params, struct wpkg_error *err);
 /* Appends PEM "PUBLIC KEY" (DER SubjectPublicKeyInfo, 64-column lines). */
-int wpkg_sigkey_write_public(struct wpkg_buf *out, const struct wpkg_sigkey *k, struct wpkg_error *err);
+WPKG_API int wpkg_sigkey_write_public(struct wpkg_buf *out, const struct wpkg_sigkey *k, struct wpkg_error *err);
 
 /* base64(sha256(DER SubjectPublicKeyInfo)): the bundle's publicKey.hint and cosign's key id. */
 #define WPKG_KEY_HINT_MAX 45
-int wpkg_sigkey_hint(char out[WPKG_KEY_HINT_MAX], const struct wpkg_sigkey *k, struct wpkg_error *err);
+WPKG_API int wpkg_sigkey_hint(char out[WPKG_KEY_HINT_MAX], const struct wpkg_sigkey *k, struct wpkg_error *err);
 
 /*
  * Writes PREFIX.key (cosign's encrypted format, mode 0600) and PREFIX.pub
  * (0644), each through a temporary file and a rename.  WPKG_E_EXISTS when
  * either is there already: nothing is overwritten.
  */
-int wpkg_sigkey_generate_files(const char *prefix, const char *password, size_t password_len,
+WPKG_API int wpkg_sigkey_generate_files(const char *prefix, const char *password, size_t password_len,
 			       const struct wpkg_scrypt_params *params, struct wpkg_error *err);
 
 /* ECDSA with SHA-256 over msg; the signature is ASN.1 DER, as cosign writes it.  k must be private. */
-int wpkg_sigkey_sign(struct wpkg_buf *sig, const struct wpkg_sigkey *k, const void *msg, size_t len,
+WPKG_API int wpkg_sigkey_sign(struct wpkg_buf *sig, const struct wpkg_sigkey *k, const void *msg, size_t len,
 		     struct wpkg_error *err);
 /* 0 when sig (DER) is k's signature of msg; WPKG_E_DIGEST "signature does not verify" otherwise. */
-int wpkg_sigkey_verify(const struct wpkg_sigkey *k, const void *msg, size_t len, const void *sig, size_t sig_len,
-		       struct wpkg_error *err);
+WPKG_API int wpkg_sigkey_verify(const struct wpkg_sigkey *k, const void *msg, size_t len, const void *sig,
+				size_t sig_len, struct wpkg_error *err);
 
 /* ---- base64 (standard alphabet, padded) ---- */
 
-int wpkg_base64_encode(struct wpkg_buf *out, const void *data, size_t len);
+WPKG_API int wpkg_base64_encode(struct wpkg_buf *out, const void *data, size_t len);
 /* Strict: only the alphabet, padding where it belongs; WPKG_E_INVALID naming what otherwise. */
-int wpkg_base64_decode(struct wpkg_buf *out, const char *s, size_t len, const char *what, struct wpkg_error *err);
+WPKG_API int wpkg_base64_decode(struct wpkg_buf *out, const char *s, size_t len, const char *what,
+				struct wpkg_error *err);
 
 /* ---- payloads (cosign_payload.c) ---- */
 
@@ -119,7 +123,7 @@ int wpkg_base64_decode(struct wpkg_buf *out, const char *s, size_t len, const ch
  * may be NULL) "optional" is that object with its keys sorted.  Strings are
  * escaped as Go does (<, >, & and U+2028/9 as \uXXXX).
  */
-int wpkg_cosign_payload(struct wpkg_buf *out, const char *docker_reference, const char *digest,
+WPKG_API int wpkg_cosign_payload(struct wpkg_buf *out, const char *docker_reference, const char *digest,
 			json_t *annotations, struct wpkg_error *err);
 
 /*
@@ -127,7 +131,7 @@ int wpkg_cosign_payload(struct wpkg_buf *out, const char *docker_reference, cons
  * predicateType https://sigstore.dev/cosign/sign/v1, predicate {} or, with
  * annotations, {"annotations":{...}} (keys sorted).
  */
-int wpkg_intoto_statement(struct wpkg_buf *out, const char *name, const struct wpkg_digest *digest,
+WPKG_API int wpkg_intoto_statement(struct wpkg_buf *out, const char *name, const struct wpkg_digest *digest,
 			  json_t *annotations, struct wpkg_error *err);
 
 /* What a signed payload claims (both forms). */
@@ -136,16 +140,16 @@ struct wpkg_claim {
 	char *name;                        /* docker-reference or the statement subject's name */
 	char *predicate_type;              /* statements only, else NULL */
 };
-void wpkg_claim_clear(struct wpkg_claim *c);
+WPKG_API void wpkg_claim_clear(struct wpkg_claim *c);
 
 /* Reads a simple-signing payload: its type must be cosign's, its digest well formed. */
-int wpkg_cosign_payload_parse(struct wpkg_claim *out, const void *data, size_t len, struct wpkg_error *err);
+WPKG_API int wpkg_cosign_payload_parse(struct wpkg_claim *out, const void *data, size_t len, struct wpkg_error *err);
 /*
  * Reads an in-toto Statement (v1 or v0.1): the first subject whose digest
  * map has sha256 (or sha512) gives the claim; when want is not NULL, a
  * subject with that digest is preferred.
  */
-int wpkg_intoto_parse(struct wpkg_claim *out, const void *data, size_t len, const struct wpkg_digest *want,
+WPKG_API int wpkg_intoto_parse(struct wpkg_claim *out, const void *data, size_t len, const struct wpkg_digest *want,
 		      struct wpkg_error *err);
 
 /* ---- DSSE (dsse.c) ---- */
@@ -155,7 +159,7 @@ int wpkg_intoto_parse(struct wpkg_claim *out, const void *data, size_t len, cons
 #define WPKG_DSSE_SIGS_MAX 16
 
 /* "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in ASCII decimal. */
-int wpkg_dsse_pae(struct wpkg_buf *out, const char *payload_type, const void *payload, size_t len);
+WPKG_API int wpkg_dsse_pae(struct wpkg_buf *out, const char *payload_type, const void *payload, size_t len);
 
 struct wpkg_dsse_sig {
 	char *keyid;          /* "" when absent */
@@ -168,18 +172,18 @@ struct wpkg_dsse {
 	struct wpkg_dsse_sig *sigs;
 	size_t n_sigs;
 };
-void wpkg_dsse_clear(struct wpkg_dsse *e);
+WPKG_API void wpkg_dsse_clear(struct wpkg_dsse *e);
 
 /* Signs payload with k into a one-signature envelope (keyid ""). */
-int wpkg_dsse_sign(struct wpkg_dsse *out, const struct wpkg_sigkey *k, const char *payload_type,
+WPKG_API int wpkg_dsse_sign(struct wpkg_dsse *out, const struct wpkg_sigkey *k, const char *payload_type,
 		   const void *payload, size_t len, struct wpkg_error *err);
 /* {"payload":B64,"payloadType":T,"signatures":[{"sig":B64}]} (keyid only when set) as a new object. */
-json_t *wpkg_dsse_to_json(const struct wpkg_dsse *e);
+WPKG_API json_t *wpkg_dsse_to_json(const struct wpkg_dsse *e);
 /* From a parsed object / from bytes (at most WPKG_DSSE_MAX, at most WPKG_DSSE_SIGS_MAX signatures). */
-int wpkg_dsse_from_json(struct wpkg_dsse *out, json_t *obj, const char *what, struct wpkg_error *err);
-int wpkg_dsse_parse(struct wpkg_dsse *out, const void *data, size_t len, struct wpkg_error *err);
+WPKG_API int wpkg_dsse_from_json(struct wpkg_dsse *out, json_t *obj, const char *what, struct wpkg_error *err);
+WPKG_API int wpkg_dsse_parse(struct wpkg_dsse *out, const void *data, size_t len, struct wpkg_error *err);
 /* 0 when some signature of e verifies with k over the PAE, else WPKG_E_DIGEST. */
-int wpkg_dsse_verify(const struct wpkg_dsse *e, const struct wpkg_sigkey *k, struct wpkg_error *err);
+WPKG_API int wpkg_dsse_verify(const struct wpkg_dsse *e, const struct wpkg_sigkey *k, struct wpkg_error *err);
 
 /* ---- Sigstore bundles (bundle.c) ---- */
 
@@ -194,22 +198,25 @@ struct wpkg_bundle {
 	struct wpkg_dsse dsse;       /* when has_dsse */
 	bool has_message_signature;  /* a messageSignature bundle (blob signing): not an image signature */
 };
-void wpkg_bundle_clear(struct wpkg_bundle *b);
+WPKG_API void wpkg_bundle_clear(struct wpkg_bundle *b);
 
 /* {"mediaType":v0.3,"verificationMaterial":{"publicKey":{"hint":H}},"dsseEnvelope":{...}}, compact. */
-int wpkg_bundle_write(struct wpkg_buf *out, const char *hint, const struct wpkg_dsse *e, struct wpkg_error *err);
+WPKG_API int wpkg_bundle_write(struct wpkg_buf *out, const char *hint, const struct wpkg_dsse *e,
+			       struct wpkg_error *err);
 /*
  * Reads a bundle v0.1-v0.3 (at most WPKG_BUNDLE_MAX bytes): publicKey.hint,
  * or certificate.rawBytes / x509CertificateChain.certificates[0].rawBytes,
  * and dsseEnvelope or messageSignature.  Unknown fields are ignored.
  */
-int wpkg_bundle_parse(struct wpkg_bundle *out, const void *data, size_t len, struct wpkg_error *err);
+WPKG_API int wpkg_bundle_parse(struct wpkg_bundle *out, const void *data, size_t len, struct wpkg_error *err);
 
 /*
  * For listing keyless signatures: the certificate's identity (the first
  * email or URI subjectAltName) and OIDC issuer (Fulcio's extension
  * 1.3.6.1.4.1.57264.1.8, else .1.1).  Nothing is verified.  Caller frees.
  */
-int wpkg_cert_identity(char **subject, char **issuer, const void *der, size_t len, struct wpkg_error *err);
+WPKG_API int wpkg_cert_identity(char **subject, char **issuer, const void *der, size_t len, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

@@ -9,12 +9,15 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/log.h"
 #include "wpkg/referrers.h"
 #include "wpkg/sign.h"
 #include "wpkg/store.h"
+
+WPKG_BEGIN_DECL
 
 enum wpkg_sig_format {
 	WPKG_SIG_BUNDLE = 1u << 0,   /* a Sigstore bundle referrer (cosign v3's default) */
@@ -23,7 +26,7 @@ enum wpkg_sig_format {
 
 /* The legacy tag of a digest: "sha256-" HEX ".sig". */
 #define WPKG_SIG_TAG_MAX (WPKG_DIGEST_STR_MAX + 4)
-int wpkg_sig_tag(char out[WPKG_SIG_TAG_MAX], const struct wpkg_digest *d, struct wpkg_error *err);
+WPKG_API int wpkg_sig_tag(char out[WPKG_SIG_TAG_MAX], const struct wpkg_digest *d, struct wpkg_error *err);
 
 /* Rounds of the .sig read-modify-write before giving up on concurrent writers. */
 #define WPKG_SIG_ROUNDS 6
@@ -48,7 +51,7 @@ struct wpkg_sign_result {
 	size_t sig_layers;                   /*   signatures the .sig manifest holds now */
 	unsigned sig_rounds;                 /*   read-modify-write rounds it took */
 };
-void wpkg_sign_result_clear(struct wpkg_sign_result *r);
+WPKG_API void wpkg_sign_result_clear(struct wpkg_sign_result *r);
 
 /*
  * Signs the manifest at reference in s with k (a private key).  Bundle: an
@@ -62,7 +65,7 @@ void wpkg_sign_result_clear(struct wpkg_sign_result *r);
  * signer's write lost it (at most WPKG_SIG_ROUNDS).  *out is set only on
  * success; on an error after the bundle was written, the bundle stays.
  */
-int wpkg_sign(struct wpkg_sign_result *out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_sign(struct wpkg_sign_result *out, struct wpkg_store *s, const char *reference,
 	      const struct wpkg_sigkey *k, const struct wpkg_sign_opts *opts, struct wpkg_error *err);
 
 enum wpkg_sig_status {
@@ -72,7 +75,7 @@ enum wpkg_sig_status {
 	WPKG_SIG_KEYLESS,          /* a certificate bundle: listed, not checked */
 	WPKG_SIG_MALFORMED,        /* unreadable: message says why */
 };
-const char *wpkg_sig_status_str(enum wpkg_sig_status st);
+WPKG_API const char *wpkg_sig_status_str(enum wpkg_sig_status st);
 
 struct wpkg_sig_entry {
 	enum wpkg_sig_format format;
@@ -94,7 +97,7 @@ struct wpkg_verify_result {
 	size_t n_entries;
 	size_t verified;                   /* index of the first verified entry, or n_entries */
 };
-void wpkg_verify_result_clear(struct wpkg_verify_result *r);
+WPKG_API void wpkg_verify_result_clear(struct wpkg_verify_result *r);
 
 /* Caps: the signatures read, a .sig layer. */
 #define WPKG_VERIFY_MAX_SIGNATURES 64
@@ -107,14 +110,16 @@ void wpkg_verify_result_clear(struct wpkg_verify_result *r);
  * (out->verified < out->n_entries when one verified); errors only for the
  * store (the reference cannot be resolved, the registry fails).
  */
-int wpkg_verify(struct wpkg_verify_result *out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_verify(struct wpkg_verify_result *out, struct wpkg_store *s, const char *reference,
 		const struct wpkg_sigkey *k, struct wpkg_error *err);
 
 /* The checks alone, on bytes: a bundle's / a simple-signing layer's, against the digest they must name. */
-void wpkg_verify_bundle_bytes(struct wpkg_sig_entry *e, const void *data, size_t len, const struct wpkg_sigkey *k,
-			      const struct wpkg_digest *want);
-void wpkg_verify_simple_bytes(struct wpkg_sig_entry *e, const void *payload, size_t len, const char *sig_b64,
+WPKG_API void wpkg_verify_bundle_bytes(struct wpkg_sig_entry *e, const void *data, size_t len,
+				       const struct wpkg_sigkey *k, const struct wpkg_digest *want);
+WPKG_API void wpkg_verify_simple_bytes(struct wpkg_sig_entry *e, const void *payload, size_t len, const char *sig_b64,
 			      const struct wpkg_sigkey *k, const struct wpkg_digest *want);
-void wpkg_sig_entry_clear(struct wpkg_sig_entry *e);
+WPKG_API void wpkg_sig_entry_clear(struct wpkg_sig_entry *e);
+
+WPKG_END_DECL
 
 #endif

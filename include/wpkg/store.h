@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/creds.h"
 #include "wpkg/digest.h"
@@ -15,6 +16,8 @@
 #include "wpkg/pack.h"
 #include "wpkg/ref.h"
 #include "wpkg/referrers_index.h"
+
+WPKG_BEGIN_DECL
 
 /*
  * A store is what a reference names without its tag or digest:
@@ -43,6 +46,7 @@ struct wpkg_http_opts {
 	unsigned max_retries;    /* 0: 5 */
 	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
 	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
+	unsigned concurrency;    /* blob transfers in flight at once; 0: 16 (WPKG_MULTI_DEFAULT) */
 };
 
 /*
@@ -54,17 +58,15 @@ struct wpkg_http_opts {
 typedef int (*wpkg_credentials_fn)(struct wpkg_credentials *out, const char *registry, void *payload,
 				   struct wpkg_error *err);
 
-#define WPKG_STORE_OPTS_VERSION 1
-
 /*
- * How to open a store.  Start from WPKG_STORE_OPTS_INIT (version set, the
- * rest zero) so that fields added later keep their defaults; wpkg_store_open
- * refuses a version it does not know.  Everything is borrowed for the call
+ * How to open a store.  Start from WPKG_STORE_OPTS_INIT (size set, the rest
+ * zero): the struct grows by the rule in wpkg/common.h, so fields added later
+ * keep their defaults for older callers.  Everything is borrowed for the call
  * only, except the callbacks and their payloads (log included), which the
  * store keeps.
  */
 struct wpkg_store_opts {
-	unsigned version;                /* WPKG_STORE_OPTS_VERSION */
+	size_t size;                     /* sizeof(struct wpkg_store_opts), set by WPKG_STORE_OPTS_INIT */
 	bool writable;                   /* a destination: a missing layout or archive is created */
 	uint64_t max_entry_size;         /* archive entries; 0: WPKG_ARCHIVE_ENTRY_MAX or the environment */
 	size_t max_entries;              /* 0: WPKG_ARCHIVE_ENTRIES_MAX or the environment */
@@ -79,7 +81,7 @@ struct wpkg_store_opts {
 	struct wpkg_log_sink log;
 };
 
-#define WPKG_STORE_OPTS_INIT { .version = WPKG_STORE_OPTS_VERSION }
+#define WPKG_STORE_OPTS_INIT WPKG_SIZED_INIT(struct wpkg_store_opts)
 
 /*
  * Opens the store ref names (ref's tag and digest are not looked at); opts
@@ -92,37 +94,37 @@ struct wpkg_store_opts {
  * entry "NAME": ...") and nothing is written outside the temporary
  * directory, which close removes.  *out is set only on success.
  */
-int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
+WPKG_API int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
 		    struct wpkg_error *err);
 /* The same from a reference string (wpkg_ref_parse with no flags). */
-int wpkg_store_open_string(struct wpkg_store **out, const char *reference, const struct wpkg_store_opts *opts,
+WPKG_API int wpkg_store_open_string(struct wpkg_store **out, const char *reference, const struct wpkg_store_opts *opts,
 			   struct wpkg_error *err);
 /*
  * Checks that opts' credentials work on the registry host ("localhost:5000",
  * "docker.io"): GET /v2/, authenticating if challenged (what login does
  * before it stores anything).
  */
-int wpkg_store_ping(const char *host, const struct wpkg_store_opts *opts, struct wpkg_error *err);
+WPKG_API int wpkg_store_ping(const char *host, const struct wpkg_store_opts *opts, struct wpkg_error *err);
 /*
  * Makes the changes durable: an archive that was changed is written as a
  * tar (oci-layout, index.json, then blobs/ sorted; owner 0, mode 0644/0755,
  * mtime SOURCE_DATE_EPOCH or 0) to a temporary beside FILE and renamed over
  * it.  Registries and layouts are durable as they go: 0.
  */
-int wpkg_store_commit(struct wpkg_store *s, struct wpkg_error *err);
+WPKG_API int wpkg_store_commit(struct wpkg_store *s, struct wpkg_error *err);
 /* Releases s (and its registry client); changes to an archive not committed are dropped.  NULL is fine. */
-void wpkg_store_close(struct wpkg_store *s);
+WPKG_API void wpkg_store_close(struct wpkg_store *s);
 
-enum wpkg_transport wpkg_store_transport(const struct wpkg_store *s);
+WPKG_API enum wpkg_transport wpkg_store_transport(const struct wpkg_store *s);
 /* For messages: "HOST/REPO", "DIR" or "FILE". */
-const char *wpkg_store_name(const struct wpkg_store *s);
+WPKG_API const char *wpkg_store_name(const struct wpkg_store *s);
 /* The registry host ("localhost:5000"); NULL for local stores. */
-const char *wpkg_store_host(const struct wpkg_store *s);
+WPKG_API const char *wpkg_store_host(const struct wpkg_store *s);
 /*
  * The repository of src that dst can mount blobs from (wpkg_store_blob_mount):
  * src's when both are repositories of one registry host, else NULL.
  */
-const char *wpkg_store_mount_source(const struct wpkg_store *dst, const struct wpkg_store *src);
+WPKG_API const char *wpkg_store_mount_source(const struct wpkg_store *dst, const struct wpkg_store *src);
 
 /*
  * The manifest or index at reference (a tag, or a digest which need not be
@@ -130,10 +132,10 @@ const char *wpkg_store_mount_source(const struct wpkg_store *dst, const struct w
  * bytes, media type (the registry's Content-Type or the layout's index
  * entry, else sniffed), and digest (verified).  Caller frees *media_type.
  */
-int wpkg_store_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
+WPKG_API int wpkg_store_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
 			    char **media_type, struct wpkg_digest *digest, struct wpkg_error *err);
 /* Media type, digest and size of the document at reference.  Clear out with wpkg_descriptor_clear. */
-int wpkg_store_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_store_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
 				struct wpkg_error *err);
 /*
  * Stores the exact bytes of a manifest or index whose digest is d.
@@ -141,7 +143,7 @@ int wpkg_store_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *
  * or NULL: stored only to be found by digest (an index's child; a layout
  * lists nothing for it).
  */
-int wpkg_store_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
+WPKG_API int wpkg_store_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
 			    const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err);
 /*
  * The same, for a document with a subject: *oci_subject gets the subject's
@@ -149,38 +151,38 @@ int wpkg_store_manifest_put(struct wpkg_store *s, const char *reference, const c
  * answer), else NULL (the fallback tag, or a layout's index.json entry, must
  * list it: wpkg_store_referrers_add).  Caller frees *oci_subject.
  */
-int wpkg_store_manifest_put_subject(struct wpkg_store *s, const char *reference, const char *media_type,
+WPKG_API int wpkg_store_manifest_put_subject(struct wpkg_store *s, const char *reference, const char *media_type,
 				    const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
 				    struct wpkg_error *err);
 
-int wpkg_store_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
+WPKG_API int wpkg_store_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
 			   struct wpkg_error *err);
 /* Stores b, streamed from its file range or memory, verified against b->desc. */
-int wpkg_store_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err);
+WPKG_API int wpkg_store_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err);
 /* Writes the blob d of size bytes into fd (from its current position), verified while it streams. */
-int wpkg_store_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
+WPKG_API int wpkg_store_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			struct wpkg_error *err);
 /* A small blob (a config) into out, verified, at most max bytes. */
-int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
-			    struct wpkg_error *err);
+WPKG_API int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max,
+		struct wpkg_buf *out, struct wpkg_error *err);
 /*
  * A blob to hand to another store's wpkg_store_blob_put: for a layout or
  * archive the blob file itself (a file range, nothing copied); for a
  * registry a verified temporary spool file that wpkg_blob_clear deletes.
  * out->desc is a copy of desc.  Clear out with wpkg_blob_clear.
  */
-int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
+WPKG_API int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
 			 struct wpkg_error *err);
 /*
  * Mounts blob d from repository from_repo of the same registry (see
  * wpkg_store_mount_source).  *mounted false when the registry would not;
  * WPKG_E_UNSUPPORTED for local stores (callers copy instead).
  */
-int wpkg_store_blob_mount(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d, bool *mounted,
-			  struct wpkg_error *err);
+WPKG_API int wpkg_store_blob_mount(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d,
+		bool *mounted, struct wpkg_error *err);
 
 /* Every tag (a layout's ref.name annotations, in index.json order).  Caller frees each and the array. */
-int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
+WPKG_API int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
 /*
  * Deletes the manifest at reference (a tag is resolved first; every tag of
  * that manifest goes): a registry DELETEs it by digest, a layout drops its
@@ -190,7 +192,7 @@ int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct w
  * index (a failure there is only logged as a warning).  digest receives
  * what was deleted.
  */
-int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
+WPKG_API int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 		      struct wpkg_error *err);
 
 /* How a store keeps the referrers of a manifest. */
@@ -209,7 +211,7 @@ struct wpkg_store_referrers_info {
  * whose manifest names subject as its subject, in index.json order.  info
  * (may be NULL) says where they came from.  Free *out with wpkg_index_free.
  */
-int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
+WPKG_API int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
 			 const char *artifact_type, struct wpkg_store_referrers_info *info, struct wpkg_error *err);
 /*
  * Makes the referrers list of subject hold every descriptor of add (already
@@ -223,8 +225,8 @@ int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const st
  * untagged index.json entry: nothing to do.  info (may be NULL) says what
  * was done.
  */
-int wpkg_store_referrers_add(struct wpkg_store *s, const struct wpkg_digest *subject, const struct wpkg_index *add,
-			     struct wpkg_store_referrers_info *info, struct wpkg_error *err);
+WPKG_API int wpkg_store_referrers_add(struct wpkg_store *s, const struct wpkg_digest *subject,
+		const struct wpkg_index *add, struct wpkg_store_referrers_info *info, struct wpkg_error *err);
 /*
  * Drops gone from the referrers list of subject: on a registry without the
  * referrers API from the fallback tag's index (written again, empty if it
@@ -232,7 +234,9 @@ int wpkg_store_referrers_add(struct wpkg_store *s, const struct wpkg_digest *sub
  * created).  Registries with the API and layouts drop it with the manifest:
  * nothing to do.  wpkg_store_delete calls it itself.
  */
-int wpkg_store_referrers_remove(struct wpkg_store *s, const struct wpkg_digest *subject,
+WPKG_API int wpkg_store_referrers_remove(struct wpkg_store *s, const struct wpkg_digest *subject,
 				const struct wpkg_digest *gone, struct wpkg_error *err);
+
+WPKG_END_DECL
 
 #endif

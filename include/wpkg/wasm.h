@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/common.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 enum wpkg_wasm_kind {
 	WPKG_WASM_MODULE = 1,     /* 00 61 73 6d 01 00 00 00 */
@@ -63,17 +66,17 @@ enum wpkg_wasm_flags {
  * declares 63 bytes but only 62 remain in the file".  *out is set only on
  * success; caller frees it with wpkg_wasm_info_free().
  */
-int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t len,
+WPKG_API int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t len,
 		      unsigned flags, struct wpkg_error *err);
 /* Maps path read-only and inspects it. Error messages are prefixed with the path. */
-int wpkg_wasm_inspect_file(struct wpkg_wasm_info **out, const char *path, unsigned flags,
+WPKG_API int wpkg_wasm_inspect_file(struct wpkg_wasm_info **out, const char *path, unsigned flags,
 			   struct wpkg_error *err);
-void wpkg_wasm_info_free(struct wpkg_wasm_info *info);
+WPKG_API void wpkg_wasm_info_free(struct wpkg_wasm_info *info);
 
 /* "module" or "component". */
-const char *wpkg_wasm_kind_name(enum wpkg_wasm_kind kind);
+WPKG_API const char *wpkg_wasm_kind_name(enum wpkg_wasm_kind kind);
 /* "wasip1" for a module, "wasip2" for a component. */
-const char *wpkg_wasm_os(enum wpkg_wasm_kind kind);
+WPKG_API const char *wpkg_wasm_os(enum wpkg_wasm_kind kind);
 
 /*
  * Top-level section walk, for tools that cut and re-join a binary.  Each
@@ -93,11 +96,13 @@ struct wpkg_wasm_section {
  * binaries are not entered); a non-zero return from fn stops the walk and is
  * returned. */
 typedef int (*wpkg_wasm_section_fn)(void *payload, const struct wpkg_wasm_section *s);
-int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn, void *payload,
+WPKG_API int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn, void *payload,
 		       struct wpkg_error *err);
 
 /* Decodes an unsigned LEB128 of at most 32 bits at data[*pos], advancing *pos.
  * Returns 0, or WPKG_E_INVALID for truncation, more than 5 bytes, or > 32 bits. */
-int wpkg_leb_u32(const uint8_t *data, size_t end, size_t *pos, uint32_t *out);
+WPKG_API int wpkg_leb_u32(const uint8_t *data, size_t end, size_t *pos, uint32_t *out);
+
+WPKG_END_DECL
 
 #endif

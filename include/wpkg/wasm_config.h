@@ -8,8 +8,11 @@
 
 #include <jansson.h>
 
+#include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
+
+WPKG_BEGIN_DECL
 
 struct wpkg_wasm_config {
 	char *created;          /* RFC 3339, "2024-01-02T03:04:05Z" */
@@ -32,16 +35,18 @@ struct wpkg_wasm_config {
  * created, author, architecture, os, layerDigests, component{exports, imports,
  * target}, then any extra fields.
  */
-int wpkg_wasm_config_serialize(struct wpkg_buf *out, const struct wpkg_wasm_config *c,
+WPKG_API int wpkg_wasm_config_serialize(struct wpkg_buf *out, const struct wpkg_wasm_config *c,
 			       struct wpkg_error *err);
 /* Reads a config; unknown fields ignored, duplicate keys refused. */
-int wpkg_wasm_config_parse(struct wpkg_wasm_config **out, const void *data, size_t len,
+WPKG_API int wpkg_wasm_config_parse(struct wpkg_wasm_config **out, const void *data, size_t len,
 			   struct wpkg_error *err);
-void wpkg_wasm_config_free(struct wpkg_wasm_config *c);
+WPKG_API void wpkg_wasm_config_free(struct wpkg_wasm_config *c);
 
 /* The build time: SOURCE_DATE_EPOCH when set (it must be a whole number), else now. */
-int wpkg_build_time(time_t *out, struct wpkg_error *err);
+WPKG_API int wpkg_build_time(time_t *out, struct wpkg_error *err);
 /* Formats t as "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
-void wpkg_format_rfc3339(char out[32], time_t t);
+WPKG_API void wpkg_format_rfc3339(char out[32], time_t t);
+
+WPKG_END_DECL
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "auth_internal.h"
 #include "registry_error.h"
+#include "http_multi.h"
 
 /* A cached token is reused until this many seconds before it expires. */
 #define TOKEN_MARGIN_S 10
@@ -24,6 +25,7 @@ struct wpkg_auth {
 	char *service;
 	struct cached_token *tokens;
 	size_t n_tokens;
+	bool fetching;          /* a concurrent transfer is asking the token server now */
 };
 
 static char *dup_or_null(const char *s, bool *failed)
@@ -194,25 +196,38 @@ out:
 }
 
 /* Fetches a token for scopes (plus extra, when the registry named more) and caches it under scopes' key. */
+static bool token_fresh(const struct cached_token *c);
+
 static int obtain(struct wpkg_auth *a, struct wpkg_http *h, const char *const *scopes, size_t n,
 		  const char *const *extra, size_t n_extra, struct wpkg_error *err)
 {
 	struct wpkg_token tok = { 0 };
 	const char **all = calloc(n + n_extra + 1, sizeof(*all));
-	char *key = NULL;
+	char *key = wpkg_auth_scope_key(scopes, n);
+	bool waited = false;
 	int rc;
 
-	if (all == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	if (all == NULL || key == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	/* transfers challenged together share one token request: the others wait for it, then use its token */
+	for (; a->fetching; waited = true)
+		wpkg_multi_sleep(2);
+	if (waited && token_fresh(cache_find(a, key))) {
+		rc = 0;
+		goto out;
+	}
 	if (n > 0)
 		memcpy(all, scopes, n * sizeof(*all));
 	if (n_extra > 0)
 		memcpy(all + n, extra, n_extra * sizeof(*all));
+	a->fetching = true;
 	rc = fetch_token(a, h, all, n + n_extra, &tok, err);
+	a->fetching = false;
 	if (rc < 0)
 		goto out;
-	key = wpkg_auth_scope_key(scopes, n);
-	if (key == NULL || cache_put(a, key, &tok) < 0) {
+	if (cache_put(a, key, &tok) < 0) {
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 		goto out;
 	}

@@ -6,6 +6,7 @@
 #include "wpkg/artifact.h"
 #include "wpkg/copy.h"
 #include "wpkg/referrers_index.h"
+#include "http_multi.h"
 #include "store_internal.h"
 
 /* Indexes of indexes and referrers of referrers: deep enough for any real artifact, finite for a cycle. */
@@ -81,16 +82,27 @@ static int copy_children(struct copier *c, const struct wpkg_index *ix, const st
 	return rc;
 }
 
+struct blob_batch {
+	struct copier *c;
+	const struct wpkg_manifest *m;
+};
+
+/* Job i: layer i, the config last. */
+static int copy_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct blob_batch *b = payload;
+
+	return copy_blob(b->c, i < b->m->n_layers ? &b->m->layers[i] : &b->m->config, err);
+}
+
 static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const struct wpkg_digest *d,
 		      struct wpkg_error *err)
 {
-	size_t i;
-	int rc = 0;
+	struct blob_batch b = { c, m };
+	int rc;
 
-	for (i = 0; rc == 0 && i < m->n_layers; i++)
-		rc = copy_blob(c, &m->layers[i], err);
-	if (rc == 0)
-		rc = copy_blob(c, &m->config, err);
+	/* every blob at once; a failure cancels the others */
+	rc = wpkg_multi_run(m->n_layers + 1, wpkg_multi_store_concurrency(c->src, c->dst), copy_job, &b, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", d->str);
 	return rc;

@@ -11,6 +11,7 @@
 
 #include "wpkg_version.h"
 #include "http_internal.h"
+#include "http_multi.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_S 30L
 #define DEFAULT_STALL_TIMEOUT_S 60L
@@ -21,10 +22,10 @@
 
 struct wpkg_http {
 	CURL *curl;
+	CURLSH *share;                /* connections, DNS and TLS sessions, shared with concurrent jobs */
 	struct wpkg_http_opts opts;   /* ca_file points at ca_copy */
 	struct wpkg_registry_hooks hooks;
 	char *ca_copy;
-	char errbuf[CURL_ERROR_SIZE];
 };
 
 /* The state of one HTTP exchange (one hop of one attempt). */
@@ -36,6 +37,8 @@ struct xfer {
 	uint64_t body_pos;
 	struct wpkg_error *err;
 	int abort_rc;                      /* why a callback stopped the transfer */
+	CURL *curl;                        /* h->curl, or the concurrent job's own handle */
+	char errbuf[CURL_ERROR_SIZE];
 };
 
 static const struct wpkg_http_body empty_body = { -1, 0, (const uint8_t *)"", 0 };
@@ -189,13 +192,17 @@ static int setup_handle(struct xfer *x, const char *url, const char *method, str
 {
 	struct wpkg_http *h = x->h;
 	const struct wpkg_http_opts *o = &h->opts;
-	CURL *c = h->curl;
+	CURL *c = x->curl;
 	CURLcode rc = CURLE_OK;
 
 #define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val); } while (0)
 	curl_easy_reset(c);
-	h->errbuf[0] = '\0';
-	SET(CURLOPT_ERRORBUFFER, h->errbuf);
+	x->errbuf[0] = '\0';
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	SET(CURLOPT_SHARE, h->share);
+	/* over TLS a new transfer waits for the first connection's ALPN to multiplex on it (HTTP/2) */
+	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	SET(CURLOPT_PIPEWAIT, o->plain_http ? 0L : 1L);
 	SET(CURLOPT_URL, url);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_USERAGENT, "wpkg/" WPKG_VERSION);
@@ -207,8 +214,13 @@ static int setup_handle(struct xfer *x, const char *url, const char *method, str
 	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
 	SET(CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s ? o->stall_timeout_s : DEFAULT_STALL_TIMEOUT_S);
 	SET(CURLOPT_TCP_KEEPALIVE, 1L);
-	SET(CURLOPT_BUFFERSIZE, 256L * 1024);
-	SET(CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
+	/*
+	 * Buffer sizes are only a speed hint (curl refuses a change while it
+	 * holds a buffer, which is fine).  Many transfers at once share the
+	 * bandwidth, so each gets smaller buffers and peak memory stays flat.
+	 */
+	(void)curl_easy_setopt(c, CURLOPT_BUFFERSIZE, wpkg_multi_slots() > 2 ? 64L * 1024 : 256L * 1024);
+	(void)curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, wpkg_multi_slots() > 2 ? 128L * 1024 : 512L * 1024);
 	SET(CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
 	if (o->ca_file)
@@ -296,12 +308,13 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 		    const struct wpkg_http_body *body, const char *auth, struct wpkg_http_resp *resp,
 		    CURLcode *cc, struct wpkg_error *err)
 {
-	struct xfer x = { h, req, resp, body ? body : &empty_body, 0, err, 0 };
+	struct xfer x = { h, req, resp, body ? body : &empty_body, 0, err, 0, NULL, "" };
 	struct curl_slist *headers = NULL;
 	char *shown = NULL;
 	int rc;
 
 	*cc = CURLE_OK;
+	x.curl = wpkg_multi_easy() ? wpkg_multi_easy() : h->curl;
 	resp_reset(resp);
 	rc = build_headers(&headers, req, auth);
 	if (rc < 0)
@@ -317,10 +330,10 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 		free(shown);
 		shown = NULL;
 	}
-	*cc = curl_easy_perform(h->curl);
+	*cc = wpkg_multi_perform(x.curl, method);
 	if (*cc == CURLE_OK) {
 		long status = 0;
-		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_getinfo(x.curl, CURLINFO_RESPONSE_CODE, &status);
 		resp->status = status;
 		goto out;
 	}
@@ -330,7 +343,8 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 	}
 	shown = wpkg_url_strip_query(url);
 	rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s %s: %s", method, shown ? shown : url,
-			    h->errbuf[0] ? h->errbuf : curl_easy_strerror(*cc));
+			    x.errbuf[0] ? x.errbuf : *cc == CURLE_ABORTED_BY_CALLBACK && wpkg_multi_cancelled() ?
+			    "cancelled (another transfer failed)" : curl_easy_strerror(*cc));
 out:
 	free(shown);
 	curl_slist_free_all(headers);
@@ -464,7 +478,6 @@ void wpkg_http_backoff(unsigned attempt_no, long retry_after_ms)
 {
 	unsigned char r[2] = { 0, 0 };
 	long ms;
-	struct timespec ts;
 
 	if (retry_after_ms >= 0) {
 		ms = retry_after_ms;
@@ -474,10 +487,8 @@ void wpkg_http_backoff(unsigned attempt_no, long retry_after_ms)
 			r[0] = r[1] = 0x80;
 		ms = wpkg_http_backoff_ms(attempt_no, (double)(r[0] << 8 | r[1]) / 65536.0);
 	}
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	/* inside a concurrent batch the other transfers go on meanwhile */
+	wpkg_multi_sleep(ms);
 }
 
 void wpkg_http_resp_free(struct wpkg_http_resp *resp)
@@ -505,16 +516,10 @@ const struct wpkg_http_opts *wpkg_http_get_opts(const struct wpkg_http *h)
 int wpkg_http_new(struct wpkg_http **out, const struct wpkg_http_opts *opts, const struct wpkg_registry_hooks *hooks,
 		  struct wpkg_error *err)
 {
-	static bool curl_ready;
 	struct wpkg_http *h = NULL;
 	int rc = WPKG_E_NOMEM;
 
-	/* the library has no init call; the first client initialises curl (process is single-threaded here) */
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return wpkg_error_set(err, WPKG_E_NETWORK, "cannot initialise libcurl");
-		curl_ready = true;
-	}
+	/* curl's global state is wpkg_global_init's (global.c) */
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		goto fail;
@@ -526,7 +531,12 @@ int wpkg_http_new(struct wpkg_http **out, const struct wpkg_http_opts *opts, con
 		goto fail;
 	h->opts.ca_file = h->ca_copy;
 	h->curl = curl_easy_init();
-	if (h->curl == NULL)
+	h->share = curl_share_init();
+	if (h->curl == NULL || h->share == NULL)
+		goto fail;
+	if (curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+	    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+	    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK)
 		goto fail;
 	*out = h;
 	return 0;
@@ -541,6 +551,9 @@ void wpkg_http_free(struct wpkg_http *h)
 		return;
 	if (h->curl)
 		curl_easy_cleanup(h->curl);
+	/* the share goes last: the handle above used it */
+	if (h->share)
+		curl_share_cleanup(h->share);
 	free(h->ca_copy);
 	free(h);
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "json_internal.h"
+#include "opts.h"
 #include "pack_internal.h"
 #include "wpkg/fsutil.h"
 #include "log_internal.h"
@@ -270,9 +271,14 @@ int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_file
 	      const struct wpkg_pack_opts *opts, struct wpkg_error *err)
 {
 	struct wpkg_package *p = NULL;
+	struct wpkg_pack_opts o;
 	size_t i;
 	int rc;
 
+	rc = wpkg_opts_load(&o, sizeof(o), opts, "pack options", err);
+	if (rc < 0)
+		return rc;
+	opts = &o;
 	if (n_files == 0)
 		return wpkg_error_set(err, WPKG_E_INVALID, "no file to package");
 	rc = check_titles(files, n_files, opts, err);

@@ -4,6 +4,7 @@
 
 #include "image_internal.h"
 #include "json_internal.h"
+#include "opts.h"
 #include "pack_internal.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
@@ -228,10 +229,15 @@ int wpkg_pack_image(struct wpkg_package **out, const char *file, enum wpkg_pack_
 		    const struct wpkg_pack_opts *opts, struct wpkg_error *err)
 {
 	struct wpkg_package *p = NULL;
+	struct wpkg_pack_opts o;
 	int rc;
 
 	if (fmt == WPKG_FORMAT_WASM)
 		return wpkg_pack(out, &file, 1, opts, err);
+	rc = wpkg_opts_load(&o, sizeof(o), opts, "pack options", err);
+	if (rc < 0)
+		return rc;
+	opts = &o;
 	if (fmt != WPKG_FORMAT_IMAGE && fmt != WPKG_FORMAT_RUNWASI)
 		return wpkg_error_set(err, WPKG_E_INVALID, "unknown package format %d", (int)fmt);
 	if (opts->exploded)

@@ -9,6 +9,7 @@
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
 #include "wpkg/pull.h"
+#include "cache_internal.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
 #include "store_internal.h"
@@ -133,7 +134,7 @@ int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer
 	rc = wpkg_atomic_open(&f, path, 0644, err);
 	if (rc < 0)
 		return rc;
-	rc = wpkg_store_blob_get(s, &layer->digest, (uint64_t)layer->size, f.fd, err);
+	rc = wpkg_cache_blob_get_file(s, &layer->digest, (uint64_t)layer->size, f.fd, f.tmp_path, err);
 	if (rc < 0) {
 		wpkg_atomic_abort(&f);
 		return wpkg_error_wrap(err, "layer %s", layer->digest.str);

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache_internal.h"
+#include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
 #include "store_internal.h"
@@ -123,7 +125,7 @@ static int parts_fetch(struct parts *p, size_t i, const char *path, bool keep, s
 		unlink(p->files[i].tmp_path);
 	p->fds[i] = p->files[i].fd;
 	p->sizes[i] = (uint64_t)d->size;
-	rc = wpkg_store_blob_get(s, &d->digest, (uint64_t)d->size, p->fds[i], err);
+	rc = wpkg_cache_blob_get(s, &d->digest, (uint64_t)d->size, p->fds[i], err);
 	if (rc < 0)
 		return wpkg_error_wrap(err, "%s: layer %zu %s", what, i, d->digest.str);
 	return 0;
@@ -193,6 +195,40 @@ static int parse_config(struct wpkg_wasm_config **config, json_t **root, struct 
 			wpkg_log_to(wpkg_store_log(s), WPKG_LOG_WARN, "config %s: %s", d->digest.str, perr.msg);
 	}
 out:
+	return rc;
+}
+
+/* The layers of m, each into a temporary for DIR/TITLE (dir set) or for path: all requested at once. */
+struct parts_batch {
+	struct parts *p;
+	const struct wpkg_manifest *m;
+	struct wpkg_store *s;
+	const char *dir;
+	const char *path;
+	bool keep;
+	const char *what;
+};
+
+static int parts_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct parts_batch *b = payload;
+	char *path;
+	int rc;
+
+	path = b->dir != NULL ? wpkg_path_join(b->dir, title_of(&b->m->layers[i])) : strdup(b->path);
+	if (path == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = parts_fetch(b->p, i, path, b->keep, b->s, &b->m->layers[i], b->what, err);
+	free(path);
+	return rc;
+}
+
+static int parts_fetch_all(struct parts_batch *b, struct wpkg_error *err)
+{
+	int rc = parts_init(b->p, b->m->n_layers, err);
+
+	if (rc == 0)
+		rc = wpkg_multi_run(b->m->n_layers, wpkg_multi_store_concurrency(b->s, NULL), parts_job, b, err);
 	return rc;
 }
 
@@ -279,11 +315,11 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, con
 	struct wpkg_atomic_file out = { .fd = -1 };
 	struct wpkg_recipe recipe = { 0 };
 	struct parts parts = { 0 };
+	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, what };
 	const char *dir = opts->layers_dir;
-	char *name = NULL, *path = NULL;
+	char *name = NULL;
 	json_t *root = NULL;
-	size_t i;
-	int rc;
+	int rc = 0;
 
 	if (opts->no_reassemble && dir == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not rebuilding the component needs a layers directory",
@@ -311,13 +347,8 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, con
 	} else if ((rc = wpkg_atomic_open(&out, res->path, 0644, err)) < 0) {
 		goto out;
 	}
-	rc = parts_init(&parts, m->n_layers, err);
-	for (i = 0; rc == 0 && i < m->n_layers; i++) {
-		free(path);
-		path = dir != NULL ? wpkg_path_join(dir, title_of(&m->layers[i])) : strdup(res->path);
-		rc = path != NULL ? parts_fetch(&parts, i, path, dir != NULL, s, &m->layers[i], what, err)
-				  : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	}
+	batch.path = res->path;
+	rc = parts_fetch_all(&batch, err);
 	if (rc < 0)
 		goto out;
 	rc = wpkg_reassemble(out.fd, &recipe, parts.fds[0], parts.sizes[0], parts.fds, parts.sizes, parts.n, err);
@@ -344,7 +375,6 @@ out:
 	wpkg_recipe_clear(&recipe);
 	json_decref(root);
 	free(name);
-	free(path);
 	return rc;
 }
 
@@ -354,9 +384,8 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const 
 	const struct wpkg_manifest *m = a->manifest;
 	struct parts parts = { 0 };
 	json_t *root = NULL;
+	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, what };
 	struct stat st;
-	char *path = NULL;
-	size_t i;
 	int rc;
 
 	if (opts->output == NULL)
@@ -374,13 +403,7 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const 
 	if (rc == 0)
 		rc = parse_config(&res->config, &root, s, a, false, what, err);
 	if (rc == 0)
-		rc = parts_init(&parts, m->n_layers, err);
-	for (i = 0; rc == 0 && i < m->n_layers; i++) {
-		free(path);
-		path = wpkg_path_join(opts->output, title_of(&m->layers[i]));
-		rc = path != NULL ? parts_fetch(&parts, i, path, true, s, &m->layers[i], what, err)
-				  : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	}
+		rc = parts_fetch_all(&batch, err);
 	/* every file arrived and was verified: only now do they appear */
 	if (rc == 0)
 		rc = parts_commit(&parts, &res->files, &res->n_files, err);
@@ -390,7 +413,6 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const 
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	parts_free(&parts);
 	json_decref(root);
-	free(path);
 	return rc;
 }
 

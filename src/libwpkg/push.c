@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "wpkg/push.h"
+#include "http_multi.h"
 #include "store_internal.h"
 
 /* Makes one blob present in the store and counts how it got there. */
@@ -45,21 +46,34 @@ out:
 	return rc;
 }
 
+struct push_batch {
+	struct wpkg_push_result *res;
+	struct wpkg_store *s;
+	const struct wpkg_package *p;
+	const char *mount_from;
+};
+
+/* Job i of the batch: layer i, the config last. */
+static int push_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct push_batch *b = payload;
+
+	return push_blob(b->res, b->s, i < b->p->n_layers ? &b->p->layers[i] : &b->p->config, b->mount_from, err);
+}
+
 int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct wpkg_package *p,
 	      const struct wpkg_push_opts *opts, struct wpkg_error *err)
 {
 	struct wpkg_push_result res;
+	struct push_batch batch = { &res, s, p, opts->mount_from };
 	const char *mt = p->manifest_desc.media_type;
 	size_t i;
 	int rc = 0;
 
 	memset(&res, 0, sizeof(res));
 	res.digest = p->manifest_desc.digest;
-	/* Layers first, config last, as other clients do; any failure stops before the manifest. */
-	for (i = 0; i < p->n_layers && rc == 0; i++)
-		rc = push_blob(&res, s, &p->layers[i], opts->mount_from, err);
-	if (rc == 0)
-		rc = push_blob(&res, s, &p->config, opts->mount_from, err);
+	/* every blob at once (HEAD, then upload where missing); any failure cancels the rest, before the manifest */
+	rc = wpkg_multi_run(p->n_layers + 1, wpkg_multi_store_concurrency(s, NULL), push_job, &batch, err);
 	if (rc < 0)
 		goto out;
 	if (opts->n_tags == 0) {

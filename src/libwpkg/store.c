@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opts.h"
 #include "store_internal.h"
 
 /* A new transport is a backend file and one line here. */
@@ -17,27 +18,18 @@ static int nomem(struct wpkg_error *err)
 	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 }
 
-static int check_opts(const struct wpkg_store_opts *opts, struct wpkg_error *err)
-{
-	if (opts->version != WPKG_STORE_OPTS_VERSION)
-		return wpkg_error_set(err, WPKG_E_INVALID,
-				      "store options version %u is not %u: start from WPKG_STORE_OPTS_INIT",
-				      opts->version, WPKG_STORE_OPTS_VERSION);
-	return 0;
-}
-
 int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
 		    struct wpkg_error *err)
 {
-	static const struct wpkg_store_opts defaults = WPKG_STORE_OPTS_INIT;
+	struct wpkg_store_opts o;
 	struct wpkg_store *s;
 	int rc;
 
-	if (opts == NULL)
-		opts = &defaults;
-	rc = check_opts(opts, err);
+	/* NULL is WPKG_STORE_OPTS_INIT */
+	rc = wpkg_opts_load(&o, sizeof(o), opts, "store options", err);
 	if (rc < 0)
 		return rc;
+	opts = &o;
 	if ((size_t)ref->transport >= sizeof(backends) / sizeof(backends[0]) || backends[ref->transport] == NULL)
 		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "unknown transport %d", (int)ref->transport);
 	s = calloc(1, sizeof(*s));

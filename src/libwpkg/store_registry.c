@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "opts.h"
 #include "store_registry.h"
 
 static int nomem(struct wpkg_error *err)
@@ -83,17 +84,22 @@ static void reg_close(struct wpkg_store *s)
 
 int wpkg_store_ping(const char *host, const struct wpkg_store_opts *opts, struct wpkg_error *err)
 {
-	static const struct wpkg_store_opts defaults = WPKG_STORE_OPTS_INIT;
 	/* Docker Hub's names all lead to its one API host, which the reference knows */
-	char *h = strdup(strcmp(wpkg_creds_key(host), host) != 0 ? "docker.io" : host);
-	struct wpkg_ref ref = { .transport = WPKG_TRANSPORT_REGISTRY, .registry = h };
+	char *h = NULL;
+	struct wpkg_ref ref = { .transport = WPKG_TRANSPORT_REGISTRY };
 	struct wpkg_registry *r = NULL;
+	struct wpkg_store_opts o;
 	int rc;
 
-	if (opts == NULL)
-		opts = &defaults;
+	/* NULL is WPKG_STORE_OPTS_INIT */
+	rc = wpkg_opts_load(&o, sizeof(o), opts, "store options", err);
+	if (rc < 0)
+		return rc;
+	opts = &o;
+	h = strdup(strcmp(wpkg_creds_key(host), host) != 0 ? "docker.io" : host);
 	if (h == NULL)
 		return nomem(err);
+	ref.registry = h;
 	rc = open_client(&r, &ref, opts, &opts->log, err);
 	if (rc == 0)
 		rc = wpkg_registry_ping(r, err);

@@ -4,11 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wpkg/digest.h"
 #include "wpkg/fsutil.h"
+#include "digest_cache_internal.h"
 #include "wasm_internal.h"
+
+#define HASH_CHUNK ((size_t)256 << 10)
 
 const char *wpkg_wasm_kind_name(enum wpkg_wasm_kind kind)
 {
@@ -316,31 +320,96 @@ out:
 }
 
 /*
+ * One pass over the file feeds the file's hasher and those of the parts the
+ * bytes belong to (nested parts overlap), so each byte is read once.
  * Digests are read with pread, not through the mapping: hashing a mapping
  * faults every page in, and a process's memory would then grow with the
  * file (274 MiB for a 256 MiB component), where the walk itself only touches
  * section headers.
  */
+static int hash_one_pass(struct wpkg_wasm_info *info, int fd, bool file, bool parts, struct wpkg_error *err)
+{
+	size_t np = parts ? info->n_parts : 0, i;
+	struct wpkg_hasher whole = { 0 }, *ph = calloc(np + 1, sizeof(*ph));
+	unsigned char *chunk = malloc(HASH_CHUNK);
+	uint64_t pos = 0;
+	struct wpkg_digest d;
+	int rc = 0;
+
+	if (ph == NULL || chunk == NULL) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (file && (rc = wpkg_hasher_init(&whole, WPKG_DIGEST_SHA256, err)) < 0)
+		goto out;
+	for (i = 0; rc == 0 && i < np; i++)
+		rc = wpkg_hasher_init(&ph[i], WPKG_DIGEST_SHA256, err);
+	while (rc == 0 && pos < info->size) {
+		size_t want = info->size - pos < HASH_CHUNK ? (size_t)(info->size - pos) : HASH_CHUNK;
+		ssize_t got = pread(fd, chunk, want, (off_t)pos);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			rc = wpkg_error_set(err, WPKG_E_IO, "read: %s", got < 0 ? strerror(errno) : "file shrank");
+			break;
+		}
+		if (file)
+			wpkg_hasher_update(&whole, chunk, (size_t)got);
+		for (i = 0; i < np; i++) {
+			const struct wpkg_wasm_part *p = &info->parts[i];
+			uint64_t lo = p->offset > pos ? p->offset : pos;
+			uint64_t hi = p->offset + p->size < pos + (uint64_t)got ? p->offset + p->size : pos + (uint64_t)got;
+
+			if (lo < hi)
+				wpkg_hasher_update(&ph[i], chunk + (lo - pos), (size_t)(hi - lo));
+		}
+		pos += (uint64_t)got;
+	}
+	if (rc == 0 && file) {
+		wpkg_hasher_final(&whole, &d);
+		memcpy(info->sha256, wpkg_digest_hex(&d), 65);
+	}
+	for (i = 0; rc == 0 && i < np; i++) {
+		wpkg_hasher_final(&ph[i], &d);
+		memcpy(info->parts[i].sha256, wpkg_digest_hex(&d), 65);
+	}
+out:
+	wpkg_hasher_discard(&whole);
+	for (i = 0; ph != NULL && i < np; i++)
+		wpkg_hasher_discard(&ph[i]);
+	free(ph);
+	free(chunk);
+	return rc;
+}
+
+/* The digests flags ask for: from the digest cache when the file is unchanged, else one pass over it. */
 static int hash_file_and_parts(struct wpkg_wasm_info *info, const char *path, unsigned flags,
 			       struct wpkg_error *err)
 {
-	struct wpkg_digest d;
-	size_t i;
+	bool file = (flags & WPKG_WASM_HASH_FILE) != 0, parts = (flags & WPKG_WASM_HASH_PARTS) != 0;
+	struct stat before, after;
 	int fd, rc = 0;
 
+	if (!file && !parts)
+		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
-	if (flags & WPKG_WASM_HASH_FILE) {
-		rc = wpkg_digest_fd_range(&d, WPKG_DIGEST_SHA256, fd, 0, info->size, err);
-		if (rc == 0)
-			memcpy(info->sha256, wpkg_digest_hex(&d), 65);
+	if (fstat(fd, &before) < 0) {
+		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+		goto out;
 	}
-	for (i = 0; rc == 0 && (flags & WPKG_WASM_HASH_PARTS) && i < info->n_parts; i++) {
-		rc = wpkg_digest_fd_range(&d, WPKG_DIGEST_SHA256, fd, info->parts[i].offset, info->parts[i].size, err);
-		if (rc == 0)
-			memcpy(info->parts[i].sha256, wpkg_digest_hex(&d), 65);
-	}
+	if ((uint64_t)before.st_size == info->size && wpkg_digest_cache_lookup(&before, info, file, parts))
+		goto out;
+	/* the whole file is hashed even when only parts were asked for: that makes the entry useful later */
+	rc = hash_one_pass(info, fd, true, parts, err);
+	/* a file that changed while it was read is not remembered */
+	if (rc == 0 && fstat(fd, &after) == 0 && (uint64_t)after.st_size == info->size &&
+	    after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec &&
+	    after.st_ctim.tv_sec == before.st_ctim.tv_sec && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec)
+		wpkg_digest_cache_store(&before, info);
+out:
 	close(fd);
 	return rc;
 }

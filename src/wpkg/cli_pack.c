@@ -1,80 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli_pack.c - the packaging options build and push share, turned into wpkg_pack_opts. */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include "cli_output.h"
+#include "cli_pack.h"
+#include "exitcodes.h"
 #include "wpkg/wasm_config.h"
 
-enum {
-	OPT_ANNOTATION = 3000,
-	OPT_ANNOTATION_FILE,
-	OPT_AUTHOR,
-	OPT_TARGET,
-	OPT_EXPLODED,
-	OPT_EXPLODE_DEPTH,
-	OPT_MIN_LAYER_SIZE,
-};
+struct cli_pack cli_pk;
 
-const struct cli_opt cli_pack_opts[] = {
-	{ "annotation", 'a', "KEY=VALUE", "add a manifest annotation (repeatable)", OPT_ANNOTATION },
-	{ "annotation-file", 0, "FILE", "annotations from a JSON file (flat, or ORAS's $manifest form)",
-	  OPT_ANNOTATION_FILE },
-	{ "author", 0, "NAME", "the config's author (default null)", OPT_AUTHOR },
-	{ "target", 0, "WORLD", "the WIT world the component targets, e.g. wasi:http/proxy@0.2.0", OPT_TARGET },
-	{ "exploded", 0, NULL, "one layer per nested module/component, plus a skeleton (see wpkg-exploded(7))",
-	  OPT_EXPLODED },
-	{ "explode-depth", 0, "N", "also split nested components N-1 levels deep (default 1; implies --exploded)",
-	  OPT_EXPLODE_DEPTH },
-	{ "min-layer-size", 0, "BYTES", "keep smaller parts in the skeleton (K, M suffixes; default 16K; implies "
-	  "--exploded)", OPT_MIN_LAYER_SIZE },
+static int explode_depth(const struct cli_opt_spec *o, const char *arg)
+{
+	const struct cli_opt_spec n = { CLI_OPT_NUMBER, o->name, 0, &(long){ 0 }, NULL, NULL, 1,
+					WPKG_EXPLODE_MAX_DEPTH, "a depth" };
+
+	cli_pk.pack.exploded = true;
+	if (cli_opt_apply(&n, arg) != 0)
+		return CLI_ERROR;
+	cli_pk.pack.explode.depth = (unsigned)*(long *)n.value;
+	return 0;
+}
+
+static int min_layer_size(const struct cli_opt_spec *o, const char *arg)
+{
+	const struct cli_opt_spec b = { CLI_OPT_BYTES, o->name, 0, &cli_pk.pack.explode.min_layer_size, NULL, NULL,
+					.example = "16K" };
+
+	cli_pk.pack.exploded = true;
+	return cli_opt_apply(&b, arg);
+}
+
+static int artifact_format(const struct cli_opt_spec *o, const char *arg)
+{
+	return cli_pack_set_format(&cli_pk, o->name, arg);
+}
+
+const struct cli_opt_spec cli_pack_opts[] = {
+	{ CLI_OPT_CALL, "artifact-format", 0, NULL, "FORMAT", "wasm (CNCF Wasm artifact, default), image (OCI image "
+	  "for crun/podman) or runwasi (containerd's Wasm shims)", .call = artifact_format },
+	{ CLI_OPT_LIST, "annotation", 'a', &cli_pk.annotations, "KEY=VALUE", "add a manifest annotation (repeatable)" },
+	{ CLI_OPT_STRING, "annotation-file", 0, &cli_pk.annotation_file, "FILE",
+	  "annotations from a JSON file (flat, or ORAS's $manifest form)" },
+	{ CLI_OPT_STRING, "author", 0, &cli_pk.pack.author, "NAME", "the config's author (default null)" },
+	{ CLI_OPT_STRING, "target", 0, &cli_pk.pack.target, "WORLD",
+	  "the WIT world the component targets, e.g. wasi:http/proxy@0.2.0" },
+	{ CLI_OPT_SWITCH, "exploded", 0, &cli_pk.pack.exploded, NULL,
+	  "one layer per nested module/component, plus a skeleton (see wpkg-exploded(7))" },
+	{ CLI_OPT_CALL, "explode-depth", 0, NULL, "N",
+	  "also split nested components N-1 levels deep (default 1; implies --exploded)", .call = explode_depth },
+	{ CLI_OPT_CALL, "min-layer-size", 0, NULL, "BYTES",
+	  "keep smaller parts in the skeleton (K, M suffixes; default 16K; implies --exploded)",
+	  .call = min_layer_size },
 	CLI_OPT_END,
 };
 
 void cli_pack_init(struct cli_pack *p)
 {
 	*p = (struct cli_pack){ 0 };
+	p->pack.size = sizeof(p->pack);
 	p->pack.explode.depth = WPKG_EXPLODE_DEFAULT_DEPTH;
 	p->pack.explode.min_layer_size = WPKG_EXPLODE_DEFAULT_MIN_LAYER_SIZE;
 }
 
-int cli_pack_opt(struct cli_pack *p, int id, const char *arg)
+int cli_pack_set_format(struct cli_pack *p, const char *opt, const char *value)
 {
-	const char **grown;
-	long depth;
+	struct wpkg_error err;
 
-	switch (id) {
-	case OPT_ANNOTATION:
-		grown = realloc(p->annotations, (p->n_annotations + 1) * sizeof(p->annotations[0]));
-		if (grown == NULL) {
-			cli_usage_error(NULL, "out of memory");
-			return CLI_ERROR;
-		}
-		p->annotations = grown;
-		p->annotations[p->n_annotations++] = arg;
-		return 1;
-	case OPT_ANNOTATION_FILE:
-		p->annotation_file = arg;
-		return 1;
-	case OPT_AUTHOR:
-		p->pack.author = arg;
-		return 1;
-	case OPT_TARGET:
-		p->pack.target = arg;
-		return 1;
-	case OPT_EXPLODED:
-		p->pack.exploded = true;
-		return 1;
-	case OPT_EXPLODE_DEPTH:
-		p->pack.exploded = true;
-		if (cli_parse_number(&depth, "explode-depth", arg, 1, WPKG_EXPLODE_MAX_DEPTH, "a depth") != 1)
-			return CLI_ERROR;
-		p->pack.explode.depth = (unsigned)depth;
-		return 1;
-	case OPT_MIN_LAYER_SIZE:
-		p->pack.exploded = true;
-		return cli_parse_bytes(&p->pack.explode.min_layer_size, "min-layer-size", arg, 0, "16K");
+	if (wpkg_pack_format_parse(&p->format, value, &err) < 0) {
+		cli_usage_error(cli_prog, "--%s: %s", opt, err.msg);
+		return CLI_ERROR;
 	}
+	p->format_opt = opt;
 	return 0;
+}
+
+int cli_pack_check(const struct cli_pack *p, size_t n_files)
+{
+	if (p->format != WPKG_FORMAT_WASM && n_files > 1)
+		return cli_usage_error(cli_prog, "--%s %s packages one FILE", p->format_opt,
+				       wpkg_pack_format_name(p->format));
+	if (p->format != WPKG_FORMAT_WASM && p->pack.exploded)
+		return cli_usage_error(cli_prog, "--%s %s cannot be exploded: only Wasm artifacts are",
+				       p->format_opt, wpkg_pack_format_name(p->format));
+	return WPKG_EXIT_OK;
+}
+
+int cli_pack_files(struct wpkg_package **out, struct cli_pack *p, const char *const *files, size_t n_files,
+		   struct wpkg_error *err)
+{
+	if (p->format == WPKG_FORMAT_WASM)
+		return wpkg_pack(out, files, n_files, &p->pack, err);
+	return wpkg_pack_image(out, files[0], p->format, &p->pack, err);
 }
 
 int cli_pack_prepare(struct cli_pack *p, struct wpkg_error *err)
@@ -94,8 +111,8 @@ int cli_pack_prepare(struct cli_pack *p, struct wpkg_error *err)
 		if (rc < 0)
 			return rc;
 	}
-	for (size_t i = 0; i < p->n_annotations; i++) {
-		rc = wpkg_annotation_add(p->manifest_annots, p->annotations[i], err);
+	for (size_t i = 0; i < p->annotations.n; i++) {
+		rc = wpkg_annotation_add(p->manifest_annots, p->annotations.v[i], err);
 		if (rc < 0)
 			return wpkg_error_wrap(err, "-a");
 	}
@@ -106,7 +123,7 @@ int cli_pack_prepare(struct cli_pack *p, struct wpkg_error *err)
 
 void cli_pack_free(struct cli_pack *p)
 {
-	free(p->annotations);
+	cli_strings_free(&p->annotations);
 	json_decref(p->manifest_annots);
 	json_decref(p->layer_annots);
 	*p = (struct cli_pack){ 0 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli_registry.c - the transport and credential options every registry command shares, as store options. */
 #include <limits.h>
 #include <stdio.h>
@@ -6,28 +7,51 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli_output.h"
+#include "cli_registry.h"
 
-enum {
-	OPT_PLAIN_HTTP = 1000,
-	OPT_INSECURE,
-	OPT_CA_FILE,
-	OPT_USERNAME,
-	OPT_PASSWORD,
-	OPT_PASSWORD_STDIN,
-	OPT_CONNECT_TIMEOUT,
-	OPT_RETRIES,
-};
+/* connect-timeout and retries as parsed; 0 means not given (the library's defaults) */
+static long connect_timeout, retries = -1, concurrency;
 
-const struct cli_opt cli_registry_opts[] = {
-	{ "plain-http", 0, NULL, "speak plain HTTP to the registry (no TLS)", OPT_PLAIN_HTTP },
-	{ "insecure", 0, NULL, "do not verify the registry's TLS certificate", OPT_INSECURE },
-	{ "ca-file", 0, "FILE", "trust the CA certificates in FILE (PEM) as well", OPT_CA_FILE },
-	{ "username", 'u', "USER", "log in as USER instead of using stored credentials", OPT_USERNAME },
-	{ "password", 'p', "PASS", "password for --username (insecure: visible to other users)", OPT_PASSWORD },
-	{ "password-stdin", 0, NULL, "read the password for --username from standard input", OPT_PASSWORD_STDIN },
-	{ "connect-timeout", 0, "SECONDS", "give up connecting after SECONDS (default 30)", OPT_CONNECT_TIMEOUT },
-	{ "retries", 0, "N", "retry failed requests N times (default 5)", OPT_RETRIES },
+static int password_opt(const struct cli_opt_spec *o, const char *arg)
+{
+	(void)o;
+	cli_warn("a password on the command line is visible to other users; use --password-stdin");
+	cli_reg.password = arg;
+	return 0;
+}
+
+struct cli_registry cli_reg;
+
+void cli_registry_init(struct cli_registry *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (r == &cli_reg) {
+		connect_timeout = 0;
+		retries = -1;
+		concurrency = 0;
+	}
+}
+
+const struct cli_opt_spec cli_registry_opts[] = {
+	{ CLI_OPT_SWITCH, "plain-http", 0, &cli_reg.transport.plain_http, NULL,
+	  "speak plain HTTP to the registry (no TLS)" },
+	{ CLI_OPT_SWITCH, "insecure", 0, &cli_reg.transport.insecure, NULL,
+	  "do not verify the registry's TLS certificate" },
+	{ CLI_OPT_STRING, "ca-file", 0, &cli_reg.transport.ca_file, "FILE",
+	  "trust the CA certificates in FILE (PEM) as well" },
+	{ CLI_OPT_STRING, "username", 'u', &cli_reg.username, "USER",
+	  "log in as USER instead of using stored credentials" },
+	{ CLI_OPT_CALL, "password", 'p', NULL, "PASS", "password for --username (insecure: visible to other users)",
+	  .call = password_opt },
+	{ CLI_OPT_SWITCH, "password-stdin", 0, &cli_reg.password_stdin, NULL,
+	  "read the password for --username from standard input" },
+	{ CLI_OPT_NUMBER, "connect-timeout", 0, &connect_timeout, "SECONDS",
+	  "give up connecting after SECONDS (default 30)", .min = 1, .max = 3600 },
+	{ CLI_OPT_NUMBER, "retries", 0, &retries, "N", "retry failed requests N times (default 5)", .min = 0,
+	  .max = 100 },
+	{ CLI_OPT_NUMBER, "concurrency", 0, &concurrency, "N", "transfer up to N blobs at once (default 16)",
+	  .min = 1, .max = 64 },
 	CLI_OPT_END,
 };
 
@@ -37,51 +61,17 @@ static bool stdin_password_read;
 /* The registry of the last connection, for cli_fail's login hint. */
 static char last_registry[256];
 
-void cli_registry_init(struct cli_registry *r)
+/* the library reads max_retries 0 as "its default", so 0 is said with no_retries */
+void cli_registry_apply(struct cli_registry *r)
 {
-	memset(r, 0, sizeof(*r));
-}
-
-int cli_registry_opt(struct cli_registry *r, int id, const char *arg)
-{
-	long v;
-
-	switch (id) {
-	case OPT_PLAIN_HTTP:
-		r->transport.plain_http = true;
-		return 1;
-	case OPT_INSECURE:
-		r->transport.insecure = true;
-		return 1;
-	case OPT_CA_FILE:
-		r->transport.ca_file = arg;
-		return 1;
-	case OPT_USERNAME:
-		r->username = arg;
-		return 1;
-	case OPT_PASSWORD:
-		cli_warn("a password on the command line is visible to other users; use --password-stdin");
-		r->password = arg;
-		return 1;
-	case OPT_PASSWORD_STDIN:
-		r->password_stdin = true;
-		return 1;
-	case OPT_CONNECT_TIMEOUT:
-		if (cli_parse_number(&v, "connect-timeout", arg, 1, 3600, "a whole number") != 1)
-			return CLI_ERROR;
-		r->transport.connect_timeout_s = v;
-		return 1;
-	case OPT_RETRIES:
-		/* the library reads max_retries 0 as "its default", so 0 is said with no_retries */
-		if (cli_parse_number(&v, "retries", arg, 0, 100, "a whole number") != 1)
-			return CLI_ERROR;
-		if (v == 0)
-			r->transport.no_retries = true;
-		else
-			r->transport.max_retries = (unsigned)v;
-		return 1;
-	}
-	return 0;
+	if (connect_timeout > 0)
+		r->transport.connect_timeout_s = connect_timeout;
+	if (retries == 0)
+		r->transport.no_retries = true;
+	else if (retries > 0)
+		r->transport.max_retries = (unsigned)retries;
+	if (concurrency > 0)
+		r->transport.concurrency = (unsigned)concurrency;
 }
 
 int cli_prompt(char *out, size_t size, const char *prompt, bool secret, struct wpkg_error *err)

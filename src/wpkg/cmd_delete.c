@@ -1,50 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_delete.c - wpkg delete: remove a manifest (named by tag or digest) from a registry, layout or archive. */
 #include <stdlib.h>
 
-#include "wpkg/push.h"
-#include "regcmd.h"
+#include "cli_run.h"
 
-static const struct cli_opt *const delete_tables[] = { cli_registry_opts, NULL };
+static struct wpkg_digest digest;
 
-static int run(const struct cli_command *cmd, int argc, char **argv)
+static int check(struct cli_run *r)
 {
-	struct regcmd c;
-	struct wpkg_digest digest;
-	char *name = NULL;
-	int rc;
+	/* deleting "latest" by default would be a nasty surprise */
+	if (r->ref.tag == NULL && r->ref.digest == NULL)
+		return cli_usage_error(r->cmd->name, "'%s': name the tag or digest to delete", r->pos.v[0]);
+	return WPKG_EXIT_OK;
+}
 
-	rc = regcmd_begin(&c, cmd, argc, argv, NULL, NULL, 1, 1, "one REF", REGCMD_ANY_TRANSPORT);
-	if (rc >= 0)
-		goto out;
-	if (c.ref.tag == NULL && c.ref.digest == NULL) {
-		/* deleting "latest" by default would be a nasty surprise */
-		rc = cli_usage_error(cmd, "'%s': name the tag or digest to delete", cli_pos(&c.args, 0));
-		goto out;
-	}
-	rc = regcmd_open(&c, "delete", false);
-	if (rc != WPKG_EXIT_OK)
-		goto out;
-	if (wpkg_store_delete(&digest, c.store, wpkg_ref_reference(&c.ref), &c.err) < 0) {
-		rc = regcmd_fail(&c, "delete");
-		goto out;
-	}
-	rc = regcmd_commit(&c, "delete");
-	if (rc != WPKG_EXIT_OK)
-		goto out;
-	name = regcmd_ref_with(&c.ref, '@', digest.str);
-	if (cli_g.json)
-		cli_out_json(json_pack("{s:s?, s:s, s:s?}", "deleted", name, "digest", digest.str, "tag", c.ref.tag));
-	else if (c.ref.tag != NULL)
+static int run(struct cli_run *r)
+{
+	if (wpkg_store_delete(&digest, r->store, wpkg_ref_reference(&r->ref), &r->err) < 0)
+		return cli_run_fail(r);
+	return WPKG_EXIT_OK;
+}
+
+static void text(struct cli_run *r)
+{
+	char *name = cli_ref_with(&r->ref, '@', digest.str);
+
+	if (r->ref.tag != NULL)
 		cli_out("deleted %s (was tag %s; every tag of this manifest is gone)\n", name ? name : digest.str,
-			c.ref.tag);
+			r->ref.tag);
 	else
 		cli_out("deleted %s\n", name ? name : digest.str);
-out:
 	free(name);
-	regcmd_end(&c);
-	return rc;
+}
+
+static json_t *result_json(struct cli_run *r)
+{
+	char *name = cli_ref_with(&r->ref, '@', digest.str);
+	json_t *doc = json_pack("{s:s?, s:s, s:s?}", "deleted", name, "digest", digest.str, "tag", r->ref.tag);
+
+	free(name);
+	return doc;
 }
 
 const struct cli_command cli_cmd_delete = {
-	"delete", run, "Delete a manifest from a registry, layout or archive", "[OPTIONS] REF", delete_tables,
+	.name = "delete",
+	.summary = "Delete a manifest from a registry, layout or archive",
+	.usage = "[OPTIONS] REF",
+	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_STORE | CLI_COMMIT | CLI_REGISTRY_OPTS,
+	.min_pos = 1, .max_pos = 1, .pos_what = "one REF",
+	.check = check, .run = run, .text = text, .json = result_json,
 };

@@ -1,25 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_discover.c - wpkg discover: list the artifacts that refer to a manifest, as a table or JSON. */
 #include <stdio.h>
 #include <string.h>
 
 #include "wpkg/referrers.h"
-#include "regcmd.h"
+#include "cli_run.h"
 
-enum { OPT_ARTIFACT_TYPE = 1 };
+static struct {
+	const char *artifact_type;
+	struct wpkg_referrers found;
+} disc;
 
-static const struct cli_opt discover_opts[] = {
-	{ "artifact-type", 0, "TYPE", "list only the referrers of this artifact type", OPT_ARTIFACT_TYPE },
+static const struct cli_opt_spec discover_opts[] = {
+	{ CLI_OPT_STRING, "artifact-type", 0, &disc.artifact_type, "TYPE",
+	  "list only the referrers of this artifact type" },
 	CLI_OPT_END,
 };
-static const struct cli_opt *const discover_tables[] = { discover_opts, cli_registry_opts, NULL };
-
-static int option(void *ctx, int id, const char *arg)
-{
-	if (id != OPT_ARTIFACT_TYPE)
-		return 0;
-	*(const char **)ctx = arg;
-	return 1;
-}
 
 /* An annotation of d, or "-" so that every row has every column. */
 static const char *annotation(const struct wpkg_descriptor *d, const char *key)
@@ -54,43 +50,49 @@ static void print_table(const struct wpkg_index *ix)
 	}
 }
 
-static int run(const struct cli_command *cmd, int argc, char **argv)
+static int check(struct cli_run *r)
 {
-	struct wpkg_referrers found = { 0 };
-	const char *artifact_type = NULL;
-	struct regcmd c;
-	json_t *list;
-	size_t i;
-	int rc;
+	if (disc.artifact_type != NULL && !wpkg_media_type_valid(disc.artifact_type))
+		return cli_usage_error(r->cmd->name, "--artifact-type '%s' is not a media type (type/subtype)",
+				       disc.artifact_type);
+	return WPKG_EXIT_OK;
+}
 
-	rc = regcmd_begin(&c, cmd, argc, argv, option, &artifact_type, 1, 1, "one REF", REGCMD_ANY_TRANSPORT);
-	if (rc >= 0)
-		goto out;
-	if (artifact_type != NULL && !wpkg_media_type_valid(artifact_type))
-		rc = cli_usage_error(cmd, "--artifact-type '%s' is not a media type (type/subtype)", artifact_type);
-	else
-		rc = regcmd_open(&c, "discover", false);
-	if (rc != WPKG_EXIT_OK)
-		goto out;
-	if (wpkg_discover(&found, c.store, wpkg_ref_reference(&c.ref), artifact_type, &c.err) < 0) {
-		rc = regcmd_fail(&c, "discover");
-		goto out;
-	}
-	if (cli_g.json) {
-		list = json_array();
-		for (i = 0; list != NULL && i < found.index->n_manifests; i++)
-			json_array_append_new(list, wpkg_descriptor_to_json(&found.index->manifests[i]));
-		cli_out_json(list);
-	} else {
-		print_table(found.index);
-	}
-out:
-	wpkg_referrers_clear(&found);
-	regcmd_end(&c);
-	return rc;
+static int run(struct cli_run *r)
+{
+	if (wpkg_discover(&disc.found, r->store, wpkg_ref_reference(&r->ref), disc.artifact_type, &r->err) < 0)
+		return cli_run_fail(r);
+	return WPKG_EXIT_OK;
+}
+
+static void text(struct cli_run *r)
+{
+	(void)r;
+	print_table(disc.found.index);
+}
+
+static json_t *result_json(struct cli_run *r)
+{
+	json_t *list = json_array();
+
+	(void)r;
+	for (size_t i = 0; list != NULL && i < disc.found.index->n_manifests; i++)
+		json_array_append_new(list, wpkg_descriptor_to_json(&disc.found.index->manifests[i]));
+	return list;
+}
+
+static void cleanup(struct cli_run *r)
+{
+	(void)r;
+	wpkg_referrers_clear(&disc.found);
 }
 
 const struct cli_command cli_cmd_discover = {
-	"discover", run, "List the artifacts that refer to a manifest (signatures, SBOMs, ...)", "[OPTIONS] REF",
-	discover_tables,
+	.name = "discover",
+	.summary = "List the artifacts that refer to a manifest (signatures, SBOMs, ...)",
+	.usage = "[OPTIONS] REF",
+	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_STORE | CLI_REGISTRY_OPTS,
+	.min_pos = 1, .max_pos = 1, .pos_what = "one REF",
+	.opts = discover_opts,
+	.check = check, .run = run, .text = text, .json = result_json, .cleanup = cleanup,
 };

@@ -1,16 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_inspect.c - "wpkg inspect": what a Wasm file holds, or what an artifact in a layout or registry holds. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cli_run.h"
 #include "wpkg/artifact.h"
 #include "wpkg/explode.h"
 #include "wpkg/oci.h"
 #include "wpkg/wasm.h"
 #include "wpkg/wasm_config.h"
-
-static const struct cli_opt *const inspect_opt_tables[] = { cli_registry_opts, NULL };
 
 /* ---- a Wasm file ---- */
 
@@ -40,14 +39,14 @@ static json_t *file_json(const char *path, const struct wpkg_wasm_info *info)
 						       "index", (json_int_t)p->index, "parent", (json_int_t)p->parent,
 						       "depth", (json_int_t)p->depth, "kind", wpkg_wasm_kind_name(p->kind),
 						       "offset", (json_int_t)p->offset, "size", (json_int_t)p->size,
-						       "section_offset", (json_int_t)p->section_offset,
-						       "header_len", (json_int_t)p->header_len, "sha256", p->sha256));
+						       "sectionOffset", (json_int_t)p->section_offset,
+						       "headerLen", (json_int_t)p->header_len, "sha256", p->sha256));
 	}
 	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:b, s:o}", "file", path, "kind",
 			 wpkg_wasm_kind_name(info->kind), "os", wpkg_wasm_os(info->kind), "size",
 			 (json_int_t)info->size, "sha256", info->sha256, "imports",
 			 strings_json(info->imports, info->n_imports), "exports",
-			 strings_json(info->exports, info->n_exports), "producers", producers, "wit_package",
+			 strings_json(info->exports, info->n_exports), "producers", producers, "witPackage",
 			 info->is_wit_package, "parts", parts);
 }
 
@@ -337,15 +336,13 @@ out:
 static int inspect_ref(const char *arg, struct cli_registry *reg, struct wpkg_error *err)
 {
 	struct wpkg_ref ref = { 0 };
-	struct wpkg_store_opts opts;
 	struct wpkg_store *s = NULL;
 	int rc;
 
-	rc = wpkg_ref_parse(&ref, arg, 0, err);
+	rc = cli_ref_parse(&ref, arg, 0, reg, err);
 	if (rc < 0)
 		return rc;
-	cli_registry_store_opts(&opts, reg, false);
-	rc = wpkg_store_open(&s, &ref, &opts, err);
+	rc = cli_store_open(&s, reg, &ref, false, err);
 	if (rc == 0)
 		rc = show_artifact(s, &ref, wpkg_ref_reference(&ref), err);
 	if (rc < 0)
@@ -370,38 +367,28 @@ static bool is_file(const char *s)
 	return stat(s, &st) == 0 || s[0] == '/' || s[0] == '.' || (n > 5 && strcmp(s + n - 5, ".wasm") == 0);
 }
 
-static int run(const struct cli_command *cmd, int argc, char **argv)
+static int run(struct cli_run *r)
 {
-	struct cli_registry reg;
-	struct cli_args a;
-	struct wpkg_error err = { 0, "" };
-	const char *arg, *target;
-	int id, rc;
+	const char *target;
+	int rc;
 
-	cli_registry_init(&reg);
-	cli_args_init(&a, cmd, argc, argv);
-	while ((id = cli_getopt(&a, &arg)) > 0)
-		if (cli_registry_opt(&reg, id, arg) == CLI_ERROR)
-			return WPKG_EXIT_USAGE;
-	if (id == CLI_HELP)
-		return WPKG_EXIT_OK;
-	if (id == CLI_ERROR)
-		return WPKG_EXIT_USAGE;
-	if (cli_npos(&a) == 0)
-		return cli_usage_error(cmd, "missing FILE or REF");
-	if (cli_npos(&a) > 1)
-		return cli_usage_error(cmd, "one FILE or REF at a time: unexpected '%s'", cli_pos(&a, 1));
-	target = cli_pos(&a, 0);
-
+	if (r->pos.n == 0)
+		return cli_usage_error(r->cmd->name, "missing FILE or REF");
+	if (r->pos.n > 1)
+		return cli_usage_error(r->cmd->name, "one FILE or REF at a time: unexpected '%s'", r->pos.v[1]);
+	target = r->pos.v[0];
 	if (is_file(target))
-		rc = inspect_file(target, &err);
+		rc = inspect_file(target, &r->err);
 	else
-		rc = inspect_ref(target, &reg, &err);
-	return rc < 0 ? cli_fail(&err) : WPKG_EXIT_OK;
+		rc = inspect_ref(target, &cli_reg, &r->err);
+	return rc < 0 ? cli_fail(&r->err) : WPKG_EXIT_OK;
 }
 
 const struct cli_command cli_cmd_inspect = {
-	"inspect", run, "Show what a Wasm file or an OCI artifact holds",
-	"[OPTIONS] FILE|REF|oci-layout:DIR[:TAG]|oci-archive:FILE[:TAG]",
-	inspect_opt_tables,
+	.name = "inspect",
+	.summary = "Show what a Wasm file or an OCI artifact holds",
+	.usage = "[OPTIONS] FILE|REF|oci-layout:DIR[:TAG]|oci-archive:FILE[:TAG]",
+	.needs = CLI_REGISTRY_OPTS,
+	.min_pos = 0, .max_pos = -1,
+	.run = run,
 };

@@ -4,56 +4,62 @@
 
 #include "cli_sign.h"
 
-enum { OPT_PREFIX = 1, OPT_PASSWORD_STDIN };
+static struct {
+	const char *prefix;
+	bool password_stdin;
+} key;
 
-static const struct cli_opt key_opts[] = {
-	{ "output-key-prefix", 0, "PREFIX", "write PREFIX.key and PREFIX.pub (default: cosign)", OPT_PREFIX },
-	{ "password-stdin", 0, NULL, "read the key's password from standard input (else COSIGN_PASSWORD, "
-	  "else a prompt)", OPT_PASSWORD_STDIN },
+static const struct cli_opt_spec key_opts[] = {
+	{ CLI_OPT_STRING, "output-key-prefix", 0, &key.prefix, "PREFIX",
+	  "write PREFIX.key and PREFIX.pub (default: cosign)" },
+	{ CLI_OPT_SWITCH, "password-stdin", 0, &key.password_stdin, NULL,
+	  "read the key's password from standard input (else COSIGN_PASSWORD, else a prompt)" },
 	CLI_OPT_END,
 };
-static const struct cli_opt *const key_tables[] = { key_opts, NULL };
 
-static int run(const struct cli_command *cmd, int argc, char **argv)
+static int check(struct cli_run *r)
 {
-	struct cli_key_password pw = { false, true, "password for the new key" };
-	struct wpkg_buf pass = WPKG_BUF_INIT;
-	const char *prefix = "cosign", *arg;
-	struct wpkg_error err = { 0 };
-	struct cli_args a;
-	int id, rc;
+	if (strcmp(r->pos.v[0], "generate") != 0)
+		return cli_usage_error(r->cmd->name, "unknown subcommand '%s' (expected: generate)", r->pos.v[0]);
+	if (key.prefix == NULL)
+		key.prefix = "cosign";
+	if (key.prefix[0] == '\0')
+		return cli_usage_error(r->cmd->name, "--output-key-prefix must not be empty");
+	return WPKG_EXIT_OK;
+}
 
-	cli_args_init(&a, cmd, argc, argv);
-	while ((id = cli_getopt(&a, &arg)) > 0) {
-		if (id == OPT_PREFIX)
-			prefix = arg;
-		else if (id == OPT_PASSWORD_STDIN)
-			pw.from_stdin = true;
-	}
-	if (id == CLI_HELP)
-		return WPKG_EXIT_OK;
-	if (id == CLI_ERROR)
-		return WPKG_EXIT_USAGE;
-	if (cli_npos(&a) != 1 || strcmp(cli_pos(&a, 0), "generate") != 0)
-		return cli_usage_error(cmd, "expected: wpkg key generate [--output-key-prefix PREFIX]");
-	if (prefix[0] == '\0')
-		return cli_usage_error(cmd, "--output-key-prefix must not be empty");
-	rc = cli_key_password(&pw, &pass, &err);
+static int run(struct cli_run *r)
+{
+	struct cli_key_password pw = { key.password_stdin, true, "password for the new key" };
+	struct wpkg_buf pass = WPKG_BUF_INIT;
+	int rc;
+
+	rc = cli_key_password(&pw, &pass, &r->err);
 	if (rc == 0)
-		rc = wpkg_sigkey_generate_files(prefix, pass.data, pass.len, NULL, &err);
+		rc = wpkg_sigkey_generate_files(key.prefix, pass.data, pass.len, NULL, &r->err);
 	if (pass.cap > 0)
 		explicit_bzero(pass.data, pass.cap);
 	wpkg_buf_free(&pass);
-	if (rc < 0)
-		return cli_fail(&err);
-	if (cli_g.json)
-		cli_out_json(json_pack("{s:s++, s:s++}", "privateKey", prefix, ".key", "publicKey", prefix, ".pub"));
-	else
-		cli_out("%s.key\n%s.pub\n", prefix, prefix);
-	return cli_finish(WPKG_EXIT_OK);
+	return rc < 0 ? cli_fail(&r->err) : WPKG_EXIT_OK;
+}
+
+static void text(struct cli_run *r)
+{
+	(void)r;
+	cli_out("%s.key\n%s.pub\n", key.prefix, key.prefix);
+}
+
+static json_t *result_json(struct cli_run *r)
+{
+	(void)r;
+	return json_pack("{s:s+, s:s+}", "privateKey", key.prefix, ".key", "publicKey", key.prefix, ".pub");
 }
 
 const struct cli_command cli_cmd_key = {
-	"key", run, "Generate a signing key pair in cosign's format",
-	"generate [--output-key-prefix PREFIX] [--password-stdin]", key_tables,
+	.name = "key",
+	.summary = "Generate a signing key pair in cosign's format",
+	.usage = "generate [--output-key-prefix PREFIX] [--password-stdin]",
+	.min_pos = 1, .max_pos = 1, .pos_what = "the subcommand generate",
+	.opts = key_opts,
+	.check = check, .run = run, .text = text, .json = result_json,
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_login.c - wpkg login: check credentials against a registry, then store them. */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -5,9 +6,12 @@
 #include <unistd.h>
 
 #include "wpkg/creds.h"
-#include "regcmd.h"
+#include "cli_run.h"
 
-static const struct cli_opt *const login_tables[] = { cli_registry_opts, NULL };
+static struct {
+	struct wpkg_credentials creds;
+	char *host;
+} login;
 
 /* -u or a username typed at the terminal, then the password the way every registry command reads it. */
 static int read_credentials(struct wpkg_credentials *out, struct cli_registry *reg, char *user, size_t size,
@@ -45,66 +49,54 @@ static int check(char *host, struct cli_registry *reg, const struct wpkg_credent
 	return wpkg_store_ping(host, &opts, err);
 }
 
-int cli_login_begin(struct cli_args *a, struct cli_registry *reg, const struct cli_command *cmd, int argc,
-		    char **argv)
+static int run(struct cli_run *r)
 {
+	struct wpkg_log_sink log;
+	char user[256] = "";
 	int rc;
 
-	cli_registry_init(reg);
-	cli_args_init(a, cmd, argc, argv);
-	if (regcmd_options(&rc, a, reg, NULL, NULL))
-		return rc;
-	if (cli_npos(a) != 1)
-		return cli_usage_error(cmd, "expected one REGISTRY, got %d arguments", cli_npos(a));
-	return -1;
+	if (cli_reg.username == NULL && (cli_reg.password != NULL || cli_reg.password_stdin))
+		return cli_usage_error(r->cmd->name, "--password and --password-stdin need --username");
+	if (wpkg_creds_host(&login.host, r->pos.v[0], &r->err) < 0)
+		return cli_fail(&r->err);
+	rc = read_credentials(&login.creds, &cli_reg, user, sizeof(user), &r->err);
+	if (rc == 0)
+		rc = check(login.host, &cli_reg, &login.creds, &r->err);
+	cli_log_sink(&log);
+	if (rc == 0 && wpkg_creds_store(login.host, &login.creds, &log, &r->err) < 0)
+		rc = wpkg_error_wrap(&r->err, "store credentials");
+	if (rc < 0) {
+		wpkg_error_wrap(&r->err, "login %s", login.host);
+		/* no "run: wpkg login" hint: that is what failed */
+		return cli_fail_host(&r->err, NULL);
+	}
+	return WPKG_EXIT_OK;
 }
 
-static int run(const struct cli_command *cmd, int argc, char **argv)
+static void text(struct cli_run *r)
 {
-	struct wpkg_credentials creds = { NULL, NULL, NULL };
-	struct cli_registry reg;
-	struct wpkg_log_sink log;
-	struct wpkg_error err;
-	struct cli_args a;
-	char user[256] = "";
-	char *host = NULL;
-	int rc;
+	(void)r;
+	cli_out("Login Succeeded\n");
+}
 
-	wpkg_error_clear(&err);
-	rc = cli_login_begin(&a, &reg, cmd, argc, argv);
-	if (rc >= 0)
-		goto out;
-	if (reg.username == NULL && (reg.password != NULL || reg.password_stdin)) {
-		rc = cli_usage_error(cmd, "--password and --password-stdin need --username");
-		goto out;
-	}
-	if (wpkg_creds_host(&host, cli_pos(&a, 0), &err) < 0) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	rc = read_credentials(&creds, &reg, user, sizeof(user), &err);
-	if (rc == 0)
-		rc = check(host, &reg, &creds, &err);
-	cli_log_sink(&log);
-	if (rc == 0 && wpkg_creds_store(host, &creds, &log, &err) < 0)
-		rc = wpkg_error_wrap(&err, "store credentials");
-	if (rc < 0) {
-		wpkg_error_wrap(&err, "login %s", host);
-		/* no "run: wpkg login" hint: that is what failed */
-		rc = cli_fail_host(&err, NULL);
-		goto out;
-	}
-	if (cli_g.json)
-		cli_out_json(json_pack("{s:s, s:s}", "registry", host, "username", creds.username));
-	else
-		cli_out("Login Succeeded\n");
-	rc = WPKG_EXIT_OK;
-out:
-	wpkg_credentials_clear(&creds);
-	free(host);
-	return rc;
+static json_t *result_json(struct cli_run *r)
+{
+	(void)r;
+	return json_pack("{s:s, s:s}", "registry", login.host, "username", login.creds.username);
+}
+
+static void cleanup(struct cli_run *r)
+{
+	(void)r;
+	wpkg_credentials_clear(&login.creds);
+	free(login.host);
 }
 
 const struct cli_command cli_cmd_login = {
-	"login", run, "Check credentials for a registry and store them", "[OPTIONS] REGISTRY", login_tables,
+	.name = "login",
+	.summary = "Check credentials for a registry and store them",
+	.usage = "[OPTIONS] REGISTRY",
+	.needs = CLI_REGISTRY_OPTS,
+	.min_pos = 1, .max_pos = 1, .pos_what = "one REGISTRY",
+	.run = run, .text = text, .json = result_json, .cleanup = cleanup,
 };

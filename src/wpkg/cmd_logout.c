@@ -1,38 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_logout.c - wpkg logout: forget the stored credentials of a registry. */
 #include <stdlib.h>
 
 #include "wpkg/creds.h"
-#include "cli.h"
+#include "cli_run.h"
 
-static const struct cli_opt *const logout_tables[] = { NULL };
+static char *host;
 
-static int run(const struct cli_command *cmd, int argc, char **argv)
+static int run(struct cli_run *r)
 {
-	struct cli_registry reg;
-	struct wpkg_error err;
-	struct cli_args a;
-	char *host = NULL;
-	int rc;
-
-	wpkg_error_clear(&err);
-	rc = cli_login_begin(&a, &reg, cmd, argc, argv);
-	if (rc >= 0)
-		goto out;
-	if (wpkg_creds_host(&host, cli_pos(&a, 0), &err) < 0 || wpkg_creds_erase(host, &err) < 0) {
-		wpkg_error_wrap(&err, "logout %s", host ? host : cli_pos(&a, 0));
-		rc = cli_fail_host(&err, NULL);
-		goto out;
+	if (wpkg_creds_host(&host, r->pos.v[0], &r->err) < 0 || wpkg_creds_erase(host, &r->err) < 0) {
+		wpkg_error_wrap(&r->err, "logout %s", host ? host : r->pos.v[0]);
+		return cli_fail_host(&r->err, NULL);
 	}
-	if (cli_g.json)
-		cli_out_json(json_pack("{s:s}", "registry", host));
-	else
-		cli_out("Removing login credentials for %s\n", host);
-	rc = WPKG_EXIT_OK;
-out:
+	return WPKG_EXIT_OK;
+}
+
+static void text(struct cli_run *r)
+{
+	(void)r;
+	cli_out("Removing login credentials for %s\n", host);
+}
+
+static json_t *result_json(struct cli_run *r)
+{
+	(void)r;
+	return json_pack("{s:s}", "registry", host);
+}
+
+static void cleanup(struct cli_run *r)
+{
+	(void)r;
 	free(host);
-	return rc;
 }
 
 const struct cli_command cli_cmd_logout = {
-	"logout", run, "Remove the stored credentials of a registry", "REGISTRY", logout_tables,
+	.name = "logout",
+	.summary = "Remove the stored credentials of a registry",
+	.usage = "REGISTRY",
+	.min_pos = 1, .max_pos = 1, .pos_what = "one REGISTRY",
+	.run = run, .text = text, .json = result_json, .cleanup = cleanup,
 };

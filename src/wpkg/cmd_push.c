@@ -1,98 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_push.c - wpkg push: package Wasm files like wpkg build and store them under tags: registry, layout, archive. */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "wpkg/log.h"
 #include "wpkg/pack.h"
-#include "wpkg/pack_image.h"
 #include "wpkg/push.h"
-#include "regcmd.h"
-
-enum {
-	OPT_TAG = 1,
-	OPT_MOUNT_FROM,
-	OPT_CHUNK_SIZE,
-	OPT_FORMAT,
-};
-
-static const struct cli_opt push_opts[] = {
-	{ "tag", 't', "TAG", "also tag the manifest TAG (repeatable)", OPT_TAG },
-	{ "mount-from", 0, "REPO", "mount blobs the registry has in REPO instead of uploading them", OPT_MOUNT_FROM },
-	{ "chunk-size", 0, "BYTES", "upload in chunks of BYTES (K, M, G suffixes) instead of at once", OPT_CHUNK_SIZE },
-	{ "format", 0, "FORMAT", "wasm (CNCF Wasm artifact, default), image or runwasi, as wpkg build", OPT_FORMAT },
-	CLI_OPT_END,
-};
-static const struct cli_opt *const push_tables[] = { push_opts, cli_pack_opts, cli_registry_opts, NULL };
+#include "cli_run.h"
 
 #define MAX_TAGS 64
 
-struct push_args {
-	const char *tags[MAX_TAGS];    /* [0] is the reference's own tag, filled after parsing */
-	size_t n_tags;
+static struct {
+	struct cli_strings extra_tags; /* -t, in order */
 	const char *mount_from;
 	uint64_t chunk_size;
-	enum wpkg_pack_format format;
-	struct cli_pack pack;          /* packaging options shared with build */
+	/* the run */
+	const char *tags[MAX_TAGS];    /* [0] is the reference's own tag (or "latest") */
+	size_t n_tags;
+	struct wpkg_package *pkg;
+	struct wpkg_push_result res;
+} push;
+
+static const struct cli_opt_spec push_opts[] = {
+	{ CLI_OPT_LIST, "tag", 't', &push.extra_tags, "TAG", "also tag the manifest TAG (repeatable)" },
+	{ CLI_OPT_STRING, "mount-from", 0, &push.mount_from, "REPO",
+	  "mount blobs the registry has in REPO instead of uploading them" },
+	{ CLI_OPT_BYTES, "chunk-size", 0, &push.chunk_size, "BYTES",
+	  "upload in chunks of BYTES (K, M, G suffixes) instead of at once", .min = 1, .example = "5M" },
+	CLI_OPT_END,
 };
 
-/* "1048576", "512K", "8M", "1G" (powers of 1024); 0 and overflow refused. */
-static bool has_tag(const struct push_args *p, const char *tag)
+static bool has_tag(const char *tag)
 {
-	for (size_t i = 0; i < p->n_tags; i++)
-		if (strcmp(p->tags[i], tag) == 0)
+	for (size_t i = 0; i < push.n_tags; i++)
+		if (strcmp(push.tags[i], tag) == 0)
 			return true;
 	return false;
 }
 
-static int push_opt(void *ctx, int id, const char *arg)
+/* Adds one tag to PUT after checking it; WPKG_EXIT_OK or the reported status. */
+static int add_tag(struct cli_run *r, const char *tag)
 {
-	struct push_args *p = ctx;
-	struct wpkg_error err;
-
-	switch (id) {
-	case OPT_TAG:
-		if (p->n_tags == MAX_TAGS - 1) {
-			cli_usage_error(NULL, "more than %d tags", MAX_TAGS - 1);
-			return CLI_ERROR;
-		}
-		/* slot 0 is kept for the reference's tag */
-		p->tags[++p->n_tags] = arg;
-		return 1;
-	case OPT_MOUNT_FROM:
-		p->mount_from = arg;
-		return 1;
-	case OPT_CHUNK_SIZE:
-		return cli_parse_bytes(&p->chunk_size, "chunk-size", arg, 1, "5M");
-	case OPT_FORMAT:
-		if (wpkg_pack_format_parse(&p->format, arg, &err) < 0) {
-			cli_usage_error(NULL, "--format: %s", err.msg);
-			return CLI_ERROR;
-		}
-		return 1;
+	if (wpkg_push_check_tag(tag, &r->err) < 0) {
+		if (strstr(r->err.msg, tag) == NULL)
+			wpkg_error_wrap(&r->err, "tag '%s'", tag);
+		return cli_fail(&r->err);
 	}
-	return cli_pack_opt(&p->pack, id, arg);
-}
-
-/* The tags to PUT: the reference's own (or "latest") first, then -t ones not already listed. */
-static int collect_tags(struct push_args *p, const struct wpkg_ref *ref)
-{
-	const char *extra[MAX_TAGS];
-	size_t n_extra = p->n_tags, i;
-	struct wpkg_error err;
-
-	memcpy(extra, &p->tags[1], n_extra * sizeof(extra[0]));
-	p->tags[0] = ref->tag != NULL ? ref->tag : "latest";
-	p->n_tags = 1;
-	for (i = 0; i < n_extra; i++) {
-		wpkg_error_clear(&err);
-		if (wpkg_push_check_tag(extra[i], &err) < 0)
-			return cli_fail(&err);
-		if (!has_tag(p, extra[i]))
-			p->tags[p->n_tags++] = extra[i];
-	}
+	if (has_tag(tag))
+		return WPKG_EXIT_OK;
+	if (push.n_tags == MAX_TAGS)
+		return cli_usage_error(r->cmd->name, "more than %d tags", MAX_TAGS - 1);
+	push.tags[push.n_tags++] = tag;
 	return WPKG_EXIT_OK;
 }
 
@@ -106,26 +64,97 @@ static const char *mount_repo(const char *from, const struct wpkg_ref *ref)
 	return from;
 }
 
-static json_t *result_json(const struct wpkg_ref *ref, const struct push_args *p, const struct wpkg_package *pkg,
-			   const struct wpkg_push_result *res)
+/* Every local input is checked and packaged before the registry is contacted. */
+static int check(struct cli_run *r)
 {
+	size_t n_files = (size_t)r->pos.n - 1;
+	int rc = cli_pack_check(&cli_pk, n_files);
+
+	if (rc != WPKG_EXIT_OK)
+		return rc;
+	if (r->ref.digest != NULL)
+		return cli_usage_error(r->cmd->name, "'%s': push needs a tag, not a digest (the digest is the result)",
+				       r->pos.v[0]);
+	if (push.mount_from != NULL && r->ref.transport != WPKG_TRANSPORT_REGISTRY)
+		return cli_usage_error(r->cmd->name, "--mount-from works only within a registry, not with '%s'",
+				       r->pos.v[0]);
+	/* the reference's own tags first ("repo:t1,t2"), then -t ones not already listed */
+	push.tags[push.n_tags++] = r->ref.tag != NULL ? r->ref.tag : "latest";
+	for (size_t i = 0; rc == WPKG_EXIT_OK && i < r->tags.n; i++)
+		rc = add_tag(r, r->tags.v[i]);
+	for (size_t i = 0; rc == WPKG_EXIT_OK && i < push.extra_tags.n; i++)
+		rc = add_tag(r, push.extra_tags.v[i]);
+	if (rc != WPKG_EXIT_OK)
+		return rc;
+	if (cli_pack_prepare(&cli_pk, &r->err) < 0 ||
+	    cli_pack_files(&push.pkg, &cli_pk, (const char *const *)&r->pos.v[1], n_files, &r->err) < 0)
+		return cli_fail(&r->err);
+	cli_reg.transport.chunk_size = push.chunk_size;
+	return WPKG_EXIT_OK;
+}
+
+/* Progress lines name each blob by its file title, else its media type. */
+static void name_blobs(const struct wpkg_package *pkg)
+{
+	for (size_t i = 0; i < pkg->n_layers; i++) {
+		const struct wpkg_descriptor *d = &pkg->layers[i].desc;
+		const char *title = json_string_value(json_object_get(d->annotations, WPKG_ANNOT_TITLE));
+
+		cli_progress_title(d->digest.str, title != NULL ? title : d->media_type);
+	}
+	cli_progress_title(pkg->config.desc.digest.str, "config");
+}
+
+static int run(struct cli_run *r)
+{
+	struct wpkg_push_opts opts = { push.tags, push.n_tags, NULL };
+
+	name_blobs(push.pkg);
+	if (push.mount_from != NULL)
+		opts.mount_from = mount_repo(push.mount_from, &r->ref);
+	if (wpkg_push(&push.res, r->store, push.pkg, &opts, &r->err) < 0)
+		return cli_run_fail(r);
+	return WPKG_EXIT_OK;
+}
+
+/* stdout is the digest alone for scripts; what was sent is a summary on stderr (-q hides it) */
+static void text(struct cli_run *r)
+{
+	char up[32], present[32], mounted[32];
+	size_t n = push.pkg->n_layers;
+
+	cli_out("%s\n", push.res.digest.str);
+	cli_human_bytes(up, sizeof(up), push.res.bytes_uploaded);
+	cli_human_bytes(present, sizeof(present), push.res.bytes_skipped);
+	cli_human_bytes(mounted, sizeof(mounted), push.res.bytes_mounted);
+	if (push.res.bytes_mounted > 0)
+		cli_summary("pushed %zu file%s to %s (%s uploaded, %s already present, %s mounted)", n, n == 1 ? "" : "s",
+			    wpkg_store_name(r->store), up, present, mounted);
+	else
+		cli_summary("pushed %zu file%s to %s (%s uploaded, %s already present)", n, n == 1 ? "" : "s",
+			    wpkg_store_name(r->store), up, present);
+}
+
+static json_t *result_json(struct cli_run *r)
+{
+	const struct wpkg_package *pkg = push.pkg;
 	json_t *layers = json_array(), *tags = json_array();
-	char *name = regcmd_ref_with(ref, ':', p->tags[0]);
+	char *name = cli_ref_with(&r->ref, ':', push.tags[0]);
 	json_t *doc = NULL;
 	size_t i;
 
 	if (layers == NULL || tags == NULL || name == NULL)
 		goto out;
 	for (i = 0; i < pkg->n_layers; i++)
-		json_array_append_new(layers, regcmd_descriptor_json(&pkg->layers[i].desc, true));
-	for (i = 0; i < p->n_tags; i++)
-		json_array_append_new(tags, json_string(p->tags[i]));
+		json_array_append_new(layers, cli_descriptor_json(&pkg->layers[i].desc, true));
+	for (i = 0; i < push.n_tags; i++)
+		json_array_append_new(tags, json_string(push.tags[i]));
 	doc = json_pack("{s:s, s:s, s:I, s:s, s:O, s:o, s:O, s:{s:I, s:I, s:I}}",
-			"reference", name, "digest", res->digest.str, "size", (json_int_t)pkg->manifest.len,
+			"reference", name, "digest", push.res.digest.str, "size", (json_int_t)pkg->manifest.len,
 			"mediaType", pkg->manifest_desc.media_type, "tags", tags,
-			"config", regcmd_descriptor_json(&pkg->config.desc, false), "layers", layers,
-			"bytes", "uploaded", (json_int_t)res->bytes_uploaded, "skipped",
-			(json_int_t)res->bytes_skipped, "mounted", (json_int_t)res->bytes_mounted);
+			"config", cli_descriptor_json(&pkg->config.desc, false), "layers", layers,
+			"bytes", "uploaded", (json_int_t)push.res.bytes_uploaded, "skipped",
+			(json_int_t)push.res.bytes_skipped, "mounted", (json_int_t)push.res.bytes_mounted);
 out:
 	json_decref(layers);
 	json_decref(tags);
@@ -133,89 +162,21 @@ out:
 	return doc;
 }
 
-/* Packages the files exactly as wpkg build does. */
-static int package(struct wpkg_package **out, struct push_args *p, const char *const *files, size_t n_files,
-		   struct wpkg_error *err)
+static void cleanup(struct cli_run *r)
 {
-	int rc = cli_pack_prepare(&p->pack, err);
-
-	if (rc < 0)
-		return rc;
-	if (p->format == WPKG_FORMAT_WASM)
-		return wpkg_pack(out, files, n_files, &p->pack.pack, err);
-	return wpkg_pack_image(out, files[0], p->format, &p->pack.pack, err);
-}
-
-static int run(const struct cli_command *cmd, int argc, char **argv)
-{
-	struct push_args p;
-	struct regcmd c;
-	struct wpkg_package *pkg = NULL;
-	struct wpkg_push_opts opts;
-	struct wpkg_push_result res;
-	size_t n_files;
-	int rc;
-
-	memset(&p, 0, sizeof(p));
-	cli_pack_init(&p.pack);
-	rc = regcmd_begin(&c, cmd, argc, argv, push_opt, &p, 2, argc, "REF and FILE", REGCMD_ANY_TRANSPORT);
-	if (rc >= 0)
-		goto out;
-	n_files = (size_t)cli_npos(&c.args) - 1;
-	if (p.format != WPKG_FORMAT_WASM && n_files > 1) {
-		rc = cli_usage_error(cmd, "--format %s packages one FILE", wpkg_pack_format_name(p.format));
-		goto out;
-	}
-	if (c.ref.digest != NULL) {
-		rc = cli_usage_error(cmd, "'%s': push needs a tag, not a digest (the digest is the result)",
-				     cli_pos(&c.args, 0));
-		goto out;
-	}
-	if (p.mount_from != NULL && c.ref.transport != WPKG_TRANSPORT_REGISTRY) {
-		rc = cli_usage_error(cmd, "--mount-from works only within a registry, not with '%s'", cli_pos(&c.args, 0));
-		goto out;
-	}
-	rc = collect_tags(&p, &c.ref);
-	if (rc != WPKG_EXIT_OK)
-		goto out;
-	/* all local input is checked before the registry is contacted */
-	if (package(&pkg, &p, (const char *const *)&c.args.argv[c.args.index + 1], n_files, &c.err) < 0) {
-		rc = cli_fail(&c.err);
-		goto out;
-	}
-	c.reg.transport.chunk_size = p.chunk_size;
-	rc = regcmd_open(&c, "push", true);
-	if (rc != WPKG_EXIT_OK)
-		goto out;
-	opts.tags = p.tags;
-	opts.n_tags = p.n_tags;
-	opts.mount_from = p.mount_from != NULL ? mount_repo(p.mount_from, &c.ref) : NULL;
-	if (wpkg_push(&res, c.store, pkg, &opts, &c.err) < 0) {
-		rc = regcmd_fail(&c, "push");
-		goto out;
-	}
-	rc = regcmd_commit(&c, "push");
-	if (rc != WPKG_EXIT_OK)
-		goto out;
-	cli_progress_done();
-	if (cli_g.json)
-		cli_out_json(result_json(&c.ref, &p, pkg, &res));
-	else
-		cli_out("%s\n", res.digest.str);
-	/* stdout stays the digest alone for scripts; what was sent goes with the other messages (-q hides it) */
-	if (!cli_g.json)
-		cli_info("pushed %s: uploaded %" PRIu64 " bytes, skipped %" PRIu64 " bytes, mounted %"
-			 PRIu64 " bytes", wpkg_store_name(c.store), res.bytes_uploaded, res.bytes_skipped,
-			 res.bytes_mounted);
-out:
-	if (pkg != NULL)
-		wpkg_package_free(pkg);
-	cli_pack_free(&p.pack);
-	regcmd_end(&c);
-	return rc;
+	(void)r;
+	if (push.pkg != NULL)
+		wpkg_package_free(push.pkg);
+	cli_strings_free(&push.extra_tags);
 }
 
 const struct cli_command cli_cmd_push = {
-	"push", run, "Package Wasm files and push them to a registry, layout or archive", "[OPTIONS] REF FILE...",
-	push_tables,
+	.name = "push",
+	.summary = "Package Wasm files and push them to a registry, layout or archive",
+	.usage = "[OPTIONS] REF[:TAG[,TAG...]] FILE...",
+	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_REF_TAGS | CLI_STORE | CLI_WRITABLE | CLI_REGISTRY_OPTS |
+		 CLI_PACK_OPTS,
+	.min_pos = 2, .max_pos = -1, .pos_what = "REF and FILE",
+	.opts = push_opts,
+	.check = check, .run = run, .text = text, .json = result_json, .cleanup = cleanup,
 };

@@ -4,33 +4,40 @@
 
 #include "wpkg/signature.h"
 #include "cli_sign.h"
-#include "regcmd.h"
 
-enum { OPT_KEY = 1 };
+static struct {
+	const char *key_path;
+	struct wpkg_sigkey *key;
+	struct wpkg_verify_result res;
+} vf;
 
-static const struct cli_opt verify_opts[] = {
-	{ "key", 0, "PUB", "the public key (PEM, as wpkg key generate or cosign writes it; required)", OPT_KEY },
+static const struct cli_opt_spec verify_opts[] = {
+	{ CLI_OPT_STRING, "key", 0, &vf.key_path, "PUB",
+	  "the public key (PEM, as wpkg key generate or cosign writes it; required)" },
 	CLI_OPT_END,
 };
-static const struct cli_opt *const verify_tables[] = { verify_opts, cli_registry_opts, NULL };
-
-static int option(void *ctx, int id, const char *arg)
-{
-	if (id != OPT_KEY)
-		return 0;
-	*(const char **)ctx = arg;
-	return 1;
-}
 
 static const char *form(const struct wpkg_sig_entry *e)
 {
 	return e->format == WPKG_SIG_BUNDLE ? "bundle" : "legacy";
 }
 
+/* The status as a word scripts compare (schemas/cli/verify.schema.json); the text form says it in a phrase. */
+static const char *status_word(enum wpkg_sig_status st)
+{
+	static const char *const words[] = {
+		[WPKG_SIG_VERIFIED] = "verified", [WPKG_SIG_BAD] = "bad-signature",
+		[WPKG_SIG_OTHER_DIGEST] = "other-digest", [WPKG_SIG_KEYLESS] = "keyless-unchecked",
+		[WPKG_SIG_MALFORMED] = "malformed",
+	};
+
+	return (size_t)st < sizeof(words) / sizeof(words[0]) && words[st] != NULL ? words[st] : "malformed";
+}
+
 static json_t *entry_json(const struct wpkg_sig_entry *e)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s*, s:s*, s:s*}", "form", form(e), "status",
-			      wpkg_sig_status_str(e->status), "in", e->where.str, "hint", e->hint, "created",
+			      status_word(e->status), "in", e->where.str, "hint", e->hint, "created",
 			      e->created, "signedDigest", e->signed_digest);
 
 	if (o != NULL && e->format == WPKG_SIG_LEGACY)
@@ -43,29 +50,34 @@ static json_t *entry_json(const struct wpkg_sig_entry *e)
 	return o;
 }
 
-static void print_result(const struct wpkg_verify_result *r)
+static json_t *result_json(struct cli_run *r)
 {
-	size_t i;
+	const struct wpkg_verify_result *res = &vf.res;
+	json_t *list = json_array();
 
-	if (cli_g.json) {
-		json_t *list = json_array();
+	(void)r;
+	for (size_t i = 0; list != NULL && i < res->n_entries; i++)
+		json_array_append_new(list, entry_json(&res->entries[i]));
+	return json_pack("{s:s, s:b, s:s, s:o}", "subject", res->subject.digest.str, "verified",
+			 res->verified < res->n_entries, "keyHint", res->hint, "signatures", list);
+}
 
-		for (i = 0; list != NULL && i < r->n_entries; i++)
-			json_array_append_new(list, entry_json(&r->entries[i]));
-		cli_out_json(json_pack("{s:s, s:b, s:s, s:o}", "subject", r->subject.digest.str, "verified",
-				       r->verified < r->n_entries, "keyHint", r->hint, "signatures", list));
-		return;
+static void text(struct cli_run *r)
+{
+	const struct wpkg_verify_result *res = &vf.res;
+
+	(void)r;
+	if (res->verified < res->n_entries) {
+		const struct wpkg_sig_entry *e = &res->entries[res->verified];
+
+		cli_out("verified %s: %s signature in %s, key %s%s%s\n", res->subject.digest.str, form(e),
+			e->where.str, res->hint, e->created != NULL ? ", created " : "",
+			e->created != NULL ? e->created : "");
 	}
-	if (r->verified < r->n_entries) {
-		const struct wpkg_sig_entry *e = &r->entries[r->verified];
+	for (size_t i = 0; i < res->n_entries; i++) {
+		const struct wpkg_sig_entry *e = &res->entries[i];
 
-		cli_out("verified %s: %s signature in %s, key %s%s%s\n", r->subject.digest.str, form(e), e->where.str,
-			r->hint, e->created != NULL ? ", created " : "", e->created != NULL ? e->created : "");
-	}
-	for (i = 0; i < r->n_entries; i++) {
-		const struct wpkg_sig_entry *e = &r->entries[i];
-
-		if (i == r->verified)
+		if (i == res->verified)
 			continue;
 		/* keyless ones are listed plainly as unchecked, never as verified */
 		cli_out("%s %s signature in %s%s%s\n", e->status == WPKG_SIG_VERIFIED ? "also verified:" :
@@ -74,52 +86,55 @@ static void print_result(const struct wpkg_verify_result *r)
 	}
 }
 
-static int run(const struct cli_command *cmd, int argc, char **argv)
+static int check(struct cli_run *r)
 {
-	struct wpkg_verify_result res = { 0 };
-	struct wpkg_sigkey *key = NULL;
-	const char *key_path = NULL;
-	struct regcmd c;
+	if (vf.key_path == NULL)
+		return cli_usage_error(r->cmd->name, "--key is required");
+	if (wpkg_sigkey_load_public_file(&vf.key, vf.key_path, &r->err) < 0)
+		return cli_fail(&r->err);
+	return WPKG_EXIT_OK;
+}
+
+static int run(struct cli_run *r)
+{
+	const struct wpkg_verify_result *res = &vf.res;
 	int rc;
 
-	rc = regcmd_begin(&c, cmd, argc, argv, option, &key_path, 1, 1, "REF", REGCMD_ANY_TRANSPORT);
-	if (rc >= 0)
-		goto out;
-	if (key_path == NULL) {
-		rc = cli_usage_error(cmd, "--key is required");
-		goto out;
-	}
-	if (wpkg_sigkey_load_public_file(&key, key_path, &c.err) < 0) {
-		rc = cli_fail(&c.err);
-		goto out;
-	}
-	if ((rc = regcmd_open(&c, "verify", false)) != WPKG_EXIT_OK)
-		goto out;
-	if (wpkg_verify(&res, c.store, wpkg_ref_reference(&c.ref), key, &c.err) < 0) {
-		rc = regcmd_fail(&c, "verify");
-		goto out;
-	}
-	print_result(&res);
-	if (res.n_entries == 0) {
-		wpkg_error_set(&c.err, WPKG_E_NOT_FOUND, "verify %s: no signature found (no bundle referrer, no %s)",
-			       res.subject.digest.str, "sha256-HEX.sig tag");
-		cli_fail(&c.err);
+	if (wpkg_verify(&vf.res, r->store, wpkg_ref_reference(&r->ref), vf.key, &r->err) < 0)
+		return cli_run_fail(r);
+	if (res->verified < res->n_entries)
+		return WPKG_EXIT_OK;
+	/* what was found is still the result, printed before the error saying it does not verify */
+	if (cli_g.json)
+		cli_out_json(result_json(r));
+	else
+		text(r);
+	if (res->n_entries == 0) {
+		wpkg_error_set(&r->err, WPKG_E_NOT_FOUND, "verify %s: no signature found (no bundle referrer, no %s)",
+			       res->subject.digest.str, "sha256-HEX.sig tag");
 		rc = WPKG_EXIT_NO_SIGNATURE;
-	} else if (res.verified == res.n_entries) {
-		wpkg_error_set(&c.err, WPKG_E_DIGEST, "verify %s: %zu signature%s found, none verifies with %s",
-			       res.subject.digest.str, res.n_entries, res.n_entries == 1 ? "" : "s", key_path);
-		cli_fail(&c.err);
+	} else {
+		wpkg_error_set(&r->err, WPKG_E_DIGEST, "verify %s: %zu signature%s found, none verifies with %s",
+			       res->subject.digest.str, res->n_entries, res->n_entries == 1 ? "" : "s", vf.key_path);
 		rc = WPKG_EXIT_UNVERIFIED;
 	}
-	rc = cli_finish(rc);
-out:
-	wpkg_verify_result_clear(&res);
-	wpkg_sigkey_free(key);
-	regcmd_end(&c);
-	return rc;
+	cli_fail(&r->err);
+	return cli_finish(rc);
+}
+
+static void cleanup(struct cli_run *r)
+{
+	(void)r;
+	wpkg_verify_result_clear(&vf.res);
+	wpkg_sigkey_free(vf.key);
 }
 
 const struct cli_command cli_cmd_verify = {
-	"verify", run, "Verify a manifest's cosign signatures with a public key",
-	"[OPTIONS] --key PUB REF", verify_tables,
+	.name = "verify",
+	.summary = "Verify a manifest's cosign signatures with a public key",
+	.usage = "[OPTIONS] --key PUB REF",
+	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_STORE | CLI_REGISTRY_OPTS,
+	.min_pos = 1, .max_pos = 1, .pos_what = "one REF",
+	.opts = verify_opts,
+	.check = check, .run = run, .text = text, .json = result_json, .cleanup = cleanup,
 };

@@ -1,30 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c - the command table and the dispatch from "wpkg [OPTIONS] COMMAND ..." to a command. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_cache.h"
+#include "cli_run.h"
 #include "cli_sign.h"
-#include "wpkg_version.h"
-
-enum { OPT_VERSION = 1 };
+#include "wpkg/global.h"
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_build, &cli_cmd_inspect, &cli_cmd_push, &cli_cmd_pull, &cli_cmd_tags, &cli_cmd_tag,
-	&cli_cmd_delete, &cli_cmd_copy, &cli_cmd_attach, &cli_cmd_discover, &cli_cmd_login, &cli_cmd_logout,
+	&cli_cmd_delete, &cli_cmd_resolve, &cli_cmd_copy, &cli_cmd_attach, &cli_cmd_discover, &cli_cmd_login, &cli_cmd_logout,
 	&cli_cmd_sign, &cli_cmd_verify, &cli_cmd_key, &cli_cmd_sbom,
-	&cli_cmd_help, NULL,
+	&cli_cmd_cache, &cli_cmd_completion, &cli_cmd_version, &cli_cmd_help, NULL,
 };
 
-static const struct cli_opt main_opts[] = {
-	{ "version", 'V', NULL, "print the version and exit", OPT_VERSION },
+static bool show_version;
+
+static const struct cli_opt_spec main_opts[] = {
+	{ CLI_OPT_SWITCH, "version", 'V', &show_version, NULL, "print the versions (as wpkg version) and exit" },
 	CLI_OPT_END,
 };
-static const struct cli_opt *const main_opt_tables[] = { main_opts, NULL };
 
 const struct cli_command cli_main_command = {
-	"wpkg", NULL, "Package WebAssembly components as OCI artifacts and move them to and from registries",
-	"[OPTIONS] COMMAND [ARGS...]", main_opt_tables,
+	.name = "wpkg",
+	.summary = "Package WebAssembly components as OCI artifacts and move them to and from registries",
+	.usage = "[OPTIONS] COMMAND [ARGS...]",
+	.opts = main_opts,
 };
 
 const struct cli_command *cli_find_command(const char *name)
@@ -81,42 +84,51 @@ static const char *suggest_command(const char *name)
 	return best;
 }
 
-int cli_unknown_command(const struct cli_command *cmd, const char *name)
+int cli_unknown_command(const char *prog, const char *name)
 {
 	const char *suggestion = suggest_command(name);
 
 	if (suggestion != NULL)
-		return cli_usage_error(cmd, "unknown command '%s' (did you mean '%s'?)", name, suggestion);
-	return cli_usage_error(cmd, "unknown command '%s'", name);
+		return cli_usage_error(prog, "unknown command '%s' (did you mean '%s'?)", name, suggestion);
+	return cli_usage_error(prog, "unknown command '%s'", name);
+}
+
+/* Everything main does between the library's global set-up and clean-up. */
+static int run(int argc, char **argv)
+{
+	const struct cli_opt_spec *const tables[] = { main_opts, cli_global_opts, NULL };
+	const struct cli_command *cmd;
+	struct cli_pos pos;
+	int rc;
+
+	rc = cli_opt_parse(&pos, tables, NULL, argc, argv, true);
+	if (rc == CLI_HELP)
+		return cli_finish(WPKG_EXIT_OK);
+	if (rc == CLI_ERROR)
+		return WPKG_EXIT_USAGE;
+	if (show_version)
+		return cli_finish(cli_run_command(&cli_cmd_version, 1, (char *[]){ (char *)"version", NULL }));
+	if (pos.n == 0) {
+		cli_print_help(stderr, &cli_main_command);
+		return WPKG_EXIT_USAGE;
+	}
+	cmd = cli_find_command(pos.v[0]);
+	if (cmd == NULL)
+		return cli_unknown_command(NULL, pos.v[0]);
+	return cli_finish(cli_run_command(cmd, pos.n, pos.v));
 }
 
 int main(int argc, char **argv)
 {
-	struct cli_args a;
-	const struct cli_command *cmd;
-	const char *arg;
-	int id;
+	struct wpkg_error err = { 0 };
+	int rc;
 
-
-	cli_args_init(&a, &cli_main_command, argc, argv);
-	a.stop_at_positional = true;
-	while ((id = cli_getopt(&a, &arg)) > 0) {
-		if (id == OPT_VERSION) {
-			printf("wpkg %s\n", WPKG_VERSION);
-			return cli_finish(WPKG_EXIT_OK);
-		}
+	if (wpkg_global_init(&err) < 0) {
+		fprintf(stderr, "wpkg: error: %s\n", err.msg);
+		return WPKG_EXIT_FAILURE;
 	}
-	if (id == CLI_HELP)
-		return cli_finish(WPKG_EXIT_OK);
-	if (id == CLI_ERROR)
-		return WPKG_EXIT_USAGE;
-	if (cli_npos(&a) == 0) {
-		cli_print_help(stderr, &cli_main_command);
-		return WPKG_EXIT_USAGE;
-	}
-
-	cmd = cli_find_command(cli_pos(&a, 0));
-	if (cmd == NULL)
-		return cli_unknown_command(&cli_main_command, cli_pos(&a, 0));
-	return cli_finish(cmd->run(cmd, argc - a.index, argv + a.index));
+	cli_cache_init();
+	rc = run(argc, argv);
+	wpkg_global_cleanup();
+	return rc;
 }

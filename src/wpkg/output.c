@@ -1,10 +1,15 @@
-/* output.c - what the front end prints: results on stdout, errors, warnings and library logs on stderr. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* output.c - what the front end prints: results on stdout, errors, warnings, notes and library logs on stderr. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_output.h"
+#include "exitcodes.h"
+
+struct cli_global cli_g = { false, false, false, CLI_PROGRESS_AUTO };
 
 const char *cli_last_registry;
 
@@ -39,18 +44,59 @@ void cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void cli_out(const char *fmt, ...)
+void cli_note(const char *fmt, ...)
 {
 	va_list ap;
 
 	if (cli_g.quiet)
 		return;
+	cli_progress_interrupt();
+	fputs("wpkg: note: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_out(const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
 	vfprintf(stdout, fmt, ap);
 	va_end(ap);
 }
 
-/* JSON was asked for explicitly, so it is printed even with -q. */
+void cli_summary(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cli_g.quiet)
+		return;
+	cli_progress_interrupt();
+	fputs("wpkg: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_human_bytes(char *out, size_t size, uint64_t n)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, size, "%" PRIu64 " B", n);
+	else
+		snprintf(out, size, "%.1f %s", v, units[u]);
+}
+
 void cli_out_json(json_t *doc)
 {
 	if (doc == NULL || json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
@@ -90,19 +136,6 @@ void cli_log_sink(struct wpkg_log_sink *out)
 	out->fn = cli_log_handler;
 	out->payload = NULL;
 	out->min = cli_log_level();
-}
-
-void cli_info(const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	if (cli_log_level() > WPKG_LOG_INFO)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	cli_log_handler(NULL, WPKG_LOG_INFO, msg);
 }
 
 void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg)

@@ -103,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const in_root[] = { "a", NULL }, *const in_a[] = { "b", NULL };
 	static const char *const in_b[] = { "in.tar", "tmp", NULL }, *const in_tmp[] = { NULL };
 	struct wpkg_ref ref = { .transport = WPKG_TRANSPORT_OCI_ARCHIVE, .path = input };
-	struct wpkg_store_opts opts = { .version = WPKG_STORE_OPTS_VERSION, .max_entry_size = 1u << 20, .max_entries = 64 };
+	struct wpkg_store_opts opts = { .size = sizeof(opts), .max_entry_size = 1u << 20, .max_entries = 64 };
 	struct wpkg_store *s = NULL;
 
 	if (wpkg_write_file_atomic(input, data, size, 0600, NULL) < 0)

@@ -35,10 +35,12 @@ def digest_of(data):
 
 
 class Request:
-    """What the server saw: method, path (with query), headers (names lowercased), body length, time (monotonic)."""
+    """What the server saw: method, path (with query), headers (names lowercased), body length, time (monotonic),
+    and conn, the client's port (one per connection)."""
 
-    def __init__(self, method, path, headers, body_len):
+    def __init__(self, method, path, headers, body_len, conn=None):
         self.time = time.monotonic()
+        self.conn = conn
         self.method = method
         self.path = path
         self.headers = headers
@@ -216,6 +218,9 @@ class _Upload:
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    # clients open many connections at once (parallel transfers): with socketserver's backlog of 5 the
+    # kernel drops the rest of the SYNs and they come back a second later
+    request_queue_size = 64
 
     def handle_error(self, request, client_address):
         # clients that hang up mid-answer are part of the game (aborted transfers), not errors
@@ -276,7 +281,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         reg = self.reg
         with reg.lock:
             reg.requests.append(Request(self.command, self.path,
-                                        {k.lower(): v for k, v in self.headers.items()}, len(body)))
+                                        {k.lower(): v for k, v in self.headers.items()}, len(body),
+                                        self.client_address[1]))
         # authentication first: a fault is spent only on a request that got past it
         if not self._authorized():
             return self._send(401, _error('UNAUTHORIZED', 'authentication required'),

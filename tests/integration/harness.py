@@ -28,6 +28,10 @@ SCHEMAS = os.path.join(ROOT, 'schemas')
 # 'none' for a plain build; the ASan build sets e.g. 'address,undefined'.
 SANITIZE = os.environ.get('WPKG_SANITIZE', 'none')
 KEEP_TMP = os.environ.get('WPKG_KEEP_TMP') == '1'
+# Under CI every peer tool must be there: a test that would skip for a missing one fails instead.
+CI = os.environ.get('CI') == 'true'
+# The programs besides wpkg that tests run and check it against (scripts/deps installs them all).
+PEER_TOOLS = ('docker-registry', 'skopeo', 'umoci', 'valgrind')
 DEFAULT_TIMEOUT = 120
 
 # Environment variables a child may inherit; everything else (proxies,
@@ -38,6 +42,21 @@ _INHERITED = ('PATH', 'TMPDIR', 'ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS',
 
 # wpkg_atomic_open's temporaries: ".NAME.XXXXXX" beside the final path.
 _TEMP_FILE_RE = re.compile(r'^\..+\.[A-Za-z0-9]{6}$')
+
+
+class MissingTool(AssertionError):
+    """A peer tool is missing where CI=true demands it: a failure, not a skip."""
+
+
+def require_tool(name):
+    """The path of peer tool NAME; skips the test when it is not installed, or fails it when CI=true."""
+    path = shutil.which(name)
+    if path is not None:
+        return path
+    reason = '%s is not installed (scripts/deps installs it)' % name
+    if CI:
+        raise MissingTool('CI=true: ' + reason)
+    raise unittest.SkipTest(reason)
 
 
 def fixture(rel):
@@ -67,6 +86,16 @@ def sha256_file(path):
 
 def sha256_bytes(data):
     return hashlib.sha256(data).hexdigest()
+
+
+def human_bytes(n):
+    """The size as wpkg's summaries write it: "1402 B", "1.4 KiB", "14.2 MiB" (powers of 1024)."""
+    units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+    v, u = float(n), 0
+    while v >= 1024 and u + 1 < len(units):
+        v /= 1024
+        u += 1
+    return '%d B' % n if u == 0 else '%.1f %s' % (v, units[u])
 
 
 def free_port():
@@ -217,6 +246,8 @@ class TestCase(unittest.TestCase):
     def run_cmd(self, argv, input=None, env=None, expect=0, timeout=DEFAULT_TIMEOUT, cwd=None):
         """Runs argv in the clean environment; asserts the exit status unless expect is None."""
         argv = [str(a) for a in argv]
+        if argv[0] in PEER_TOOLS:
+            require_tool(argv[0])
         try:
             r = subprocess.run(argv, input=input, env=self.child_env(env), cwd=cwd or self.tmp,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

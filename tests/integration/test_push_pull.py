@@ -94,10 +94,15 @@ class TransferTests(RegistryCase):
         self.assertRegex(r.stdout, r'^sha256:[0-9a-f]{64}\n$')
         digest = r.stdout.strip()
         doc = json.loads(self.manifest(self.repo(), 'v1')[1])
-        self.assertEqual(r.stderr, 'wpkg: pushed %s/%s: uploaded %d bytes, skipped 0 bytes, mounted 0 bytes\n'
-                         % (self.reg.host, self.repo(), doc['layers'][0]['size'] + doc['config']['size']))
+        sent = harness.human_bytes(doc['layers'][0]['size'] + doc['config']['size'])
+        self.assertEqual(r.stderr, 'wpkg: pushed 1 file to %s/%s (%s uploaded, 0 B already present)\n'
+                         % (self.reg.host, self.repo(), sent))
+        r = self.run_wpkg('push', *self.reg.flags, self.ref(self.repo(), 'v1'), src)
+        self.assertEqual(r.stderr, 'wpkg: pushed 1 file to %s/%s (0 B uploaded, %s already present)\n'
+                         % (self.reg.host, self.repo(), sent))
+        # -q silences the summary, never the result
         r = self.run_wpkg('push', '-q', *self.reg.flags, self.ref(self.repo(), 'v1'), src)
-        self.assertEqual((r.stdout, r.stderr), ('', ''))
+        self.assertEqual((r.stdout, r.stderr), (digest + '\n', ''))
         r = self.run_wpkg('pull', *self.reg.flags, '-o', self.path('x.wasm'), self.ref(self.repo(), 'v1'))
         self.assertEqual(r.stdout, '%s %s\n' % (digest, self.path('x.wasm')))
         self.assertEqual(read(self.path('x.wasm')), read(src))

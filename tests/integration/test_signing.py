@@ -72,10 +72,13 @@ class KeyTests(KeyFiles, harness.TestCase):
                 self.assertEqual(self.wpkg('help', name).stdout, r.stdout)
         self.assertRegex(self.wpkg('--help').stdout, r'\n  sign +Sign a manifest')
         for args, msg in [(('sign', 'oci-layout:x:v1'), 'sign: --key is required'),
-                          (('sign', '--format', 'x', '--key', 'k', 'oci-layout:x:v1'),
-                           "sign: --format 'x' is not bundle, legacy or both"),
+                          (('sign', '--signature-format', 'x', '--key', 'k', 'oci-layout:x:v1'),
+                           "sign: --signature-format: 'x' is not one of both, bundle, legacy"),
+                          (('sign', '--format', 'legacy', '--key', 'k', 'oci-layout:x:v1'),
+                           "sign: --format: 'legacy' is not text or json"),
                           (('verify', 'oci-layout:x:v1'), 'verify: --key is required'),
-                          (('key',), 'key: expected: wpkg key generate [--output-key-prefix PREFIX]'),
+                          (('key',), 'key: expected the subcommand generate, got 0 arguments'),
+                          (('key', 'make'), "key: unknown subcommand 'make' (expected: generate)"),
                           (('sbom', '--serial-number', 'abc', 'f.wasm'),
                            "sbom: --serial-number 'abc' is not urn:uuid:...")]:
             with self.subTest(args=args):
@@ -85,6 +88,10 @@ class KeyTests(KeyFiles, harness.TestCase):
     def test_generate_is_cosigns_format(self):
         r = self.wpkg('key', 'generate', '--output-key-prefix', self.path('ci'), env=PW)
         self.assertEqual(r.stdout, '%s.key\n%s.pub\n' % (self.path('ci'), self.path('ci')))
+        doc = json.loads(self.wpkg('key', 'generate', '--format', 'json', '--output-key-prefix', self.path('j'),
+                                   env=PW).stdout)
+        harness.validate_schema(doc, 'cli/key')
+        self.assertEqual(doc, {'privateKey': self.path('j') + '.key', 'publicKey': self.path('j') + '.pub'})
         with open(self.path('ci.key'), 'rb') as f:
             data = f.read()
         self.assertEqual(stat.S_IMODE(os.stat(self.path('ci.key')).st_mode), 0o600)
@@ -133,6 +140,7 @@ class LayoutTests(KeyFiles, harness.TestCase):
                 self.wpkg('sign', '--key', path, ref, env=PW)
                 r = self.wpkg('verify', '--json', '--key', pub, ref)
                 doc = json.loads(r.stdout)
+                harness.validate_schema(doc, 'cli/verify')
                 self.assertTrue(doc['verified'])
                 self.assertEqual(doc['keyHint'], cp.hint(key.public_key()))
                 self.assertEqual([(s['form'], s['status']) for s in doc['signatures']],
@@ -209,6 +217,7 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
         d = self.push(repo)
         key = cp.new_key()
         out = json.loads(self.sign(repo, self.key_files(key)['sigstore'], '-a', 'build=42').stdout)
+        harness.validate_schema(out, 'cli/sign')
         self.assertEqual(out['subject'], d)
         self.assertEqual(out['keyHint'], cp.hint(key.public_key()))
         self.assertEqual(out['bundle']['referrers'], tag_of(d))
@@ -312,12 +321,12 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
                 repo, key, cp.simple_payload('r/x', d), annotate=False)]),
         }
         want = {
-            'payload names another digest': 'signs another manifest',
-            'flipped signature byte': 'does not verify with this key',
-            'wrong key': 'does not verify with this key',
-            'statement subject differs': 'signs another manifest',
-            'flipped bundle signature': 'does not verify with this key',
-            'no signature annotation': 'unreadable',
+            'payload names another digest': 'other-digest',
+            'flipped signature byte': 'bad-signature',
+            'wrong key': 'bad-signature',
+            'statement subject differs': 'other-digest',
+            'flipped bundle signature': 'bad-signature',
+            'no signature annotation': 'malformed',
         }
         pub = self.pub_file(key)
         for i, (name, make) in enumerate(sorted(cases.items())):
@@ -328,6 +337,7 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
                 r = self.run_wpkg('verify', '--json', *self.reg.flags, '--key', pub, self.ref(repo, 'v1'),
                                   expect=EXIT_UNVERIFIED)
                 doc = json.loads(r.stdout)
+                harness.validate_schema(doc, 'cli/verify')
                 self.assertFalse(doc['verified'])
                 self.assertEqual([s['status'] for s in doc['signatures']], [want[name]])
                 self.assertIn('none verifies with %s' % pub, r.stderr)
@@ -351,8 +361,10 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
         self.put_bundle(repo, d, compact(b))
         r = self.run_wpkg('verify', '--json', *self.reg.flags, '--key', self.pub_file(key), self.ref(repo, 'v1'),
                           expect=EXIT_UNVERIFIED)
-        s = json.loads(r.stdout)['signatures'][0]
-        self.assertEqual(s['status'], 'keyless (certificate): not checked')
+        doc = json.loads(r.stdout)
+        harness.validate_schema(doc, 'cli/verify')
+        s = doc['signatures'][0]
+        self.assertEqual(s['status'], 'keyless-unchecked')
         self.assertEqual(s['certificate'], {'subject': 'dev@example.org', 'issuer': 'https://accounts.example.org',
                                             'checked': False})
         r = self.verify(repo, self.pub_file(key), expect=EXIT_UNVERIFIED)
@@ -365,8 +377,8 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
         keys = [cp.new_key() for _ in range(3)]
         paths = [write(self.path('k%d.key' % i), cp.encrypt_key(k, b'correct horse', n=1024))
                  for i, k in enumerate(keys)]
-        self.sign(repo, paths[0], '--format', 'legacy')   # an existing .sig manifest is appended to
-        procs = [subprocess.Popen([harness.WPKG, 'sign', *self.reg.flags, '--format', 'legacy', '--key', p,
+        self.sign(repo, paths[0], '--signature-format', 'legacy')   # an existing .sig manifest is appended to
+        procs = [subprocess.Popen([harness.WPKG, 'sign', *self.reg.flags, '--signature-format', 'legacy', '--key', p,
                                    self.ref(repo, 'v1')], env=self.child_env(PW), stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE) for p in paths[1:]]
         for p in procs:
@@ -456,6 +468,9 @@ class SbomTests(harness.TestCase):
             d2 = json.load(f)
         self.assertEqual(d2['serialNumber'], 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79')
         self.assertEqual(d2['metadata']['timestamp'], CREATED)
+        doc = json.loads(self.wpkg('sbom', '--format', 'json', '-o', out, path).stdout)
+        harness.validate_schema(doc, 'cli/sbom')
+        self.assertEqual(doc, {'output': out})
 
     def test_no_section(self):
         path = harness.fixture(COMPONENT)

@@ -1,5 +1,6 @@
 /* test_pack.c - the packer's golden bytes and digests, reproducibility, and annotation inputs. */
 #include <check.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "unit.h"
 
 #include "wpkg/pack.h"
+#include "wpkg/pack_image.h"
 
 #define COMPOSED FIXTURES "/components/composed-wat.component.wasm"
 #define MODULE FIXTURES "/modules/hello-c.core.wasm"
@@ -56,7 +58,7 @@ static struct wpkg_package *pack_one(const char *file, const struct wpkg_pack_op
 
 START_TEST(pack_component_golden)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = pack_one(COMPOSED, &opts);
 
 	ck_assert_str_eq(p->config.mem.data, COMPOSED_CONFIG);
@@ -83,7 +85,7 @@ END_TEST
 
 START_TEST(pack_module_golden)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = pack_one(MODULE, &opts);
 
 	ck_assert_str_eq(p->config.mem.data, MODULE_CONFIG);
@@ -99,7 +101,7 @@ END_TEST
 START_TEST(pack_empty_component)
 {
 	/* The 8-byte component: a world with nothing in it still has a component object. */
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = pack_one(FIXTURES "/components/empty.component.wasm", &opts);
 
 	ck_assert_str_eq(p->config.mem.data,
@@ -113,7 +115,7 @@ END_TEST
 
 START_TEST(pack_reproducible)
 {
-	struct wpkg_pack_opts opts = { .created = 1234567890, .author = "a" };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1234567890, .author = "a" };
 	struct wpkg_package *a = pack_one(COMPOSED, &opts), *b = pack_one(COMPOSED, &opts);
 
 	ck_assert_uint_eq(a->manifest.len, b->manifest.len);
@@ -134,7 +136,8 @@ END_TEST
 
 START_TEST(pack_author_target)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000, .author = "Ada", .target = "wasi:cli/command@0.2.0" };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000, .author = "Ada",
+				       .target = "wasi:cli/command@0.2.0" };
 	struct wpkg_package *p = pack_one(COMPOSED, &opts);
 
 	ck_assert_str_eq(p->config.mem.data,
@@ -154,7 +157,8 @@ END_TEST
 START_TEST(pack_annotations_order_override)
 {
 	json_t *m = json_object(), *l = json_object();
-	struct wpkg_pack_opts opts = { .created = 1700000000, .manifest_annotations = m, .layer_annotations = l };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000, .manifest_annotations = m,
+				       .layer_annotations = l };
 	struct wpkg_package *p;
 	struct wpkg_error err = { 0 };
 
@@ -187,7 +191,7 @@ END_TEST
 
 START_TEST(pack_errors)
 {
-	struct wpkg_pack_opts opts = { .created = 1 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1 };
 	struct wpkg_package *p = NULL;
 	struct wpkg_error err = { 0 };
 	const char *two[] = { COMPOSED, MODULE };
@@ -221,6 +225,45 @@ START_TEST(pack_errors)
 }
 END_TEST
 
+/* The growth rule of wpkg/common.h: the library reads only the bytes the caller's struct has. */
+START_TEST(pack_opts_size)
+{
+	union {
+		struct wpkg_pack_opts o;
+		unsigned char bytes[sizeof(struct wpkg_pack_opts) + 16];
+	} old;
+	struct wpkg_pack_opts zero = { 0 }, now = WPKG_PACK_OPTS_INIT, big = WPKG_PACK_OPTS_INIT;
+	struct wpkg_package *p = NULL, *q;
+	struct wpkg_error err = { 0 };
+	const char *files[] = { COMPOSED };
+
+	ck_assert_uint_eq(now.size, sizeof(struct wpkg_pack_opts));
+	zero.created = 1700000000;
+	ck_assert_int_eq(wpkg_pack(&p, files, 1, &zero, &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "pack options: size is 0: initialise them with their _INIT macro");
+	big.size = sizeof(big) + 8;
+	ck_assert_int_eq(wpkg_pack_image(&p, COMPOSED, WPKG_FORMAT_IMAGE, &big, &err), WPKG_E_INVALID);
+	ck_assert_msg(strstr(err.msg, "the program was built against a newer libwpkg") != NULL, "%s", err.msg);
+	ck_assert_ptr_null(p);
+
+	/* An older caller's struct ends before "exploded": whatever follows it in memory is not read. */
+	memset(old.bytes, 0xff, sizeof(old.bytes));
+	old.o.size = offsetof(struct wpkg_pack_opts, exploded);
+	old.o.author = NULL;
+	old.o.target = NULL;
+	old.o.manifest_annotations = NULL;
+	old.o.layer_annotations = NULL;
+	old.o.created = 1700000000;
+	now.created = 1700000000;
+	ck_assert_msg(wpkg_pack(&p, files, 1, &old.o, &err) == 0, "%s", err.msg);
+	q = pack_one(COMPOSED, &now);
+	ck_assert_uint_eq(p->n_layers, 1);
+	ck_assert_str_eq(p->manifest.data, q->manifest.data);
+	wpkg_package_free(p);
+	wpkg_package_free(q);
+}
+END_TEST
+
 /* ---- several files, exploded ---- */
 
 /* Expected digests computed independently (python3 json.dumps(separators=(',', ':')) + hashlib). */
@@ -229,7 +272,7 @@ END_TEST
 
 START_TEST(pack_multi_component)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = NULL;
 	struct wpkg_error err = { 0 };
 	const char *two[] = { COMPOSED, MODULE };
@@ -264,7 +307,7 @@ START_TEST(pack_exploded_composed)
 	static const char *const titles[] = { "composed-wat.component.wasm.skeleton", "01-module.wasm",
 					      "02-module.wasm", "03-component.wasm" };
 	static const uint64_t offsets[] = { 0, 93, 259, 506 };
-	struct wpkg_pack_opts opts = { .created = 1700000000, .exploded = true, .explode = { 1, 0 } };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000, .exploded = true, .explode = { 1, 0 } };
 	struct wpkg_package *p = pack_one(COMPOSED, &opts);
 	char *skeleton;
 	size_t i;
@@ -438,6 +481,7 @@ static Suite *pack_suite(void)
 	tcase_add_test(tc, pack_errors);
 	tcase_add_test(tc, pack_multi_component);
 	tcase_add_test(tc, pack_exploded_composed);
+	tcase_add_test(tc, pack_opts_size);
 	tcase_add_test(tc, annotation_add);
 	tcase_add_test(tc, annotation_file_flat);
 	tcase_add_test(tc, annotation_file_oras);

@@ -132,7 +132,7 @@ END_TEST
 
 START_TEST(image_component_golden)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = pack(COMPOSED, WPKG_FORMAT_IMAGE, &opts);
 	static const unsigned char gzip_header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
 	struct wpkg_buf layer = WPKG_BUF_INIT, want = WPKG_BUF_INIT;
@@ -210,7 +210,7 @@ static void gunzip(struct wpkg_buf *out, const char *path)
 
 START_TEST(image_tar_layout)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = pack(COMPOSED, WPKG_FORMAT_IMAGE, &opts);
 	struct wpkg_buf tar = WPKG_BUF_INIT, wasm = WPKG_BUF_INIT;
 	static const char zeros[1024];
@@ -246,8 +246,8 @@ START_TEST(image_module_author_annotations)
 {
 	json_t *annots = json_pack("{s:s, s:s}", "org.opencontainers.image.created", "override", "a", "1");
 	json_t *per_file = json_pack("{s:{s:s}}", "hello-c.core.wasm", "k", "v");
-	struct wpkg_pack_opts opts = { .created = 1700000000, .author = "Ann <a@x>", .manifest_annotations = annots,
-				       .layer_annotations = per_file };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000, .author = "Ann <a@x>",
+				       .manifest_annotations = annots, .layer_annotations = per_file };
 	struct wpkg_package *p = pack(MODULE, WPKG_FORMAT_IMAGE, &opts);
 	static const char head[] =
 		"{\"created\":\"" T1700000000 "\",\"author\":\"Ann <a@x>\",\"architecture\":\"wasm\",\"os\":\"wasip1\","
@@ -272,7 +272,7 @@ END_TEST
 
 START_TEST(runwasi_component_golden)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = pack(COMPOSED, WPKG_FORMAT_RUNWASI, &opts);
 
 	ck_assert_str_eq(p->config.mem.data, RUNWASI_CONFIG);
@@ -296,7 +296,7 @@ END_TEST
 
 START_TEST(runwasi_module_golden)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = pack(MODULE, WPKG_FORMAT_RUNWASI, &opts);
 
 	ck_assert_str_eq(p->config.mem.data, RUNWASI_MODULE_CONFIG);
@@ -310,7 +310,7 @@ END_TEST
 
 START_TEST(wasm_format_is_cncf_artifact)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = pack(COMPOSED, WPKG_FORMAT_WASM, &opts);
 
 	ck_assert_str_eq(p->config.desc.media_type, "application/vnd.wasm.config.v0+json");
@@ -323,8 +323,8 @@ END_TEST
 
 START_TEST(image_reproducible)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
-	struct wpkg_pack_opts later = { .created = 1700000001 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
+	struct wpkg_pack_opts later = { .size = sizeof(later), .created = 1700000001 };
 	struct wpkg_package *a = pack(COMPOSED, WPKG_FORMAT_IMAGE, &opts);
 	struct wpkg_package *b, *c;
 	struct wpkg_buf ba = WPKG_BUF_INIT, bb = WPKG_BUF_INIT;
@@ -354,7 +354,7 @@ END_TEST
 
 START_TEST(pack_errors_leave_nothing)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = NULL;
 	struct wpkg_error err = { 0 };
 
@@ -399,7 +399,7 @@ static int extract(struct wpkg_buf *out, const char *path, const char *mt, const
 
 START_TEST(extract_round_trip)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *p = pack(COMPOSED, WPKG_FORMAT_IMAGE, &opts);
 	struct wpkg_buf got = WPKG_BUF_INIT, wasm = WPKG_BUF_INIT;
 	struct wpkg_error err = { 0 };
@@ -599,7 +599,7 @@ static const struct wpkg_descriptor *tar_layer_of(struct wpkg_manifest **m, cons
 
 START_TEST(tar_layer_selection)
 {
-	struct wpkg_pack_opts opts = { .created = 1700000000 };
+	struct wpkg_pack_opts opts = { .size = sizeof(opts), .created = 1700000000 };
 	struct wpkg_package *img = pack(COMPOSED, WPKG_FORMAT_IMAGE, &opts);
 	struct wpkg_package *rw = pack(COMPOSED, WPKG_FORMAT_RUNWASI, &opts);
 	struct wpkg_package *art = pack(COMPOSED, WPKG_FORMAT_WASM, &opts);

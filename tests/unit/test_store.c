@@ -438,7 +438,7 @@ START_TEST(test_layout_untagged)
 }
 END_TEST
 
-/* Options from before a field existed are refused by version, not misread. */
+/* Options without their size (not from WPKG_STORE_OPTS_INIT) are refused, not misread. */
 START_TEST(test_opts_version)
 {
 	struct wpkg_store_opts opts = { .writable = true };
@@ -447,7 +447,7 @@ START_TEST(test_opts_version)
 
 	snprintf(spec, sizeof(spec), "oci-layout:%s/v", unit_tmp);
 	ck_assert_int_eq(wpkg_store_open_string(&s, spec, &opts, &err), WPKG_E_INVALID);
-	ck_assert_str_eq(err.msg, "store options version 0 is not 1: start from WPKG_STORE_OPTS_INIT");
+	ck_assert_str_eq(err.msg, "store options: size is 0: initialise them with their _INIT macro");
 	ck_assert_ptr_null(s);
 }
 END_TEST

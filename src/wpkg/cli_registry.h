@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli_registry.h - the transport and credential options of every command that talks to a registry. */
+#ifndef WPKG_CLI_REGISTRY_H
+#define WPKG_CLI_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "wpkg/creds.h"
+#include "wpkg/ref.h"
+#include "wpkg/store.h"
+#include "cli_opt.h"
+
+struct cli_registry {
+	struct wpkg_http_opts transport;
+	const char *username;      /* -u */
+	const char *password;      /* -p (discouraged; warns) */
+	bool password_stdin;       /* --password-stdin */
+};
+
+/* The values of cli_registry_opts (a process runs one command). */
+extern struct cli_registry cli_reg;
+extern const struct cli_opt_spec cli_registry_opts[];
+
+void cli_registry_init(struct cli_registry *r);
+/* Turns the parsed --connect-timeout and --retries into r's transport options (after parsing). */
+void cli_registry_apply(struct cli_registry *r);
+/*
+ * The options wpkg_store_open needs: r's HTTP options (r may be NULL: a
+ * local store), credentials from r's flags, else from the credential
+ * stores (wpkg_creds_lookup; read only when a registry is opened,
+ * --password-stdin once), progress and the log.  r must outlive the store.
+ * writable: a destination (a missing layout or archive is created).  Only
+ * cli_store.c and login's check call it.
+ */
+void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r, bool writable);
+/*
+ * Credentials from the flags alone (-u with -p, --password-stdin or a
+ * prompt on a terminal); *given is false and out untouched when there was no
+ * -u.  For login, which stores them.  Free out with wpkg_credentials_clear.
+ */
+int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, struct cli_registry *r,
+				  struct wpkg_error *err);
+/* Prompts on the terminal (echo off when secret); NULL-free result in out. */
+int cli_prompt(char *out, size_t size, const char *prompt, bool secret, struct wpkg_error *err);
+
+#endif

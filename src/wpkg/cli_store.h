@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli_store.h - the one place the front end opens the store a REF names, whatever its transport. */
+#ifndef WPKG_CLI_STORE_H
+#define WPKG_CLI_STORE_H
+
+#include <stdbool.h>
+
+#include "wpkg/store.h"
+#include "cli_registry.h"
+
+/*
+ * Opens ref's store with reg's transport options and credentials (reg's
+ * flags, else the credential stores, asked only when a registry is
+ * opened); a layout or archive contacts nothing.  writable: a destination
+ * (a missing layout or archive is created on the first write).  reg must
+ * outlive the store.  Every store the front end uses is opened here.
+ * Release with wpkg_store_close.
+ */
+int cli_store_open(struct wpkg_store **out, struct cli_registry *reg, const struct wpkg_ref *ref, bool writable,
+		   struct wpkg_error *err);
+
+#endif

@@ -1,0 +1,152 @@
+"""test_concurrency.py - blobs moving side by side: faults among 32 parallel transfers (fakereg.py).
+
+A drop in the middle of one of 32 layer downloads resumes that one; a drop
+that never heals fails the pull with nothing written; a 5xx on one upload
+fails the push with no manifest and every upload it opened cancelled; 429s
+on a few blobs delay only those; and what is printed and written does not
+depend on the order in which transfers finish.
+"""
+
+import hashlib
+import json
+import os
+
+import harness
+import test_faults
+from fakereg import Drop, FakeRegistry, Status
+
+N = 32
+SIZE = 96 * 1024
+
+
+def leb128(n):
+    out = bytearray()
+    while True:
+        b, n = n & 0x7f, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def component(i):
+    """A valid component of its own: the preamble and one custom section of bytes seeded by i."""
+    block = hashlib.sha256(b'concurrency-%d' % i).digest()
+    payload = b'\x05bench' + block * (SIZE // len(block))
+    return b'\x00asm\x0d\x00\x01\x00' + b'\x00' + leb128(len(payload)) + payload
+
+
+def digest(data):
+    return 'sha256:' + hashlib.sha256(data).hexdigest()
+
+
+class ConcurrencyTests(harness.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.files = []
+        for i in range(N):
+            p = self.path('c%02d.wasm' % i)
+            with open(p, 'wb') as f:
+                f.write(component(i))
+            self.files.append(p)
+
+    def registry(self):
+        reg = FakeRegistry().start()
+        self.addCleanup(reg.stop)
+        return reg
+
+    def push(self, reg, ref, *extra, expect=0):
+        # a fixed creation time, so that two pushes of the same files make the same manifest
+        return self.wpkg('push', '--plain-http', '--json', *extra, '%s/%s' % (reg.host, ref), *self.files,
+                         expect=expect, env={'SOURCE_DATE_EPOCH': '1700000000'})
+
+    def assertPulled(self, out):
+        for p in self.files:
+            with open(p, 'rb') as a, open(os.path.join(out, os.path.basename(p)), 'rb') as b:
+                self.assertEqual(a.read(), b.read(), p)
+
+    assertOneErrorLine = test_faults.FaultTests.assertOneErrorLine
+
+    def test_push_sends_blobs_side_by_side_and_prints_the_same_digest(self):
+        one = json.loads(self.push(self.registry(), 'app/seq:v1', '--concurrency', '1').stdout)
+        reg = self.registry()
+        many = json.loads(self.push(reg, 'app/par:v1', '--concurrency', '16').stdout)
+        self.assertEqual(one['digest'], many['digest'])
+        self.assertEqual(many['layers'], one['layers'], 'layers listed in file order, not finishing order')
+        conns = {q.conn for q in reg.requests if '/blobs/' in q.path}
+        self.assertGreater(len(conns), 1, 'blobs went over several connections')
+        self.assertLessEqual(len(conns), 16, 'no more connections than --concurrency')
+        heads = [q for q in reg.requests if q.method == 'HEAD']
+        self.assertEqual(len(heads), N + 1, 'one HEAD per blob')
+        self.assertGreater(len({q.conn for q in heads}), 1, 'HEADs went out side by side')
+        self.assertEqual(len(reg.seen('PUT', r'/manifests/')), 1)
+
+    def test_pull_resumes_the_one_blob_dropped_among_32(self):
+        reg = self.registry()
+        layers = json.loads(self.push(reg, 'app/pkg:v1').stdout)['layers']
+        victim = layers[N // 2]['digest']
+        reg.fault('GET', '/blobs/' + victim, Drop(SIZE // 2), times=1)
+        reg.requests.clear()
+        out = self.path('out')
+        os.makedirs(out)  # a directory to pull the package into must exist
+        self.wpkg('pull', '--plain-http', '-o', out + '/', '%s/app/pkg:v1' % reg.host)
+        self.assertPulled(out)
+        ranges = [q.headers.get('range') for q in reg.seen('GET', '/blobs/' + victim)]
+        self.assertEqual(ranges, [None, 'bytes=%d-' % (SIZE // 2)])
+        conns = {q.conn for q in reg.seen('GET', '/blobs/')}
+        self.assertGreater(len(conns), 1, 'layers came over several connections')
+        self.assertNoTempFiles(out)
+
+    def test_pull_with_a_blob_that_always_drops_writes_nothing(self):
+        reg = self.registry()
+        layers = json.loads(self.push(reg, 'app/pkg:v1').stdout)['layers']
+        victim = layers[3]['digest']
+        reg.fault('GET', '/blobs/' + victim, Drop(100), times=None)
+        out = self.path('out')
+        os.makedirs(out)  # a directory to pull the package into must exist
+        r = self.wpkg('pull', '--plain-http', '--retries', '1', '-o', out + '/', '%s/app/pkg:v1' % reg.host,
+                      expect=7)
+        self.assertOneErrorLine(r, victim)
+        self.assertNotIn('cancelled', r.stderr, 'the error names the cause, not a cancelled neighbour')
+        self.assertEqual(os.listdir(out), [], 'nothing written')
+        self.assertNoTempFiles(self.tmp)
+        # bounded: the victim is tried twice, and the others are not retried for its sake
+        self.assertLessEqual(len(reg.seen('GET', '/blobs/' + victim)), 2 * 2)
+        self.assertLessEqual(len(reg.seen('GET', '/blobs/')), N + 1 + 2)
+
+    def test_push_with_a_5xx_on_one_blob_cancels_the_rest(self):
+        reg = self.registry()
+        victim = digest(component(5))
+        reg.fault('PUT', r'digest=sha256%3A' + victim[7:], Status(500, body='boom'), times=None)
+        r = self.push(reg, 'app/pkg:v1', '--retries', '1', expect=7)
+        self.assertOneErrorLine(r, '500', victim)
+        self.assertEqual(reg.seen('PUT', r'/manifests/'), [], 'no manifest PUT')
+        self.assertEqual(reg.uploads, {}, 'every upload opened was finished or cancelled with DELETE')
+        self.assertTrue(reg.seen('DELETE', r'/blobs/uploads/'), 'the failed upload was cancelled')
+        self.assertNotIn(victim, reg.blobs)
+
+    def test_429_on_some_blobs_delays_only_those(self):
+        reg = self.registry()
+        layers = json.loads(self.push(reg, 'app/pkg:v1').stdout)['layers']
+        slow = [layers[i]['digest'] for i in (0, 9, 20, 31)]
+        for d in slow:
+            reg.fault('GET', '/blobs/' + d, Status(429, {'Retry-After': '1'}, json.dumps(
+                {'errors': [{'code': 'TOOMANYREQUESTS', 'message': 'slow down'}]})), times=1)
+        reg.requests.clear()
+        out = self.path('out')
+        os.makedirs(out)  # a directory to pull the package into must exist
+        self.wpkg('pull', '--plain-http', '-o', out + '/', '%s/app/pkg:v1' % reg.host)
+        self.assertPulled(out)
+        retries = []
+        for d in slow:
+            gets = reg.seen('GET', '/blobs/' + d)
+            self.assertEqual(len(gets), 2, d)
+            self.assertGreaterEqual(gets[1].time - gets[0].time, 0.95, 'waited for Retry-After')
+            retries.append(gets[1].time)
+        others = [q.time for q in reg.seen('GET', '/blobs/') if not any(d in q.path for d in slow)]
+        self.assertEqual(len(others), N + 1 - len(slow))
+        self.assertLess(max(others), min(retries), 'the other blobs did not wait behind the 429s')
+
+
+if __name__ == '__main__':
+    harness.main()
