@@ -20,4 +20,17 @@ struct cli_key_password {
 /* A wpkg_password_fn: payload is a struct cli_key_password. */
 int cli_key_password(void *payload, struct wpkg_buf *out, struct wpkg_error *err);
 
+/*
+ * The --verify-key gate of pull and copy: the document at reference in s
+ * must carry a signature (bundle referrer or legacy .sig layer) that verifies
+ * with key for its digest.  On success *pinned is that digest (a summary
+ * says which signature verified); the caller then reads by it, so a tag
+ * moved meanwhile is not what gets written.  Otherwise err is set ("nothing
+ * was written") and the status is WPKG_EXIT_NO_SIGNATURE,
+ * WPKG_EXIT_UNVERIFIED or the store's.  A package reference (ns:name@ver)
+ * goes through the same call once it resolves to a store and a reference.
+ */
+int cli_verify_gate(struct wpkg_digest *pinned, struct wpkg_store *s, const char *reference,
+		    const struct wpkg_sigkey *key, const char *key_path, struct wpkg_error *err);
+
 #endif

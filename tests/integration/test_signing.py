@@ -397,6 +397,111 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
             self.verify(repo, self.pub_file(k, 'p%d.pub' % i))
 
 
+class VerifyOnTheWayInTests(KeyFiles, RegistryCase, harness.TestCase):
+    """pull/copy --verify-key refuse what no signature by the key covers and write nothing; copy -r carries both forms."""
+
+    VARIANT = 'plain'
+    REPO_PREFIX = 'verifyin'
+
+    def push_and_sign(self, key=None, *extra, suffix=''):
+        repo = self.repo(suffix)
+        r = self.run_wpkg('push', '--json', *self.reg.flags, self.ref(repo, 'v1'), harness.fixture(COMPONENT))
+        d = json.loads(r.stdout)['digest']
+        if key is not None:
+            self.run_wpkg('sign', *self.reg.flags, '--key', self.key_files(key)['pkcs8'], *extra,
+                          self.ref(repo, 'v1'))
+        return repo, d
+
+    def test_pull_verify_key(self):
+        key, other = cp.new_key(), cp.new_key()
+        pub, other_pub = self.pub_file(key), self.pub_file(other, 'other.pub')
+        out = self.path('out')
+        os.mkdir(out)
+        repo, d = self.push_and_sign()
+        r = self.run_wpkg('pull', *self.reg.flags, '--verify-key', pub, '-o', out, self.ref(repo, 'v1'),
+                          expect=EXIT_NO_SIGNATURE)
+        self.assertEqual(r.stderr, 'wpkg: error: pull %s: %s: no signature found (--verify-key %s); nothing was '
+                         'written\n' % (self.ref(repo, 'v1'), d, pub))
+        self.assertEqual(os.listdir(out), [])
+        self.run_wpkg('sign', *self.reg.flags, '--key', self.key_files(key)['pkcs8'], self.ref(repo, 'v1'))
+        for args in (('-o', out), ('-o', os.path.join(out, 'x.wasm')), ('-o', '-')):
+            with self.subTest(args=args):
+                r = self.run_wpkg('pull', *self.reg.flags, '--verify-key', other_pub, *args, self.ref(repo, 'v1'),
+                                  expect=EXIT_UNVERIFIED)
+                self.assertEqual(r.stdout, '')
+                self.assertIn('2 signatures found, none verifies with --verify-key %s; nothing was written\n'
+                              % other_pub, r.stderr)
+                self.assertEqual(os.listdir(out), [])
+        r = self.run_wpkg('pull', *self.reg.flags, '--verify-key', pub, '-o', os.path.join(out, 'x.wasm'),
+                          self.ref(repo, 'v1'))
+        self.assertIn('wpkg: verified %s: bundle signature in sha256:' % d, r.stderr)
+        self.assertEqual(os.listdir(out), ['x.wasm'])
+        with open(os.path.join(out, 'x.wasm'), 'rb') as f, open(harness.fixture(COMPONENT), 'rb') as g:
+            self.assertEqual(f.read(), g.read())
+        # the legacy form alone is enough too
+        repo2, d2 = self.push_and_sign(key, '--signature-format', 'legacy', suffix='legacy')
+        r = self.run_wpkg('pull', *self.reg.flags, '--verify-key', pub, '-o', '-', self.ref(repo2, 'v1'))
+        self.assertIn('wpkg: verified %s: legacy signature in sha256:' % d2, r.stderr)
+
+    def test_copy_verify_key_writes_nothing(self):
+        key, other = cp.new_key(), cp.new_key()
+        repo, d = self.push_and_sign(key)
+        dest = self.repo('dest')
+        for dst in ('oci-layout:%s:v1' % self.path('lay'), 'oci-archive:%s:v1' % self.path('a.tar'),
+                    self.ref(dest, 'v1')):
+            with self.subTest(dst=dst):
+                r = self.run_wpkg('copy', '-r', *self.reg.flags, '--verify-key', self.pub_file(other, 'o.pub'),
+                                  self.ref(repo, 'v1'), dst, expect=EXIT_UNVERIFIED)
+                self.assertIn('none verifies with --verify-key', r.stderr)
+        self.assertFalse(os.path.exists(self.path('lay')))
+        self.assertFalse(os.path.exists(self.path('a.tar')))
+        status, _, _ = get_manifest(self.reg, dest, 'v1')
+        self.assertEqual(status, 404)
+        repo2, _ = self.push_and_sign(suffix='unsigned')
+        self.run_wpkg('copy', *self.reg.flags, '--verify-key', self.pub_file(key), self.ref(repo2, 'v1'),
+                      'oci-layout:%s:v1' % self.path('lay'), expect=EXIT_NO_SIGNATURE)
+        self.assertFalse(os.path.exists(self.path('lay')))
+
+    def test_copy_r_carries_both_forms(self):
+        key = cp.new_key()
+        pub = self.pub_file(key)
+        repo, d = self.push_and_sign(key)
+        dest = self.repo('dest')
+        r = self.run_wpkg('copy', '-r', '--format', 'json', *self.reg.flags, '--verify-key', pub,
+                          self.ref(repo, 'v1'), self.ref(dest, 'v1'))
+        self.assertEqual(json.loads(r.stdout)['referrers'], 2)   # the bundle referrer and the .sig manifest
+        # the destination, read by the independent implementation: the fallback tag lists the bundle, .sig holds
+        # the layer, and both verify
+        status, _, body = get_manifest(self.reg, dest, tag_of(d))
+        self.assertEqual(status, 200)
+        ix = json.loads(body)
+        self.assertEqual([m['artifactType'] for m in ix['manifests']], [cp.BUNDLE_MT])
+        _, _, body = get_manifest(self.reg, dest, ix['manifests'][0]['digest'])
+        bundle = get_blob(self.reg, dest, json.loads(body)['layers'][0]['digest'])
+        cp.check_bundle(key.public_key(), bundle, d)
+        status, _, body = get_manifest(self.reg, dest, tag_of(d) + '.sig')
+        self.assertEqual(status, 200)
+        layer = json.loads(body)['layers'][0]
+        payload = get_blob(self.reg, dest, layer['digest'])
+        self.assertEqual(json.loads(payload)['critical']['image']['docker-manifest-digest'], d)
+        self.assertTrue(cp.verify(key.public_key(), base64.b64decode(layer['annotations'][cp.SIG_ANNOTATION]),
+                                  payload))
+        # and by wpkg verify, on the registry and on a layout copied to
+        doc = json.loads(self.run_wpkg('verify', '--json', *self.reg.flags, '--key', pub,
+                                       self.ref(dest, 'v1')).stdout)
+        self.assertEqual([(s['form'], s['status']) for s in doc['signatures']],
+                         [('bundle', 'verified'), ('legacy', 'verified')])
+        lay = 'oci-layout:%s:v1' % self.path('lay')
+        self.run_wpkg('copy', '-r', *self.reg.flags, self.ref(dest, 'v1'), lay)
+        doc = json.loads(self.wpkg('verify', '--json', '--key', pub, lay).stdout)
+        self.assertEqual([(s['form'], s['status']) for s in doc['signatures']],
+                         [('bundle', 'verified'), ('legacy', 'verified')])
+        # without -r no signature goes along
+        dest2 = self.repo('plain')
+        self.run_wpkg('copy', *self.reg.flags, self.ref(repo, 'v1'), self.ref(dest2, 'v1'))
+        self.run_wpkg('verify', *self.reg.flags, '--key', pub, self.ref(dest2, 'v1'), expect=EXIT_NO_SIGNATURE)
+
+
 class ReferrersApiTests(KeyFiles, harness.TestCase):
     """A registry with the referrers API (the fake one: Debian's registry has none): no fallback tag is touched."""
 
