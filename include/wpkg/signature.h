@@ -120,6 +120,28 @@ WPKG_API void wpkg_verify_simple_bytes(struct wpkg_sig_entry *e, const void *pay
 			      const struct wpkg_sigkey *k, const struct wpkg_digest *want);
 WPKG_API void wpkg_sig_entry_clear(struct wpkg_sig_entry *e);
 
+/* What a referrer is, from its artifactType (and a bundle's dev.sigstore.bundle.predicateType annotation). */
+enum wpkg_referrer_kind {
+	WPKG_REFERRER_OTHER = 0,             /* anything else: shown by its artifact type */
+	WPKG_REFERRER_COSIGN_SIGNATURE,      /* a Sigstore bundle of cosign's sign predicate (or none) */
+	WPKG_REFERRER_COSIGN_ATTESTATION,    /* a Sigstore bundle of another predicate type */
+	WPKG_REFERRER_LEGACY_SIGNATURE,      /* the sha256-HEX.sig tag (not a referrer: wpkg_discover_legacy) */
+	WPKG_REFERRER_NOTATION_SIGNATURE,    /* application/vnd.cncf.notary.signature */
+	WPKG_REFERRER_SBOM_SPDX,
+	WPKG_REFERRER_SBOM_CYCLONEDX,
+};
+/* The kind of d; *predicate_type is the bundle's predicate type (borrowed from d), or NULL. */
+WPKG_API enum wpkg_referrer_kind wpkg_referrer_classify(const struct wpkg_descriptor *d, const char **predicate_type);
+/* "cosign-signature", "sbom-cyclonedx", ... as in wpkg discover --format json. */
+WPKG_API const char *wpkg_referrer_kind_name(enum wpkg_referrer_kind k);
+/*
+ * The manifest tagged sha256-HEX.sig for subject in s: 1 with *out (clear
+ * it with wpkg_descriptor_clear) and *n_signatures (its layers; 0 when it
+ * is unreadable), 0 when there is no such tag, or an error.
+ */
+WPKG_API int wpkg_discover_legacy(struct wpkg_descriptor *out, size_t *n_signatures, struct wpkg_store *s,
+				  const struct wpkg_digest *subject, struct wpkg_error *err);
+
 WPKG_END_DECL
 
 #endif

@@ -398,7 +398,7 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
 
 
 class VerifyOnTheWayInTests(KeyFiles, RegistryCase, harness.TestCase):
-    """pull/copy --verify-key refuse what no signature by the key covers and write nothing; copy -r carries both forms."""
+    """pull/copy --verify-key refuse unsigned artifacts and write nothing; copy -r carries both signature forms."""
 
     VARIANT = 'plain'
     REPO_PREFIX = 'verifyin'
@@ -500,6 +500,65 @@ class VerifyOnTheWayInTests(KeyFiles, RegistryCase, harness.TestCase):
         dest2 = self.repo('plain')
         self.run_wpkg('copy', *self.reg.flags, self.ref(repo, 'v1'), self.ref(dest2, 'v1'))
         self.run_wpkg('verify', *self.reg.flags, '--key', pub, self.ref(dest2, 'v1'), expect=EXIT_NO_SIGNATURE)
+
+
+class DiscoverKindsTests(KeyFiles, RegistryCase, harness.TestCase):
+    """discover classifies what refers to a manifest, on Debian's registry (fallback tag), as a tree and as JSON."""
+
+    VARIANT = 'plain'
+    REPO_PREFIX = 'kinds'
+
+    def attach(self, ref, artifact_type, name, *extra):
+        path = write(self.path(name), b'{}\n', 0o644)
+        r = self.run_wpkg('attach', '--json', *self.reg.flags, '--artifact-type', artifact_type, *extra, ref, path)
+        return json.loads(r.stdout)['digest']
+
+    def test_kinds_tree_and_json(self):
+        repo = self.repo()
+        ref = self.ref(repo, 'v1')
+        pushed = self.run_wpkg('push', '--json', *self.reg.flags, ref, harness.fixture(COMPONENT))
+        d = json.loads(pushed.stdout)['digest']
+        key = cp.new_key()
+        signed = json.loads(self.run_wpkg('sign', '--json', *self.reg.flags, '--key', self.key_files(key)['pkcs8'],
+                                          ref).stdout)
+        slsa = 'https://slsa.dev/provenance/v1'
+        att = self.attach(ref, cp.BUNDLE_MT, 'att.json', '-a', 'dev.sigstore.bundle.predicateType=' + slsa)
+        notation = self.attach(ref, 'application/vnd.cncf.notary.signature', 'n.jws')
+        cdx = self.attach(ref, 'application/vnd.cyclonedx+json', 'bom.cdx.json')
+        spdx = self.attach(ref, 'application/spdx+json', 'bom.spdx.json')
+        other = self.attach(ref, 'application/vnd.example.thing', 'x.json')
+        # a signature of the SBOM: a referrer of a referrer
+        cdx_sig = json.loads(self.run_wpkg('sign', '--json', *self.reg.flags, '--signature-format', 'bundle', '--key',
+                                           self.key_files(key)['pkcs8'], self.ref(repo) + '@' + cdx).stdout)
+        doc = json.loads(self.run_wpkg('discover', '--format', 'json', *self.reg.flags, ref).stdout)
+        harness.validate_schema(doc, 'cli/discover')
+        got = [(e['digest'], e['kind'], e.get('predicateType')) for e in doc]
+        self.assertEqual(sorted(got[:-1]), sorted([
+            (signed['bundle']['digest'], 'cosign-signature', cp.PREDICATE),
+            (att, 'cosign-attestation', slsa), (notation, 'notation-signature', None),
+            (cdx, 'sbom-cyclonedx', None), (spdx, 'sbom-spdx', None), (other, 'other', None)]))
+        self.assertEqual(doc[-1], {'mediaType': MT_MANIFEST, 'digest': signed['legacy']['digest'],
+                                   'size': doc[-1]['size'], 'kind': 'legacy-signature',
+                                   'tag': tag_of(d) + '.sig', 'signatures': 1})
+        nested = {e['digest']: [(k['digest'], k['kind']) for k in e.get('referrers', [])] for e in doc}
+        self.assertEqual(nested[cdx], [(cdx_sig['bundle']['digest'], 'cosign-signature')])
+        self.assertEqual([k for k, v in nested.items() if v], [cdx])
+        # the same as a tree: the subject, a branch each, the SBOM's signature under it, the .sig tag last
+        lines = self.run_wpkg('discover', *self.reg.flags, ref).stdout.splitlines()
+        self.assertEqual(lines[0], d)
+        self.assertEqual(len(lines), 1 + 6 + 1 + 1)
+        self.assertEqual(lines[-1], '\u2514\u2500\u2500 %s  legacy-signature  %s.sig  %d  1 signature'
+                         % (signed['legacy']['digest'], tag_of(d), doc[-1]['size']))
+        i = next(i for i, line in enumerate(lines) if cdx in line)
+        self.assertTrue(lines[i].startswith('\u251c\u2500\u2500 %s  sbom-cyclonedx  application/vnd.cyclonedx+json  '
+                                            % cdx), lines[i])
+        self.assertTrue(lines[i + 1].startswith('\u2502   \u2514\u2500\u2500 %s  cosign-signature  %s  '
+                                                % (cdx_sig['bundle']['digest'], cp.PREDICATE)), lines[i + 1])
+        self.assertIn('  cosign-attestation  %s  ' % slsa, '\n'.join(lines))
+        # a filter lists that type only, and no .sig tag
+        doc = json.loads(self.run_wpkg('discover', '--json', '--artifact-type', 'application/vnd.cyclonedx+json',
+                                       *self.reg.flags, ref).stdout)
+        self.assertEqual([e['digest'] for e in doc], [cdx])
 
 
 class ReferrersApiTests(KeyFiles, harness.TestCase):
