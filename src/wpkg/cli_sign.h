@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "wpkg/referrers.h"
 #include "wpkg/sign.h"
 #include "cli_run.h"
 
@@ -32,5 +33,21 @@ int cli_key_password(void *payload, struct wpkg_buf *out, struct wpkg_error *err
  */
 int cli_verify_gate(struct wpkg_digest *pinned, struct wpkg_store *s, const char *reference,
 		    const struct wpkg_sigkey *key, const char *key_path, struct wpkg_error *err);
+
+/* push --sbom: the CycloneDX SBOM of the one FILE, made in check (before the push), attached after it. */
+struct cli_push_sbom {
+	char dir[4096];                 /* the private directory, or "" */
+	char path[4200];                /* DIR/NAME.cdx.json */
+	time_t created;
+	bool attached;
+	struct wpkg_attach_result res;
+};
+/* From file's .dep-v0 section (no section: WPKG_E_NOT_FOUND, as wpkg sbom says it). */
+int cli_push_sbom_prepare(struct cli_push_sbom *p, const char *file, struct wpkg_error *err);
+int cli_push_sbom_attach(struct cli_push_sbom *p, struct wpkg_store *s, const struct wpkg_digest *subject,
+			 struct wpkg_error *err);
+/* {"digest", "artifactType", "referrers"} of the SBOM attached. */
+json_t *cli_push_sbom_json(const struct cli_push_sbom *p);
+void cli_push_sbom_clear(struct cli_push_sbom *p);
 
 #endif

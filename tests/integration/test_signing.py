@@ -561,6 +561,56 @@ class DiscoverKindsTests(KeyFiles, RegistryCase, harness.TestCase):
         self.assertEqual([e['digest'] for e in doc], [cdx])
 
 
+class PushSbomTests(RegistryCase, harness.TestCase):
+    """push --sbom attaches the CycloneDX SBOM as a referrer, on Debian's registry (fallback tag) and a layout."""
+
+    VARIANT = 'plain'
+    REPO_PREFIX = 'pushsbom'
+
+    def test_push_sbom(self):
+        repo = self.repo()
+        path = harness.fixture(AUDITABLE)
+        r = self.run_wpkg('push', '--format', 'json', '--sbom', *self.reg.flags, self.ref(repo, 'v1'), path)
+        doc = json.loads(r.stdout)
+        harness.validate_schema(doc, 'cli/push')
+        d, sbom = doc['digest'], doc['sbom']
+        self.assertEqual((sbom['artifactType'], sbom['referrers']), ('application/vnd.cyclonedx+json', tag_of(d)))
+        status, _, body = get_manifest(self.reg, repo, tag_of(d))
+        self.assertEqual(status, 200)
+        self.assertEqual([(m['digest'], m['artifactType']) for m in json.loads(body)['manifests']],
+                         [(sbom['digest'], 'application/vnd.cyclonedx+json')])
+        _, _, body = get_manifest(self.reg, repo, sbom['digest'])
+        m = json.loads(body)
+        self.assertEqual(m['subject']['digest'], d)
+        self.assertEqual([(l['mediaType'], l['annotations']['org.opencontainers.image.title']) for l in m['layers']],
+                         [('application/vnd.cyclonedx+json', 'calc-qjs.component.wasm.cdx.json')])
+        # the layer is what wpkg sbom writes, and names the component by its sha256
+        blob = get_blob(self.reg, repo, m['layers'][0]['digest'])
+        self.assertEqual(blob, self.run_wpkg('sbom', path).stdout.encode())
+        with open(path, 'rb') as f:
+            self.assertEqual(json.loads(blob)['metadata']['component']['hashes'],
+                             [{'alg': 'SHA-256', 'content': harness.sha256_bytes(f.read())}])
+        found = json.loads(self.run_wpkg('discover', '--json', *self.reg.flags, self.ref(repo, 'v1')).stdout)
+        self.assertEqual([(e['digest'], e['kind']) for e in found], [(sbom['digest'], 'sbom-cyclonedx')])
+        # text: the digest on stdout, the SBOM in the summary; on a layout too
+        lay = 'oci-layout:%s:v1' % self.path('lay')
+        r = self.run_wpkg('push', '--sbom', lay, path)
+        self.assertRegex(r.stderr, r'wpkg: attached the SBOM sha256:[0-9a-f]{64}\n')
+        kinds = json.loads(self.run_wpkg('discover', '--json', lay).stdout)
+        self.assertEqual([e['kind'] for e in kinds], ['sbom-cyclonedx'])
+
+    def test_push_sbom_without_section_pushes_nothing(self):
+        repo = self.repo()
+        path = harness.fixture(COMPONENT)
+        r = self.run_wpkg('push', '--sbom', *self.reg.flags, self.ref(repo, 'v1'), path, expect=4)
+        self.assertEqual(r.stderr, 'wpkg: error: --sbom %s: no .dep-v0 section (build the component with "cargo '
+                         'auditable build" to embed its dependency list)\n' % path)
+        status, _, _ = get_manifest(self.reg, repo, 'v1')
+        self.assertEqual(status, 404)
+        r = self.run_wpkg('push', '--sbom', *self.reg.flags, self.ref(repo, 'v1'), path, path, expect=2)
+        self.assertIn('--sbom takes one FILE, got 2', r.stderr)
+
+
 class ReferrersApiTests(KeyFiles, harness.TestCase):
     """A registry with the referrers API (the fake one: Debian's registry has none): no fallback tag is touched."""
 
