@@ -8,6 +8,7 @@
 #include "wpkg/fsutil.h"
 #include "wpkg/referrers.h"
 #include "wpkg/sbom.h"
+#include "wpkg/tempreg.h"
 #include "wpkg/wasm_config.h"
 #include "cli_sign.h"
 #include "wpkg_version.h"
@@ -40,6 +41,8 @@ int cli_push_sbom_prepare(struct cli_push_sbom *p, const char *file, struct wpkg
 		rc = wpkg_error_set(err, WPKG_E_IO, "--sbom: cannot make a temporary directory");
 		goto out;
 	}
+	/* a signal removes it too; a failed registration only means it could stay behind */
+	(void)wpkg_tempreg_add(p->dir, true);
 	snprintf(p->path, sizeof(p->path), "%s/%s.cdx.json", p->dir, opts.name);
 	rc = wpkg_write_file_atomic(p->path, doc.data, doc.len, 0600, err);
 out:
@@ -73,8 +76,10 @@ void cli_push_sbom_clear(struct cli_push_sbom *p)
 {
 	if (p->path[0] != '\0')
 		unlink(p->path);
-	if (p->dir[0] != '\0')
+	if (p->dir[0] != '\0') {
 		rmdir(p->dir);
+		wpkg_tempreg_drop(p->dir);
+	}
 	wpkg_attach_result_clear(&p->res);
 	memset(p, 0, sizeof(*p));
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "wpkg/signature.h"
+#include "wpkg/tempreg.h"
 #include "wpkg/wasm_config.h"
 #include "cli_sign.h"
 
@@ -61,6 +62,8 @@ static int check(struct cli_run *r)
 	if (!sg.have_work)
 		return wpkg_error_set(&r->err, WPKG_E_IO, "cannot make a temporary directory in %s", tmp != NULL &&
 				      tmp[0] != '\0' ? tmp : "/tmp"), cli_fail(&r->err);
+	/* a signal removes it too; a failed registration only means it could stay behind */
+	(void)wpkg_tempreg_add(sg.work, true);
 	sg.opts.work_dir = sg.work;
 	cli_log_sink(&sg.log);
 	sg.opts.log = &sg.log;
@@ -108,8 +111,10 @@ static json_t *result_json(struct cli_run *r)
 static void cleanup(struct cli_run *r)
 {
 	(void)r;
-	if (sg.have_work)
+	if (sg.have_work) {
 		rmdir(sg.work);
+		wpkg_tempreg_drop(sg.work);
+	}
 	wpkg_sign_result_clear(&sg.res);
 	wpkg_sigkey_free(sg.key);
 	json_decref(sg.opts.annotations);
