@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "wpkg/common.h"
+#include "wpkg/mediatype.h"
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
 
@@ -18,7 +19,7 @@ WPKG_BEGIN_DECL
 #define WPKG_DEP_SECTION ".dep-v0"
 /* The most a .dep-v0 section may inflate to. */
 #define WPKG_DEP_INFLATED_MAX (2 * 1024 * 1024)
-#define WPKG_CYCLONEDX_MT "application/vnd.cyclonedx+json"
+#define WPKG_CYCLONEDX_MT WPKG_MT_CYCLONEDX_JSON
 
 /*
  * Finds the first custom section named ".dep-v0" in the binary, at its top

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "wpkg/common.h"
+#include "wpkg/mediatype.h"
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
@@ -108,10 +109,10 @@ WPKG_API int wpkg_base64_decode(struct wpkg_buf *out, const char *s, size_t len,
 
 /* ---- payloads (cosign_payload.c) ---- */
 
-#define WPKG_COSIGN_SIMPLESIGNING_MT "application/vnd.dev.cosign.simplesigning.v1+json"
+#define WPKG_COSIGN_SIMPLESIGNING_MT WPKG_MT_COSIGN_SIMPLESIGNING
 #define WPKG_COSIGN_SIGNATURE_ANNOTATION "dev.cosignproject.cosign/signature"
 #define WPKG_COSIGN_SIMPLESIGNING_TYPE "cosign container image signature"
-#define WPKG_INTOTO_PAYLOAD_TYPE "application/vnd.in-toto+json"
+#define WPKG_INTOTO_PAYLOAD_TYPE WPKG_MT_INTOTO
 #define WPKG_INTOTO_STATEMENT_V1 "https://in-toto.io/Statement/v1"
 #define WPKG_COSIGN_SIGN_PREDICATE "https://sigstore.dev/cosign/sign/v1"
 
@@ -187,7 +188,7 @@ WPKG_API int wpkg_dsse_verify(const struct wpkg_dsse *e, const struct wpkg_sigke
 
 /* ---- Sigstore bundles (bundle.c) ---- */
 
-#define WPKG_BUNDLE_V03_MT "application/vnd.dev.sigstore.bundle.v0.3+json"
+#define WPKG_BUNDLE_V03_MT WPKG_MT_SIGSTORE_BUNDLE_V03
 #define WPKG_BUNDLE_MAX (4 * 1024 * 1024)
 
 struct wpkg_bundle {

@@ -52,7 +52,7 @@ int wpkg_base64_decode(struct wpkg_buf *out, const char *s, size_t len, const ch
 	if (len > 0 && s[len - 1] == '=')
 		pad = len > 1 && s[len - 2] == '=' ? 2 : 1;
 	if ((rc = wpkg_buf_grow(&b, len / 4 * 3)) < 0)
-		return wpkg_error_set(err, rc, "out of memory");
+		return wpkg_error_nomem(err);
 	for (i = 0; i < len; i += 4) {
 		bool last = i + 4 == len;
 		int v[4];

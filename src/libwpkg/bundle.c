@@ -31,7 +31,7 @@ int wpkg_bundle_write(struct wpkg_buf *out, const char *hint, const struct wpkg_
 
 	free(text);
 	json_decref(doc);
-	return rc < 0 ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory") : 0;
+	return rc < 0 ? wpkg_error_nomem(err) : 0;
 }
 
 /* The leaf certificate's DER, from v0.3's "certificate" or v0.1/v0.2's "x509CertificateChain". */
@@ -65,7 +65,8 @@ int wpkg_bundle_parse(struct wpkg_bundle *out, const void *data, size_t len, str
 	if ((rc = wpkg_json_load(&root, data, len, "bundle", err)) < 0)
 		return rc;
 	mt = json_object_get(root, "mediaType");
-	if (!json_is_string(mt) || strncmp(json_string_value(mt), "application/vnd.dev.sigstore.bundle", 35) != 0) {
+	if (!json_is_string(mt) || strncmp(json_string_value(mt), WPKG_MT_SIGSTORE_BUNDLE_PREFIX,
+						    strlen(WPKG_MT_SIGSTORE_BUNDLE_PREFIX)) != 0) {
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "bundle: mediaType is not a Sigstore bundle's");
 		goto out;
 	}
@@ -76,7 +77,7 @@ int wpkg_bundle_parse(struct wpkg_bundle *out, const void *data, size_t len, str
 	}
 	b.media_type = strdup(json_string_value(mt));
 	if (b.media_type == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	hint = json_object_get(json_object_get(vm, "publicKey"), "hint");
@@ -169,7 +170,7 @@ int wpkg_cert_identity(char **subject, char **issuer, const void *der, size_t le
 	if (s == NULL || i == NULL) {
 		free(s);
 		free(i);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	*subject = s;
 	*issuer = i;

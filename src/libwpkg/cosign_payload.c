@@ -30,7 +30,7 @@ static int put_sorted_object(struct wpkg_buf *out, json_t *obj, struct wpkg_erro
 	int rc = 0;
 
 	if (keys == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	json_object_foreach(obj, key, v) {
 		if (!json_is_string(v)) {
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "annotation \"%s\" is not a string", key);
@@ -53,7 +53,7 @@ static int put_sorted_object(struct wpkg_buf *out, json_t *obj, struct wpkg_erro
 	if (rc == 0)
 		rc = wpkg_buf_putc(out, '}');
 	if (rc < 0 && err != NULL && err->code == WPKG_OK)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 out:
 	free(keys);
 	return rc;
@@ -83,11 +83,11 @@ int wpkg_cosign_payload(struct wpkg_buf *out, const char *docker_reference, cons
 		rc = wpkg_buf_putc(&b, '}');
 	if (rc < 0) {
 		wpkg_buf_free(&b);
-		return err != NULL && err->code != WPKG_OK ? rc : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return err != NULL && err->code != WPKG_OK ? rc : wpkg_error_nomem(err);
 	}
 	rc = wpkg_buf_put(out, b.data, b.len);
 	wpkg_buf_free(&b);
-	return rc < 0 ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory") : 0;
+	return rc < 0 ? wpkg_error_nomem(err) : 0;
 }
 
 int wpkg_intoto_statement(struct wpkg_buf *out, const char *name, const struct wpkg_digest *digest,
@@ -118,7 +118,7 @@ int wpkg_intoto_statement(struct wpkg_buf *out, const char *name, const struct w
 		rc = wpkg_buf_put(out, b.data, b.len);
 	wpkg_buf_free(&b);
 	if (rc < 0)
-		return err != NULL && err->code != WPKG_OK ? rc : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return err != NULL && err->code != WPKG_OK ? rc : wpkg_error_nomem(err);
 	return 0;
 }
 
@@ -136,7 +136,7 @@ static int finish_claim(struct wpkg_claim *out, const char *digest, const char *
 	c.predicate_type = ptype != NULL ? strdup(ptype) : NULL;
 	if (c.name == NULL || (ptype != NULL && c.predicate_type == NULL)) {
 		wpkg_claim_clear(&c);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	*out = c;
 	return 0;

@@ -6,14 +6,12 @@
 #include "signature_internal.h"
 
 #define BUNDLE_PREDICATE_ANNOT "dev.sigstore.bundle.predicateType"
-#define NOTATION_SIGNATURE_MT "application/vnd.cncf.notary.signature"
 
 /* SBOM artifact types as their formats register them (SPDX 2.3 annex, CycloneDX media types). */
-static const char *const spdx_types[] = { "application/spdx+json", "text/spdx", "application/spdx+xml",
-					  "application/spdx+yaml", "text/spdx+tag-value", NULL };
-static const char *const cyclonedx_types[] = { "application/vnd.cyclonedx+json", "application/vnd.cyclonedx+xml",
-					       "application/vnd.cyclonedx", "application/vnd.cyclonedx+protobuf",
-					       NULL };
+static const char *const spdx_types[] = { WPKG_MT_SPDX_JSON, WPKG_MT_SPDX_TEXT, WPKG_MT_SPDX_XML, WPKG_MT_SPDX_YAML,
+					  WPKG_MT_SPDX_TAG_VALUE, NULL };
+static const char *const cyclonedx_types[] = { WPKG_MT_CYCLONEDX_JSON, WPKG_MT_CYCLONEDX_XML, WPKG_MT_CYCLONEDX,
+					       WPKG_MT_CYCLONEDX_PROTOBUF, NULL };
 
 static bool listed(const char *const *list, const char *s)
 {
@@ -31,14 +29,15 @@ enum wpkg_referrer_kind wpkg_referrer_classify(const struct wpkg_descriptor *d, 
 	*predicate_type = NULL;
 	if (type == NULL)
 		return WPKG_REFERRER_OTHER;
-	if (strcmp(type, WPKG_BUNDLE_V03_MT) == 0 || strncmp(type, "application/vnd.dev.sigstore.bundle.", 36) == 0) {
+	/* any bundle version: "application/vnd.dev.sigstore.bundle" then "." or "+" */
+	if (strncmp(type, WPKG_MT_SIGSTORE_BUNDLE_PREFIX, strlen(WPKG_MT_SIGSTORE_BUNDLE_PREFIX)) == 0) {
 		pred = json_string_value(json_object_get(d->annotations, BUNDLE_PREDICATE_ANNOT));
 		*predicate_type = pred;
 		/* cosign's own predicate is a signature; any other statement is an attestation */
 		return pred == NULL || strcmp(pred, WPKG_COSIGN_SIGN_PREDICATE) == 0 ? WPKG_REFERRER_COSIGN_SIGNATURE
 										   : WPKG_REFERRER_COSIGN_ATTESTATION;
 	}
-	if (strcmp(type, NOTATION_SIGNATURE_MT) == 0)
+	if (strcmp(type, WPKG_MT_NOTATION_SIGNATURE) == 0)
 		return WPKG_REFERRER_NOTATION_SIGNATURE;
 	if (listed(spdx_types, type))
 		return WPKG_REFERRER_SBOM_SPDX;

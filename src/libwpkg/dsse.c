@@ -37,14 +37,14 @@ int wpkg_dsse_sign(struct wpkg_dsse *out, const struct wpkg_sigkey *k, const cha
 	e.sigs = calloc(1, sizeof(*e.sigs));
 	if (e.payload_type == NULL || e.sigs == NULL || wpkg_buf_put(&e.payload, payload, len) < 0 ||
 	    wpkg_dsse_pae(&pae, payload_type, payload, len) < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	e.n_sigs = 1;
 	wpkg_buf_init(&e.sigs[0].sig);
 	e.sigs[0].keyid = strdup("");
 	if (e.sigs[0].keyid == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if ((rc = wpkg_sigkey_sign(&e.sigs[0].sig, k, pae.data, pae.len, err)) < 0)
@@ -103,7 +103,7 @@ int wpkg_dsse_from_json(struct wpkg_dsse *out, json_t *obj, const char *what, st
 	e.payload_type = strdup(type);
 	e.sigs = calloc(json_array_size(sigs), sizeof(*e.sigs));
 	if (e.payload_type == NULL || e.sigs == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if ((rc = wpkg_base64_decode(&e.payload, payload, strlen(payload), "payload", err)) < 0) {
@@ -121,7 +121,7 @@ int wpkg_dsse_from_json(struct wpkg_dsse *out, json_t *obj, const char *what, st
 		}
 		e.sigs[i].keyid = strdup(keyid != NULL ? json_string_value(keyid) : "");
 		if (e.sigs[i].keyid == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 		if ((rc = wpkg_base64_decode(&e.sigs[i].sig, json_string_value(sig), json_string_length(sig), "sig",
@@ -158,7 +158,7 @@ int wpkg_dsse_verify(const struct wpkg_dsse *e, const struct wpkg_sigkey *k, str
 	int rc = WPKG_E_DIGEST;
 
 	if (wpkg_dsse_pae(&pae, e->payload_type, e->payload.data, e->payload.len) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (size_t i = 0; rc < 0 && i < e->n_sigs; i++)
 		rc = wpkg_sigkey_verify(k, pae.data, pae.len, e->sigs[i].sig.data, e->sigs[i].sig.len, NULL);
 	wpkg_buf_free(&pae);

@@ -55,7 +55,7 @@ int wpkg_pem_next(struct pem_block *out, const char *text, size_t len, size_t fr
 		}
 		if (wpkg_buf_putc(&b64, *p) < 0) {
 			wpkg_buf_free(&b64);
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 		}
 	}
 	memcpy(out->label, label, label_len);

@@ -82,7 +82,7 @@ static int inflate_capped(struct wpkg_buf *out, const uint8_t *data, size_t len,
 			goto out;
 		}
 		if (wpkg_buf_grow(out, 64 * 1024) < 0) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 		z.next_out = (Bytef *)out->data + out->len;
@@ -317,7 +317,7 @@ int wpkg_sbom_cyclonedx(struct wpkg_buf *out, const uint8_t *wasm, size_t len, c
 	doc = build_doc(deps, &sha, opts);
 	text = doc != NULL ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	if (text == NULL || wpkg_buf_puts(out, text) < 0 || wpkg_buf_putc(out, '\n') < 0)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 out:
 	free(text);
 	json_decref(doc);

@@ -67,7 +67,7 @@ static int wrap_pkey(struct wpkg_sigkey **out, EVP_PKEY *pkey, bool priv, const 
 	k = calloc(1, sizeof(*k));
 	if (k == NULL) {
 		EVP_PKEY_free(pkey);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	k->pkey = pkey;
 	k->private_key = priv;
@@ -181,7 +181,7 @@ static int decrypt_cosign(struct wpkg_buf *plain, const struct wpkg_buf *doc, co
 		goto out;
 	}
 	if ((rc = wpkg_buf_grow(&pt, ct.len)) < 0) {
-		rc = wpkg_error_set(err, rc, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (crypto_secretbox_open_easy((unsigned char *)pt.data, (const unsigned char *)ct.data, ct.len,
@@ -417,7 +417,7 @@ int wpkg_sigkey_write_encrypted(struct wpkg_buf *out, const struct wpkg_sigkey *
 		goto nomem;
 	goto out;
 nomem:
-	rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = wpkg_error_nomem(err);
 out:
 	sodium_memzero(key, sizeof(key));
 	if (der.cap > 0)
@@ -434,7 +434,7 @@ int wpkg_sigkey_write_public(struct wpkg_buf *out, const struct wpkg_sigkey *k, 
 	int rc = spki_der(&der, k, err);
 
 	if (rc == 0 && wpkg_pem_write(out, "PUBLIC KEY", der.data, der.len) < 0)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	wpkg_buf_free(&der);
 	return rc;
 }
@@ -448,7 +448,7 @@ int wpkg_sigkey_hint(char out[WPKG_KEY_HINT_MAX], const struct wpkg_sigkey *k, s
 	if (rc == 0) {
 		SHA256((const unsigned char *)der.data, der.len, md);
 		if (wpkg_base64_encode(&b64, md, sizeof(md)) < 0 || b64.len >= WPKG_KEY_HINT_MAX)
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 		else
 			memcpy(out, b64.data, b64.len + 1);
 	}
@@ -473,7 +473,7 @@ int wpkg_sigkey_generate_files(const char *prefix, const char *password, size_t 
 	int rc;
 
 	if (wpkg_buf_printf(&key_path, "%s.key", prefix) < 0 || wpkg_buf_printf(&pub_path, "%s.pub", prefix) < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (exists(key_path.data) || exists(pub_path.data)) {

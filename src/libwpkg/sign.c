@@ -51,7 +51,7 @@ static int sign_bundle(struct wpkg_sign_result *res, struct wpkg_store *s, const
 	ao.annotations = json_pack("{s:s, s:s}", "dev.sigstore.bundle.content", "dsse-envelope",
 				   "dev.sigstore.bundle.predicateType", WPKG_COSIGN_SIGN_PREDICATE);
 	if (path == NULL || ao.annotations == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if ((rc = wpkg_intoto_statement(&stmt, name, &res->subject.digest, opts->annotations, err)) < 0 ||
@@ -89,7 +89,7 @@ static int put_blob(struct wpkg_store *s, const char *mt, const void *data, size
 	b.desc.digest = *d;
 	b.desc.size = (int64_t)len;
 	if (b.desc.media_type == NULL || wpkg_buf_put(&b.mem, data, len) < 0)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	else
 		rc = wpkg_store_blob_put(s, &b, err);
 	free(b.desc.media_type);
@@ -152,7 +152,7 @@ static int read_sig_layers(json_t **out, struct wpkg_store *s, const char *tag, 
 	if (rc == WPKG_E_NOT_FOUND) {
 		wpkg_error_clear(err);
 		*out = json_array();
-		rc = *out != NULL ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = *out != NULL ? 0 : wpkg_error_nomem(err);
 	} else if (rc == WPKG_E_INVALID) {
 		wpkg_error_wrap(err, "not touching it");
 	}
@@ -175,7 +175,7 @@ static int write_sig_manifest(struct wpkg_digest *out, struct wpkg_store *s, con
 			"os", "", "rootfs", "type", "layers", "diff_ids", ids, "config");
 	cfg_text = cfg != NULL ? json_dumps(cfg, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	if (cfg_text == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if ((rc = put_blob(s, WPKG_MT_OCI_CONFIG, cfg_text, strlen(cfg_text), &cd, err)) < 0)
@@ -185,7 +185,7 @@ static int write_sig_manifest(struct wpkg_digest *out, struct wpkg_store *s, con
 		      cd.str, "layers", layers);
 	m_text = m != NULL ? json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	if (m_text == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	wpkg_digest_bytes(&md, WPKG_DIGEST_SHA256, m_text, strlen(m_text));
@@ -310,7 +310,7 @@ static int sign_legacy(struct wpkg_sign_result *res, struct wpkg_store *s, const
 	    (rc = wpkg_sigkey_sign(&sig, k, payload.data, payload.len, err)) < 0)
 		goto out;
 	if (wpkg_base64_encode(&b64, sig.data, sig.len) < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if ((rc = put_blob(s, WPKG_COSIGN_SIMPLESIGNING_MT, payload.data, payload.len, &res->payload, err)) < 0)
@@ -319,7 +319,7 @@ static int sign_legacy(struct wpkg_sign_result *res, struct wpkg_store *s, const
 			  (json_int_t)payload.len, "digest", res->payload.str, "annotations",
 			  WPKG_COSIGN_SIGNATURE_ANNOTATION, b64.data);
 	if (layer == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if ((rc = append_signature(res, s, layer, opts, err)) == 0)
@@ -350,7 +350,7 @@ int wpkg_sign(struct wpkg_sign_result *out, struct wpkg_store *s, const char *re
 		goto out;
 	name = image_name(s);
 	if (name == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if ((formats & WPKG_SIG_BUNDLE) && (rc = sign_bundle(&res, s, name, k, opts, err)) < 0)

@@ -148,7 +148,7 @@ static struct wpkg_sig_entry *new_entry(struct wpkg_verify_result *r, struct wpk
 	}
 	e = realloc(r->entries, (r->n_entries + 1) * sizeof(*e));
 	if (e == NULL) {
-		wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		wpkg_error_nomem(err);
 		return NULL;
 	}
 	r->entries = e;
@@ -208,7 +208,7 @@ static int check_bundles(struct wpkg_verify_result *r, struct wpkg_store *s, con
 	for (size_t i = 0; rc == 0 && i < x.index->n_manifests; i++) {
 		const struct wpkg_descriptor *d = &x.index->manifests[i];
 
-		if (d->artifact_type != NULL && strncmp(d->artifact_type, "application/vnd.dev.sigstore.bundle", 35) == 0)
+		if (d->artifact_type != NULL && strncmp(d->artifact_type, WPKG_MT_SIGSTORE_BUNDLE_PREFIX, strlen(WPKG_MT_SIGSTORE_BUNDLE_PREFIX)) == 0)
 			rc = check_referrer(r, s, d, k, err);
 	}
 	wpkg_referrers_clear(&x);

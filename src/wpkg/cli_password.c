@@ -17,7 +17,7 @@ static int from_stdin(struct wpkg_buf *out, struct wpkg_error *err)
 			return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: password over %d bytes",
 					      PASSWORD_MAX);
 		if (wpkg_buf_putc(out, (char)c) < 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 	}
 	if (out->len > 0 && out->data[out->len - 1] == '\r')
 		out->data[--out->len] = '\0';
@@ -35,7 +35,7 @@ int cli_key_password(void *payload, struct wpkg_buf *out, struct wpkg_error *err
 
 	/* cosign's own variable, so one CI secret serves both tools; an empty value is a valid password */
 	if (env != NULL)
-		return wpkg_buf_puts(out, env) < 0 ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory") : 0;
+		return wpkg_buf_puts(out, env) < 0 ? wpkg_error_nomem(err) : 0;
 	if (p->from_stdin)
 		return from_stdin(out, err);
 	rc = cli_prompt(first, sizeof(first), p->what, true, err);
@@ -49,7 +49,7 @@ int cli_key_password(void *payload, struct wpkg_buf *out, struct wpkg_error *err
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: no terminal to ask on; set COSIGN_PASSWORD or use "
 				    "--password-stdin", p->what);
 	if (rc == 0 && wpkg_buf_puts(out, first) < 0)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	explicit_bzero(first, sizeof(first));
 	return rc;
 }

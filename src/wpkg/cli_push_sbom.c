@@ -13,8 +13,6 @@
 #include "cli_sign.h"
 #include "wpkg_version.h"
 
-#define CYCLONEDX_JSON_MT "application/vnd.cyclonedx+json"
-
 int cli_push_sbom_prepare(struct cli_push_sbom *p, const char *file, struct wpkg_error *err)
 {
 	struct wpkg_sbom_opts opts = { wpkg_path_base(file), NULL, (time_t)-1, "wpkg", WPKG_VERSION };
@@ -53,7 +51,7 @@ out:
 int cli_push_sbom_attach(struct cli_push_sbom *p, struct wpkg_store *s, const struct wpkg_digest *subject,
 			 struct wpkg_error *err)
 {
-	struct wpkg_attach_opts opts = { CYCLONEDX_JSON_MT, CYCLONEDX_JSON_MT, NULL, p->created };
+	struct wpkg_attach_opts opts = { WPKG_MT_CYCLONEDX_JSON, WPKG_MT_CYCLONEDX_JSON, NULL, p->created };
 	const char *files[1] = { p->path };
 
 	if (wpkg_attach(&p->res, s, subject->str, files, 1, &opts, err) < 0) {
@@ -68,7 +66,7 @@ json_t *cli_push_sbom_json(const struct cli_push_sbom *p)
 {
 	const struct wpkg_attach_result *a = &p->res;
 
-	return json_pack("{s:s, s:s, s:s}", "digest", a->artifact.digest.str, "artifactType", CYCLONEDX_JSON_MT,
+	return json_pack("{s:s, s:s, s:s}", "digest", a->artifact.digest.str, "artifactType", WPKG_MT_CYCLONEDX_JSON,
 			 "referrers", a->api ? "api" : a->tag[0] != '\0' ? a->tag : "index.json");
 }
 

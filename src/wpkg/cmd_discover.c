@@ -90,7 +90,7 @@ static int run(struct cli_run *r)
 	/* one level further: what refers to a referrer (a signature of the SBOM), whatever its type */
 	disc.nested = calloc(ix->n_manifests < NESTED_MAX ? ix->n_manifests + 1 : NESTED_MAX, sizeof(*disc.nested));
 	if (disc.nested == NULL)
-		return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_run_fail(r);
+		return wpkg_error_nomem(&r->err), cli_run_fail(r);
 	for (; disc.n_nested < ix->n_manifests && disc.n_nested < NESTED_MAX; disc.n_nested++)
 		if (wpkg_discover(&disc.nested[disc.n_nested], r->store, ix->manifests[disc.n_nested].digest.str, NULL,
 				  &r->err) < 0)

@@ -49,7 +49,7 @@ static int check(struct cli_run *r)
 	sg.opts.formats = sig_format_bits[sg.format];
 	sg.opts.annotations = json_object();
 	if (sg.opts.annotations == NULL)
-		return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_fail(&r->err);
+		return wpkg_error_nomem(&r->err), cli_fail(&r->err);
 	for (size_t i = 0; i < sg.annotations.n; i++)
 		if (wpkg_annotation_add(sg.opts.annotations, sg.annotations.v[i], &r->err) < 0)
 			return cli_usage_error(name, "%s", r->err.msg);
