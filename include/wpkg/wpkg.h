@@ -45,5 +45,8 @@
 #include "wpkg/wkg_config.h"
 #include "wpkg/wkg_lock.h"
 #include "wpkg/wasm_metadata.h"
+#include "wpkg/sign.h"
+#include "wpkg/signature.h"
+#include "wpkg/sbom.h"
 
 #endif

@@ -7,6 +7,7 @@
 #include "wpkg/pkgname.h"
 #include "cli_run.h"
 #include "names.h"
+#include "cli_sign.h"
 
 /* The transport and credential options of one side, applied over the shared ones. */
 struct side {
@@ -18,6 +19,7 @@ struct side {
 static struct {
 	struct side src, dst;
 	bool recursive;
+	const char *verify_key;   /* --verify-key PUB */
 	struct wpkg_copy_result res;
 	struct names_ref src_name, dst_name;   /* either side may be a package name */
 	bool src_named, dst_named;
@@ -38,6 +40,8 @@ static const struct cli_opt_spec copy_opts[] = {
 	  "do not verify the destination registry's TLS certificate" },
 	{ CLI_OPT_STRING, "src-creds", 0, &cp.src.creds, "USER:PASS", "credentials for the source registry" },
 	{ CLI_OPT_STRING, "dest-creds", 0, &cp.dst.creds, "USER:PASS", "credentials for the destination registry" },
+	{ CLI_OPT_STRING, "verify-key", 0, &cp.verify_key, "PUB",
+	  "copy only what carries a cosign signature by this public key (exit 10/11 otherwise)" },
 	CLI_OPT_END,
 };
 
@@ -98,6 +102,9 @@ static int run(struct cli_run *r)
 	struct wpkg_copy_opts opts = { NULL, cp.recursive };
 	struct wpkg_error *err = &r->err;
 	char *src_user = NULL, *dst_user = NULL;
+	const char *reference;
+	struct wpkg_sigkey *key = NULL;
+	struct wpkg_digest pinned;
 	int rc;
 
 	rc = side_registry(&src_reg, &src_user, &cp.src, "src-creds");
@@ -131,15 +138,28 @@ static int run(struct cli_run *r)
 		goto done;
 	}
 	opts.tag = dest_tag(&src_ref, &dst_ref);
+	reference = wpkg_ref_reference(&src_ref);
+	if (cp.verify_key != NULL && wpkg_sigkey_load_public_file(&key, cp.verify_key, err) < 0)
+		goto fail;
 	if (cli_store_open(&src, &src_reg, &src_ref, false, err) < 0) {
 		wpkg_error_wrap(err, "copy %s", src_arg);
 		goto fail;
+	}
+	/* before the destination is even opened (a layout would be made), and then by the digest verified */
+	if (key != NULL) {
+		rc = cli_verify_gate(&pinned, src, reference, key, cp.verify_key, err);
+		if (rc != WPKG_EXIT_OK) {
+			wpkg_error_wrap(err, "copy %s", src_arg);
+			cli_fail(err);
+			goto done;
+		}
+		reference = pinned.str;
 	}
 	if (cli_store_open(&dst, &dst_reg, &dst_ref, true, err) < 0) {
 		wpkg_error_wrap(err, "copy to %s", dst_arg);
 		goto fail;
 	}
-	if (wpkg_copy(&cp.res, src, wpkg_ref_reference(&src_ref), dst, &opts, err) < 0 ||
+	if (wpkg_copy(&cp.res, src, reference, dst, &opts, err) < 0 ||
 	    wpkg_store_commit(dst, err) < 0) {
 		wpkg_error_wrap(err, "copy %s to %s", src_arg, dst_arg);
 		goto fail;
@@ -149,6 +169,7 @@ static int run(struct cli_run *r)
 fail:
 	rc = cli_fail(err);
 done:
+	wpkg_sigkey_free(key);
 	wpkg_store_close(dst);
 	wpkg_store_close(src);
 	wpkg_ref_free(&src_ref);

@@ -8,6 +8,7 @@
 #include "wpkg/push.h"
 #include "cli_run.h"
 #include "names.h"
+#include "cli_sign.h"
 
 #define MAX_TAGS 64
 
@@ -16,6 +17,8 @@ static struct {
 	const char *mount_from;
 	uint64_t chunk_size;
 	bool force;                    /* a package name: replace an existing version */
+	bool sbom;                     /* --sbom */
+	struct cli_push_sbom bom;
 	/* the run */
 	const char *tags[MAX_TAGS];    /* [0] is the reference's own tag (or "latest") */
 	size_t n_tags;
@@ -31,6 +34,8 @@ static const struct cli_opt_spec push_opts[] = {
 	  "upload in chunks of BYTES (K, M, G suffixes) instead of at once", .min = 1, .example = "5M" },
 	{ CLI_OPT_SWITCH, "force", 0, &push.force, NULL,
 	  "publishing by package name (ns:name@1.2.3): replace the version if it exists" },
+	{ CLI_OPT_SWITCH, "sbom", 0, &push.sbom, NULL,
+	  "attach the component's CycloneDX SBOM (from its cargo auditable section, see wpkg-sbom(1))" },
 	CLI_OPT_END,
 };
 
@@ -90,6 +95,10 @@ static int check(struct cli_run *r)
 		rc = add_tag(r, push.extra_tags.v[i]);
 	if (rc != WPKG_EXIT_OK)
 		return rc;
+	if (push.sbom && n_files != 1)
+		return cli_usage_error(r->cmd->name, "--sbom takes one FILE, got %zu", n_files);
+	if (push.sbom && cli_push_sbom_prepare(&push.bom, r->pos.v[1], &r->err) < 0)
+		return cli_fail(&r->err);
 	if (cli_pack_prepare(&cli_pk, &r->err) < 0 ||
 	    (r->name != NULL && names_publish_annotations(&cli_pk, r->name, r->pos.v[1], n_files, &r->err) < 0) ||
 	    cli_pack_files(&push.pkg, &cli_pk, (const char *const *)&r->pos.v[1], n_files, &r->err) < 0)
@@ -153,6 +162,8 @@ static int run(struct cli_run *r)
 		opts.mount_from = mount_repo(push.mount_from, &r->ref);
 	if (wpkg_push(&push.res, r->store, push.pkg, &opts, &r->err) < 0)
 		return cli_run_fail(r);
+	if (push.sbom && cli_push_sbom_attach(&push.bom, r->store, &push.res.digest, &r->err) < 0)
+		return cli_run_fail(r);
 	return WPKG_EXIT_OK;
 }
 
@@ -172,6 +183,8 @@ static void text(struct cli_run *r)
 	else
 		cli_summary("pushed %zu file%s to %s (%s uploaded, %s already present)", n, n == 1 ? "" : "s",
 			    wpkg_store_name(r->store), up, present);
+	if (push.bom.attached)
+		cli_summary("attached the SBOM %s", push.bom.res.artifact.digest.str);
 }
 
 static json_t *result_json(struct cli_run *r)
@@ -194,6 +207,8 @@ static json_t *result_json(struct cli_run *r)
 			"config", cli_descriptor_json(&pkg->config.desc, false), "layers", layers,
 			"bytes", "uploaded", (json_int_t)push.res.bytes_uploaded, "skipped",
 			(json_int_t)push.res.bytes_skipped, "mounted", (json_int_t)push.res.bytes_mounted);
+	if (doc != NULL && push.bom.attached)
+		json_object_set_new(doc, "sbom", cli_push_sbom_json(&push.bom));
 out:
 	json_decref(layers);
 	json_decref(tags);
@@ -207,6 +222,7 @@ static void cleanup(struct cli_run *r)
 	if (push.pkg != NULL)
 		wpkg_package_free(push.pkg);
 	cli_strings_free(&push.extra_tags);
+	cli_push_sbom_clear(&push.bom);
 }
 
 const struct cli_command cli_cmd_push = {
