@@ -32,7 +32,7 @@
 #define FIBER_FINISH(fake, bottom, size) ((void)(fake), (void)(bottom), (void)(size))
 #endif
 
-enum job_state { JOB_FREE, JOB_RUNNING, JOB_XFER, JOB_SLEEP, JOB_DONE };
+enum job_state { JOB_FREE, JOB_RUNNING, JOB_XFER, JOB_SLEEP, JOB_WAIT, JOB_DONE };
 
 struct job {
 	ucontext_t ctx;
@@ -43,6 +43,7 @@ struct job {
 	bool deleting;               /* its exchange in flight is a DELETE */
 	CURLcode cc;
 	long long wake_ms;
+	const bool *wait_for;        /* JOB_WAIT: resumed once this is true */
 	int rc;
 	struct wpkg_error err;
 	void *fake_stack;            /* sanitizer bookkeeping */
@@ -141,7 +142,7 @@ static void resume(struct sched *s, struct job *j)
 	void *fake = NULL;
 
 	s->cur = j;
-	if (j->state != JOB_XFER && j->state != JOB_SLEEP)
+	if (j->state != JOB_XFER && j->state != JOB_SLEEP && j->state != JOB_WAIT)
 		j->state = JOB_RUNNING;
 	FIBER_START(&fake, j->map + GUARD_SIZE, STACK_SIZE);
 	switch_context(&s->main, &j->ctx);
@@ -218,7 +219,7 @@ static void abort_others(struct sched *s)
 			curl_multi_remove_handle(s->multi, j->easy);
 			j->cc = CURLE_ABORTED_BY_CALLBACK;
 			resume(s, j);
-		} else if (j->state == JOB_SLEEP) {
+		} else if (j->state == JOB_SLEEP || j->state == JOB_WAIT) {
 			resume(s, j);
 		}
 	}
@@ -241,7 +242,7 @@ static int run_sequential(size_t n, wpkg_multi_fn fn, void *payload, struct wpkg
 static void turn(struct sched *s)
 {
 	struct job *ended[WPKG_MULTI_MAX];
-	size_t n_ended = 0, k;
+	size_t n_ended = 0, n_woken = 0, k;
 	long long now, timeout = POLL_MAX_MS;
 	int still = 0, queued;
 	unsigned i;
@@ -270,7 +271,17 @@ static void turn(struct sched *s)
 		if (j->state == JOB_SLEEP && (j->wake_ms <= now || s->cancel))
 			resume(s, j);
 	}
-	if (n_ended > 0)
+	/* a waiter's condition is set by another job, so look again until none wakes */
+	for (i = 0; i < s->n_slots; i++) {
+		struct job *j = &s->jobs[i];
+
+		if (j->state == JOB_WAIT && (*j->wait_for || s->cancel)) {
+			resume(s, j);
+			n_woken++;
+			i = (unsigned)-1;
+		}
+	}
+	if (n_ended > 0 || n_woken > 0)
 		return;
 	now = now_ms();
 	for (i = 0; i < s->n_slots; i++)
@@ -289,6 +300,12 @@ static unsigned running(const struct sched *s)
 }
 
 int wpkg_multi_run(size_t n, unsigned concurrency, wpkg_multi_fn fn, void *payload, struct wpkg_error *err)
+{
+	return wpkg_multi_run_jobs(n, concurrency, concurrency, fn, payload, err);
+}
+
+int wpkg_multi_run_jobs(size_t n, unsigned concurrency, unsigned connections, wpkg_multi_fn fn, void *payload,
+			struct wpkg_error *err)
 {
 	struct sched s;
 	size_t next = 0;
@@ -310,7 +327,9 @@ int wpkg_multi_run(size_t n, unsigned concurrency, wpkg_multi_fn fn, void *paylo
 	s.multi = curl_multi_init();
 	if (s.multi == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory (curl multi handle)");
-	curl_multi_setopt(s.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)concurrency);
+	if (connections == 0 || connections > concurrency)
+		connections = concurrency;
+	curl_multi_setopt(s.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)connections);
 	curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	rc = slots_init(&s, concurrency, err);
 	if (rc < 0)
@@ -408,6 +427,20 @@ void wpkg_multi_sleep(long ms)
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+void wpkg_multi_wait(const bool *flag)
+{
+	struct sched *s = active;
+	struct job *j = s != NULL ? s->cur : NULL;
+
+	if (j == NULL || *flag || s->cancel)
+		return;
+	j->wait_for = flag;
+	j->state = JOB_WAIT;
+	yield(s, j);
+	j->state = JOB_RUNNING;
+	j->wait_for = NULL;
 }
 
 unsigned wpkg_multi_slots(void)
