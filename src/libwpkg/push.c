@@ -105,8 +105,7 @@ static int push_spec_job(void *payload, size_t i, struct wpkg_error *err)
 			}
 		}
 	} else {
-		rc = wpkg_registry_blob_upload_gated(wpkg_store_reg(b->s)->client, b->s->repo, blob, push_gate, pr,
-						     &sent, err);
+		rc = wpkg_store_reg_blob_put_gated(b->s, blob, push_gate, pr, &sent, err);
 		if (rc == 0 && sent) {
 			b->res->bytes_uploaded += size;
 			b->res->blobs_uploaded++;

@@ -67,7 +67,8 @@ typedef int (*wpkg_upload_gate)(void *arg, struct wpkg_error *err);
 /*
  * wpkg_registry_blob_upload, with gate (NULL: none) consulted between the
  * POST and the first byte sent, so that the POST can overlap the HEAD that
- * decides whether the blob is needed.  *sent (may be NULL) says whether it was.
+ * decides whether the blob is needed; b is read only after the gate said 1,
+ * so the gate may fill it in.  *sent (may be NULL) says whether it was.
  */
 int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
 				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err);

@@ -225,7 +225,8 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = up_open(&u, err)) < 0)
+	/* with a gate the bytes are only looked at once it says to send them: it may fetch them first */
+	if (gate == NULL && (rc = up_open(&u, err)) < 0)
 		goto out;
 	for (;;) {
 		rc = up_start(&u, NULL, &status, err);
@@ -247,7 +248,10 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 				up_cancel(&u);
 				break;
 			}
-			rc = 0;
+			if ((rc = up_open(&u, err)) < 0) {
+				up_cancel(&u);
+				break;
+			}
 		}
 		refused = false;
 		rc = chunked ? up_chunked(&u, chunk ? chunk : FALLBACK_CHUNK, &refused, err)
