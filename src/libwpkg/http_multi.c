@@ -40,7 +40,7 @@ struct job {
 	enum job_state state;
 	size_t index;
 	CURL *easy;                  /* the job's own handle, reused across its exchanges */
-	bool deleting;               /* its exchange in flight is a DELETE */
+	bool let_through;            /* its exchange in flight is a DELETE or POST: not aborted */
 	CURLcode cc;
 	long long wake_ms;
 	const bool *wait_for;        /* JOB_WAIT: resumed once this is true */
@@ -207,7 +207,7 @@ static void slots_free(struct sched *s)
 	s->jobs = NULL;
 }
 
-/* After a failure: every exchange in flight but a DELETE ends now as aborted, and sleepers wake. */
+/* After a failure: every exchange in flight but a DELETE or POST ends now as aborted, and sleepers wake. */
 static void abort_others(struct sched *s)
 {
 	unsigned i;
@@ -215,7 +215,7 @@ static void abort_others(struct sched *s)
 	for (i = 0; i < s->n_slots; i++) {
 		struct job *j = &s->jobs[i];
 
-		if (j->state == JOB_XFER && !j->deleting) {
+		if (j->state == JOB_XFER && !j->let_through) {
 			curl_multi_remove_handle(s->multi, j->easy);
 			j->cc = CURLE_ABORTED_BY_CALLBACK;
 			resume(s, j);
@@ -396,8 +396,13 @@ CURLcode wpkg_multi_perform(CURL *easy, const char *method)
 
 	if (j == NULL || easy != j->easy)
 		return curl_easy_perform(easy);
-	j->deleting = method != NULL && strcmp(method, "DELETE") == 0;
-	if (s->cancel && !j->deleting)
+	/*
+	 * A DELETE cancels an upload; a POST in flight may be opening one, and
+	 * aborted it would leave a session the client never learns of.  Both
+	 * are short: they finish, and a POST's session is then cancelled.
+	 */
+	j->let_through = method != NULL && (strcmp(method, "DELETE") == 0 || strcmp(method, "POST") == 0);
+	if (s->cancel && strcmp(method ? method : "", "DELETE") != 0)
 		return CURLE_ABORTED_BY_CALLBACK;
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)j);
 	if (curl_multi_add_handle(s->multi, easy) != CURLM_OK)

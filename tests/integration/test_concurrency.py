@@ -13,7 +13,7 @@ import os
 
 import harness
 import test_faults
-from fakereg import Drop, FakeRegistry, Status
+from fakereg import Delay, Drop, FakeRegistry, Status
 
 N = 32
 SIZE = 96 * 1024
@@ -146,6 +146,64 @@ class ConcurrencyTests(harness.TestCase):
         others = [q.time for q in reg.seen('GET', '/blobs/') if not any(d in q.path for d in slow)]
         self.assertEqual(len(others), N + 1 - len(slow))
         self.assertLess(max(others), min(retries), 'the other blobs did not wait behind the 429s')
+
+    def test_push_opens_each_upload_while_its_head_is_out(self):
+        reg = self.registry()
+        reg.fault('HEAD', '/blobs/', Delay(1.0), times=None)
+        self.push(reg, 'app/pkg:v1')
+        heads = reg.seen('HEAD', '/blobs/')
+        self.assertEqual(len(heads), N + 1)
+        # no HEAD is answered before its second is over: POSTs inside that second did not wait for one
+        early = [q for q in reg.seen('POST', '/blobs/uploads/') if q.time < heads[0].time + 0.9]
+        self.assertGreaterEqual(len(early), 2, 'upload sessions opened while the HEADs were out')
+        conns = {q.conn for q in reg.requests if '/blobs/' in q.path}
+        self.assertLessEqual(len(conns), 16, 'no more connections than --concurrency')
+        self.assertEqual(reg.uploads, {}, 'every session opened was finished')
+
+    def test_push_of_blobs_already_there_sends_none_and_leaves_no_session_open(self):
+        reg = self.registry()
+        self.push(reg, 'app/pkg:v1')
+        reg.requests.clear()
+        again = json.loads(self.push(reg, 'app/pkg:v2').stdout)
+        self.assertEqual(again['bytes']['uploaded'], 0)
+        self.assertEqual(again['bytes']['skipped'], N * len(component(0)) + again['config']['size'])
+        self.assertEqual([q for q in reg.seen('PUT') if '/manifests/' not in q.path], [], 'no blob sent')
+        self.assertEqual(reg.uploads, {}, 'each speculative session was cancelled with DELETE')
+        self.assertEqual(len(reg.seen('PUT', r'/manifests/')), 1)
+
+    def test_push_with_a_head_failing_cancels_the_open_sessions(self):
+        reg = self.registry()
+        victim = digest(component(7))
+        reg.fault('HEAD', '/blobs/' + victim, Status(500, body='boom'), times=None)
+        r = self.push(reg, 'app/pkg:v1', '--retries', '0', expect=7)
+        self.assertOneErrorLine(r, '500', victim)
+        self.assertEqual(reg.seen('PUT', r'/manifests/'), [], 'no manifest PUT')
+        self.assertEqual(reg.uploads, {}, 'every upload opened was finished or cancelled with DELETE')
+        self.assertNotIn(victim, reg.blobs)
+
+    def test_copy_opens_uploads_while_heads_are_out_and_fetches_only_missing_blobs(self):
+        src, dst = self.registry(), self.registry()
+        self.push(src, 'app/pkg:v1')
+        dst.fault('HEAD', '/blobs/', Delay(1.0), times=None)
+        src.requests.clear()
+        r = json.loads(self.wpkg('copy', '--plain-http', '--json', '%s/app/pkg:v1' % src.host,
+                                 '%s/app/pkg:v1' % dst.host).stdout)
+        self.assertEqual(r['blobs'], {'copied': N + 1, 'skipped': 0, 'mounted': 0})
+        heads = dst.seen('HEAD', '/blobs/')
+        early = [q for q in dst.seen('POST', '/blobs/uploads/') if q.time < heads[0].time + 0.9]
+        self.assertGreaterEqual(len(early), 2, 'upload sessions opened while the HEADs were out')
+        gets = src.seen('GET', '/blobs/')
+        self.assertEqual(len(gets), N + 1)
+        self.assertGreaterEqual(min(q.time for q in gets), heads[0].time + 0.9,
+                                'no blob read from the source before the destination said it lacks it')
+        self.assertEqual(dst.uploads, {})
+        # again: everything is there, nothing is read from the source and no session stays open
+        src.requests.clear()
+        r = json.loads(self.wpkg('copy', '--plain-http', '--json', '%s/app/pkg:v1' % src.host,
+                                 '%s/app/pkg:v2' % dst.host).stdout)
+        self.assertEqual(r['blobs'], {'copied': 0, 'skipped': N + 1, 'mounted': 0})
+        self.assertEqual(src.seen('GET', '/blobs/'), [])
+        self.assertEqual(dst.uploads, {})
 
 
 if __name__ == '__main__':
