@@ -1,9 +1,11 @@
-/* wpkg/fsutil.h - file helpers: read-only mappings, atomic writes, directory creation. */
+/* wpkg/fsutil.h - file helpers: whole-file reads, atomic writes, directory creation. */
 #ifndef WPKG_FSUTIL_H
 #define WPKG_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "wpkg/common.h"
@@ -12,15 +14,30 @@
 
 WPKG_BEGIN_DECL
 
-/* A read-only view of a whole file (mmap; an empty file maps to a non-NULL empty view). */
+/*
+ * A private copy of a whole regular file (an empty file gives a non-NULL empty
+ * view).  Read with pread, never mapped: another process truncating the file
+ * must cost an error ("file changed while reading"), not a SIGBUS.  A file
+ * whose size says 0 (/proc, sysfs) is read to its end, up to
+ * WPKG_MAP_UNSIZED_MAX bytes.
+ */
 struct wpkg_map {
 	const uint8_t *data;
 	size_t len;
-	void *base;     /* what munmap needs; NULL for the empty view */
+	void *base;     /* what wpkg_unmap_file frees; NULL for the empty view */
 };
+
+#define WPKG_MAP_UNSIZED_MAX ((size_t)64 << 20)
 
 WPKG_API int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err);
 WPKG_API void wpkg_unmap_file(struct wpkg_map *m);
+
+/*
+ * Opens path for reading and checks it is a regular file without blocking on
+ * a FIFO (O_NONBLOCK, then fstat; the flag is cleared again).  *st is its
+ * fstat.  Anything else (FIFO, device, directory, socket) is WPKG_E_INVALID.
+ */
+WPKG_API int wpkg_open_regular(int *fd, const char *path, struct stat *st, struct wpkg_error *err);
 
 /*
  * Write-to-temporary-then-rename.  open creates "DIR/.NAME.XXXXXX" beside the
@@ -37,6 +54,14 @@ struct wpkg_atomic_file {
 WPKG_API int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, struct wpkg_error *err);
 WPKG_API int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err);
 WPKG_API void wpkg_atomic_abort(struct wpkg_atomic_file *f);
+/*
+ * Commits f[i] for every i with keep[i] (keep NULL: all) as one: every
+ * destination is checked first (a directory in the way fails before anything
+ * is renamed), files replaced are kept as hard links until the last rename,
+ * and a failed rename puts back what the earlier ones replaced.  On success
+ * the kept files are released; on failure they are left for wpkg_atomic_abort.
+ */
+WPKG_API int wpkg_atomic_commit_all(struct wpkg_atomic_file *f, const bool *keep, size_t n, struct wpkg_error *err);
 
 /* Writes all of data to fd (retrying short writes and EINTR). */
 WPKG_API int wpkg_write_all(int fd, const void *data, size_t len, struct wpkg_error *err);

@@ -15,6 +15,7 @@
 #include "wpkg/log.h"
 #include "wpkg/digest.h"
 #include "wpkg/fsutil.h"
+#include "wpkg/tempreg.h"
 #include "wpkg/wasm.h"
 #include "wpkg/wasm_config.h"
 #include "wpkg/oci.h"

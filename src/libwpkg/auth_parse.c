@@ -263,11 +263,21 @@ int wpkg_auth_parse_token(struct wpkg_token *out, const void *body, size_t len, 
 	json_t *doc = NULL, *v;
 	const char *tok = NULL;
 	json_int_t expires_in = 60;
+	json_error_t jerr;
 	time_t issued;
 	int rc;
 
-	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
-	if (doc == NULL || !json_is_object(doc)) {
+	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (doc == NULL) {
+		/* jansson's reason, not its excerpt: the text "near" the fault may be the token */
+		char *near = strstr(jerr.text, " near ");
+		if (near != NULL)
+			*near = '\0';
+		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "token server answered invalid JSON (line %d, column %d: %s)",
+				    jerr.line, jerr.column, jerr.text);
+		goto out;
+	}
+	if (!json_is_object(doc)) {
 		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "token server answered something that is not a JSON object");
 		goto out;
 	}
@@ -278,6 +288,12 @@ int wpkg_auth_parse_token(struct wpkg_token *out, const void *body, size_t len, 
 		tok = json_string_value(v);
 	if (tok == NULL) {
 		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "token server answered no token");
+		goto out;
+	}
+	/* it goes into "Authorization: Bearer ...": a CR or LF there would inject headers or whole requests */
+	if (!wpkg_http_token68_ok(tok)) {
+		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "token server answered a token with characters a Bearer "
+				    "header cannot carry (RFC 6750 allows letters, digits and -._~+/=); refusing it");
 		goto out;
 	}
 	v = json_object_get(doc, "expires_in");

@@ -17,6 +17,7 @@
 #include "wpkg/fsutil.h"
 #include "log_internal.h"
 #include "creds_helper.h"
+#include "lock_internal.h"
 
 /* Docker Hub's historical key, used by docker login for every name Hub answers to. */
 #define HUB_KEY "https://index.docker.io/v1/"
@@ -441,6 +442,28 @@ out:
 	return rc;
 }
 
+/*
+ * Locks the folder of config.json for a read-modify-write; create makes the
+ * folder (0700) first.  Without create a missing folder is no error and leaves
+ * l unlocked: there is nothing to read.
+ */
+static int lock_config(struct wpkg_lock *l, const char *path, bool create, struct wpkg_error *err)
+{
+	char *dir = strndup(path, (size_t)(wpkg_path_base(path) - path));
+	int rc = 0;
+
+	if (dir == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	if (create && dir[0] != '\0')
+		rc = wpkg_mkdir_p(dir, 0700, err);
+	if (rc == 0)
+		rc = wpkg_lock_parent(l, path, err);
+	if (rc == WPKG_E_NOT_FOUND && !create)
+		rc = 0;
+	free(dir);
+	return rc;
+}
+
 /* Writes doc back to path: folder 0700 if new, file 0600 (also tightening an existing one), atomically. */
 static int save_config(json_t *doc, const char *path, struct wpkg_error *err)
 {
@@ -575,6 +598,7 @@ out:
 int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, const struct wpkg_log_sink *log,
 		     struct wpkg_error *err)
 {
+	struct wpkg_lock lock = WPKG_LOCK_INIT;
 	char *host = NULL, *path = NULL, *input = NULL;
 	const char *helper;
 	json_t *doc = NULL;
@@ -586,6 +610,9 @@ int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, con
 	rc = wpkg_creds_host(&host, registry, err);
 	if (rc == 0)
 		rc = docker_config_path(&path, err);
+	if (rc == 0)
+		rc = lock_config(&lock, path, true, err);
+	/* read under the lock: a parallel login's entry must be in what is written back */
 	if (rc == 0)
 		rc = load_json(&doc, path, err);
 	if (rc < 0)
@@ -611,6 +638,7 @@ int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, con
 	if (rc == 0)
 		wpkg_log_to(log, WPKG_LOG_INFO, "credentials for %s stored unencrypted in %s", host, path);
 out:
+	wpkg_unlock(&lock);
 	wipe_free(input);
 	json_decref(doc);
 	free(path);
@@ -622,7 +650,7 @@ out:
 static int auths_remove(json_t *doc, const char *path, const char *host, struct wpkg_error *err)
 {
 	const char *key;
-	json_t *auths, *v;
+	json_t *auths = NULL, *v;
 	void *tmp;
 	int rc, removed = 0;
 
@@ -640,6 +668,7 @@ static int auths_remove(json_t *doc, const char *path, const char *host, struct 
 
 int wpkg_creds_erase(const char *registry, struct wpkg_error *err)
 {
+	struct wpkg_lock lock = WPKG_LOCK_INIT;
 	char *host = NULL, *path = NULL;
 	const char *helper;
 	json_t *doc = NULL;
@@ -649,6 +678,8 @@ int wpkg_creds_erase(const char *registry, struct wpkg_error *err)
 	if (rc == 0)
 		rc = docker_config_path(&path, err);
 	if (rc == 0)
+		rc = lock_config(&lock, path, false, err);
+	if (rc == 0 && lock.fd >= 0)
 		rc = load_json(&doc, path, err);
 	if (rc < 0 || doc == NULL)
 		goto out;
@@ -667,6 +698,7 @@ int wpkg_creds_erase(const char *registry, struct wpkg_error *err)
 		rc = save_config(doc, path, err);
 	}
 out:
+	wpkg_unlock(&lock);
 	if (rc >= 0 && !found)
 		rc = wpkg_error_set(err, WPKG_E_NOT_FOUND, "no credentials stored for %s", host ? host : registry);
 	json_decref(doc);

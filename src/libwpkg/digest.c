@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "wpkg/digest.h"
+#include "wpkg/fsutil.h"
 
 #define READ_CHUNK (256 * 1024)
 
@@ -176,13 +177,13 @@ int wpkg_digest_fd_range(struct wpkg_digest *out, enum wpkg_digest_alg alg, int 
 int wpkg_digest_file(struct wpkg_digest *out, uint64_t *size, enum wpkg_digest_alg alg,
 		     const char *path, struct wpkg_error *err)
 {
+	struct stat st;
 	off_t end;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "%s: %s",
-				      path, strerror(errno));
+	rc = wpkg_open_regular(&fd, path, &st, err);
+	if (rc < 0)
+		return rc;
 	end = lseek(fd, 0, SEEK_END);
 	if (end < 0) {
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));

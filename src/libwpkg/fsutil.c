@@ -1,64 +1,142 @@
-/* fsutil.c - read-only mappings, write-then-rename files, mkdir -p. */
+/* fsutil.c - whole-file reads safe from truncation, write-then-rename files, mkdir -p. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
+#include "wpkg/tempreg.h"
 
 static int errno_code(int e)
 {
 	return e == ENOENT || e == ENOTDIR ? WPKG_E_NOT_FOUND : WPKG_E_IO;
 }
 
-int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err)
+int wpkg_open_regular(int *out, const char *path, struct stat *st, struct wpkg_error *err)
 {
-	static const uint8_t empty[1];
-	struct stat st;
-	void *p;
-	int fd;
+	int fd, flags;
 
-	m->data = NULL;
-	m->len = 0;
-	m->base = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return wpkg_error_set(err, errno_code(errno), "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, st) < 0) {
 		int e = errno;
 		close(fd);
 		return wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(e));
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st->st_mode)) {
 		close(fd);
-		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a regular file", path);
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a regular file (%s); give wpkg a file", path,
+				      S_ISFIFO(st->st_mode) ? "a FIFO" : S_ISDIR(st->st_mode) ? "a directory" :
+				      S_ISSOCK(st->st_mode) ? "a socket" : "a device");
 	}
-	if (st.st_size == 0) {
-		close(fd);
-		m->data = empty;
-		return 0;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED) {
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
 		int e = errno;
 		close(fd);
-		return wpkg_error_set(err, WPKG_E_IO, "%s: mmap: %s", path, strerror(e));
+		return wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(e));
 	}
+	*out = fd;
+	return 0;
+}
+
+/* Reads fd to its end into buf: for files whose size says 0 but are not empty (/proc, sysfs). */
+static int read_to_end(int fd, struct wpkg_buf *buf, size_t max, const char *path, struct wpkg_error *err)
+{
+	char chunk[65536];
+
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+		if (n == 0)
+			return 0;
+		if (buf->len + (size_t)n > max)
+			return wpkg_error_set(err, WPKG_E_TOO_LARGE, "%s: larger than %zu bytes", path, max);
+		if (wpkg_buf_put(buf, chunk, (size_t)n) < 0)
+			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	}
+}
+
+static bool same_file_state(const struct stat *a, const struct stat *b)
+{
+	return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ino == b->st_ino;
+}
+
+int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err)
+{
+	static const uint8_t empty[1];
+	struct wpkg_buf buf = WPKG_BUF_INIT;
+	struct stat st, after;
+	uint8_t *p = NULL;
+	size_t got = 0;
+	int fd, rc;
+
+	m->data = NULL;
+	m->len = 0;
+	m->base = NULL;
+	rc = wpkg_open_regular(&fd, path, &st, err);
+	if (rc < 0)
+		return rc;
+	if (st.st_size == 0) {
+		rc = read_to_end(fd, &buf, WPKG_MAP_UNSIZED_MAX, path, err);
+		close(fd);
+		if (rc < 0) {
+			wpkg_buf_free(&buf);
+			return rc;
+		}
+		if (buf.len == 0) {
+			wpkg_buf_free(&buf);
+			m->data = empty;
+			return 0;
+		}
+		m->base = buf.data;
+		m->data = (const uint8_t *)buf.data;
+		m->len = buf.len;
+		return 0;
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX || (p = malloc((size_t)st.st_size)) == NULL) {
+		close(fd);
+		return wpkg_error_set(err, WPKG_E_NOMEM, "%s: out of memory for %lld bytes", path,
+				      (long long)st.st_size);
+	}
+	/* a copy, never a mapping: a file truncated by another process would kill us with SIGBUS */
+	while (rc == 0 && got < (size_t)st.st_size) {
+		ssize_t n = pread(fd, p + got, (size_t)st.st_size - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+		else if (n == 0)
+			break;
+		else
+			got += (size_t)n;
+	}
+	if (rc == 0 && (got != (size_t)st.st_size || fstat(fd, &after) < 0 || !same_file_state(&st, &after)))
+		rc = wpkg_error_set(err, WPKG_E_IO, "%s: file changed while reading; try again when it is "
+				    "written", path);
 	close(fd);
+	if (rc < 0) {
+		free(p);
+		return rc;
+	}
 	m->base = p;
 	m->data = p;
-	m->len = (size_t)st.st_size;
+	m->len = got;
 	return 0;
 }
 
 void wpkg_unmap_file(struct wpkg_map *m)
 {
-	if (m->base)
-		munmap(m->base, m->len);
+	free(m->base);
 	m->base = NULL;
 	m->data = NULL;
 	m->len = 0;
@@ -103,6 +181,8 @@ int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, 
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	}
 	f->fd = mkostemp(f->tmp_path, O_CLOEXEC);
+	if (f->fd >= 0)
+		wpkg_tempreg_add(f->tmp_path, false);
 	if (f->fd < 0) {
 		int e = errno;
 		free(f->tmp_path);
@@ -119,6 +199,8 @@ static void atomic_release(struct wpkg_atomic_file *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
+	if (f->tmp_path != NULL)
+		wpkg_tempreg_drop(f->tmp_path);
 	free(f->tmp_path);
 	free(f->final_path);
 	f->tmp_path = f->final_path = NULL;
@@ -149,6 +231,83 @@ void wpkg_atomic_abort(struct wpkg_atomic_file *f)
 	if (f->tmp_path)
 		unlink(f->tmp_path);
 	atomic_release(f);
+}
+
+/* Puts back what renames [0, done) of wpkg_atomic_commit_all replaced: the old file, or nothing. */
+static void commit_all_undo(struct wpkg_atomic_file *f, const bool *keep, char **backup, size_t done)
+{
+	size_t i;
+
+	for (i = 0; i < done; i++) {
+		if (keep != NULL && !keep[i])
+			continue;
+		if (backup[i] != NULL)
+			rename(backup[i], f[i].final_path);
+		else
+			unlink(f[i].final_path);
+	}
+}
+
+/* A hard link "TMP.old" to the file f will replace, so that an undo can put it back. */
+static int keep_replaced(char **backup, const struct wpkg_atomic_file *f, struct wpkg_error *err)
+{
+	char *p;
+
+	if (asprintf(&p, "%s.old", f->tmp_path) < 0)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	if (link(f->final_path, p) < 0) {
+		int rc = wpkg_error_set(err, WPKG_E_IO, "%s: cannot keep the file it replaces: %s", f->final_path,
+					strerror(errno));
+		free(p);
+		return rc;
+	}
+	wpkg_tempreg_add(p, false);
+	*backup = p;
+	return 0;
+}
+
+int wpkg_atomic_commit_all(struct wpkg_atomic_file *f, const bool *keep, size_t n, struct wpkg_error *err)
+{
+	char **backup = calloc(n + 1, sizeof(*backup));
+	size_t i;
+	struct stat st;
+	int rc = 0;
+
+	if (backup == NULL)
+		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	/* every destination first: nothing is renamed unless all of them can be */
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((keep != NULL && !keep[i]) || f[i].tmp_path == NULL)
+			continue;
+		if (lstat(f[i].final_path, &st) == 0 && !S_ISREG(st.st_mode))
+			rc = wpkg_error_set(err, WPKG_E_EXISTS, "%s: %s is in the way; nothing was written",
+					    f[i].final_path, S_ISDIR(st.st_mode) ? "a directory" : "something not a file");
+		else if (fchmod(f[i].fd, f[i].mode) < 0 || fsync(f[i].fd) < 0)
+			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", f[i].final_path, strerror(errno));
+		else if (lstat(f[i].final_path, &st) == 0)
+			rc = keep_replaced(&backup[i], &f[i], err);
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((keep != NULL && !keep[i]) || f[i].tmp_path == NULL)
+			continue;
+		if (rename(f[i].tmp_path, f[i].final_path) < 0) {
+			rc = wpkg_error_set(err, WPKG_E_IO, "%s: rename: %s; the files renamed before it were put back",
+					    f[i].final_path, strerror(errno));
+			commit_all_undo(f, keep, backup, i);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (backup[i] == NULL)
+			continue;
+		unlink(backup[i]);   /* after an undo the rename moved it back already */
+		wpkg_tempreg_drop(backup[i]);
+		free(backup[i]);
+	}
+	free(backup);
+	for (i = 0; rc == 0 && i < n; i++)
+		if ((keep == NULL || keep[i]) && f[i].tmp_path != NULL)
+			atomic_release(&f[i]);
+	return rc;
 }
 
 int wpkg_write_all(int fd, const void *data, size_t len, struct wpkg_error *err)
@@ -187,31 +346,13 @@ int wpkg_write_file_atomic(const char *path, const void *data, size_t len, mode_
 
 int wpkg_read_file(struct wpkg_buf *out, const char *path, size_t max, struct wpkg_error *err)
 {
-	char chunk[65536];
-	int fd, rc = 0;
+	struct stat st;
+	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return wpkg_error_set(err, errno_code(errno), "%s: %s", path, strerror(errno));
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		if (out->len + (size_t)n > max) {
-			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "%s: larger than %zu bytes", path, max);
-			break;
-		}
-		if (wpkg_buf_put(out, chunk, (size_t)n) < 0) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-			break;
-		}
-	}
+	rc = wpkg_open_regular(&fd, path, &st, err);
+	if (rc < 0)
+		return rc;
+	rc = read_to_end(fd, out, max, path, err);
 	close(fd);
 	return rc;
 }

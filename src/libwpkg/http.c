@@ -18,7 +18,10 @@
 #define DEFAULT_MAX_RETRIES 5u
 #define ERROR_BODY_MAX ((size_t)64 << 10)
 #define MAX_REDIRECTS 10
-#define RETRY_AFTER_CAP_MS 60000L
+#define RETRY_AFTER_CAP_MS 30000L       /* the longest single wait a Retry-After gets */
+#define RETRY_WAIT_BUDGET_MS 60000L     /* all waits on 429 (and Retry-After) of one request */
+#define RETRY_STALL_BUDGET_MS 120000L   /* no retry after a timeout once this much is spent */
+#define ANNOUNCE_WAIT_MS 2000L
 
 struct wpkg_http {
 	CURL *curl;
@@ -37,6 +40,8 @@ struct xfer {
 	uint64_t body_pos;
 	struct wpkg_error *err;
 	int abort_rc;                      /* why a callback stopped the transfer */
+	uint64_t start_ms;                 /* wpkg_http_now_ms() when the exchange began */
+	uint64_t allowed_ms;               /* set when the deadline stopped it */
 	CURL *curl;                        /* h->curl, or the concurrent job's own handle */
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -153,6 +158,27 @@ static int on_seek(void *payload, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
+/*
+ * The deadline of every exchange: a small document (into memory) must be
+ * complete within timeout_s; a sized transfer (a sink, an upload) gets
+ * timeout_s more for each min_rate bytes per second of its size.  curl's own
+ * low-speed limit (1 byte/s) lets a 2 bytes/s drip run for days.
+ */
+static int on_xferinfo(void *payload, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct xfer *x = payload;
+	uint64_t size = x->req->sink != NULL && dltotal > 0 ? (uint64_t)dltotal : 0;
+	uint64_t allowed;
+
+	if (x->body->len > size)
+		size = x->body->len;
+	allowed = wpkg_http_allowed_ms(&x->h->opts, size);
+	if (wpkg_http_now_ms() - x->start_ms <= allowed)
+		return 0;
+	x->allowed_ms = allowed;
+	return 1;
+}
+
 /* Logs one block of header lines, each masked. */
 static void log_header_block(const struct wpkg_log_sink *log, char prefix, const char *data, size_t len)
 {
@@ -230,6 +256,9 @@ static int setup_handle(struct xfer *x, const char *url, const char *method, str
 	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, x);
 	SET(CURLOPT_HTTPHEADER, headers);
+	SET(CURLOPT_XFERINFOFUNCTION, on_xferinfo);
+	SET(CURLOPT_XFERINFODATA, x);
+	SET(CURLOPT_NOPROGRESS, 0L);
 	if (wpkg_log_on(&h->hooks.log, WPKG_LOG_DEBUG)) {
 		SET(CURLOPT_DEBUGFUNCTION, on_debug);
 		SET(CURLOPT_DEBUGDATA, x);
@@ -308,7 +337,7 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 		    const struct wpkg_http_body *body, const char *auth, struct wpkg_http_resp *resp,
 		    CURLcode *cc, struct wpkg_error *err)
 {
-	struct xfer x = { h, req, resp, body ? body : &empty_body, 0, err, 0, NULL, "" };
+	struct xfer x = { h, req, resp, body ? body : &empty_body, 0, err, 0, wpkg_http_now_ms(), 0, NULL, "" };
 	struct curl_slist *headers = NULL;
 	char *shown = NULL;
 	int rc;
@@ -335,6 +364,15 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 		long status = 0;
 		curl_easy_getinfo(x.curl, CURLINFO_RESPONSE_CODE, &status);
 		resp->status = status;
+		goto out;
+	}
+	if (x.allowed_ms != 0) {
+		/* retried like a timeout curl itself noticed */
+		*cc = CURLE_OPERATION_TIMEDOUT;
+		shown = wpkg_url_strip_query(url);
+		rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s %s: no complete answer within %llu s (see --timeout and "
+				    "--min-rate)", method, shown ? shown : url,
+				    (unsigned long long)(x.allowed_ms + 999) / 1000);
 		goto out;
 	}
 	if (x.abort_rc < 0) {
@@ -438,6 +476,8 @@ int wpkg_http_perform(struct wpkg_http *h, const struct wpkg_http_req *req, stru
 		      struct wpkg_error *err)
 {
 	unsigned max = wpkg_http_max_retries(h), n;
+	uint64_t start = wpkg_http_now_ms();
+	long waited = 0;
 	int rc;
 
 	/* callers may hand over a zero-initialised response */
@@ -461,14 +501,32 @@ int wpkg_http_perform(struct wpkg_http *h, const struct wpkg_http_req *req, stru
 			break;
 		if (rc == 0) {
 			char *ra = wpkg_http_header(&resp->headers, "Retry-After", 0);
-			wait_ms = wpkg_http_retry_after_ms(ra, time(NULL), RETRY_AFTER_CAP_MS);
+			/* uncapped first: a wait beyond the budget is not worth starting */
+			long asked = wpkg_http_retry_after_ms(ra, time(NULL), 10 * RETRY_WAIT_BUDGET_MS);
+
+			wait_ms = asked > RETRY_AFTER_CAP_MS ? RETRY_AFTER_CAP_MS : asked;
+			if (asked > RETRY_WAIT_BUDGET_MS - waited) {
+				wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s: %ld, Retry-After %s: beyond the wait budget of %ld s",
+					 req->method, req->url, resp->status, ra, RETRY_WAIT_BUDGET_MS / 1000);
+				free(ra);
+				break;
+			}
+			if (wait_ms > ANNOUNCE_WAIT_MS)
+				wpkg_log_to(&h->hooks.log, WPKG_LOG_INFO, "waiting %ld s: the registry answered %ld, Retry-After %s%s",
+					 wait_ms / 1000, resp->status, ra, asked > wait_ms ? " capped" : "");
 			free(ra);
 			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s %s: %ld, retrying", req->method, req->url,
 				    resp->status);
 		} else {
+			/* a stall costs a whole deadline per try: stop before the next one would pass the budget */
+			if (cc == CURLE_OPERATION_TIMEDOUT &&
+			    wpkg_http_now_ms() - start + wpkg_http_allowed_ms(&h->opts, 0) > RETRY_STALL_BUDGET_MS)
+				break;
 			wpkg_log_to(&h->hooks.log, WPKG_LOG_DEBUG, "* %s, retrying",
 				    err ? err->msg : "transfer failed");
 		}
+		if (wait_ms >= 0)
+			waited += wait_ms;
 		wpkg_http_backoff(n, wait_ms);
 	}
 	return rc;

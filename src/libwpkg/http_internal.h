@@ -101,6 +101,23 @@ char *wpkg_url_strip_query(const char *url);
 /* The target of the rel="next" link in a Link header value, or NULL. Caller frees. */
 char *wpkg_http_link_next(const char *value);
 
+/* ---- server values checked before they go into a request (http_check.c), unit tested ---- */
+
+/* A monotonic clock in milliseconds. */
+uint64_t wpkg_http_now_ms(void);
+/* How long an exchange moving size bytes may take under opts' --timeout and --min-rate (defaults filled in). */
+uint64_t wpkg_http_allowed_ms(const struct wpkg_http_opts *opts, uint64_t size);
+
+/* True when s is an RFC 7235 token68, the only thing a Bearer header may carry (no CR, LF, space...). */
+bool wpkg_http_token68_ok(const char *s);
+/* True when s has only the characters RFC 3986 allows in a URL (no controls, spaces or non-ASCII). */
+bool wpkg_url_chars_ok(const char *s);
+/*
+ * The absolute URL of resp's rel="next" Link (*out NULL when there is none);
+ * WPKG_E_PROTOCOL when the target is not a valid URL.  Caller frees.
+ */
+int wpkg_http_next_page(char **out, const struct wpkg_http_resp *resp, struct wpkg_error *err);
+
 /*
  * Retry-After as milliseconds to wait: delay-seconds or an HTTP-date
  * (relative to now), capped at cap_ms; -1 when absent or unparsable.

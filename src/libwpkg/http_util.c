@@ -49,6 +49,9 @@ char *wpkg_url_resolve(const char *base, const char *ref)
 
 	if (u == NULL)
 		return NULL;
+	/* a Location or Link target goes into the next request line: nothing there may be left to curl's taste */
+	if (!wpkg_url_chars_ok(ref))
+		goto out;
 	if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
 		goto out;
 	/* with a base already set, curl resolves a relative reference (RFC 3986) */

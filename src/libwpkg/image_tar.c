@@ -10,6 +10,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "wpkg/tempreg.h"
 #include "image_internal.h"
 #include "wpkg/fsutil.h"
 
@@ -86,6 +87,7 @@ static int write_pass(struct sink *s, bool gzip, const char *file, const char *n
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
+	struct stat st;
 	int in = -1, rc = 0;
 
 	if (a == NULL || e == NULL) {
@@ -113,12 +115,9 @@ static int write_pass(struct sink *s, bool gzip, const char *file, const char *n
 	archive_entry_set_uid(e, 0);
 	archive_entry_set_gid(e, 0);
 	archive_entry_set_mtime(e, mtime, 0);
-	in = open(file, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		rc = wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "%s: %s", file,
-				    strerror(errno));
+	rc = wpkg_open_regular(&in, file, &st, err);
+	if (rc < 0)
 		goto out;
-	}
 	if (archive_write_header(a, e) != ARCHIVE_OK) {
 		rc = archive_fail(a, s, "layer tar", err);
 		goto out;
@@ -144,6 +143,8 @@ static int make_temp(char **path, int *fd, struct wpkg_error *err)
 	if (p == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	*fd = mkostemp(p, O_CLOEXEC);
+	if (*fd >= 0)
+		wpkg_tempreg_add(p, false);
 	if (*fd < 0) {
 		int rc = wpkg_error_set(err, WPKG_E_IO, "temporary layer file in %s: %s",
 					dir != NULL && dir[0] != '\0' ? dir : "/tmp", strerror(errno));
@@ -185,8 +186,10 @@ out:
 	wpkg_hasher_discard(&gz.h);
 	if (gz.fd >= 0)
 		close(gz.fd);
-	if (res.path != NULL)
+	if (res.path != NULL) {
 		unlink(res.path);
+		wpkg_tempreg_drop(res.path);
+	}
 	free(res.path);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "wpkg/fsutil.h"
 #include "wpkg/layout.h"
 #include "json_internal.h"
+#include "lock_internal.h"
 
 #define LAYOUT_FILE "oci-layout"
 #define INDEX_FILE "index.json"
@@ -118,6 +119,7 @@ static int write_if_absent(const char *dir, const char *name, const char *doc, s
  */
 static int open_dir(const char *dir, bool create, struct wpkg_error *err)
 {
+	struct wpkg_lock lock = WPKG_LOCK_INIT;
 	char *layout_path = wpkg_path_join(dir, LAYOUT_FILE), *blobs = NULL;
 	bool exists = false, empty = false;
 	struct stat st;
@@ -135,6 +137,9 @@ static int open_dir(const char *dir, bool create, struct wpkg_error *err)
 	} else if (!S_ISDIR(st.st_mode)) {
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: not a directory", dir);
 	}
+	/* two processes creating one layout must not both find it empty and overwrite each other's index.json */
+	if (rc == 0 && create)
+		rc = wpkg_lock_dir(&lock, dir, err);
 	if (rc == 0)
 		rc = path_exists(layout_path, &exists, err);
 	if (rc < 0)
@@ -163,6 +168,7 @@ static int open_dir(const char *dir, bool create, struct wpkg_error *err)
 	if (rc == 0)
 		rc = wpkg_mkdir_p(blobs, DIR_MODE, err);
 out:
+	wpkg_unlock(&lock);
 	free(blobs);
 	free(layout_path);
 	return rc;
@@ -445,6 +451,7 @@ static json_t *index_entry(const struct wpkg_descriptor *m, const char *tag)
 int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_descriptor *manifest,
 		    struct wpkg_error *err)
 {
+	struct wpkg_lock lock = WPKG_LOCK_INIT;
 	json_t *root = NULL, *arr, *entry = NULL;
 	size_t i;
 	bool placed = false;
@@ -455,9 +462,12 @@ int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_de
 				      tag ? tag : "(none)");
 	if (tag != NULL && tag[0] == '\0')
 		return wpkg_error_set(err, WPKG_E_INVALID, "empty tag");
-	rc = load_index(l, &root, &arr, err);
+	/* read under the lock, so that a parallel tag's entry is kept */
+	rc = wpkg_lock_dir(&lock, l->dir, err);
+	if (rc == 0)
+		rc = load_index(l, &root, &arr, err);
 	if (rc < 0)
-		return rc;
+		goto out;
 	entry = index_entry(manifest, tag);
 	if (entry == NULL) {
 		rc = nomem(err);
@@ -489,6 +499,7 @@ int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_de
 	}
 	rc = save_index(l, root, err);
 out:
+	wpkg_unlock(&lock);
 	json_decref(entry);
 	json_decref(root);
 	return rc;
@@ -569,13 +580,18 @@ out:
 int wpkg_layout_untag_digest(struct wpkg_layout *l, const struct wpkg_digest *digest, size_t *removed,
 			     struct wpkg_error *err)
 {
+	struct wpkg_lock lock = WPKG_LOCK_INIT;
 	json_t *root = NULL, *arr;
 	size_t i, n = 0;
 	int rc;
 
-	rc = load_index(l, &root, &arr, err);
-	if (rc < 0)
+	rc = wpkg_lock_dir(&lock, l->dir, err);
+	if (rc == 0)
+		rc = load_index(l, &root, &arr, err);
+	if (rc < 0) {
+		wpkg_unlock(&lock);
 		return rc;
+	}
 	for (i = 0; i < json_array_size(arr);) {
 		const char *e = entry_digest(json_array_get(arr, i));
 
@@ -589,6 +605,7 @@ int wpkg_layout_untag_digest(struct wpkg_layout *l, const struct wpkg_digest *di
 	/* nothing matched: index.json stays byte for byte as it was */
 	if (n > 0)
 		rc = save_index(l, root, err);
+	wpkg_unlock(&lock);
 	if (rc == 0 && removed != NULL)
 		*removed = n;
 	json_decref(root);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/tempreg.h"
 #include "json_internal.h"
 #include "opts.h"
 #include "pack_internal.h"
@@ -14,8 +15,10 @@
 
 void wpkg_blob_clear(struct wpkg_blob *b)
 {
-	if (b->temp && b->path != NULL)
+	if (b->temp && b->path != NULL) {
 		unlink(b->path);
+		wpkg_tempreg_drop(b->path);
+	}
 	wpkg_descriptor_clear(&b->desc);
 	free(b->path);
 	wpkg_buf_free(&b->mem);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/tempreg.h"
 #include "pack_internal.h"
 #include "wpkg/fsutil.h"
 #include "log_internal.h"
@@ -48,6 +49,7 @@ static int add_skeleton(struct wpkg_blob *b, const struct wpkg_map *m, const str
 		goto out;
 	}
 	b->temp = true;   /* from here on, clearing the blob deletes the file */
+	wpkg_tempreg_add(b->path, false);
 	rc = wpkg_explode_write_skeleton(fd, m->data, m->len, r, &size, &digest, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "%s", b->path);

@@ -149,8 +149,10 @@ static int parts_commit(struct parts *p, char ***files, size_t *n_files, struct 
 			break;
 		}
 		n++;
-		rc = wpkg_atomic_commit(&p->files[i], err);
 	}
+	/* all or nothing: a second file that cannot be written must not leave the first one behind */
+	if (rc == 0)
+		rc = wpkg_atomic_commit_all(p->files, p->keep, p->n, err);
 	if (rc < 0) {
 		while (n > 0)
 			free(v[--n]);

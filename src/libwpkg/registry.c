@@ -120,8 +120,12 @@ char *reg_url(const struct wpkg_registry *r, const char *repo, const char *kind,
 
 int reg_status_error(struct wpkg_error *err, const char *method, const struct wpkg_http_resp *resp)
 {
-	return wpkg_registry_status_error(err, method, resp->url ? resp->url : "", resp->status, resp->body.data,
-					  resp->body.len);
+	int rc = wpkg_registry_status_error(err, method, resp->url ? resp->url : "", resp->status, resp->body.data,
+					    resp->body.len);
+
+	if (resp->status == 429)
+		wpkg_registry_rate_note(err, &resp->headers);
+	return rc;
 }
 
 int reg_get_doc(struct wpkg_registry *r, const char *url, const char *const *headers, const struct reg_scopes *s,
@@ -431,7 +435,7 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 	struct wpkg_http_req req = { .method = "GET", .max_body = TAGS_PAGE_MAX };
 	struct wpkg_http_resp resp = { 0 };
 	struct reg_scopes s;
-	char **out = NULL, **visited = NULL, *url = NULL, *link = NULL, *next = NULL, *last = NULL, *prev_last = NULL;
+	char **out = NULL, **visited = NULL, *url = NULL, *last = NULL, *prev_last = NULL;
 	size_t n = 0, n_visited = 0, count, i, total = 0;
 	int rc;
 
@@ -470,18 +474,15 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 		rc = add_tags(&out, &n, &resp.body, req.url, &count, &last, err);
 		if (rc < 0)
 			goto out;
-		link = wpkg_http_header(&resp.headers, "Link", 0);
-		next = link ? wpkg_http_link_next(link) : NULL;
-		url = next ? wpkg_url_resolve(resp.url, next) : NULL;
+		rc = wpkg_http_next_page(&url, &resp, err);
+		if (rc < 0)
+			goto out;
 		/* a registry that serves the same page again (or an empty one) would keep us here forever */
 		if (url && (count == 0 || seen(visited, n_visited, url) ||
 			    (last && prev_last && strcmp(last, prev_last) == 0))) {
 			free(url);
 			url = NULL;
 		}
-		free(link);
-		free(next);
-		link = next = NULL;
 	}
 	*tags = out;
 	*n_tags = n;

@@ -89,3 +89,29 @@ int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const
 	json_decref(doc);
 	return rc;
 }
+
+void wpkg_registry_rate_note(struct wpkg_error *err, const struct wpkg_buf *headers)
+{
+	static const char *const names[] = { "Retry-After", "RateLimit-Limit", "RateLimit-Remaining" };
+	char note[256] = "", shown[64];
+	size_t i, used = 0;
+
+	if (err == NULL)
+		return;
+	/* Docker Hub says why and until when in these; they are what the user needs to decide */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *v = wpkg_http_header(headers, names[i], 0);
+		int n;
+
+		if (v == NULL)
+			continue;
+		one_line(shown, sizeof(shown), v);
+		free(v);
+		n = snprintf(note + used, sizeof(note) - used, "%s%s: %s", used ? ", " : "", names[i], shown);
+		if (n < 0 || (size_t)n >= sizeof(note) - used)
+			break;
+		used += (size_t)n;
+	}
+	if (used > 0 && strlen(err->msg) + used + 4 < sizeof(err->msg))
+		snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg), " (%s)", note);
+}

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "wpkg/buf.h"
 #include "wpkg/error.h"
 
 /* The WPKG_E_* for a distribution-spec error code ("NAME_UNKNOWN") or, failing that, for the status. */
@@ -17,5 +18,8 @@ int wpkg_registry_code_status(const char *code, long status);
  */
 int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const char *url, long status,
 			       const char *body, size_t len);
+
+/* Appends " (Retry-After: V, RateLimit-Limit: L, RateLimit-Remaining: R)", those present, to a 429's message. */
+void wpkg_registry_rate_note(struct wpkg_error *err, const struct wpkg_buf *headers);
 
 #endif

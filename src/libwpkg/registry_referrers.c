@@ -64,7 +64,7 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 	struct wpkg_buf first = WPKG_BUF_INIT;
 	struct reg_scopes s;
 	json_t *all = json_array();
-	char *base = reg_url(r, repo, "referrers", subject->str), *url = NULL, *link = NULL, *next = NULL;
+	char *base = reg_url(r, repo, "referrers", subject->str), *url = NULL;
 	bool supported = true, filt = artifact_type != NULL;
 	unsigned pages = 0;
 	int rc;
@@ -98,13 +98,10 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 			first = resp.body;
 			wpkg_buf_init(&resp.body);
 		}
-		link = wpkg_http_header(&resp.headers, "Link", 0);
-		next = link ? wpkg_http_link_next(link) : NULL;
 		free(url);
-		url = next ? wpkg_url_resolve(resp.url, next) : NULL;
-		free(link);
-		free(next);
-		link = next = NULL;
+		rc = wpkg_http_next_page(&url, &resp, err);
+		if (rc < 0)
+			goto out;
 	}
 	if (pages > 1 && (rc = join_pages(&first, all, err)) < 0)
 		goto out;

@@ -13,6 +13,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "wpkg/tempreg.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/wasm_config.h"
 #include "store_internal.h"
@@ -222,7 +223,8 @@ static int extract(const char *file, const char *dir, const struct caps *caps, s
 	/* plain tar only: no decompressors, no other formats */
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, file, 64 * 1024) != ARCHIVE_OK) {
-		rc = wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_INVALID, "%s: %s", file,
+		/* libarchive's own errno: the global one may be stale (a compressed archive is bad input, not missing) */
+		rc = wpkg_error_set(err, archive_errno(a) == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_INVALID, "%s: %s", file,
 				    archive_error_string(a));
 		goto out;
 	}
@@ -257,7 +259,9 @@ static int make_tmpdir(char **out, struct wpkg_error *err)
 		*out = NULL;
 		return nomem(err);
 	}
-	if (mkdtemp(*out) == NULL) {
+	if (mkdtemp(*out) != NULL) {
+		wpkg_tempreg_add(*out, true);
+	} else {
 		int rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", *out, strerror(errno));
 
 		free(*out);
@@ -284,6 +288,17 @@ static int archive_open(struct wpkg_store *s, const struct wpkg_ref *ref, const 
 	l->archive = strdup(ref->path);
 	if (l->archive == NULL)
 		return nomem(err);
+	/*
+	 * A writer holds its folder's lock from the read to the rewrite, so that
+	 * parallel pushes into one archive each add to what the last one wrote.
+	 * A missing folder is left for the rewrite to report.
+	 */
+	if (opts->writable) {
+		rc = wpkg_lock_parent(&l->lock, l->archive, err);
+		if (rc < 0 && rc != WPKG_E_NOT_FOUND)
+			return rc;
+		l->locked = rc == 0;
+	}
 	exists = stat(l->archive, &st) == 0;
 	if (!exists && (errno != ENOENT || !opts->writable))
 		return wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "%s: %s", l->archive,
@@ -315,8 +330,12 @@ static void archive_close(struct wpkg_store *s)
 {
 	struct wpkg_store_local *l = s->be;
 
-	if (l != NULL && l->tmpdir != NULL)
+	if (l != NULL && l->tmpdir != NULL) {
 		nftw(l->tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		wpkg_tempreg_drop(l->tmpdir);
+	}
+	if (l != NULL && l->locked)
+		wpkg_unlock(&l->lock);
 	wpkg_store_local_close(s);
 }
 

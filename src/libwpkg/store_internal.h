@@ -9,6 +9,7 @@
 
 #include "wpkg/layout.h"
 #include "wpkg/store.h"
+#include "lock_internal.h"
 #include "log_internal.h"
 
 /*
@@ -81,6 +82,8 @@ struct wpkg_store_local {
 	struct wpkg_layout *layout;
 	char *archive;                /* FILE of an archive store */
 	char *tmpdir;                 /* its private extraction directory */
+	bool locked;                  /* a writable archive: lock holds its folder's flock until close */
+	struct wpkg_lock lock;
 };
 
 static inline struct wpkg_layout *wpkg_store_layout(const struct wpkg_store *s)

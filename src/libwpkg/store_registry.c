@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/tempreg.h"
 #include "opts.h"
 #include "store_registry.h"
 
@@ -180,6 +181,7 @@ static int reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const stru
 	}
 	b.path = path;
 	b.temp = true;
+	wpkg_tempreg_add(path, false);
 	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? nomem(err) : 0;
 	if (rc == 0)
 		rc = reg_blob_get(s, &desc->digest, (uint64_t)desc->size, fd, err);

@@ -322,10 +322,9 @@ out:
 /*
  * One pass over the file feeds the file's hasher and those of the parts the
  * bytes belong to (nested parts overlap), so each byte is read once.
- * Digests are read with pread, not through the mapping: hashing a mapping
- * faults every page in, and a process's memory would then grow with the
- * file (274 MiB for a 256 MiB component), where the walk itself only touches
- * section headers.
+ * Digests are read with pread, never through a mapping (a file truncated
+ * meanwhile would raise SIGBUS); a file that changed is caught by the fstat
+ * after the pass.
  */
 static int hash_one_pass(struct wpkg_wasm_info *info, int fd, bool file, bool parts, struct wpkg_error *err)
 {

@@ -10,8 +10,8 @@
 #include "cli_output.h"
 #include "cli_registry.h"
 
-/* connect-timeout and retries as parsed; 0 means not given (the library's defaults) */
-static long connect_timeout, retries = -1, concurrency;
+/* connect-timeout, retries, timeout, min-rate and concurrency as parsed; 0 (-1 for retries): not given */
+static long connect_timeout, retries = -1, timeout, min_rate, concurrency;
 
 static int password_opt(const struct cli_opt_spec *o, const char *arg)
 {
@@ -29,6 +29,7 @@ void cli_registry_init(struct cli_registry *r)
 	if (r == &cli_reg) {
 		connect_timeout = 0;
 		retries = -1;
+		timeout = min_rate = 0;
 		concurrency = 0;
 	}
 }
@@ -50,6 +51,10 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  "give up connecting after SECONDS (default 30)", .min = 1, .max = 3600 },
 	{ CLI_OPT_NUMBER, "retries", 0, &retries, "N", "retry failed requests N times (default 5)", .min = 0,
 	  .max = 100 },
+	{ CLI_OPT_NUMBER, "timeout", 0, &timeout, "SECONDS", "allow a small answer SECONDS in all (default 30)",
+	  .min = 1, .max = 3600 },
+	{ CLI_OPT_NUMBER, "min-rate", 0, &min_rate, "BYTES",
+	  "allow a transfer 1 s more per BYTES it moves (default 16384)", .min = 1, .max = 1L << 30 },
 	{ CLI_OPT_NUMBER, "concurrency", 0, &concurrency, "N", "transfer up to N blobs at once (default 16)",
 	  .min = 1, .max = 64 },
 	CLI_OPT_END,
@@ -66,6 +71,10 @@ void cli_registry_apply(struct cli_registry *r)
 {
 	if (connect_timeout > 0)
 		r->transport.connect_timeout_s = connect_timeout;
+	if (timeout > 0)
+		r->transport.timeout_s = timeout;
+	if (min_rate > 0)
+		r->transport.min_rate = (uint64_t)min_rate;
 	if (retries == 0)
 		r->transport.no_retries = true;
 	else if (retries > 0)

@@ -6,6 +6,7 @@
 
 #include "cli_cache.h"
 #include "cli_run.h"
+#include "cli_signals.h"
 #include "wpkg/global.h"
 
 const struct cli_command *const cli_commands[] = {
@@ -121,6 +122,7 @@ int main(int argc, char **argv)
 	struct wpkg_error err = { 0 };
 	int rc;
 
+	cli_signals_install();
 	if (wpkg_global_init(&err) < 0) {
 		fprintf(stderr, "wpkg: error: %s\n", err.msg);
 		return WPKG_EXIT_FAILURE;

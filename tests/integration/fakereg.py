@@ -72,6 +72,18 @@ class Corrupt:
     """Send the real body with one byte changed (same length)."""
 
 
+class Slow:
+    """Wait `stall` seconds before answering at all, then send the body `rate` bytes per second (None: at once).
+
+    A drip stops when the client goes away; `stop` (a threading.Event) ends it early too.
+    """
+
+    def __init__(self, rate=None, stall=0.0):
+        self.rate = rate
+        self.stall = stall
+        self.stop = threading.Event()
+
+
 class Redirect:
     """307 to url; '{digest}' and '{path}' in url are filled from the request."""
 
@@ -136,6 +148,9 @@ class FakeRegistry:
         return self
 
     def stop(self):
+        for r in self.rules:
+            if isinstance(r.action, Slow):
+                r.action.stop.set()
         if self.server:
             self.server.shutdown()
             self.server.server_close()
@@ -256,6 +271,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         headers = dict(headers or {})
         if isinstance(fault, Corrupt) and body:
             body = bytes([body[0] ^ 0xff]) + body[1:]
+        if isinstance(fault, Slow) and fault.stall and fault.stop.wait(fault.stall):
+            return
         self.send_response(code)
         headers.setdefault('Content-Length', str(len(body)))
         headers.setdefault('Docker-Distribution-Api-Version', 'registry/2.0')
@@ -274,7 +291,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        if isinstance(fault, Slow) and fault.rate:
+            return self._drip(body, fault)
         self.wfile.write(body)
+
+    def _drip(self, body, fault):
+        step = max(1, fault.rate // 10)
+        for i in range(0, len(body), step):
+            if fault.stop.wait(0.1):
+                return
+            try:
+                self.wfile.write(body[i:i + step])
+                self.wfile.flush()
+            except OSError:
+                return
 
     def _authorized(self):
         if self.reg.auth is None or self.reg.storage:

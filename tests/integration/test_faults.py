@@ -14,7 +14,8 @@ import urllib.parse
 import urllib.request
 
 import harness
-from fakereg import Corrupt, Drop, FakeRegistry, IgnoreRange, Redirect, Status
+from fakereg import Corrupt, Drop, IgnoreRange, Redirect, Status
+from faultcase import FaultCase
 from regcase import RegistryCase, read
 
 USER, PASSWORD = 'wpkg-user', 'fault-pass-123'
@@ -22,12 +23,7 @@ COMPONENT = 'components/hello-c.component.wasm'
 BIG_COMPONENT = 'components/calc-qjs.component.wasm'
 
 
-class FaultTests(harness.TestCase):
-
-    def registry(self, **kw):
-        reg = FakeRegistry(**kw).start()
-        self.addCleanup(reg.stop)
-        return reg
+class FaultTests(FaultCase):
 
     def pull(self, reg, ref, out, expect=0, auth=True, extra=()):
         args = ['pull', '--plain-http'] + list(extra)
@@ -35,14 +31,6 @@ class FaultTests(harness.TestCase):
             args += ['-u', USER, '--password-stdin']
         args += ['-o', out, '%s/%s' % (reg.host, ref)]
         return self.wpkg(*args, input=PASSWORD + '\n' if auth else None, expect=expect)
-
-    def assertOneErrorLine(self, r, *needles):
-        # one line says what is wrong; the front end may add a "wpkg: hint:" line after it
-        lines = [ln for ln in r.stderr.strip().splitlines() if not ln.startswith('wpkg: hint: ')]
-        self.assertEqual(len(lines), 1, 'stderr should be one line:\n' + r.stderr)
-        self.assertTrue(lines[0].startswith('wpkg: error: '), lines[0])
-        for n in needles:
-            self.assertIn(n, lines[0])
 
     # (a) ------------------------------------------------------------------
     def test_redirect_to_other_host_drops_authorization(self):

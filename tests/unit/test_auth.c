@@ -110,6 +110,12 @@ START_TEST(test_token_answer)
 	wpkg_token_clear(&t);
 	ck_assert_ptr_null(t.token);
 
+	/* an expires_in jansson cannot hold is named as what it is, not "not a JSON object" */
+	body = "{\"token\":\"abc\",\"expires_in\":99999999999999999999999}";
+	ck_assert_int_eq(wpkg_auth_parse_token(&t, body, strlen(body), now, &err), WPKG_E_PROTOCOL);
+	ck_assert_str_eq(err.msg, "token server answered invalid JSON (line 1, column 51: too big integer)");
+	ck_assert_ptr_null(t.token);
+
 	/* OAuth2 name, no expires_in: 60 s */
 	body = "{\"access_token\":\"xyz\"}";
 	ck_assert_int_eq(wpkg_auth_parse_token(&t, body, strlen(body), now, &err), 0);

@@ -364,6 +364,7 @@ END_TEST
 
 START_TEST(test_map_file)
 {
+	struct wpkg_buf b = WPKG_BUF_INIT;
 	struct wpkg_map m;
 	char want[600];
 
@@ -383,9 +384,23 @@ START_TEST(test_map_file)
 	ck_assert_uint_eq(m.len, 0);
 
 	ck_assert_int_eq(wpkg_map_file(&m, unit_tmp, &err), WPKG_E_INVALID);
-	snprintf(want, sizeof(want), "%s: not a regular file", unit_tmp);
+	snprintf(want, sizeof(want), "%s: not a regular file (a directory); give wpkg a file", unit_tmp);
 	ck_assert_str_eq(err.msg, want);
 	ck_assert_int_eq(wpkg_map_file(&m, unit_tmp_path("none"), &err), WPKG_E_NOT_FOUND);
+
+	/* a FIFO with no writer is refused at once, not waited on */
+	ck_assert_int_eq(mkfifo(unit_tmp_path("fifo"), 0600), 0);
+	ck_assert_int_eq(wpkg_map_file(&m, unit_tmp_path("fifo"), &err), WPKG_E_INVALID);
+	snprintf(want, sizeof(want), "%s: not a regular file (a FIFO); give wpkg a file", unit_tmp_path("fifo"));
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(wpkg_read_file(&b, unit_tmp_path("fifo"), 100, &err), WPKG_E_INVALID);
+
+	/* a file that says its size is 0 but is not empty (/proc) is read to its end */
+	ck_assert_int_eq(wpkg_map_file(&m, "/proc/self/status", &err), 0);
+	ck_assert_uint_gt(m.len, 5);
+	ck_assert_int_eq(memcmp(m.data, "Name:", 5), 0);
+	wpkg_unmap_file(&m);
+	wpkg_buf_free(&b);
 }
 END_TEST
 

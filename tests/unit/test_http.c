@@ -277,6 +277,30 @@ START_TEST(test_code_status)
 }
 END_TEST
 
+START_TEST(test_server_values_checked)
+{
+	/* token68: what a Bearer header may carry */
+	ck_assert(wpkg_http_token68_ok("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"));
+	ck_assert(wpkg_http_token68_ok("djE6Z2hjci5pbzp3cGtn-._~+/=="));
+	ck_assert(!wpkg_http_token68_ok(""));
+	ck_assert(!wpkg_http_token68_ok("=="));
+	ck_assert(!wpkg_http_token68_ok("abc\r\nX-Injected: 1"));
+	ck_assert(!wpkg_http_token68_ok("abc def"));
+	ck_assert(!wpkg_http_token68_ok("ab=c"));
+	ck_assert(!wpkg_http_token68_ok("abc\""));
+	/* URL characters: Location and Link targets */
+	ck_assert(wpkg_url_chars_ok("/v2/a/blobs/uploads/1?_state=x%20y&n=1"));
+	ck_assert(wpkg_url_chars_ok("https://r.example:5000/v2/a/tags/list?last=v1;x=%7B"));
+	ck_assert(!wpkg_url_chars_ok(""));
+	ck_assert(!wpkg_url_chars_ok("/v2/a b"));
+	ck_assert(!wpkg_url_chars_ok("/v2/a\r\nHost: evil"));
+	ck_assert(!wpkg_url_chars_ok("/v2/\x7f"));
+	ck_assert(!wpkg_url_chars_ok("/v2/\xc3\xa9"));
+	ck_assert(!wpkg_url_chars_ok("/v2/<x>"));
+	ck_assert_ptr_null(wpkg_url_resolve("http://r.example/v2/", "/v2/a\tb"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("http");
@@ -293,6 +317,7 @@ int main(void)
 	tcase_add_test(tc, test_mask_never_leaks);
 	tcase_add_loop_test(tc, test_error_mapping, 0, UNIT_N(error_rows));
 	tcase_add_test(tc, test_code_status);
+	tcase_add_test(tc, test_server_values_checked);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
