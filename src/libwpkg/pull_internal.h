@@ -16,10 +16,6 @@
 int wpkg_pull_destination(char **out, const char *title, const struct wpkg_store *s, const char *output,
 			  const char *what, struct wpkg_error *err);
 
-/* Streams layer into a temporary beside path, verified, and renames it into place only on success. */
-int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer,
-		       const char *path, struct wpkg_error *err);
-
 /*
  * A container image (wpkg build --format image, or anyone's): the tar layer
  * is downloaded, verified, into an unlinked temporary, and the Wasm file the

@@ -205,6 +205,31 @@ class ConcurrencyTests(harness.TestCase):
         self.assertEqual(src.seen('GET', '/blobs/'), [])
         self.assertEqual(dst.uploads, {})
 
+    def test_pull_reads_the_config_beside_the_layers(self):
+        reg = self.registry()
+        pushed = json.loads(self.push(reg, 'app/pkg:v1').stdout)
+        one = json.loads(self.wpkg('push', '--plain-http', '--json', '%s/app/one:v1' % reg.host, self.files[0],
+                                   env={'SOURCE_DATE_EPOCH': '1700000000'}).stdout)
+        out = self.path('out')
+        os.makedirs(out)
+        for ref, doc, argv in (('app/pkg:v1', pushed, ['-o', out + '/']),
+                               ('app/one:v1', one, ['-o', self.path('one.wasm')])):
+            with self.subTest(ref=ref):
+                cfg = doc['config']['digest']
+                reg.fault('GET', '/blobs/' + cfg, Delay(1.0), times=1)
+                reg.requests.clear()
+                # no cache: every blob over the wire
+                self.wpkg('pull', '--no-cache', '--plain-http', *argv, '%s/%s' % (reg.host, ref))
+                got = reg.seen('GET', '/blobs/' + cfg)
+                self.assertEqual(len(got), 1, 'one config GET')
+                layers = [q for q in reg.seen('GET', '/blobs/') if cfg not in q.path]
+                self.assertEqual(len(layers), len(doc['layers']))
+                self.assertLess(min(q.time for q in layers), got[0].time + 0.9,
+                                'the layers were asked for while the config was on its way')
+        self.assertPulled(out)
+        with open(self.files[0], 'rb') as a, open(self.path('one.wasm'), 'rb') as b:
+            self.assertEqual(a.read(), b.read())
+
 
 if __name__ == '__main__':
     harness.main()
