@@ -162,8 +162,12 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 	size_t i, n = m->n_layers + 1;
 	int rc;
 
-	/* every blob at once; a failure cancels the others.  To a registry, each upload opens while its HEAD is out. */
-	if (c->dst->transport == WPKG_TRANSPORT_REGISTRY && c->mount_from == NULL && conc > 1) {
+	/*
+	 * Every blob at once; a failure cancels the others.  To a registry, when
+	 * every HEAD and POST fit in the connections, each upload opens while its
+	 * HEAD is out (as push does).
+	 */
+	if (c->dst->transport == WPKG_TRANSPORT_REGISTRY && c->mount_from == NULL && conc > 1 && 2 * n <= conc) {
 		b.slots = calloc(n, sizeof(*b.slots));
 		if (b.slots == NULL) {
 			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
@@ -174,8 +178,7 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 			b.slots[i].d = i < m->n_layers ? &m->layers[i] : &m->config;
 			wpkg_buf_init(&b.slots[i].b.mem);
 		}
-		rc = wpkg_multi_run_jobs(2 * n, conc > WPKG_MULTI_MAX / 2 ? WPKG_MULTI_MAX : 2 * conc, conc,
-					 copy_spec_job, &b, err);
+		rc = wpkg_multi_run(2 * n, conc, copy_spec_job, &b, err);
 	} else {
 		rc = wpkg_multi_run(n, conc, copy_job, &b, err);
 	}

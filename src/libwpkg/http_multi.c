@@ -301,12 +301,6 @@ static unsigned running(const struct sched *s)
 
 int wpkg_multi_run(size_t n, unsigned concurrency, wpkg_multi_fn fn, void *payload, struct wpkg_error *err)
 {
-	return wpkg_multi_run_jobs(n, concurrency, concurrency, fn, payload, err);
-}
-
-int wpkg_multi_run_jobs(size_t n, unsigned concurrency, unsigned connections, wpkg_multi_fn fn, void *payload,
-			struct wpkg_error *err)
-{
 	struct sched s;
 	size_t next = 0;
 	unsigned i;
@@ -327,9 +321,7 @@ int wpkg_multi_run_jobs(size_t n, unsigned concurrency, unsigned connections, wp
 	s.multi = curl_multi_init();
 	if (s.multi == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory (curl multi handle)");
-	if (connections == 0 || connections > concurrency)
-		connections = concurrency;
-	curl_multi_setopt(s.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)connections);
+	curl_multi_setopt(s.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)concurrency);
 	curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	rc = slots_init(&s, concurrency, err);
 	if (rc < 0)

@@ -34,14 +34,6 @@ typedef int (*wpkg_multi_fn)(void *payload, size_t index, struct wpkg_error *err
  */
 int wpkg_multi_run(size_t n, unsigned concurrency, wpkg_multi_fn fn, void *payload, struct wpkg_error *err);
 
-/*
- * The same with jobs and connections counted apart: at most concurrency jobs
- * at once, over at most connections per host (0 or more than concurrency:
- * as many as jobs), for jobs that spend much of their time waiting on
- * each other rather than on a connection.
- */
-int wpkg_multi_run_jobs(size_t n, unsigned concurrency, unsigned connections, wpkg_multi_fn fn, void *payload,
-			struct wpkg_error *err);
 struct wpkg_store;
 
 /* The concurrency of a batch between stores a and b (either NULL): the registries' setting; 1 for local stores. */

@@ -17,6 +17,7 @@ from fakereg import Delay, Drop, FakeRegistry, Status
 
 N = 32
 SIZE = 96 * 1024
+FEW = 4   # blobs (and a config) whose HEADs and upload sessions all fit in the default 16 connections
 
 
 def leb128(n):
@@ -55,10 +56,10 @@ class ConcurrencyTests(harness.TestCase):
         self.addCleanup(reg.stop)
         return reg
 
-    def push(self, reg, ref, *extra, expect=0):
+    def push(self, reg, ref, *extra, expect=0, files=None):
         # a fixed creation time, so that two pushes of the same files make the same manifest
-        return self.wpkg('push', '--plain-http', '--json', *extra, '%s/%s' % (reg.host, ref), *self.files,
-                         expect=expect, env={'SOURCE_DATE_EPOCH': '1700000000'})
+        return self.wpkg('push', '--plain-http', '--json', *extra, '%s/%s' % (reg.host, ref),
+                         *(files or self.files), expect=expect, env={'SOURCE_DATE_EPOCH': '1700000000'})
 
     def assertPulled(self, out):
         for p in self.files:
@@ -150,32 +151,39 @@ class ConcurrencyTests(harness.TestCase):
     def test_push_opens_each_upload_while_its_head_is_out(self):
         reg = self.registry()
         reg.fault('HEAD', '/blobs/', Delay(1.0), times=None)
-        self.push(reg, 'app/pkg:v1')
+        self.push(reg, 'app/pkg:v1', files=self.files[:FEW])
         heads = reg.seen('HEAD', '/blobs/')
-        self.assertEqual(len(heads), N + 1)
+        self.assertEqual(len(heads), FEW + 1)
         # no HEAD is answered before its second is over: POSTs inside that second did not wait for one
         early = [q for q in reg.seen('POST', '/blobs/uploads/') if q.time < heads[0].time + 0.9]
-        self.assertGreaterEqual(len(early), 2, 'upload sessions opened while the HEADs were out')
+        self.assertEqual(len(early), FEW + 1, 'every upload session opened while the HEADs were out')
         conns = {q.conn for q in reg.requests if '/blobs/' in q.path}
         self.assertLessEqual(len(conns), 16, 'no more connections than --concurrency')
         self.assertEqual(reg.uploads, {}, 'every session opened was finished')
+        # more blobs than half the connections: the HEADs first, then the uploads
+        reg.requests.clear()
+        self.push(reg, 'app/many:v1', '--concurrency', '8')
+        heads = reg.seen('HEAD', '/blobs/')
+        self.assertEqual(len(heads), N + 1)
+        self.assertEqual([q for q in reg.seen('POST', '/blobs/uploads/') if q.time < heads[0].time + 0.9], [])
 
     def test_push_of_blobs_already_there_sends_none_and_leaves_no_session_open(self):
         reg = self.registry()
-        self.push(reg, 'app/pkg:v1')
+        self.push(reg, 'app/pkg:v1', files=self.files[:FEW])
         reg.requests.clear()
-        again = json.loads(self.push(reg, 'app/pkg:v2').stdout)
+        again = json.loads(self.push(reg, 'app/pkg:v2', files=self.files[:FEW]).stdout)
         self.assertEqual(again['bytes']['uploaded'], 0)
-        self.assertEqual(again['bytes']['skipped'], N * len(component(0)) + again['config']['size'])
+        self.assertEqual(again['bytes']['skipped'], FEW * len(component(0)) + again['config']['size'])
+        self.assertEqual(len(reg.seen('POST', '/blobs/uploads/')), FEW + 1, 'sessions opened beside the HEADs')
         self.assertEqual([q for q in reg.seen('PUT') if '/manifests/' not in q.path], [], 'no blob sent')
         self.assertEqual(reg.uploads, {}, 'each speculative session was cancelled with DELETE')
         self.assertEqual(len(reg.seen('PUT', r'/manifests/')), 1)
 
     def test_push_with_a_head_failing_cancels_the_open_sessions(self):
         reg = self.registry()
-        victim = digest(component(7))
+        victim = digest(component(2))
         reg.fault('HEAD', '/blobs/' + victim, Status(500, body='boom'), times=None)
-        r = self.push(reg, 'app/pkg:v1', '--retries', '0', expect=7)
+        r = self.push(reg, 'app/pkg:v1', '--retries', '0', expect=7, files=self.files[:FEW])
         self.assertOneErrorLine(r, '500', victim)
         self.assertEqual(reg.seen('PUT', r'/manifests/'), [], 'no manifest PUT')
         self.assertEqual(reg.uploads, {}, 'every upload opened was finished or cancelled with DELETE')
@@ -183,17 +191,17 @@ class ConcurrencyTests(harness.TestCase):
 
     def test_copy_opens_uploads_while_heads_are_out_and_fetches_only_missing_blobs(self):
         src, dst = self.registry(), self.registry()
-        self.push(src, 'app/pkg:v1')
+        self.push(src, 'app/pkg:v1', files=self.files[:FEW])
         dst.fault('HEAD', '/blobs/', Delay(1.0), times=None)
         src.requests.clear()
         r = json.loads(self.wpkg('copy', '--plain-http', '--json', '%s/app/pkg:v1' % src.host,
                                  '%s/app/pkg:v1' % dst.host).stdout)
-        self.assertEqual(r['blobs'], {'copied': N + 1, 'skipped': 0, 'mounted': 0})
+        self.assertEqual(r['blobs'], {'copied': FEW + 1, 'skipped': 0, 'mounted': 0})
         heads = dst.seen('HEAD', '/blobs/')
         early = [q for q in dst.seen('POST', '/blobs/uploads/') if q.time < heads[0].time + 0.9]
         self.assertGreaterEqual(len(early), 2, 'upload sessions opened while the HEADs were out')
         gets = src.seen('GET', '/blobs/')
-        self.assertEqual(len(gets), N + 1)
+        self.assertEqual(len(gets), FEW + 1)
         self.assertGreaterEqual(min(q.time for q in gets), heads[0].time + 0.9,
                                 'no blob read from the source before the destination said it lacks it')
         self.assertEqual(dst.uploads, {})
@@ -201,7 +209,7 @@ class ConcurrencyTests(harness.TestCase):
         src.requests.clear()
         r = json.loads(self.wpkg('copy', '--plain-http', '--json', '%s/app/pkg:v1' % src.host,
                                  '%s/app/pkg:v2' % dst.host).stdout)
-        self.assertEqual(r['blobs'], {'copied': 0, 'skipped': N + 1, 'mounted': 0})
+        self.assertEqual(r['blobs'], {'copied': 0, 'skipped': FEW + 1, 'mounted': 0})
         self.assertEqual(src.seen('GET', '/blobs/'), [])
         self.assertEqual(dst.uploads, {})
 
