@@ -8,11 +8,6 @@
 #include "artifact_internal.h"
 #include "store_internal.h"
 
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
-
 void wpkg_artifact_free(struct wpkg_artifact *a)
 {
 	if (a == NULL)
@@ -141,7 +136,7 @@ static int load_recipe(struct wpkg_artifact *a, struct wpkg_error *err)
 		return 0;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	if (wpkg_recipe_from_json(r, j, a->manifest->n_layers, &a->config_error) < 0) {
 		free(r);
 		wpkg_error_wrap(&a->config_error, "config %s", a->manifest->config.digest.str);
@@ -190,7 +185,7 @@ int wpkg_artifact_fetch(struct wpkg_artifact **out, struct wpkg_store *s, const 
 	int rc;
 
 	if (a == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = get_doc(a, s, reference, err);
 	if (rc == 0)
 		rc = parse_doc(a, err);
@@ -234,7 +229,7 @@ int wpkg_artifact_resolve_manifest(struct wpkg_artifact **out, struct wpkg_store
 		return rc;
 	a = artifact_new();
 	if (a == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = get_doc(a, s, reference, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "fetch manifest");

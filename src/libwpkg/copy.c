@@ -158,7 +158,7 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 		      struct wpkg_error *err)
 {
 	struct blob_batch b = { c, m, NULL };
-	unsigned conc = wpkg_multi_store_concurrency(c->src, c->dst);
+	unsigned conc = wpkg_store_concurrency(c->src, c->dst);
 	size_t i, n = m->n_layers + 1;
 	int rc;
 
@@ -170,7 +170,7 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 	if (c->dst->transport == WPKG_TRANSPORT_REGISTRY && c->mount_from == NULL && conc > 1 && 2 * n <= conc) {
 		b.slots = calloc(n, sizeof(*b.slots));
 		if (b.slots == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 		for (i = 0; i < n; i++) {

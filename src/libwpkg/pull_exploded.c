@@ -92,7 +92,7 @@ static int parts_init(struct parts *p, size_t n, struct wpkg_error *err)
 	p->fds = calloc(n, sizeof(*p->fds));
 	p->sizes = calloc(n, sizeof(*p->sizes));
 	if (p->files == NULL || p->keep == NULL || p->fds == NULL || p->sizes == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (i = 0; i < n; i++)
 		p->files[i].fd = p->fds[i] = -1;
 	return 0;
@@ -140,13 +140,13 @@ static int parts_commit(struct parts *p, char ***files, size_t *n_files, struct 
 	int rc = 0;
 
 	if (v == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (i = 0; i < p->n && rc == 0; i++) {
 		if (!p->keep[i] || p->files[i].tmp_path == NULL)
 			continue;
 		v[n] = strdup(p->files[i].final_path);
 		if (v[n] == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			break;
 		}
 		n++;
@@ -223,7 +223,7 @@ static int parts_job(void *payload, size_t i, struct wpkg_error *err)
 		return wpkg_artifact_read_config(b->config_of, b->s, err);
 	path = b->dir != NULL ? wpkg_path_join(b->dir, title_of(&b->m->layers[i])) : strdup(b->path);
 	if (path == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = parts_fetch(b->p, i, path, b->keep, b->s, &b->m->layers[i], b->what, err);
 	free(path);
 	return rc;
@@ -234,7 +234,7 @@ static int parts_fetch_all(struct parts_batch *b, struct wpkg_error *err)
 	int rc = parts_init(b->p, b->m->n_layers, err);
 
 	if (rc == 0)
-		rc = wpkg_multi_run(b->m->n_layers + (b->config_of != NULL), wpkg_multi_store_concurrency(b->s, NULL),
+		rc = wpkg_multi_run(b->m->n_layers + (b->config_of != NULL), wpkg_store_concurrency(b->s, NULL),
 				    parts_job, b, err);
 	return rc;
 }
@@ -273,7 +273,7 @@ static int read_recipe(struct wpkg_recipe *out, const struct wpkg_manifest *m, c
 		return wpkg_error_wrap(err, "%s", what);
 	used = calloc(m->n_layers, sizeof(*used));
 	if (used == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < r.n_parts; i++)
@@ -311,7 +311,7 @@ static int whole_descriptor(struct wpkg_descriptor *d, const struct wpkg_recipe 
 	d->size = (int64_t)r->size;
 	d->annotations = name != NULL ? json_pack("{s:s}", WPKG_ANNOT_TITLE, name) : NULL;
 	if (d->media_type == NULL || (name != NULL && d->annotations == NULL))
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return 0;
 }
 
@@ -374,7 +374,7 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, str
 	if (rc == 0 && opts->no_reassemble) {
 		res->path = strdup(dir);
 		if (res->path == NULL)
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 	}
 out:
 	if (out.tmp_path != NULL)
@@ -419,9 +419,9 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, struct
 	if (rc == 0)
 		rc = parts_commit(&parts, &res->files, &res->n_files, err);
 	if (rc == 0 && wpkg_descriptor_copy(&res->layer, &m->layers[0]) < 0)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	if (rc == 0 && (res->path = strdup(opts->output)) == NULL)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	parts_free(&parts);
 	json_decref(root);
 	return rc;

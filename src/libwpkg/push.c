@@ -130,7 +130,7 @@ int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct w
 	struct wpkg_push_result res;
 	struct push_batch batch = { &res, s, p, opts->mount_from, NULL };
 	const char *mt = p->manifest_desc.media_type;
-	unsigned conc = wpkg_multi_store_concurrency(s, NULL);
+	unsigned conc = wpkg_store_concurrency(s, NULL);
 	size_t i, n = p->n_layers + 1;
 	int rc = 0;
 
@@ -145,7 +145,7 @@ int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct w
 	if (s->transport == WPKG_TRANSPORT_REGISTRY && opts->mount_from == NULL && conc > 1 && 2 * n <= conc) {
 		batch.probes = calloc(n, sizeof(*batch.probes));
 		if (batch.probes == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 		rc = wpkg_multi_run(2 * n, conc, push_spec_job, &batch, err);

@@ -63,7 +63,7 @@ static int up_start(struct up *u, const char *query, long *status, struct wpkg_e
 
 	if (url == NULL || asprintf(&full, "%s%s%s", url, query ? "?" : "", query ? query : "") < 0) {
 		full = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	req.url = full;
@@ -98,7 +98,7 @@ static int up_put(struct up *u, const struct wpkg_http_body *body, long *status,
 	int rc;
 
 	if (url == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	req.url = url;
 	req.progress_id = body ? u->b->desc.digest.str : NULL;
 	rc = reg_request(u->r, &req, &u->s, &resp, err);
@@ -222,7 +222,7 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 
 	rc = reg_scopes_init(&u.s, repo, "pull,push", NULL);
 	if (rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/* with a gate the bytes are only looked at once it says to send them: it may fetch them first */
@@ -303,7 +303,7 @@ int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const ch
 	if (rc == 0)
 		rc = wpkg_url_encode(&q, from_repo);
 	if (rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = up_start(&u, q.data, &status, err);
