@@ -34,6 +34,13 @@ struct wpkg_log_sink {
  */
 typedef void (*wpkg_progress_fn)(void *payload, const char *id, uint64_t done, uint64_t total);
 
+/*
+ * What a blob transfer is, told before it starts: id is the digest the
+ * progress callback will report it under, label the file's title (its
+ * org.opencontainers.image.title), else its media type.
+ */
+typedef void (*wpkg_progress_label_fn)(void *payload, const char *id, const char *label);
+
 WPKG_END_DECL
 
 #endif

@@ -50,6 +50,7 @@ static int single_job(void *payload, size_t i, struct wpkg_error *err)
 
 	if (i == 0)
 		return wpkg_artifact_read_config(b->a, b->s, err);
+	wpkg_store_label(b->s, b->layer);
 	rc = wpkg_cache_blob_get_file(b->s, &b->layer->digest, (uint64_t)b->layer->size, b->f->fd, b->f->tmp_path,
 				      err);
 	return rc < 0 ? wpkg_error_wrap(err, "layer %s", b->layer->digest.str) : 0;
@@ -109,6 +110,15 @@ static int pull_image(struct wpkg_pull_result *res, struct wpkg_store *s, struct
 	return rc < 0 ? rc : wpkg_pull_image(res, s, a->manifest, tar, opts, what, err);
 }
 
+/* Other artifacts, by layer title: the config is read first, as the resolver did before. */
+static int pull_titled(struct wpkg_pull_result *res, struct wpkg_store *s, struct wpkg_artifact *a,
+		       const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
+{
+	int rc = wpkg_artifact_read_config(a, s, err);
+
+	return rc < 0 ? rc : wpkg_pull_titled(res, s, a->manifest, opts, what, err);
+}
+
 int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *reference,
 	      const struct wpkg_pull_opts *opts, struct wpkg_error *err)
 {
@@ -123,11 +133,13 @@ int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *re
 	if (rc < 0)
 		goto out;
 	snprintf(what, sizeof(what), "manifest %s", a->desc.digest.str);
-	/* exploded and multi-component artifacts, container images, else one Wasm layer */
+	/* exploded and multi-component artifacts, container images, other artifacts by title, else one Wasm layer */
 	if (wpkg_pull_has_parts(a->manifest))
 		rc = wpkg_pull_parts(&res, s, a, opts, what, err);
 	else if ((tar = wpkg_image_tar_layer(a->manifest)) != NULL)
 		rc = pull_image(&res, s, a, tar, opts, what, err);
+	else if (wpkg_pull_is_titled(a->manifest))
+		rc = pull_titled(&res, s, a, opts, what, err);
 	else
 		rc = pull_single(&res, s, a, opts, what, err);
 	if (rc < 0)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* pull_dest.c - where a pulled file goes: layer types, titles, destination. */
+/* pull_dest.c - where a pulled file goes and how it gets there: layer types, titles, destination, verified download. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -7,7 +7,9 @@
 #include "wpkg/buf.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pull.h"
+#include "cache_internal.h"
 #include "pull_internal.h"
+#include "store_internal.h"
 
 bool wpkg_pull_is_wasm_layer(const char *media_type)
 {
@@ -99,4 +101,22 @@ done:
 out:
 	wpkg_buf_free(&name);
 	return rc;
+}
+
+int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer,
+		    const char *path, struct wpkg_error *err)
+{
+	struct wpkg_atomic_file f;
+	int rc;
+
+	rc = wpkg_atomic_open(&f, path, 0644, err);
+	if (rc < 0)
+		return rc;
+	wpkg_store_label(s, layer);
+	rc = wpkg_cache_blob_get_file(s, &layer->digest, (uint64_t)layer->size, f.fd, f.tmp_path, err);
+	if (rc < 0) {
+		wpkg_atomic_abort(&f);
+		return wpkg_error_wrap(err, "layer %s", layer->digest.str);
+	}
+	return wpkg_atomic_commit(&f, err);
 }

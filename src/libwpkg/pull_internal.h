@@ -16,6 +16,10 @@
 int wpkg_pull_destination(char **out, const char *title, const struct wpkg_store *s, const char *output,
 			  const char *what, struct wpkg_error *err);
 
+/* Streams layer into a temporary beside path, verified, and renames it into place only on success. */
+int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer,
+		       const char *path, struct wpkg_error *err);
+
 /*
  * A container image (wpkg build --format image, or anyone's): the tar layer
  * is downloaded, verified, into an unlinked temporary, and the Wasm file the
@@ -26,5 +30,20 @@ int wpkg_pull_destination(char **out, const char *title, const struct wpkg_store
 int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_store *s,
 		    const struct wpkg_manifest *m, const struct wpkg_descriptor *tar, const struct wpkg_pull_opts *opts,
 		    const char *what, struct wpkg_error *err);
+
+/*
+ * True when m has a layer that is not Wasm and a layer with a title (and no
+ * stray skeleton): an artifact pulled as oras does, every titled layer a file.
+ */
+bool wpkg_pull_is_titled(const struct wpkg_manifest *m);
+/*
+ * Writes every layer of m with an org.opencontainers.image.title under that
+ * title (checked as wpkg_pull_check_title does; no title twice) into
+ * opts->output (a directory; a file path when only one layer is titled) or
+ * the current directory; untitled layers are skipped with a note.  res gets
+ * path and layer of the first, files of the others.
+ */
+int wpkg_pull_titled(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_manifest *m,
+		     const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err);
 
 #endif

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "wpkg/copy.h"
+#include "wpkg/pkgname.h"
 #include "cli_run.h"
+#include "names.h"
 
 /* The transport and credential options of one side, applied over the shared ones. */
 struct side {
@@ -17,6 +19,8 @@ static struct {
 	struct side src, dst;
 	bool recursive;
 	struct wpkg_copy_result res;
+	struct names_ref src_name, dst_name;   /* either side may be a package name */
+	bool src_named, dst_named;
 } cp;
 
 static const struct cli_opt_spec copy_opts[] = {
@@ -101,6 +105,21 @@ static int run(struct cli_run *r)
 		rc = side_registry(&dst_reg, &dst_user, &cp.dst, "dest-creds");
 	if (rc != WPKG_EXIT_OK)
 		goto done;
+	/* a package name: the source's version chosen from its tags, the destination's version its tag */
+	if (wpkg_pkgname_is_name(src_arg)) {
+		cp.src_named = true;
+		rc = names_ref_resolve(&cp.src_name, "copy", src_arg, NAMES_CHOOSE, &src_reg);
+		if (rc != WPKG_EXIT_OK)
+			goto done;
+		src_arg = cp.src_name.reference;
+	}
+	if (wpkg_pkgname_is_name(dst_arg)) {
+		cp.dst_named = true;
+		rc = names_ref_resolve(&cp.dst_name, "copy", dst_arg, NAMES_VERSION, &dst_reg);
+		if (rc != WPKG_EXIT_OK)
+			goto done;
+		dst_arg = cp.dst_name.reference;
+	}
 	if (cli_ref_parse(&src_ref, src_arg, 0, &src_reg, err) < 0 ||
 	    cli_ref_parse(&dst_ref, dst_arg, 0, &dst_reg, err) < 0) {
 		rc = cli_fail(err);
@@ -160,6 +179,10 @@ static void cleanup(struct cli_run *r)
 {
 	(void)r;
 	wpkg_copy_result_clear(&cp.res);
+	if (cp.src_named)
+		names_ref_free(&cp.src_name);
+	if (cp.dst_named)
+		names_ref_free(&cp.dst_name);
 }
 
 const struct cli_command cli_cmd_copy = {

@@ -32,8 +32,22 @@ static const struct cli_opt_spec pull_opts[] = {
 	{ CLI_OPT_SWITCH, "no-reassemble", 0, &pull.opts.no_reassemble, NULL,
 	  "exploded artifacts: only the layers (with --layers-dir), no rebuilt component" },
 	{ CLI_OPT_SWITCH, "keep-old-files", 0, &pull.keep_old, NULL, "refuse to overwrite a file that exists" },
+	{ CLI_OPT_STRING, "lock", 0, &cli_reg.wkg_lock, "FILE",
+	  "a package name: the version wkg's lock FILE locks for it, refused if its layer digest differs" },
 	CLI_OPT_END,
 };
+
+/* "sha256-<64 hex>" (the referrers API's fallback tag), optionally ".sig", ".att" or ".sbom" (cosign). */
+static bool is_fallback_tag(const char *tag)
+{
+	size_t n;
+
+	if (tag == NULL || strncmp(tag, "sha256-", 7) != 0)
+		return false;
+	n = strspn(tag + 7, "0123456789abcdef");
+	return n == 64 && (tag[71] == '\0' || strcmp(tag + 71, ".sig") == 0 || strcmp(tag + 71, ".att") == 0 ||
+			   strcmp(tag + 71, ".sbom") == 0);
+}
 
 static bool is_dir(const char *path)
 {
@@ -60,6 +74,15 @@ static int check(struct cli_run *r)
 {
 	char dir[4096];
 
+	if (is_fallback_tag(r->ref.tag)) {
+		wpkg_error_set(&r->err, WPKG_E_INVALID, "tag '%s' is the referrers fallback (or a cosign signature, "
+			       "attestation or SBOM) of the manifest sha256:%.64s, not an artifact to pull: pull that digest, "
+			       "or list its referrers with wpkg discover", r->ref.tag, r->ref.tag + 7);
+		return cli_run_fail(r);
+	}
+	if (cli_reg.wkg_lock != NULL && r->name == NULL)
+		return cli_usage_error(r->cmd->name, "--lock takes a package name (NAMESPACE:NAME[@REQ]), not '%s'",
+				       r->pos.v[0]);
 	if (pull.output != NULL && strcmp(pull.output, "-") == 0) {
 		if (pull.opts.no_reassemble)
 			return cli_usage_error(r->cmd->name, "-o - writes the component: --no-reassemble has nothing to write");

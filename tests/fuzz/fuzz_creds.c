@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0)
 		abort();
 	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
-		struct wpkg_credentials c = { NULL, NULL, NULL };
+		struct wpkg_credentials c = { 0 };
 		struct wpkg_error err = { 0 };
 		int rc = wpkg_creds_lookup(&c, hosts[i], NULL, &err);
 
