@@ -6,8 +6,10 @@
 #include "wpkg/artifact.h"
 #include "wpkg/copy.h"
 #include "wpkg/referrers_index.h"
+#include "wpkg/signature.h"
 #include "http_multi.h"
 #include "store_internal.h"
+#include "store_registry.h"
 
 /* Indexes of indexes and referrers of referrers: deep enough for any real artifact, finite for a cycle. */
 #define MAX_DEPTH 8
@@ -82,10 +84,68 @@ static int copy_children(struct copier *c, const struct wpkg_index *ix, const st
 	return rc;
 }
 
+/* One blob of a speculative batch: what its HEAD on dst found, and its bytes once fetched. */
+struct copy_slot {
+	struct copier *c;
+	const struct wpkg_descriptor *d;
+	bool known;
+	bool present;
+	struct wpkg_blob b;
+};
+
 struct blob_batch {
 	struct copier *c;
 	const struct wpkg_manifest *m;
+	struct copy_slot *slots;   /* speculative mode: one per blob */
 };
+
+/* The upload's gate: waits for dst's HEAD; if the blob is missing there, reads it from src to send. */
+static int copy_gate(void *arg, struct wpkg_error *err)
+{
+	struct copy_slot *sl = arg;
+
+	wpkg_multi_wait(&sl->known);
+	if (!sl->known)
+		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	if (sl->present)
+		return 0;
+	if (err == NULL)
+		return 1;
+	return wpkg_store_blob_open(&sl->b, sl->c->src, sl->d, err) < 0 ? err->code : 1;
+}
+
+/* Job 2k: HEAD blob k on dst; job 2k+1: open its upload meanwhile, then fetch and send it if it is missing. */
+static int copy_spec_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct blob_batch *bb = payload;
+	struct copy_slot *sl = &bb->slots[i / 2];
+	struct copier *c = bb->c;
+	uint64_t size = (uint64_t)sl->d->size;
+	bool present = false, sent = false;
+	int rc;
+
+	if (i % 2 == 0) {
+		rc = wpkg_store_blob_exists(c->dst, &sl->d->digest, &present, err);
+		if (rc == 0) {
+			sl->present = present;
+			sl->known = true;
+			if (present) {
+				c->res.blobs_skipped++;
+				c->res.bytes_skipped += size;
+			}
+		}
+	} else {
+		rc = wpkg_store_reg_blob_put_gated(c->dst, &sl->b, copy_gate, sl, &sent, err);
+		if (rc == 0 && sent) {
+			c->res.blobs_copied++;
+			c->res.bytes_copied += size;
+		}
+		wpkg_blob_clear(&sl->b);
+	}
+	if (rc < 0)
+		wpkg_error_wrap(err, "blob %s", sl->d->digest.str);
+	return rc;
+}
 
 /* Job i: layer i, the config last. */
 static int copy_job(void *payload, size_t i, struct wpkg_error *err)
@@ -98,11 +158,33 @@ static int copy_job(void *payload, size_t i, struct wpkg_error *err)
 static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const struct wpkg_digest *d,
 		      struct wpkg_error *err)
 {
-	struct blob_batch b = { c, m };
+	struct blob_batch b = { c, m, NULL };
+	unsigned conc = wpkg_store_concurrency(c->src, c->dst);
+	size_t i, n = m->n_layers + 1;
 	int rc;
 
-	/* every blob at once; a failure cancels the others */
-	rc = wpkg_multi_run(m->n_layers + 1, wpkg_store_concurrency(c->src, c->dst), copy_job, &b, err);
+	/*
+	 * Every blob at once; a failure cancels the others.  To a registry, when
+	 * every HEAD and POST fit in the connections, each upload opens while its
+	 * HEAD is out (as push does).
+	 */
+	if (c->dst->transport == WPKG_TRANSPORT_REGISTRY && c->mount_from == NULL && conc > 1 && 2 * n <= conc) {
+		b.slots = calloc(n, sizeof(*b.slots));
+		if (b.slots == NULL) {
+			rc = wpkg_error_nomem(err);
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			b.slots[i].c = c;
+			b.slots[i].d = i < m->n_layers ? &m->layers[i] : &m->config;
+			wpkg_buf_init(&b.slots[i].b.mem);
+		}
+		rc = wpkg_multi_run(2 * n, conc, copy_spec_job, &b, err);
+	} else {
+		rc = wpkg_multi_run(n, conc, copy_job, &b, err);
+	}
+out:
+	free(b.slots);
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", d->str);
 	return rc;
@@ -126,6 +208,33 @@ static int copy_referrers(struct copier *c, const struct wpkg_digest *subject, s
 	if (rc < 0)
 		wpkg_error_wrap(err, "referrers of %s", subject->str);
 	wpkg_index_free(ix);
+	return rc;
+}
+
+/*
+ * cosign's legacy signatures are a tag, not a referrer: the manifest tagged
+ * sha256-HEX.sig in src goes to dst under the same tag (replacing what dst
+ * had there, as cosign copy does).  No such tag: nothing to do.
+ */
+static int copy_sig_tag(struct copier *c, const struct wpkg_digest *subject, struct wpkg_error *err)
+{
+	char tag[WPKG_SIG_TAG_MAX];
+	struct wpkg_descriptor d = { 0 };
+	int rc;
+
+	if ((rc = wpkg_sig_tag(tag, subject, err)) < 0)
+		return rc;
+	rc = wpkg_store_manifest_resolve(&d, c->src, tag, err);
+	if (rc == WPKG_E_NOT_FOUND) {
+		wpkg_error_clear(err);
+		return 0;
+	}
+	if (rc == 0)
+		rc = copy_doc(c, d.digest.str, tag, NULL, err);
+	c->res.referrers += rc == 0;
+	if (rc < 0)
+		wpkg_error_wrap(err, "legacy signatures %s", tag);
+	wpkg_descriptor_clear(&d);
 	return rc;
 }
 
@@ -161,6 +270,8 @@ static int copy_doc(struct copier *c, const char *reference, const char *put_ref
 	wpkg_log_to(wpkg_store_log(c->src), WPKG_LOG_DEBUG, "copied %s %s", d->media_type, d->digest.str);
 	if (c->recursive)
 		rc = copy_referrers(c, &d->digest, err);
+	if (rc == 0 && c->recursive)
+		rc = copy_sig_tag(c, &d->digest, err);
 	if (rc == 0 && out != NULL) {
 		*out = a->desc;
 		memset(&a->desc, 0, sizeof(a->desc));

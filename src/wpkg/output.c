@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_auth_hint.h"
 #include "cli_output.h"
 #include "exitcodes.h"
 
@@ -22,8 +23,8 @@ int cli_fail_host(const struct wpkg_error *err, const char *host)
 
 	cli_progress_interrupt();
 	fprintf(stderr, "wpkg: error: %s\n", err->msg[0] != '\0' ? err->msg : wpkg_status_str(code));
-	if (code == WPKG_E_UNAUTHORIZED && host != NULL && strstr(err->msg, host) != NULL)
-		fprintf(stderr, "wpkg: hint: run: wpkg login %s\n", host);
+	if ((code == WPKG_E_UNAUTHORIZED || code == WPKG_E_DENIED) && host != NULL && strstr(err->msg, host) != NULL)
+		cli_auth_hint(code, host);
 	return wpkg_exit_for_status(code);
 }
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """fakereg.py - a small threaded HTTP/1.1 fake OCI registry that injects faults a real registry will not.
 
     with FakeRegistry(auth=('user', 'pass')) as reg:
@@ -90,6 +91,13 @@ class Redirect:
     def __init__(self, url, code=307):
         self.url = url
         self.code = code
+
+
+class Delay:
+    """Answer as usual, but only after `seconds` (a far or slow server)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
 
 
 class IgnoreRange:
@@ -318,6 +326,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(401, _error('UNAUTHORIZED', 'authentication required'),
                               {'WWW-Authenticate': 'Basic realm="fakereg"', 'Content-Type': 'application/json'})
         fault = reg._take_fault(self.command, self.path)
+        if isinstance(fault, Delay):
+            time.sleep(fault.seconds)
+            fault = None
         if isinstance(fault, Status):
             return self._send(fault.code, fault.body, fault.headers)
         if isinstance(fault, Redirect):
