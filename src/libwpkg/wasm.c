@@ -39,10 +39,16 @@ struct sec {
 	size_t custom_data;       /* offset of a custom section's data, after its name */
 };
 
-/* Looks like WAT text (FORMAT-NOTES bad/wat-text.wasm): say so, it is a common mistake. */
-static const char *text_hint(const uint8_t *d, size_t len)
+/* Looks like WAT text (FORMAT-NOTES bad/wat-text.wasm): say so, it is a common mistake.  Only the first
+ * WPKG_MAP_BLOCK bytes are looked at: leading white space longer than that is not worth reading a file for. */
+static const char *text_hint(const uint8_t *d, size_t len, struct wpkg_map *map)
 {
 	size_t i = 0;
+
+	if (len > WPKG_MAP_BLOCK)
+		len = WPKG_MAP_BLOCK;
+	if (wpkg_map_ensure(map, 0, len, NULL) < 0)
+		return "";
 
 	while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
 		i++;
@@ -56,13 +62,17 @@ static const char *text_hint(const uint8_t *d, size_t len)
  * the version must be the one wpkg reads.  what is NULL for the file itself,
  * else "nested module at 0x5d" and messages are prefixed with it.
  */
-static int read_preamble(const uint8_t *d, size_t start, size_t end, const char *what,
+static int read_preamble(const uint8_t *d, struct wpkg_map *map, size_t start, size_t end, const char *what,
 			 enum wpkg_wasm_kind *kind, struct wpkg_error *err)
 {
 	const uint8_t *p = d + start;
 	size_t len = end - start;
 	unsigned version, layer;
 	char pre[64] = "";
+	int rc = wpkg_map_ensure(map, start, len < 8 ? len : 8, err);
+
+	if (rc < 0)
+		return rc;
 
 	if (what)
 		snprintf(pre, sizeof(pre), "%s: ", what);
@@ -72,7 +82,7 @@ static int read_preamble(const uint8_t *d, size_t start, size_t end, const char 
 		return wpkg_error_set(err, WPKG_E_INVALID,
 				      "%snot a WebAssembly binary: bad magic %02x %02x %02x %02x at offset 0x%zx "
 				      "(expected 00 61 73 6d)%s",
-				      pre, p[0], p[1], p[2], p[3], start, what ? "" : text_hint(p, len));
+				      pre, p[0], p[1], p[2], p[3], start, what ? "" : text_hint(p, len, map));
 	if (len < 8)
 		return wpkg_error_set(err, WPKG_E_INVALID, "truncated preamble: %s has %zu bytes, need 8",
 				      what ? what : "file", len);
@@ -105,7 +115,10 @@ static int next_section(struct wasm_cur *c, const struct scope *sc, struct sec *
 	uint8_t id;
 	int rc;
 
-	id = c->data[c->pos++]; /* the caller loops while pos < end */
+	rc = wpkg_wasm_cur_ensure(c, c->pos, 1); /* the caller loops while pos < end */
+	if (rc < 0)
+		return rc;
+	id = c->data[c->pos++];
 	if (id > max_id)
 		return wpkg_error_set(c->err, WPKG_E_INVALID, "unknown section id %u at offset 0x%zx "
 				      "(a %s has ids 0 to %u)", id, at, wpkg_wasm_kind_name(sc->kind), max_id);
@@ -128,7 +141,7 @@ static int next_section(struct wasm_cur *c, const struct scope *sc, struct sec *
 	out->s.payload_size = size;
 	c->pos += size;
 	if (id == 0) {
-		struct wasm_cur nc = { c->data, out->s.payload_offset, c->pos, c->err };
+		struct wasm_cur nc = { c->data, c->map, out->s.payload_offset, c->pos, c->err };
 
 		rc = wpkg_wasm_cur_name(&nc, "custom section name", &out->custom_name);
 		if (rc < 0)
@@ -138,14 +151,14 @@ static int next_section(struct wasm_cur *c, const struct scope *sc, struct sec *
 	return 0;
 }
 
-int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn, void *payload,
-		       struct wpkg_error *err)
+int wpkg_wasm_sections_in(const uint8_t *data, struct wpkg_map *map, size_t len, wpkg_wasm_section_fn fn,
+			  void *payload, struct wpkg_error *err)
 {
 	struct scope sc = { 0, len, WPKG_WASM_MODULE, 0 };
-	struct wasm_cur c = { data, 8, len, err };
+	struct wasm_cur c = { data, map, 8, len, err };
 	int rc;
 
-	rc = read_preamble(data, 0, len, NULL, &sc.kind, err);
+	rc = read_preamble(data, map, 0, len, NULL, &sc.kind, err);
 	while (rc == 0 && c.pos < c.end) {
 		struct sec s;
 
@@ -156,8 +169,15 @@ int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn,
 	return rc;
 }
 
+int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn, void *payload,
+		       struct wpkg_error *err)
+{
+	return wpkg_wasm_sections_in(data, NULL, len, fn, payload, err);
+}
+
 struct walk {
 	const uint8_t *data;
+	struct wpkg_map *map;   /* data's lazy fill, or NULL when data is all in memory */
 	struct wpkg_wasm_info *info;
 	size_t parts_cap;
 	struct wasm_strv imports;
@@ -209,7 +229,7 @@ static int walk_part(struct walk *w, const struct scope *parent, size_t parent_i
 		return wpkg_error_set(w->err, WPKG_E_INVALID, "section %u at offset 0x%zx nests binaries "
 				      "more than %d levels deep", s->s.id, (size_t)s->s.offset, WASM_MAX_DEPTH);
 	snprintf(what, sizeof(what), "nested %s at 0x%zx", wpkg_wasm_kind_name(child.kind), child.start);
-	rc = read_preamble(w->data, child.start, child.end, what, &found, w->err);
+	rc = read_preamble(w->data, w->map, child.start, child.end, what, &found, w->err);
 	if (rc < 0)
 		return rc;
 	if (found != child.kind)
@@ -225,7 +245,7 @@ static int walk_part(struct walk *w, const struct scope *parent, size_t parent_i
 /* The file's own imports, exports and producers; nested ones belong to their parent (§4). */
 static int top_level_section(struct walk *w, const struct scope *sc, const struct sec *s)
 {
-	struct wasm_cur c = { w->data, s->s.payload_offset, s->s.payload_offset + s->s.payload_size, w->err };
+	struct wasm_cur c = { w->data, w->map, s->s.payload_offset, s->s.payload_offset + s->s.payload_size, w->err };
 	char section[64];
 
 	snprintf(section, sizeof(section), "section %u at offset 0x%zx", s->s.id, (size_t)s->s.offset);
@@ -246,7 +266,7 @@ static int top_level_section(struct walk *w, const struct scope *sc, const struc
 
 static int walk_binary(struct walk *w, const struct scope *sc, size_t self)
 {
-	struct wasm_cur c = { w->data, sc->start + 8, sc->end, w->err };
+	struct wasm_cur c = { w->data, w->map, sc->start + 8, sc->end, w->err };
 	int rc = 0;
 
 	while (rc == 0 && c.pos < c.end) {
@@ -273,10 +293,11 @@ static void hex_of(char out[65], const void *data, size_t len)
 	memcpy(out, wpkg_digest_hex(&d), 65);
 }
 
-int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t len, unsigned flags,
-		      struct wpkg_error *err)
+/* The walk over data, or over map's lazily filled view of a file when map is not NULL. */
+static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct wpkg_map *map, size_t len,
+			unsigned flags, struct wpkg_error *err)
 {
-	struct walk w = { .data = data, .err = err };
+	struct walk w = { .data = data, .map = map, .err = err };
 	struct scope sc = { 0, len, WPKG_WASM_MODULE, 0 };
 	size_t i;
 	int rc;
@@ -284,7 +305,7 @@ int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t l
 	w.info = calloc(1, sizeof(*w.info));
 	if (w.info == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	rc = read_preamble(data, 0, len, NULL, &sc.kind, err);
+	rc = read_preamble(data, map, 0, len, NULL, &sc.kind, err);
 	if (rc < 0)
 		goto out;
 	w.info->kind = sc.kind;
@@ -294,10 +315,13 @@ int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t l
 		goto out;
 	/* FORMAT-NOTES §7: only a component without imports or nested binaries can be a WIT package */
 	if (sc.kind == WPKG_WASM_COMPONENT && w.imports.n == 0 && w.info->n_parts == 0 && w.exports.n > 0) {
-		rc = wpkg_wasm_wit_package(data, len, &w.exports, w.refs, &w.info->is_wit_package, err);
+		rc = wpkg_wasm_wit_package(data, map, len, &w.exports, w.refs, &w.info->is_wit_package, err);
 		if (rc < 0)
 			goto out;
 	}
+	/* hashing in memory reads everything: callers with a file hash it with pread instead */
+	if ((flags & (WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS)) && (rc = wpkg_map_ensure(map, 0, len, err)) < 0)
+		goto out;
 	if (flags & WPKG_WASM_HASH_FILE)
 		hex_of(w.info->sha256, data, len);
 	if (flags & WPKG_WASM_HASH_PARTS)
@@ -317,6 +341,12 @@ out:
 	free(w.refs);
 	wpkg_wasm_info_free(w.info);
 	return rc;
+}
+
+int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t len, unsigned flags,
+		      struct wpkg_error *err)
+{
+	return inspect_view(out, data, NULL, len, flags, err);
 }
 
 /*
@@ -420,10 +450,11 @@ int wpkg_wasm_inspect_file(struct wpkg_wasm_info **out, const char *path, unsign
 	struct wpkg_map m;
 	int rc;
 
-	rc = wpkg_map_file(&m, path, err); /* its messages already name the path */
+	rc = wpkg_map_open(&m, path, err); /* its messages already name the path */
 	if (rc < 0)
 		return rc;
-	rc = wpkg_wasm_inspect(&info, m.data, m.len, flags & ~(unsigned)(WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS),
+	/* lazily: only the headers and the sections the walk decodes are read, never the code or data */
+	rc = inspect_view(&info, m.data, &m, m.len, flags & ~(unsigned)(WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS),
 			       err);
 	wpkg_unmap_file(&m);
 	if (rc == 0)
