@@ -121,6 +121,25 @@ static int cache_put(struct wpkg_auth *a, const char *key, struct wpkg_token *to
 	return 0;
 }
 
+void wpkg_auth_mask(const struct wpkg_auth *a, char *text)
+{
+	char *basic;
+	size_t i;
+
+	if (a == NULL)
+		return;
+	if (a->creds.username && a->creds.password && a->creds.password[0] &&
+	    (basic = wpkg_auth_basic(a->creds.username, a->creds.password)) != NULL) {
+		wpkg_mask_secret(text, basic + 6); /* after "Basic " */
+		explicit_bzero(basic, strlen(basic));
+		free(basic);
+	}
+	wpkg_mask_secret(text, a->creds.password);
+	wpkg_mask_secret(text, a->creds.identity_token);
+	for (i = 0; i < a->n_tokens; i++)
+		wpkg_mask_secret(text, a->tokens[i].tok.token);
+}
+
 /* Asks the token server (realm) for a token covering scopes. */
 static int fetch_token(struct wpkg_auth *a, struct wpkg_http *h, const char *const *scopes, size_t n,
 		       struct wpkg_token *out, struct wpkg_error *err)
@@ -162,6 +181,8 @@ static int fetch_token(struct wpkg_auth *a, struct wpkg_http *h, const char *con
 	}
 	if (resp.status != 200) {
 		rc = wpkg_registry_status_error(err, req.method, req.url, resp.status, resp.body.data, resp.body.len);
+		if (err)
+			wpkg_auth_mask(a, err->msg); /* a realm echoing our Basic header or password */
 		/* the token server refusing us means our credentials are wrong or missing */
 		if (resp.status == 400 || resp.status == 401 || resp.status == 403) {
 			rc = WPKG_E_UNAUTHORIZED;

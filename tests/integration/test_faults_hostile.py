@@ -16,16 +16,6 @@ COMPONENT = 'components/hello-c.component.wasm'
 
 class HostileTests(FaultCase):
 
-    def bearer_registry(self, token):
-        realm = self.registry()
-        realm.fault('GET', r'^/token', Status(200, {'Content-Type': 'application/json'},
-                                              json.dumps({'token': token, 'expires_in': 300})), times=None)
-        reg = self.registry()
-        reg.push_artifact('app/hello', 'v1', read(harness.fixture(COMPONENT)))
-        reg.fault('GET', r'/manifests/', Status(401, {'WWW-Authenticate': 'Bearer realm="http://%s/token",'
-                                                      'service="fake"' % realm.host}), times=1)
-        return reg, realm
-
     def test_token_with_crlf_is_refused(self):
         reg, realm = self.bearer_registry('abc\r\nX-Injected: yes\r\n\r\nGET /smuggled HTTP/1.1')
         r = self.wpkg('pull', '--plain-http', '-o', self.path('x.wasm'), reg.host + '/app/hello:v1', expect=7)
