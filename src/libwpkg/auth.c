@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "wpkg/escape.h"
 #include "auth_internal.h"
 #include "registry_error.h"
 #include "http_multi.h"
@@ -121,6 +122,20 @@ static int cache_put(struct wpkg_auth *a, const char *key, struct wpkg_token *to
 	return 0;
 }
 
+/* secret as it is and as wpkg_escape shows it (a password with a backslash or a control character) */
+static void mask_shown(char *text, const char *secret)
+{
+	char shown[1024];
+
+	wpkg_mask_secret(text, secret);
+	if (secret == NULL || strlen(secret) >= sizeof(shown) / 4)
+		return;
+	wpkg_escape(shown, sizeof(shown), secret, strlen(secret), 0);
+	if (strcmp(shown, secret) != 0)
+		wpkg_mask_secret(text, shown);
+	explicit_bzero(shown, sizeof(shown));
+}
+
 void wpkg_auth_mask(const struct wpkg_auth *a, char *text)
 {
 	char *basic;
@@ -134,10 +149,10 @@ void wpkg_auth_mask(const struct wpkg_auth *a, char *text)
 		explicit_bzero(basic, strlen(basic));
 		free(basic);
 	}
-	wpkg_mask_secret(text, a->creds.password);
-	wpkg_mask_secret(text, a->creds.identity_token);
+	mask_shown(text, a->creds.password);
+	mask_shown(text, a->creds.identity_token);
 	for (i = 0; i < a->n_tokens; i++)
-		wpkg_mask_secret(text, a->tokens[i].tok.token);
+		mask_shown(text, a->tokens[i].tok.token);
 }
 
 /* Asks the token server (realm) for a token covering scopes. */

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "wpkg/escape.h"
 #include "http_internal.h"
 #include "registry_error.h"
 
@@ -52,14 +53,12 @@ int wpkg_registry_code_status(const char *code, long status)
 	return status >= 500 && status <= 599 ? WPKG_E_NETWORK : WPKG_E_PROTOCOL;
 }
 
-/* Copies a server-supplied message as one printable line of bounded length. */
+/* Copies a server-supplied message as one line of bounded length, every control character escaped. */
 static void one_line(char *out, size_t size, const char *s)
 {
-	size_t i;
+	size_t len = strlen(s);
 
-	for (i = 0; s[i] && i + 1 < size && i < SHOWN_MESSAGE_MAX; i++)
-		out[i] = (s[i] < 0x20 || s[i] == 0x7f) ? ' ' : s[i];
-	out[i] = '\0';
+	wpkg_escape(out, size, s, len < SHOWN_MESSAGE_MAX ? len : SHOWN_MESSAGE_MAX, 0);
 }
 
 int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const char *url, long status,
