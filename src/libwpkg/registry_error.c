@@ -89,6 +89,16 @@ int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const
 	return rc;
 }
 
+bool wpkg_registry_error_is(const char *body, size_t len, const char *code)
+{
+	json_t *doc = len ? json_loadb(body, len, 0, NULL) : NULL;
+	const char *c = json_string_value(json_object_get(json_array_get(json_object_get(doc, "errors"), 0), "code"));
+	bool is = c != NULL && strcmp(c, code) == 0;
+
+	json_decref(doc);
+	return is;
+}
+
 void wpkg_registry_rate_note(struct wpkg_error *err, const struct wpkg_buf *headers)
 {
 	static const char *const names[] = { "Retry-After", "RateLimit-Limit", "RateLimit-Remaining" };
