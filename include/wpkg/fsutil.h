@@ -66,6 +66,12 @@ WPKG_API int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode
 WPKG_API int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err);
 WPKG_API void wpkg_atomic_abort(struct wpkg_atomic_file *f);
 /*
+ * Finishes writing f without committing it: chmod, fsync and close (fd -1),
+ * so that a thousand staged files do not hold a thousand descriptors.  It can
+ * still be committed (wpkg_atomic_commit_all) or aborted.
+ */
+WPKG_API int wpkg_atomic_park(struct wpkg_atomic_file *f, struct wpkg_error *err);
+/*
  * Commits f[i] for every i with keep[i] (keep NULL: all) as one: every
  * destination is checked first (a directory in the way fails before anything
  * is renamed), files replaced are kept as hard links until the last rename,

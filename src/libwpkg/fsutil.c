@@ -129,6 +129,19 @@ static void atomic_release(struct wpkg_atomic_file *f)
 	f->tmp_path = f->final_path = NULL;
 }
 
+int wpkg_atomic_park(struct wpkg_atomic_file *f, struct wpkg_error *err)
+{
+	int rc = 0;
+
+	if (f->fd < 0)
+		return 0;
+	if (fchmod(f->fd, f->mode) < 0 || fsync(f->fd) < 0)
+		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", f->tmp_path, strerror(errno));
+	close(f->fd);
+	f->fd = -1;
+	return rc;
+}
+
 int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err)
 {
 	int rc = 0;
@@ -205,7 +218,7 @@ int wpkg_atomic_commit_all(struct wpkg_atomic_file *f, const bool *keep, size_t 
 		if (lstat(f[i].final_path, &st) == 0 && !S_ISREG(st.st_mode))
 			rc = wpkg_error_set(err, WPKG_E_EXISTS, "%s: %s is in the way; nothing was written",
 					    f[i].final_path, S_ISDIR(st.st_mode) ? "a directory" : "something not a file");
-		else if (fchmod(f[i].fd, f[i].mode) < 0 || fsync(f[i].fd) < 0)
+		else if (f[i].fd >= 0 && (fchmod(f[i].fd, f[i].mode) < 0 || fsync(f[i].fd) < 0))
 			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", f[i].final_path, strerror(errno));
 		else if (lstat(f[i].final_path, &st) == 0)
 			rc = keep_replaced(&backup[i], &f[i], err);

@@ -209,6 +209,7 @@ struct parts_batch {
 	const char *path;
 	bool keep;
 	const char *what;
+	bool park;        /* the files are only renamed later, never read again: close each once written */
 };
 
 static int parts_job(void *payload, size_t i, struct wpkg_error *err)
@@ -222,6 +223,11 @@ static int parts_job(void *payload, size_t i, struct wpkg_error *err)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
 	rc = parts_fetch(b->p, i, path, b->keep, b->s, &b->m->layers[i], b->what, err);
 	free(path);
+	/* no descriptor held per layer: a package of 1100 files pulls under ulimit -n 1024 */
+	if (rc == 0 && b->park) {
+		rc = wpkg_atomic_park(&b->p->files[i], err);
+		b->p->fds[i] = -1;
+	}
 	return rc;
 }
 
@@ -317,7 +323,7 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, con
 	struct wpkg_atomic_file out = { .fd = -1 };
 	struct wpkg_recipe recipe = { 0 };
 	struct parts parts = { 0 };
-	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, what };
+	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, what, false };
 	const char *dir = opts->layers_dir;
 	char *name = NULL;
 	json_t *root = NULL;
@@ -386,7 +392,7 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const 
 	const struct wpkg_manifest *m = a->manifest;
 	struct parts parts = { 0 };
 	json_t *root = NULL;
-	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, what };
+	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, what, true };
 	struct stat st;
 	int rc;
 
