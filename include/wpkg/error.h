@@ -10,26 +10,32 @@ WPKG_BEGIN_DECL
 
 /*
  * Every fallible libwpkg function returns 0 on success or one of these
- * negative codes, and fills the caller's struct wpkg_error (which may be NULL
+ * negative codes (WPKG_E_FIRST..WPKG_E_LAST, far below any -errno, which never
+ * travels in this channel: a system error becomes WPKG_E_IO with strerror in
+ * the message; see docs/errors-and-ownership.md), and fills the caller's struct wpkg_error (which may be NULL
  * when the caller does not care about the message).  The front end maps the
  * code to an exit status; the message is what the user reads.
  */
 enum wpkg_status {
 	WPKG_OK = 0,
-	WPKG_E_NOMEM = -1,        /* out of memory */
-	WPKG_E_IO = -2,           /* local file system or pipe failure */
-	WPKG_E_INVALID = -3,      /* bad input: wasm, JSON, reference, argument value */
-	WPKG_E_NOT_FOUND = -4,    /* repository, tag, manifest, blob or file missing */
-	WPKG_E_UNAUTHORIZED = -5, /* credentials missing or refused */
-	WPKG_E_DENIED = -6,       /* authenticated but not allowed */
-	WPKG_E_DIGEST = -7,       /* integrity: bytes do not match their digest or size */
-	WPKG_E_UNSUPPORTED = -8,  /* media type, algorithm or feature we do not handle */
-	WPKG_E_TOO_LARGE = -9,    /* a document or entry over its size cap */
-	WPKG_E_NETWORK = -10,     /* connect, TLS, timeout, dropped connection, 5xx after retries */
-	WPKG_E_PROTOCOL = -11,    /* the server answered something the spec does not allow */
-	WPKG_E_TOO_MANY_REQUESTS = -12, /* 429 after every retry */
-	WPKG_E_EXISTS = -13,      /* something that must not exist already does */
+	WPKG_E_NOMEM = -1001,        /* out of memory */
+	WPKG_E_IO = -1002,           /* local file system or pipe failure */
+	WPKG_E_INVALID = -1003,      /* bad input: wasm, JSON, reference, argument value */
+	WPKG_E_NOT_FOUND = -1004,    /* repository, tag, manifest, blob or file missing */
+	WPKG_E_UNAUTHORIZED = -1005, /* credentials missing or refused */
+	WPKG_E_DENIED = -1006,       /* authenticated but not allowed */
+	WPKG_E_DIGEST = -1007,       /* integrity: bytes do not match their digest or size */
+	WPKG_E_UNSUPPORTED = -1008,  /* media type, algorithm or feature we do not handle */
+	WPKG_E_TOO_LARGE = -1009,    /* a document or entry over its size cap */
+	WPKG_E_NETWORK = -1010,     /* connect, TLS, timeout, dropped connection, 5xx after retries */
+	WPKG_E_PROTOCOL = -1011,    /* the server answered something the spec does not allow */
+	WPKG_E_TOO_MANY_REQUESTS = -1012, /* 429 after every retry */
+	WPKG_E_EXISTS = -1013,      /* something that must not exist already does */
 };
+
+/* The range of the codes above, for checks that a value is a wpkg status and not an errno. */
+#define WPKG_E_FIRST WPKG_E_EXISTS
+#define WPKG_E_LAST WPKG_E_NOMEM
 
 #define WPKG_ERROR_MSG_MAX 1024
 
@@ -49,6 +55,9 @@ WPKG_API int wpkg_error_set(struct wpkg_error *err, int code, const char *fmt, .
  */
 WPKG_API int wpkg_error_wrap(struct wpkg_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Records WPKG_E_NOMEM, "out of memory", in err (if not NULL). Returns WPKG_E_NOMEM. */
+WPKG_API int wpkg_error_nomem(struct wpkg_error *err);
 
 /* Clears err to WPKG_OK and an empty message. */
 WPKG_API void wpkg_error_clear(struct wpkg_error *err);

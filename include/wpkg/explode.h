@@ -10,15 +10,10 @@
 #include "wpkg/common.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+#include "wpkg/mediatype.h"
 #include "wpkg/wasm.h"
 
 WPKG_BEGIN_DECL
-
-/* The skeleton layer: what remains of the outer component once its constituents are cut out.
- * It is not a valid Wasm binary on its own, so it must not claim to be application/wasm. */
-#define WPKG_MT_SKELETON "application/vnd.wpkg.wasm.skeleton.v1"
-/* artifactType of an exploded manifest. */
-#define WPKG_AT_EXPLODED "application/vnd.wpkg.wasm.exploded.v1"
 /* Key of the recipe in the Wasm config (an extension field: v0 readers ignore it). */
 #define WPKG_RECIPE_KEY "dev.wpkg.exploded.v1"
 

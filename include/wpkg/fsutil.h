@@ -12,6 +12,9 @@
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
 
+/* The buffer every streaming copy reads and writes through (hashing, copying blobs, tar layers,
+ * archives): large enough that syscalls do not dominate, small enough to allocate per copy. */
+#define WPKG_IO_CHUNK ((size_t)256 << 10)
 WPKG_BEGIN_DECL
 
 /*
@@ -42,6 +45,18 @@ WPKG_API int wpkg_map_open(struct wpkg_map *m, const char *path, struct wpkg_err
 /* Makes data[off, off+len) hold the file's bytes; a range past len is WPKG_E_INVALID. m may be NULL (all is there). */
 WPKG_API int wpkg_map_ensure(struct wpkg_map *m, size_t off, size_t len, struct wpkg_error *err);
 WPKG_API void wpkg_unmap_file(struct wpkg_map *m);
+
+/*
+ * The one way a temporary file is made: a new empty file "DIR/NAMEXXXXXX"
+ * (mode 0600, O_CLOEXEC so no helper process inherits it) in dir, the
+ * destination's directory ("" the current one), or with dir NULL the
+ * settings' temporary directory.  name carries its own separator
+ * ("wpkg-layer.", ".out.wasm.").  On success *path (caller frees, and
+ * unlinks the file) and *fd are set; on failure nothing is left and err says
+ * "WHAT: cannot create temporary file: REASON", what defaulting to the directory.
+ */
+WPKG_API int wpkg_temp_open(char **path, int *fd, const char *dir, const char *name, const char *what,
+		   struct wpkg_error *err);
 
 /*
  * Opens path for reading and checks it is a regular file without blocking on

@@ -12,18 +12,9 @@
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+#include "wpkg/mediatype.h"
 
 WPKG_BEGIN_DECL
-
-#define WPKG_MT_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
-#define WPKG_MT_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
-#define WPKG_MT_OCI_CONFIG      "application/vnd.oci.image.config.v1+json"
-#define WPKG_MT_OCI_EMPTY       "application/vnd.oci.empty.v1+json"
-#define WPKG_MT_OCI_LAYER_TAR_GZ "application/vnd.oci.image.layer.v1.tar+gzip"
-#define WPKG_MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define WPKG_MT_DOCKER_LIST     "application/vnd.docker.distribution.manifest.list.v2+json"
-#define WPKG_MT_WASM_CONFIG     "application/vnd.wasm.config.v0+json"
-#define WPKG_MT_WASM_LAYER      "application/wasm"
 
 #define WPKG_ANNOT_TITLE        "org.opencontainers.image.title"
 #define WPKG_ANNOT_CREATED      "org.opencontainers.image.created"

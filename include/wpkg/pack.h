@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "wpkg/blob.h"
 #include "wpkg/common.h"
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
@@ -19,20 +20,6 @@
 #include "wpkg/wasm.h"
 
 WPKG_BEGIN_DECL
-
-/*
- * A blob to be stored somewhere: either bytes in memory (path == NULL) or the
- * range [offset, offset + size) of a file, which is streamed and never loaded.
- */
-struct wpkg_blob {
-	struct wpkg_descriptor desc;   /* media type, digest, size, annotations */
-	char *path;                    /* owned; NULL for in-memory blobs */
-	uint64_t offset;
-	struct wpkg_buf mem;           /* the bytes when path is NULL */
-	bool temp;                     /* path is a temporary the blob owns: wpkg_blob_clear deletes it */
-};
-
-WPKG_API void wpkg_blob_clear(struct wpkg_blob *b);
 
 /* Grows by the rule in wpkg/common.h: start from WPKG_PACK_OPTS_INIT. */
 struct wpkg_pack_opts {

@@ -8,6 +8,7 @@
 
 #include "wpkg/common.h"
 #include "wpkg/error.h"
+#include "wpkg/mediatype.h"
 #include "wpkg/oci.h"
 #include "wpkg/pack.h"
 
@@ -64,7 +65,6 @@ WPKG_API int wpkg_pack_image(struct wpkg_package **out, const char *file, enum w
 /* True for the tar layer media types wpkg_image_extract_wasm reads (OCI tar, tar+gzip, tar+zstd; Docker's). */
 WPKG_API bool wpkg_image_is_tar_layer(const char *media_type);
 
-#define WPKG_MT_DOCKER_IMAGE_CONFIG "application/vnd.docker.container.image.v1+json"
 
 /*
  * The layer pull extracts the Wasm file from: the only layer of a container

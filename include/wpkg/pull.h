@@ -9,16 +9,12 @@
 #include "wpkg/common.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+#include "wpkg/mediatype.h"
 #include "wpkg/oci.h"
 #include "wpkg/store.h"
 #include "wpkg/wasm_config.h"
 
 WPKG_BEGIN_DECL
-
-/* The layer media types pull accepts as a Wasm binary. */
-#define WPKG_MT_BCA_WASM_LAYER  "application/vnd.bytecodealliance.wasm.component.layer.v0+wasm"
-#define WPKG_MT_WASM_CONTENT    "application/vnd.wasm.content.layer.v1+wasm"
-#define WPKG_MT_MODULE_CONTENT  "application/vnd.module.wasm.content.layer.v1+wasm"
 
 struct wpkg_pull_opts {
 	const char *output;    /* -o: a file path, or an existing directory to write into; NULL: current directory */

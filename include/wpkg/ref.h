@@ -2,10 +2,26 @@
 #ifndef WPKG_REF_H
 #define WPKG_REF_H
 
+#include <stddef.h>
+
 #include "wpkg/common.h"
 #include "wpkg/error.h"
 
 WPKG_BEGIN_DECL
+
+/* The distribution-spec tag grammar, [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}: the one check of a tag. */
+#define WPKG_TAG_MAX 128
+
+enum wpkg_tag_problem {
+	WPKG_TAG_OK = 0,
+	WPKG_TAG_EMPTY,
+	WPKG_TAG_TOO_LONG,   /* more than WPKG_TAG_MAX bytes */
+	WPKG_TAG_BAD_FIRST,  /* the first byte is not a letter, digit or '_' */
+	WPKG_TAG_BAD_CHAR,   /* a later byte is not a letter, digit, '_', '.' or '-' */
+};
+
+/* Checks the n bytes at tag; for BAD_FIRST and BAD_CHAR *at gets the offset of the byte. */
+WPKG_API enum wpkg_tag_problem wpkg_tag_check(const char *tag, size_t n, size_t *at);
 
 enum wpkg_transport {
 	WPKG_TRANSPORT_REGISTRY = 0,     /* [docker://]host/repo:tag */

@@ -11,9 +11,10 @@
 #include "wpkg/creds.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+#include "wpkg/http.h"
 #include "wpkg/log.h"
 #include "wpkg/oci.h"
-#include "wpkg/pack.h"
+#include "wpkg/blob.h"
 #include "wpkg/ref.h"
 #include "wpkg/referrers_index.h"
 
@@ -32,24 +33,9 @@ WPKG_BEGIN_DECL
  */
 struct wpkg_store;
 
-/* Default caps of archive extraction (WPKG_ARCHIVE_MAX_ENTRY / _ENTRIES in the environment lower them). */
+/* Default caps of archive extraction (the settings' archive_max_entry / _entries lower them). */
 #define WPKG_ARCHIVE_ENTRY_MAX ((uint64_t)4 << 30)
 #define WPKG_ARCHIVE_ENTRIES_MAX 100000
-
-/* How a registry client speaks HTTP and TLS. */
-struct wpkg_http_opts {
-	bool plain_http;         /* speak http:// instead of https:// */
-	bool insecure;           /* skip TLS verification */
-	const char *ca_file;     /* extra CA bundle, NULL for the system one */
-	long connect_timeout_s;  /* 0: 30 s */
-	long stall_timeout_s;    /* abort a transfer under 1 byte/s for this long; 0: 60 s */
-	long timeout_s;          /* a small document's whole answer, and every answer's start; 0: 30 s */
-	uint64_t min_rate;       /* bytes/s: a transfer of N bytes may take timeout_s + N / min_rate; 0: 16 KiB/s */
-	unsigned max_retries;    /* 0: 5 */
-	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
-	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
-	unsigned concurrency;    /* blob transfers in flight at once; 0: 16 (WPKG_MULTI_DEFAULT) */
-};
 
 /*
  * Finds the credentials for registry (the reference's host as written,
@@ -70,8 +56,8 @@ typedef int (*wpkg_credentials_fn)(struct wpkg_credentials *out, const char *reg
 struct wpkg_store_opts {
 	size_t size;                     /* sizeof(struct wpkg_store_opts), set by WPKG_STORE_OPTS_INIT */
 	bool writable;                   /* a destination: a missing layout or archive is created */
-	uint64_t max_entry_size;         /* archive entries; 0: WPKG_ARCHIVE_ENTRY_MAX or the environment */
-	size_t max_entries;              /* 0: WPKG_ARCHIVE_ENTRIES_MAX or the environment */
+	uint64_t max_entry_size;         /* archive entries; 0: WPKG_ARCHIVE_ENTRY_MAX or the settings' cap */
+	size_t max_entries;              /* 0: WPKG_ARCHIVE_ENTRIES_MAX or the settings' cap */
 	/* registries only */
 	struct wpkg_http_opts http;
 	const struct wpkg_credentials *credentials;  /* copied; NULL: ask credentials_fn, else anonymous */

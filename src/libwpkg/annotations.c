@@ -20,7 +20,7 @@ int wpkg_annotation_add(json_t *obj, const char *key_eq_value, struct wpkg_error
 	}
 	key = strndup(key_eq_value, (size_t)(eq - key_eq_value));
 	if (key == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/* Both json_string and json_object_set_new refuse text that is not UTF-8. */
@@ -104,7 +104,7 @@ int wpkg_annotations_merge(json_t *dst, json_t *src, const char *what, struct wp
 		if (!json_is_string(v))
 			return wpkg_error_set(err, WPKG_E_INVALID, "%s annotation \"%s\": expected a string", what, k);
 		if (json_object_set(dst, k, v) != 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 	}
 	return 0;
 }
@@ -125,7 +125,7 @@ static int merge_oras(json_t *manifest_annots, json_t *layer_annots, json_t *roo
 			if (dst == NULL) {
 				dst = json_object();
 				if (dst == NULL || json_object_set_new(layer_annots, k, dst) != 0)
-					return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+					return wpkg_error_nomem(err);
 			}
 			rc = wpkg_annotations_merge(dst, v, k, err);
 		}

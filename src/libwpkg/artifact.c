@@ -7,11 +7,6 @@
 #include "wpkg/artifact.h"
 #include "store_internal.h"
 
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
-
 void wpkg_artifact_free(struct wpkg_artifact *a)
 {
 	if (a == NULL)
@@ -140,7 +135,7 @@ static int load_recipe(struct wpkg_artifact *a, struct wpkg_error *err)
 		return 0;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	if (wpkg_recipe_from_json(r, j, a->manifest->n_layers, &a->config_error) < 0) {
 		free(r);
 		wpkg_error_wrap(&a->config_error, "config %s", a->manifest->config.digest.str);
@@ -189,7 +184,7 @@ int wpkg_artifact_fetch(struct wpkg_artifact **out, struct wpkg_store *s, const 
 	int rc;
 
 	if (a == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = get_doc(a, s, reference, err);
 	if (rc == 0)
 		rc = parse_doc(a, err);
@@ -212,7 +207,7 @@ int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, cons
 		return rc;
 	a = artifact_new();
 	if (a == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = get_doc(a, s, reference, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "fetch manifest");

@@ -1,10 +1,12 @@
 /* auth.c - answers a registry's 401: Basic credentials or Bearer tokens fetched per scope set and cached. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "wpkg/escape.h"
 #include "auth_internal.h"
+#include "log_internal.h"
 #include "registry_error.h"
 #include "http_multi.h"
 
@@ -215,7 +217,7 @@ static int fetch_token(struct wpkg_auth *a, struct wpkg_http *h, const char *con
 	}
 	goto out;
 nomem:
-	rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = wpkg_error_nomem(err);
 out:
 	/* the answer holds the token: wipe it */
 	if (resp.body.data)
@@ -244,7 +246,7 @@ static int obtain(struct wpkg_auth *a, struct wpkg_http *h, const char *const *s
 	int rc;
 
 	if (all == NULL || key == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/* transfers challenged together share one token request: the others wait for it, then use its token */
@@ -264,7 +266,7 @@ static int obtain(struct wpkg_auth *a, struct wpkg_http *h, const char *const *s
 	if (rc < 0)
 		goto out;
 	if (cache_put(a, key, &tok) < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	wpkg_log_to(&wpkg_http_hooks(h)->log, WPKG_LOG_DEBUG, "* got a token for \"%s\"", key);
@@ -290,13 +292,13 @@ int wpkg_auth_header(struct wpkg_auth *a, struct wpkg_http *h, const char *const
 	*out = NULL;
 	if (a->scheme == AUTH_BASIC) {
 		*out = wpkg_auth_basic(a->creds.username, a->creds.password);
-		return *out ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return *out ? 0 : wpkg_error_nomem(err);
 	}
 	if (a->scheme != AUTH_BEARER)
 		return 0;
 	key = wpkg_auth_scope_key(scopes, n);
 	if (key == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	c = cache_find(a, key);
 	if (!token_fresh(c)) {
 		rc = obtain(a, h, scopes, n, NULL, 0, err);
@@ -305,7 +307,7 @@ int wpkg_auth_header(struct wpkg_auth *a, struct wpkg_http *h, const char *const
 	/* a token just obtained is used even if it lives less than the margin */
 	if (rc == 0 && c && c->tok.token && asprintf(out, "Bearer %s", c->tok.token) < 0) {
 		*out = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	}
 	free(key);
 	return rc;
@@ -388,7 +390,7 @@ int wpkg_auth_challenged(struct wpkg_auth *a, struct wpkg_http *h, const struct 
 	}
 	goto out;
 nomem:
-	rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = wpkg_error_nomem(err);
 out:
 	wpkg_challenges_free(&ch);
 	free(named);

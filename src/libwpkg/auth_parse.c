@@ -308,7 +308,7 @@ int wpkg_auth_parse_token(struct wpkg_token *out, const void *body, size_t len, 
 	    issued <= now && now - issued < (time_t)expires_in)
 		out->expires_at = issued + (time_t)expires_in;
 	out->token = strdup(tok);
-	rc = out->token ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	rc = out->token ? 0 : wpkg_error_nomem(err);
 out:
 	json_decref(doc);
 	return rc;

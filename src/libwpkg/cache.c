@@ -10,11 +10,11 @@
 
 #include "wpkg/cache.h"
 #include "wpkg/fsutil.h"
+#include "wpkg/tempreg.h"
 #include "cache_internal.h"
 #include "log_internal.h"
 #include "store_internal.h"
 
-#define COPY_CHUNK ((size_t)256 << 10)
 #define LAYOUT_FILE "{\"imageLayoutVersion\":\"1.0.0\"}"
 
 static char *cache_dir;
@@ -69,7 +69,7 @@ static char *wkg_path(const struct wpkg_digest *d)
 static bool copy_verified(int out, uint64_t out_off, int in, uint64_t in_off, uint64_t size,
 			  const struct wpkg_digest *d)
 {
-	unsigned char *buf = malloc(COPY_CHUNK);
+	unsigned char *buf = malloc(WPKG_IO_CHUNK);
 	struct wpkg_hasher h;
 	struct wpkg_digest got;
 	uint64_t done = 0;
@@ -80,7 +80,7 @@ static bool copy_verified(int out, uint64_t out_off, int in, uint64_t in_off, ui
 		return false;
 	}
 	while (ok && done < size) {
-		size_t want = size - done < COPY_CHUNK ? (size_t)(size - done) : COPY_CHUNK;
+		size_t want = size - done < WPKG_IO_CHUNK ? (size_t)(size - done) : WPKG_IO_CHUNK;
 		ssize_t n = pread(in, buf, want, (off_t)(in_off + done));
 
 		if (n < 0 && errno == EINTR)
@@ -146,29 +146,28 @@ static bool serve(const struct wpkg_log_sink *log, const char *path, bool drop_i
  */
 static void keep(const struct wpkg_digest *d, uint64_t size, int fd, off_t pos, const char *src)
 {
-	char *path = blob_path(d), *dir = NULL, *tmp = NULL, *marker = NULL;
+	char *path = blob_path(d), *dir = NULL, *name = NULL, *tmp = NULL, *marker = NULL;
 	int out = -1;
 
 	if (path == NULL || asprintf(&dir, "%s/blobs/%s", cache_dir, wpkg_digest_alg_name(d->alg)) < 0) {
 		dir = NULL;
 		goto out;
 	}
-	if (wpkg_mkdir_p(dir, 0700, NULL) < 0 || asprintf(&tmp, "%s/.tmp-%s.XXXXXX", dir, wpkg_digest_hex(d)) < 0) {
-		tmp = NULL;
+	if (wpkg_mkdir_p(dir, 0700, NULL) < 0)
+		goto out;
+	/* a link shares the inode: if the pulled file is later changed in place, the read check drops the entry */
+	if (src != NULL && pos == 0 && (link(src, path) == 0 || errno == EEXIST))
+		goto marker;
+	if (asprintf(&name, ".tmp-%s.", wpkg_digest_hex(d)) < 0) {
+		name = NULL;
 		goto out;
 	}
-	/* a link shares the inode: if the pulled file is later changed in place, the read check drops the entry */
-	if (src != NULL && pos == 0 && (link(src, path) == 0 || errno == EEXIST)) {
-		free(tmp);
-		tmp = NULL;
-		goto marker;
-	}
-	out = mkostemp(tmp, O_CLOEXEC);
-	if (out < 0)
+	if (wpkg_temp_open(&tmp, &out, dir, name, NULL, NULL) < 0)
 		goto out;
 	if (copy_verified(out, 0, fd, (uint64_t)pos, size, d) && close(out) == 0) {
 		out = -1;
 		if (rename(tmp, path) == 0) {
+			wpkg_tempreg_drop(tmp);
 			free(tmp);
 			tmp = NULL;
 		}
@@ -180,9 +179,12 @@ marker:
 out:
 	if (out >= 0)
 		close(out);
-	if (tmp != NULL)
+	if (tmp != NULL) {
 		unlink(tmp);
+		wpkg_tempreg_drop(tmp);
+	}
 	free(tmp);
+	free(name);
 	free(marker);
 	free(dir);
 	free(path);

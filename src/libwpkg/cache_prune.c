@@ -38,7 +38,7 @@ static int scan(struct wpkg_cache_entry **out, size_t *n_out, const char *dir, s
 	int rc = 0;
 
 	if (asprintf(&blobs, "%s/blobs/sha256", dir) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	d = opendir(blobs);
 	if (d == NULL) {
 		rc = errno == ENOENT ? 0 : wpkg_error_set(err, WPKG_E_IO, "%s: %s", blobs, strerror(errno));
@@ -54,7 +54,7 @@ static int scan(struct wpkg_cache_entry **out, size_t *n_out, const char *dir, s
 			cap = cap ? cap * 2 : 64;
 			nv = realloc(v, cap * sizeof(*v));
 			if (nv == NULL) {
-				rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+				rc = wpkg_error_nomem(err);
 				break;
 			}
 			v = nv;
@@ -122,7 +122,7 @@ int wpkg_cache_prune(uint64_t max_size, time_t older_than, time_t now, bool with
 		return wpkg_error_set(err, WPKG_E_INVALID, "the cache is off (--no-cache, or no WPKG_CACHE, "
 				      "XDG_CACHE_HOME or HOME)");
 	if (asprintf(&lock, "%s/lock", dir) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == ENOENT) {
 		/* no cache directory yet: nothing to prune */
@@ -147,7 +147,7 @@ int wpkg_cache_prune(uint64_t max_size, time_t older_than, time_t now, bool with
 		free(path);
 		if (asprintf(&path, "%s/blobs/sha256/%s", dir, v[i].digest + 7) < 0) {
 			path = NULL;
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 		if (unlink(path) < 0 && errno != ENOENT) {

@@ -102,7 +102,7 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 	int rc;
 
 	/* every blob at once; a failure cancels the others */
-	rc = wpkg_multi_run(m->n_layers + 1, wpkg_multi_store_concurrency(c->src, c->dst), copy_job, &b, err);
+	rc = wpkg_multi_run(m->n_layers + 1, wpkg_store_concurrency(c->src, c->dst), copy_job, &b, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", d->str);
 	return rc;

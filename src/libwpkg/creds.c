@@ -15,6 +15,7 @@
 
 #include "wpkg/creds.h"
 #include "wpkg/fsutil.h"
+#include "wpkg/settings.h"
 #include "log_internal.h"
 #include "creds_helper.h"
 #include "lock_internal.h"
@@ -110,7 +111,7 @@ static int creds_set(struct wpkg_credentials *c, const char *user, const char *p
 		*dst[i] = strdup(src[i]);
 		if (*dst[i] == NULL) {
 			wpkg_credentials_clear(c);
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 		}
 	}
 	return 0;
@@ -126,7 +127,7 @@ int wpkg_creds_host(char **out, const char *registry, struct wpkg_error *err)
 		return wpkg_error_set(err, WPKG_E_INVALID, "invalid registry \"%s\": expected HOST[:PORT]", registry);
 	s = strndup(h, n);
 	if (s == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	*out = s;
@@ -135,7 +136,7 @@ int wpkg_creds_host(char **out, const char *registry, struct wpkg_error *err)
 
 static int home_path(char **out, const char *rel, struct wpkg_error *err)
 {
-	const char *home = getenv("HOME");
+	const char *home = wpkg_settings_get()->creds.home;
 
 	if (home == NULL || home[0] == '\0') {
 		struct passwd *pw = getpwuid(getuid());
@@ -144,25 +145,25 @@ static int home_path(char **out, const char *rel, struct wpkg_error *err)
 	if (home == NULL)
 		return wpkg_error_set(err, WPKG_E_NOT_FOUND, "no home directory to find %s in", rel);
 	*out = wpkg_path_join(home, rel);
-	return *out ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	return *out ? 0 : wpkg_error_nomem(err);
 }
 
 /* $DOCKER_CONFIG/config.json, else ~/.docker/config.json. Caller frees. */
 static int docker_config_path(char **out, struct wpkg_error *err)
 {
-	const char *dir = getenv("DOCKER_CONFIG");
+	const char *dir = wpkg_settings_get()->creds.docker_config;
 
 	if (dir == NULL || dir[0] == '\0')
 		return home_path(out, ".docker/config.json", err);
 	*out = wpkg_path_join(dir, "config.json");
-	return *out ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	return *out ? 0 : wpkg_error_nomem(err);
 }
 
 /* $REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json; *out NULL when neither is set. */
 static int auth_json_path(char **out, struct wpkg_error *err)
 {
-	const char *file = getenv("REGISTRY_AUTH_FILE");
-	const char *run = getenv("XDG_RUNTIME_DIR");
+	const char *file = wpkg_settings_get()->creds.registry_auth_file;
+	const char *run = wpkg_settings_get()->creds.xdg_runtime_dir;
 
 	*out = NULL;
 	if (file != NULL && file[0] != '\0')
@@ -171,7 +172,7 @@ static int auth_json_path(char **out, struct wpkg_error *err)
 		*out = wpkg_path_join(run, "containers/auth.json");
 	else
 		return 0;
-	return *out ? 0 : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+	return *out ? 0 : wpkg_error_nomem(err);
 }
 
 /*
@@ -275,7 +276,7 @@ static int decode_auth(struct wpkg_credentials *c, const char *b64, const char *
 		return WPKG_E_INVALID;
 	raw = malloc(n / 4 * 3 + 1);
 	if (raw == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	len = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)n);
 	while (pad < 2 && n > pad && b64[n - 1 - pad] == '=')
 		pad++;
@@ -453,7 +454,7 @@ static int lock_config(struct wpkg_lock *l, const char *path, bool create, struc
 	int rc = 0;
 
 	if (dir == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	if (create && dir[0] != '\0')
 		rc = wpkg_mkdir_p(dir, 0700, err);
 	if (rc == 0)
@@ -474,7 +475,7 @@ static int save_config(json_t *doc, const char *path, struct wpkg_error *err)
 	dir = strndup(path, (size_t)(wpkg_path_base(path) - path));
 	text = json_dumps(doc, JSON_INDENT(2));
 	if (dir == NULL || text == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (dir[0] != '\0') {
@@ -562,13 +563,13 @@ static int auths_put(json_t *doc, const char *path, const char *key, const struc
 	if (auths == NULL) {
 		auths = json_object();
 		if (auths == NULL || json_object_set_new(doc, "auths", auths) < 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 	}
 	entry = json_object_get(auths, key);
 	if (!json_is_object(entry)) {
 		entry = json_object();
 		if (entry == NULL || json_object_set_new(auths, key, entry) < 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 	}
 	/* the fields docker reads a secret from; "auth" below is the one it writes */
 	json_object_del(entry, "username");
@@ -576,19 +577,19 @@ static int auths_put(json_t *doc, const char *path, const char *key, const struc
 	json_object_del(entry, "identitytoken");
 	if (asprintf(&pair, "%s:%s", c->username ? c->username : "", c->password ? c->password : "") < 0) {
 		pair = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	n = strlen(pair);
 	b64 = malloc((n + 2) / 3 * 4 + 1);
 	if (b64 == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)pair, (int)n);
 	if (json_object_set_new(entry, "auth", json_string(b64)) < 0 ||
 	    (c->identity_token && json_object_set_new(entry, "identitytoken", json_string(c->identity_token)) < 0))
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 out:
 	wipe_free(pair);
 	wipe_free(b64);
@@ -618,14 +619,14 @@ int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, con
 	if (rc < 0)
 		goto out;
 	if (doc == NULL && (doc = json_object()) == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	helper = helper_for(doc, host);
 	if (helper != NULL) {
 		input = helper_store_doc(wpkg_creds_key(host), c);
 		rc = input ? helper_call(helper, "store", wpkg_creds_key(host), input, err)
-			   : wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			   : wpkg_error_nomem(err);
 		if (rc > 0) {
 			rc = 0;
 			wpkg_log_to(log, WPKG_LOG_INFO, "credentials for %s stored by docker-credential-%s", host, helper);

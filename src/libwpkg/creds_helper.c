@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "creds_helper.h"
+#include "wpkg/settings.h"
 
 extern char **environ;
 
@@ -53,8 +54,11 @@ static int send_input(int fd, const char *input, size_t len)
 	return 0;
 }
 
-/* Reads until EOF, the cap or the deadline. 0, WPKG_E_TOO_LARGE, or -ETIMEDOUT / -errno as a hint. */
-static int read_output(int fd, struct wpkg_buf *out, long long deadline)
+/*
+ * Reads until EOF, the cap or the deadline: 0, WPKG_E_TOO_LARGE, or WPKG_E_IO
+ * with the cause in *sys_errno (ETIMEDOUT at the deadline), for the message.
+ */
+static int read_output(int fd, struct wpkg_buf *out, long long deadline, int *sys_errno)
 {
 	char chunk[4096];
 
@@ -65,19 +69,19 @@ static int read_output(int fd, struct wpkg_buf *out, long long deadline)
 		int r;
 
 		if (left <= 0)
-			return -ETIMEDOUT;
+			return *sys_errno = ETIMEDOUT, WPKG_E_IO;
 		r = poll(&p, 1, (int)left);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return -errno;
+			return *sys_errno = errno, WPKG_E_IO;
 		if (r == 0)
-			return -ETIMEDOUT;
+			return *sys_errno = ETIMEDOUT, WPKG_E_IO;
 		n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return -errno;
+			return *sys_errno = errno, WPKG_E_IO;
 		if (n == 0)
 			return 0;
 		if (out->len + (size_t)n > WPKG_CREDS_HELPER_OUTPUT_MAX)
@@ -119,7 +123,7 @@ static int reap(pid_t pid, long long deadline, bool kill_now)
  */
 static char *find_on_path(const char *prog)
 {
-	const char *path = getenv("PATH");
+	const char *path = wpkg_settings_get()->helper_path;
 	const char *p = path && path[0] ? path : "/usr/local/bin:/usr/bin:/bin";
 
 	for (;;) {
@@ -147,13 +151,13 @@ int wpkg_creds_helper_exec(const char *name, const char *action, const char *inp
 	char *prog = NULL, *full = NULL;
 	pid_t pid = -1;
 	long long deadline;
-	int rc = 0, r, status;
+	int rc = 0, r, status, sys_errno = 0;
 
 	if (name[0] == '\0' || strchr(name, '/') != NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "credential helper name \"%s\" is not a plain name", name);
 	if (asprintf(&prog, "docker-credential-%s", name) < 0) {
 		prog = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	full = find_on_path(prog);
@@ -162,7 +166,7 @@ int wpkg_creds_helper_exec(const char *name, const char *action, const char *inp
 		goto out;
 	}
 	if (wpkg_buf_grow(&buf, WPKG_CREDS_HELPER_OUTPUT_MAX) < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0 || pipe2(outp, O_CLOEXEC) < 0) {
@@ -200,15 +204,16 @@ int wpkg_creds_helper_exec(const char *name, const char *action, const char *inp
 	}
 	close(in[0]);
 	in[0] = -1;
-	r = read_output(outp[0], &buf, deadline);
+	r = read_output(outp[0], &buf, deadline, &sys_errno);
 	if (r == WPKG_E_TOO_LARGE)
 		rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "%s %s: output larger than %d bytes", prog, action,
 				    WPKG_CREDS_HELPER_OUTPUT_MAX);
-	else if (r == -ETIMEDOUT)
+	else if (r < 0 && sys_errno == ETIMEDOUT)
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s %s: no answer after %d s", prog, action,
 				    WPKG_CREDS_HELPER_TIMEOUT_MS / 1000);
 	else if (r < 0)
-		rc = wpkg_error_set(err, WPKG_E_IO, "%s %s: reading its output: %s", prog, action, strerror(-r));
+		rc = wpkg_error_set(err, WPKG_E_IO, "%s %s: reading its output: %s", prog, action,
+				    strerror(sys_errno));
 	status = reap(pid, deadline, rc < 0);
 	pid = -1;
 	if (rc == 0 && status < 0)

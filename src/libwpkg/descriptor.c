@@ -32,7 +32,7 @@ static int platform_from_json(struct wpkg_platform **out, const json_t *obj, con
 		return wpkg_json_fail(err, WPKG_E_INVALID, where, NULL, "expected an object");
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	/* os.version, os.features and features are not used by wpkg and are ignored. */
 	rc = wpkg_json_get_string(&p->architecture, v, "architecture", true, false, where, err);
 	if (rc == 0)
@@ -198,7 +198,7 @@ int wpkg_descriptors_from_json(struct wpkg_descriptor **out, size_t *n, const js
 	/* calloc of at least one element: an empty array is valid and *out is never NULL. */
 	v = calloc(json_array_size(arr) ? json_array_size(arr) : 1, sizeof(*v));
 	if (v == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (len = 0; len < json_array_size(arr); len++) {
 		char elem[128];
 
@@ -248,7 +248,7 @@ int wpkg_doc_header_from_json(struct wpkg_doc_header *out, const json_t *root, c
 	if (rc == 0 && subject != NULL) {
 		h.subject = calloc(1, sizeof(*h.subject));
 		wpkg_json_path(where, sizeof(where), what, "subject");
-		rc = h.subject == NULL ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory")
+		rc = h.subject == NULL ? wpkg_error_nomem(err)
 				       : wpkg_descriptor_from_json(h.subject, subject, where, err);
 	}
 	if (rc < 0) {

@@ -11,8 +11,6 @@
 #include "wpkg/digest.h"
 #include "wpkg/fsutil.h"
 
-#define READ_CHUNK (256 * 1024)
-
 static const struct {
 	const char *name;
 	size_t hex_len;
@@ -86,7 +84,7 @@ int wpkg_hasher_init(struct wpkg_hasher *h, enum wpkg_digest_alg alg, struct wpk
 	h->size = 0;
 	h->ctx = NULL;
 	if (ctx == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	if (EVP_DigestInit_ex(ctx, evp_for(alg), NULL) != 1) {
 		EVP_MD_CTX_free(ctx);
 		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s is not available in libcrypto",
@@ -146,16 +144,16 @@ int wpkg_digest_fd_range(struct wpkg_digest *out, enum wpkg_digest_alg alg, int 
 	unsigned char *chunk;
 	int rc;
 
-	chunk = malloc(READ_CHUNK);
+	chunk = malloc(WPKG_IO_CHUNK);
 	if (chunk == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_hasher_init(&h, alg, err);
 	if (rc < 0) {
 		free(chunk);
 		return rc;
 	}
 	while (len > 0) {
-		size_t want = len < READ_CHUNK ? (size_t)len : READ_CHUNK;
+		size_t want = len < WPKG_IO_CHUNK ? (size_t)len : WPKG_IO_CHUNK;
 		ssize_t got = pread(fd, chunk, want, (off_t)offset);
 		if (got < 0 && errno == EINTR)
 			continue;

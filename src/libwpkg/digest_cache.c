@@ -10,6 +10,7 @@
 
 #include "wpkg/digest_cache.h"
 #include "wpkg/fsutil.h"
+#include "wpkg/tempreg.h"
 #include "digest_cache_internal.h"
 
 #define MAGIC "wpkg-digest-cache 1\n"
@@ -79,7 +80,8 @@ static char *read_entry(const char *path)
 	return buf;
 }
 
-bool wpkg_digest_cache_lookup(const struct stat *st, struct wpkg_wasm_info *info, bool want_file, bool want_parts)
+bool wpkg_digest_cache_lookup(const struct stat *st, struct wpkg_digest_range *file, struct wpkg_digest_range *parts,
+			      size_t n_parts, bool want_file, bool want_parts)
 {
 	char *path = entry_path(st), *text = NULL, *line, *save = NULL;
 	char file_hex[65] = "";
@@ -89,10 +91,10 @@ bool wpkg_digest_cache_lookup(const struct stat *st, struct wpkg_wasm_info *info
 
 	if (path == NULL || (text = read_entry(path)) == NULL || strncmp(text, MAGIC, strlen(MAGIC)) != 0)
 		goto out;
-	hex = calloc(info->n_parts + 1, sizeof(*hex));
+	hex = calloc(n_parts + 1, sizeof(*hex));
 	if (hex == NULL)
 		goto out;
-	/* every line must parse and the parts must be exactly info's, or the entry is not used */
+	/* every line must parse and the parts must be exactly the caller's, or the entry is not used */
 	for (line = strtok_r(text + strlen(MAGIC), "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		unsigned long long off, size;
 		int used = 0;
@@ -100,21 +102,20 @@ bool wpkg_digest_cache_lookup(const struct stat *st, struct wpkg_wasm_info *info
 		if (strncmp(line, "file ", 5) == 0 && is_hex64(line + 5)) {
 			memcpy(file_hex, line + 5, 65);
 		} else if (sscanf(line, "part %llu %llu %n", &off, &size, &used) == 2 && used > 0 &&
-			   is_hex64(line + used) && n < info->n_parts && info->parts[n].offset == off &&
-			   info->parts[n].size == size) {
+			   is_hex64(line + used) && n < n_parts && parts[n].offset == off && parts[n].size == size) {
 			memcpy(hex[n++], line + used, 65);
-		} else if (strncmp(line, "size ", 5) == 0 && strtoull(line + 5, NULL, 10) == info->size) {
+		} else if (strncmp(line, "size ", 5) == 0 && strtoull(line + 5, NULL, 10) == file->size) {
 			continue;
 		} else {
 			goto out;
 		}
 	}
-	if ((want_file && file_hex[0] == '\0') || (want_parts && n != info->n_parts))
+	if ((want_file && file_hex[0] == '\0') || (want_parts && n != n_parts))
 		goto out;
 	if (want_file)
-		memcpy(info->sha256, file_hex, 65);
+		memcpy(file->sha256, file_hex, 65);
 	for (i = 0; want_parts && i < n; i++)
-		memcpy(info->parts[i].sha256, hex[i], 65);
+		memcpy(parts[i].sha256, hex[i], 65);
 	hit = true;
 out:
 	free(hex);
@@ -123,33 +124,33 @@ out:
 	return hit;
 }
 
-void wpkg_digest_cache_store(const struct stat *st, const struct wpkg_wasm_info *info)
+void wpkg_digest_cache_store(const struct stat *st, const struct wpkg_digest_range *file,
+			     const struct wpkg_digest_range *parts, size_t n_parts)
 {
-	char *path = entry_path(st), *tmp = NULL;
+	char *path = entry_path(st), *name = NULL, *tmp = NULL;
 	size_t i;
 	FILE *f = NULL;
 	int fd = -1;
 	bool ok, all_parts = true;
 
-	if (path == NULL || info->sha256[0] == '\0' || wpkg_mkdir_p(cache_dir, 0700, NULL) < 0 ||
-	    asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
-		tmp = NULL;
+	if (path == NULL || file->sha256[0] == '\0' || wpkg_mkdir_p(cache_dir, 0700, NULL) < 0 ||
+	    asprintf(&name, "%s.tmp.", wpkg_path_base(path)) < 0) {
+		name = NULL;
 		goto out;
 	}
-	fd = mkstemp(tmp);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+	if (wpkg_temp_open(&tmp, &fd, cache_dir, name, NULL, NULL) < 0 || (f = fdopen(fd, "w")) == NULL)
 		goto out;
 	fd = -1;
-	ok = fprintf(f, MAGIC "size %" PRIu64 "\nfile %s\n", info->size, info->sha256) > 0;
+	ok = fprintf(f, MAGIC "size %" PRIu64 "\nfile %s\n", file->size, file->sha256) > 0;
 	/* the parts go in all together or not at all (when only the file was hashed) */
-	for (i = 0; i < info->n_parts; i++)
-		all_parts = all_parts && info->parts[i].sha256[0] != '\0';
-	for (i = 0; ok && all_parts && i < info->n_parts; i++)
-		ok = fprintf(f, "part %" PRIu64 " %" PRIu64 " %s\n", info->parts[i].offset, info->parts[i].size,
-			     info->parts[i].sha256) > 0;
+	for (i = 0; i < n_parts; i++)
+		all_parts = all_parts && parts[i].sha256[0] != '\0';
+	for (i = 0; ok && all_parts && i < n_parts; i++)
+		ok = fprintf(f, "part %" PRIu64 " %" PRIu64 " %s\n", parts[i].offset, parts[i].size, parts[i].sha256) > 0;
 	/* readers see a whole entry or none: it is renamed into place complete */
 	if (fclose(f) == 0 && ok && rename(tmp, path) == 0) {
 		f = NULL;
+		wpkg_tempreg_drop(tmp);
 		free(tmp);
 		tmp = NULL;
 		goto out;
@@ -160,8 +161,11 @@ out:
 		fclose(f);
 	if (fd >= 0)
 		close(fd);
-	if (tmp != NULL)
+	if (tmp != NULL) {
 		unlink(tmp);
+		wpkg_tempreg_drop(tmp);
+	}
 	free(tmp);
+	free(name);
 	free(path);
 }

@@ -85,7 +85,7 @@ static int dl_sink(void *payload, const void *data, size_t len, struct wpkg_erro
 	if (x->fd >= 0)
 		rc = wpkg_write_all(x->fd, data, len, err);
 	else if ((rc = wpkg_buf_put(x->buf, data, len)) < 0)
-		rc = wpkg_error_set(err, rc, "out of memory");
+		rc = wpkg_error_nomem(err);
 	if (rc < 0)
 		return rc;
 	wpkg_hasher_update(&x->hasher, data, len);
@@ -123,7 +123,7 @@ static int blob_fetch(struct wpkg_registry *r, const char *repo, struct dl *x, s
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
 	if (url == NULL || rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	x->hooks = wpkg_http_hooks(r->http);

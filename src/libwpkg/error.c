@@ -71,6 +71,11 @@ int wpkg_error_wrap(struct wpkg_error *err, const char *fmt, ...)
 	return err->code;
 }
 
+int wpkg_error_nomem(struct wpkg_error *err)
+{
+	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+}
+
 void wpkg_error_clear(struct wpkg_error *err)
 {
 	if (err == NULL)

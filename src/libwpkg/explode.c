@@ -9,8 +9,6 @@
 #include "wpkg/explode.h"
 #include "wpkg/fsutil.h"
 
-#define COPY_CHUNK (256 * 1024)
-
 void wpkg_recipe_clear(struct wpkg_recipe *r)
 {
 	free(r->parts);
@@ -59,7 +57,7 @@ int wpkg_explode_plan(struct wpkg_recipe *out, const struct wpkg_wasm_info *info
 	r.first_part = calloc(info->n_parts + 1, sizeof(*r.first_part));
 	if (r.parts == NULL || r.first_part == NULL) {
 		wpkg_recipe_clear(&r);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	/* Parts come in pre-order, so a part inside one already cut starts before cut_end. */
 	for (i = 0; i < info->n_parts; i++) {
@@ -156,7 +154,7 @@ int wpkg_recipe_from_json(struct wpkg_recipe *out, const json_t *obj, size_t n_l
 {
 	struct wpkg_recipe r = { 0 };
 	const json_t *parts, *digest;
-	uint64_t version, prev_end = 0;
+	uint64_t version = 0, prev_end = 0;
 	char where[48];
 	size_t i;
 	int rc;
@@ -186,13 +184,13 @@ int wpkg_recipe_from_json(struct wpkg_recipe *out, const json_t *obj, size_t n_l
 	r.parts = calloc(r.n_parts + 1, sizeof(*r.parts));
 	r.first_part = calloc(n_layers + 1, sizeof(*r.first_part));
 	if (r.parts == NULL || r.first_part == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < r.n_parts; i++) {
 		const json_t *p = json_array_get(parts, i);
 		struct wpkg_recipe_part *rp = &r.parts[i];
-		uint64_t layer;
+		uint64_t layer = 0;
 
 		snprintf(where, sizeof(where), "parts[%zu].", i);
 		if (!json_is_object(p)) {
@@ -237,7 +235,7 @@ static int copy_range(int out_fd, int in_fd, uint64_t offset, uint64_t len, stru
 		      unsigned char *buf, const char *what, struct wpkg_error *err)
 {
 	while (len > 0) {
-		size_t want = len < COPY_CHUNK ? (size_t)len : COPY_CHUNK;
+		size_t want = len < WPKG_IO_CHUNK ? (size_t)len : WPKG_IO_CHUNK;
 		ssize_t got = pread(in_fd, buf, want, (off_t)offset);
 		int rc;
 
@@ -275,9 +273,9 @@ int wpkg_reassemble(int out_fd, const struct wpkg_recipe *r, int skeleton_fd, ui
 		return wpkg_error_set(err, WPKG_E_DIGEST,
 				      "skeleton is %" PRIu64 " bytes but the recipe needs %" PRIu64,
 				      skeleton_size, cut > r->size ? 0 : r->size - cut);
-	buf = malloc(COPY_CHUNK);
+	buf = malloc(WPKG_IO_CHUNK);
 	if (buf == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_hasher_init(&h, r->digest.alg, err);
 	if (rc < 0) {
 		free(buf);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
+#include "wpkg/settings.h"
 #include "wpkg/tempreg.h"
 
 static int errno_code(int e)
@@ -61,7 +62,7 @@ static int read_to_end(int fd, struct wpkg_buf *buf, size_t max, const char *pat
 		if (buf->len + (size_t)n > max)
 			return wpkg_error_set(err, WPKG_E_TOO_LARGE, "%s: larger than %zu bytes", path, max);
 		if (wpkg_buf_put(buf, chunk, (size_t)n) < 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 	}
 }
 
@@ -88,33 +89,55 @@ const char *wpkg_path_base(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+int wpkg_temp_open(char **path, int *fd, const char *dir, const char *name, const char *what,
+		   struct wpkg_error *err)
+{
+	const char *d = dir != NULL ? dir : wpkg_settings_tmpdir();
+	size_t n = strlen(d);
+	char *p;
+	int f, e;
+
+	if (asprintf(&p, "%s%s%sXXXXXX", d, n > 0 && d[n - 1] != '/' ? "/" : "", name) < 0)
+		return wpkg_error_nomem(err);
+	f = mkostemp(p, O_CLOEXEC);
+	if (f < 0) {
+		e = errno;
+		free(p);
+		return wpkg_error_set(err, errno_code(e), "%s: cannot create temporary file: %s",
+				      what != NULL ? what : n > 0 ? d : ".", strerror(e));
+	}
+	/* registered, so a fatal signal removes it; whoever renames or unlinks it drops it */
+	wpkg_tempreg_add(p, false);
+	*path = p;
+	*fd = f;
+	return 0;
+}
+
 int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, struct wpkg_error *err)
 {
 	const char *base = wpkg_path_base(path);
-	int dir_len = (int)(base - path);
+	char *dir = strndup(path, (size_t)(base - path)), *name = NULL;
+	int rc;
 
 	f->fd = -1;
 	f->mode = mode;
+	f->tmp_path = NULL;
 	f->final_path = strdup(path);
-	if (f->final_path == NULL ||
-	    asprintf(&f->tmp_path, "%.*s.%s.XXXXXX", dir_len, path, base) < 0) {
+	if (dir == NULL || f->final_path == NULL || asprintf(&name, ".%s.", base) < 0) {
+		name = NULL;
+		rc = wpkg_error_nomem(err);
+		goto out;
+	}
+	rc = wpkg_temp_open(&f->tmp_path, &f->fd, dir, name, path, err);
+out:
+	if (rc < 0) {
 		free(f->final_path);
 		f->final_path = NULL;
-		f->tmp_path = NULL;
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		f->fd = -1;
 	}
-	f->fd = mkostemp(f->tmp_path, O_CLOEXEC);
-	if (f->fd >= 0)
-		wpkg_tempreg_add(f->tmp_path, false);
-	if (f->fd < 0) {
-		int e = errno;
-		free(f->tmp_path);
-		free(f->final_path);
-		f->tmp_path = f->final_path = NULL;
-		return wpkg_error_set(err, errno_code(e), "%s: cannot create temporary file: %s", path,
-				      strerror(e));
-	}
-	return 0;
+	free(dir);
+	free(name);
+	return rc;
 }
 
 static void atomic_release(struct wpkg_atomic_file *f)
@@ -190,7 +213,7 @@ static int keep_replaced(char **backup, const struct wpkg_atomic_file *f, struct
 	char *p;
 
 	if (asprintf(&p, "%s.old", f->tmp_path) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	if (link(f->final_path, p) < 0) {
 		int rc = wpkg_error_set(err, WPKG_E_IO, "%s: cannot keep the file it replaces: %s", f->final_path,
 					strerror(errno));
@@ -210,7 +233,7 @@ int wpkg_atomic_commit_all(struct wpkg_atomic_file *f, const bool *keep, size_t 
 	int rc = 0;
 
 	if (backup == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	/* every destination first: nothing is renamed unless all of them can be */
 	for (i = 0; i < n && rc == 0; i++) {
 		if ((keep != NULL && !keep[i]) || f[i].tmp_path == NULL)
@@ -300,7 +323,7 @@ int wpkg_mkdir_p(const char *path, mode_t mode, struct wpkg_error *err)
 	int rc = 0;
 
 	if (copy == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	if (copy[0] == '\0') {
 		free(copy);
 		return wpkg_error_set(err, WPKG_E_INVALID, "empty directory name");

@@ -11,6 +11,7 @@
 
 #include "wpkg_version.h"
 #include "http_internal.h"
+#include "log_internal.h"
 #include "http_multi.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_S 30L
@@ -376,7 +377,7 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 		goto out;
 	}
 	if (x.abort_rc < 0) {
-		rc = x.abort_rc == WPKG_E_NOMEM ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory") : x.abort_rc;
+		rc = x.abort_rc == WPKG_E_NOMEM ? wpkg_error_nomem(err) : x.abort_rc;
 		goto out;
 	}
 	shown = wpkg_url_strip_query(url);
@@ -400,7 +401,7 @@ static int attempt(struct wpkg_http *h, const struct wpkg_http_req *req, struct 
 	int hops, rc;
 
 	if (url == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (hops = 0;; hops++) {
 		rc = exchange(h, req, url, method, body, auth, resp, cc, err);
 		if (rc < 0 || !is_redirect(resp->status))

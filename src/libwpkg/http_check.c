@@ -53,24 +53,3 @@ bool wpkg_url_chars_ok(const char *s)
 	}
 	return true;
 }
-
-int wpkg_http_next_page(char **out, const struct wpkg_http_resp *resp, struct wpkg_error *err)
-{
-	char *link = wpkg_http_header(&resp->headers, "Link", 0);
-	char *next = link ? wpkg_http_link_next(link) : NULL;
-	char *url = NULL;
-	int rc = 0;
-
-	*out = NULL;
-	if (next != NULL && !wpkg_url_chars_ok(next))
-		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the Link header's next page is not a valid URL; "
-				    "refusing the answer", resp->url);
-	else if (next != NULL && (url = wpkg_url_resolve(resp->url, next)) == NULL)
-		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the Link header's next page cannot be resolved; "
-				    "refusing the answer", resp->url);
-	if (rc == 0)
-		*out = url;
-	free(link);
-	free(next);
-	return rc;
-}

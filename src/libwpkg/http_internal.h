@@ -9,7 +9,8 @@
 
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
-#include "registry_client.h"
+#include "wpkg/http.h"
+#include "registry_hooks.h"
 
 /*
  * A request body that can be sent again (retries, re-authentication): the
@@ -115,11 +116,6 @@ uint64_t wpkg_http_allowed_ms(const struct wpkg_http_opts *opts, uint64_t size);
 bool wpkg_http_token68_ok(const char *s);
 /* True when s has only the characters RFC 3986 allows in a URL (no controls, spaces or non-ASCII). */
 bool wpkg_url_chars_ok(const char *s);
-/*
- * The absolute URL of resp's rel="next" Link (*out NULL when there is none);
- * WPKG_E_PROTOCOL when the target is not a valid URL.  Caller frees.
- */
-int wpkg_http_next_page(char **out, const struct wpkg_http_resp *resp, struct wpkg_error *err);
 
 /*
  * Retry-After as milliseconds to wait: delay-seconds or an HTTP-date

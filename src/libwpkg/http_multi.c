@@ -8,9 +8,6 @@
 #include <ucontext.h>
 
 #include "http_multi.h"
-#include "registry_internal.h"
-#include "store_internal.h"
-#include "store_registry.h"
 
 /*
  * Why coroutines: the registry client is written as straight-line code
@@ -173,7 +170,7 @@ static int slots_init(struct sched *s, unsigned n, struct wpkg_error *err)
 
 	s->jobs = calloc(n, sizeof(*s->jobs));
 	if (s->jobs == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	s->n_slots = n;
 	for (i = 0; i < n; i++) {
 		struct job *j = &s->jobs[i];
@@ -345,24 +342,6 @@ out:
 	slots_free(&s);
 	curl_multi_cleanup(s.multi);
 	return rc;
-}
-
-static unsigned store_concurrency(struct wpkg_store *s)
-{
-	struct wpkg_registry *r;
-	unsigned c;
-
-	if (s == NULL || s->transport != WPKG_TRANSPORT_REGISTRY || (r = wpkg_store_reg(s)->client) == NULL)
-		return 1;
-	c = wpkg_http_get_opts(r->http)->concurrency;
-	return c ? c : WPKG_MULTI_DEFAULT;
-}
-
-unsigned wpkg_multi_store_concurrency(struct wpkg_store *a, struct wpkg_store *b)
-{
-	unsigned ca = store_concurrency(a), cb = store_concurrency(b);
-
-	return ca > cb ? ca : cb;
 }
 
 CURL *wpkg_multi_easy(void)

@@ -33,11 +33,6 @@ typedef int (*wpkg_multi_fn)(void *payload, size_t index, struct wpkg_error *err
  */
 int wpkg_multi_run(size_t n, unsigned concurrency, wpkg_multi_fn fn, void *payload, struct wpkg_error *err);
 
-struct wpkg_store;
-
-/* The concurrency of a batch between stores a and b (either NULL): the registries' setting; 1 for local stores. */
-unsigned wpkg_multi_store_concurrency(struct wpkg_store *a, struct wpkg_store *b);
-
 /* The current job's own easy handle, or NULL outside wpkg_multi_run. */
 CURL *wpkg_multi_easy(void);
 /*

@@ -11,18 +11,16 @@
 #include "wpkg/oci.h"
 #include "wpkg/pack_image.h"
 
-#define CHUNK ((size_t)64 << 10)
-
 struct tar_type {
 	const char *media_type;
 	int filter;           /* ARCHIVE_FILTER_* the stream must use */
 };
 
 static const struct tar_type tar_types[] = {
-	{ "application/vnd.oci.image.layer.v1.tar", ARCHIVE_FILTER_NONE },
+	{ WPKG_MT_OCI_LAYER_TAR, ARCHIVE_FILTER_NONE },
 	{ WPKG_MT_OCI_LAYER_TAR_GZ, ARCHIVE_FILTER_GZIP },
-	{ "application/vnd.oci.image.layer.v1.tar+zstd", ARCHIVE_FILTER_ZSTD },
-	{ "application/vnd.docker.image.rootfs.diff.tar.gzip", ARCHIVE_FILTER_GZIP },
+	{ WPKG_MT_OCI_LAYER_TAR_ZSTD, ARCHIVE_FILTER_ZSTD },
+	{ WPKG_MT_DOCKER_LAYER_TAR_GZ, ARCHIVE_FILTER_GZIP },
 };
 
 static const struct tar_type *tar_type(const char *media_type)
@@ -69,7 +67,7 @@ int wpkg_image_config_entrypoint(char **out, const void *config, size_t len, str
 		/* Entrypoint ["/bin/sh"] names no Wasm file: the caller then looks for the only one. */
 		if (json_array_size(ep) > 0 && is_wasm_name(json_string_value(json_array_get(ep, 0))) &&
 		    (s = strdup(json_string_value(json_array_get(ep, 0)))) == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 	}
@@ -166,14 +164,14 @@ static int check_entry(struct archive_entry *e, const char *name, uint64_t max_s
 
 static int copy_out(struct archive *a, int out_fd, const char *name, uint64_t max_size, struct wpkg_error *err)
 {
-	char *buf = malloc(CHUNK);
+	char *buf = malloc(WPKG_IO_CHUNK);
 	uint64_t done = 0;
 	la_ssize_t n;
 	int rc = 0;
 
 	if (buf == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	while ((n = archive_read_data(a, buf, CHUNK)) > 0) {
+		return wpkg_error_nomem(err);
+	while ((n = archive_read_data(a, buf, WPKG_IO_CHUNK)) > 0) {
 		done += (uint64_t)n;
 		if (done > max_size) {
 			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "layer entry \"%s\" is over the limit of %" PRIu64
@@ -219,7 +217,7 @@ static int visit(struct search *s, struct archive *a, struct archive_entry *e, i
 		return rc;
 	s->found = strdup(name);
 	if (s->found == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return copy_out(a, out_fd, name, s->max_size, err);
 }
 
@@ -244,12 +242,12 @@ int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, co
 	}
 	a = archive_read_new();
 	if (a == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	/* Only the compression the media type names can bid (besides none, which is then refused below). */
 	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
 	    (t->filter == ARCHIVE_FILTER_GZIP && archive_read_support_filter_gzip(a) != ARCHIVE_OK) ||
 	    (t->filter == ARCHIVE_FILTER_ZSTD && archive_read_support_filter_zstd(a) != ARCHIVE_OK) ||
-	    archive_read_open_fd(a, layer_fd, CHUNK) != ARCHIVE_OK) {
+	    archive_read_open_fd(a, layer_fd, WPKG_IO_CHUNK) != ARCHIVE_OK) {
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "layer: %s", archive_error_string(a));
 		goto out;
 	}

@@ -14,8 +14,6 @@
 #include "image_internal.h"
 #include "wpkg/fsutil.h"
 
-#define CHUNK ((size_t)64 << 10)
-
 /* Where libarchive's output goes: hashed always, written to fd when fd >= 0. */
 struct sink {
 	int fd;
@@ -50,14 +48,14 @@ static int copy_data(struct archive *a, const struct sink *s, int in, const char
 		     struct wpkg_error *err)
 {
 	uint64_t done = 0;
-	char *buf = malloc(CHUNK);
+	char *buf = malloc(WPKG_IO_CHUNK);
 	ssize_t n;
 	int rc = 0;
 
 	if (buf == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (;;) {
-		n = read(in, buf, CHUNK);
+		n = read(in, buf, WPKG_IO_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -91,7 +89,7 @@ static int write_pass(struct sink *s, bool gzip, const char *file, const char *n
 	int in = -1, rc = 0;
 
 	if (a == NULL || e == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/*
@@ -133,29 +131,6 @@ out:
 	return rc;
 }
 
-/* A new empty temporary "$TMPDIR/wpkg-layer-XXXXXX"; *path is the caller's. */
-static int make_temp(char **path, int *fd, struct wpkg_error *err)
-{
-	const char *dir = getenv("TMPDIR");
-	char *p;
-
-	p = wpkg_path_join(dir != NULL && dir[0] != '\0' ? dir : "/tmp", "wpkg-layer-XXXXXX");
-	if (p == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	*fd = mkostemp(p, O_CLOEXEC);
-	if (*fd >= 0)
-		wpkg_tempreg_add(p, false);
-	if (*fd < 0) {
-		int rc = wpkg_error_set(err, WPKG_E_IO, "temporary layer file in %s: %s",
-					dir != NULL && dir[0] != '\0' ? dir : "/tmp", strerror(errno));
-
-		free(p);
-		return rc;
-	}
-	*path = p;
-	return 0;
-}
-
 int wpkg_image_tar_write(struct wpkg_image_layer *out, const char *file, const char *entry_name,
 			 uint64_t size, time_t mtime, struct wpkg_error *err)
 {
@@ -171,7 +146,7 @@ int wpkg_image_tar_write(struct wpkg_image_layer *out, const char *file, const c
 		goto out;
 	rc = write_pass(&plain, false, file, entry_name, size, mtime, err);
 	if (rc == 0)
-		rc = make_temp(&res.path, &gz.fd, err);
+		rc = wpkg_temp_open(&res.path, &gz.fd, NULL, "wpkg-layer-", NULL, err);
 	if (rc == 0)
 		rc = write_pass(&gz, true, file, entry_name, size, mtime, err);
 	if (rc < 0)

@@ -7,6 +7,27 @@
 #include "json_internal.h"
 #include "wpkg/oci.h"
 
+void wpkg_json_error_oneline(struct wpkg_error *err)
+{
+	char out[WPKG_ERROR_MSG_MAX];
+	size_t i, n = 0;
+
+	if (err == NULL)
+		return;
+	for (i = 0; err->msg[i] != '\0' && n + 5 < sizeof(out); i++) {
+		unsigned char c = (unsigned char)err->msg[i];
+
+		if (c == '\n' || c == '\r' || c == '\t')
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else if (c < 0x20 || c == 0x7f)
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "\\x%02x", c);
+		else
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	memcpy(err->msg, out, n + 1);
+}
+
 /* jansson says "duplicate object key near '"k"'"; the user wants the key and where it is. */
 static int duplicate_key_error(struct wpkg_error *err, const char *what, const json_error_t *jerr)
 {

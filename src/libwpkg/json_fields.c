@@ -37,27 +37,6 @@ int wpkg_json_fail(struct wpkg_error *err, int code, const char *what, const cha
 	return wpkg_error_set(err, code, "%s: %s", path, msg);
 }
 
-void wpkg_json_error_oneline(struct wpkg_error *err)
-{
-	char out[WPKG_ERROR_MSG_MAX];
-	size_t i, n = 0;
-
-	if (err == NULL)
-		return;
-	for (i = 0; err->msg[i] != '\0' && n + 5 < sizeof(out); i++) {
-		unsigned char c = (unsigned char)err->msg[i];
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-		else if (c < 0x20 || c == 0x7f)
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "\\x%02x", c);
-		else
-			out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	memcpy(err->msg, out, n + 1);
-}
-
 int wpkg_json_get_string(char **out, const json_t *obj, const char *key, bool required,
 			 bool null_ok, const char *what, struct wpkg_error *err)
 {
@@ -74,7 +53,7 @@ int wpkg_json_get_string(char **out, const json_t *obj, const char *key, bool re
 		return wpkg_json_fail(err, WPKG_E_INVALID, what, key, "expected a string");
 	s = strdup(json_string_value(v));
 	if (s == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	*out = s;
 	return 0;
 }
@@ -82,7 +61,7 @@ int wpkg_json_get_string(char **out, const json_t *obj, const char *key, bool re
 int wpkg_json_get_media_type(char **out, const json_t *obj, const char *key, bool required,
 			     const char *what, struct wpkg_error *err)
 {
-	char *mt;
+	char *mt = NULL;
 	int rc = wpkg_json_get_string(&mt, obj, key, required, false, what, err);
 
 	if (rc < 0)
@@ -151,7 +130,7 @@ int wpkg_json_get_strings(char ***out, size_t *n, const json_t *obj, const char 
 	len = json_array_size(arr);
 	v = calloc(len ? len : 1, sizeof(*v));
 	if (v == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (i = 0; i < len; i++) {
 		const json_t *s = json_array_get(arr, i);
 
@@ -164,7 +143,7 @@ int wpkg_json_get_strings(char ***out, size_t *n, const json_t *obj, const char 
 		}
 		v[i] = strdup(json_string_value(s));
 		if (v[i] == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 	}
@@ -230,7 +209,7 @@ int wpkg_doc_parse(void **out, size_t size, const void *data, size_t len, const 
 		goto out;
 	obj = calloc(1, size);
 	if (obj == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = read(obj, root, err);

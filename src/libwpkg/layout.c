@@ -16,7 +16,6 @@
 #define LAYOUT_FILE "oci-layout"
 #define INDEX_FILE "index.json"
 #define LAYOUT_FILE_MAX 4096
-#define COPY_CHUNK (256 * 1024)
 #define DIR_MODE 0755
 #define FILE_MODE 0644
 
@@ -37,11 +36,6 @@ struct blob_src {
 	uint64_t size;
 	const char *name;      /* the file, for messages */
 };
-
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
 
 static int path_exists(const char *path, bool *exists, struct wpkg_error *err)
 {
@@ -105,7 +99,7 @@ static int write_if_absent(const char *dir, const char *name, const char *doc, s
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = path_exists(path, &exists, err);
 	if (rc == 0 && !exists)
 		rc = wpkg_write_file_atomic(path, doc, strlen(doc), FILE_MODE, err);
@@ -126,7 +120,7 @@ static int open_dir(const char *dir, bool create, struct wpkg_error *err)
 	int rc = 0;
 
 	if (layout_path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	if (stat(dir, &st) < 0) {
 		if (errno != ENOENT)
 			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", dir, strerror(errno));
@@ -163,7 +157,7 @@ static int open_dir(const char *dir, bool create, struct wpkg_error *err)
 	rc = write_if_absent(dir, INDEX_FILE, empty_index, err);
 	if (rc == 0 && asprintf(&blobs, "%s/blobs/sha256", dir) < 0) {
 		blobs = NULL;
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 	}
 	if (rc == 0)
 		rc = wpkg_mkdir_p(blobs, DIR_MODE, err);
@@ -187,7 +181,7 @@ int wpkg_layout_open(struct wpkg_layout **out, const char *dir, bool create, str
 	l = calloc(1, sizeof(*l));
 	if (l == NULL || (l->dir = strdup(dir)) == NULL) {
 		free(l);
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	}
 	*out = l;
 	return 0;
@@ -222,7 +216,7 @@ int wpkg_layout_has_blob(struct wpkg_layout *l, const struct wpkg_digest *d, boo
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = path_exists(path, present, err);
 	free(path);
 	return rc;
@@ -239,11 +233,11 @@ static int copy_in(struct wpkg_hasher *h, int out_fd, const struct blob_src *src
 		wpkg_hasher_update(h, src->data, (size_t)src->size);
 		return wpkg_write_all(out_fd, src->data, (size_t)src->size, err);
 	}
-	chunk = malloc(COPY_CHUNK);
+	chunk = malloc(WPKG_IO_CHUNK);
 	if (chunk == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	while (left > 0 && rc == 0) {
-		size_t want = left < COPY_CHUNK ? (size_t)left : COPY_CHUNK;
+		size_t want = left < WPKG_IO_CHUNK ? (size_t)left : WPKG_IO_CHUNK;
 		ssize_t got = pread(src->fd, chunk, want, (off_t)off);
 
 		if (got < 0 && errno == EINTR)
@@ -275,7 +269,7 @@ static int store(struct wpkg_layout *l, const struct wpkg_digest *d, const struc
 
 	if (path == NULL || asprintf(&alg_dir, "%s/blobs/%s", l->dir, wpkg_digest_alg_name(d->alg)) < 0) {
 		alg_dir = NULL;
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/* Content-addressed: a file of the right size under this name is this blob. */
@@ -348,7 +342,7 @@ int wpkg_layout_read_blob(struct wpkg_layout *l, const struct wpkg_digest *d, si
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = wpkg_read_file(&b, path, max, err);
 	if (rc == WPKG_E_NOT_FOUND)
 		rc = wpkg_error_set(err, rc, "blob %s not found in %s", d->str, l->dir);
@@ -381,14 +375,14 @@ static int load_index(struct wpkg_layout *l, json_t **out, json_t **manifests, s
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = wpkg_read_file(&b, path, WPKG_DOC_MAX, err);
 	if (rc == 0)
 		rc = wpkg_json_load(&root, b.data, b.len, path, err);
 	/* umoci init writes "manifests": null (a nil Go slice): read it as an empty list. */
 	if (rc == 0 && json_is_null(json_object_get(root, "manifests")) &&
 	    json_object_set_new(root, "manifests", json_array()) != 0)
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 	if (rc == 0 && !json_is_array(json_object_get(root, "manifests")))
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: \"manifests\" must be an array", path);
 	if (rc == 0) {
@@ -410,7 +404,7 @@ static int save_index(struct wpkg_layout *l, const json_t *root, struct wpkg_err
 	int rc;
 
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = wpkg_json_dump(&b, root, err);
 	if (rc == 0)
 		rc = wpkg_write_file_atomic(path, b.data, b.len, FILE_MODE, err);
@@ -470,7 +464,7 @@ int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_de
 		goto out;
 	entry = index_entry(manifest, tag);
 	if (entry == NULL) {
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/* The tag moves to the new manifest; every other entry stays where it is. */
@@ -494,7 +488,7 @@ int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_de
 		i++;
 	}
 	if (!placed && json_array_append(arr, entry) != 0) {
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = save_index(l, root, err);
@@ -555,14 +549,14 @@ int wpkg_layout_tags(struct wpkg_layout *l, char ***tags, size_t *n_tags, struct
 	/* one spare slot: calloc(0) may be NULL, and callers may treat the array as NULL-terminated */
 	v = calloc(json_array_size(arr) + 1, sizeof(*v));
 	if (v == NULL) {
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < json_array_size(arr) && rc == 0; i++) {
 		const char *t = entry_tag(json_array_get(arr, i));
 
 		if (t != NULL && (v[n++] = strdup(t)) == NULL)
-			rc = nomem(err);
+			rc = wpkg_error_nomem(err);
 	}
 	if (rc < 0)
 		goto out;

@@ -53,7 +53,7 @@ int wpkg_lock_parent(struct wpkg_lock *l, const char *path, struct wpkg_error *e
 	l->fd = -1;
 	dir = n == 0 ? strdup(".") : strndup(path, n);
 	if (dir == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_lock_dir(l, dir, err);
 	free(dir);
 	return rc;

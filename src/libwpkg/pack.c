@@ -13,19 +13,6 @@
 #include "wpkg/pack.h"
 #include "wpkg/wasm_config.h"
 
-void wpkg_blob_clear(struct wpkg_blob *b)
-{
-	if (b->temp && b->path != NULL) {
-		unlink(b->path);
-		wpkg_tempreg_drop(b->path);
-	}
-	wpkg_descriptor_clear(&b->desc);
-	free(b->path);
-	wpkg_buf_free(&b->mem);
-	memset(b, 0, sizeof(*b));
-	wpkg_buf_init(&b->mem);
-}
-
 void wpkg_package_free(struct wpkg_package *p)
 {
 	size_t i;
@@ -52,33 +39,10 @@ int wpkg_pack_describe_bytes(struct wpkg_descriptor *d, const char *mt, const st
 {
 	d->media_type = strdup(mt);
 	if (d->media_type == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	wpkg_digest_bytes(&d->digest, WPKG_DIGEST_SHA256, bytes->data, bytes->len);
 	d->size = (int64_t)bytes->len;
 	return 0;
-}
-
-int wpkg_pack_blob_set(struct wpkg_blob *b, const char *media_type, const char *sha256_hex, uint64_t size,
-		       const char *path, uint64_t offset, const char *title, json_t *annotations,
-		       struct wpkg_error *err)
-{
-	char digest[WPKG_DIGEST_STR_MAX];
-	int rc;
-
-	snprintf(digest, sizeof(digest), "sha256:%s", sha256_hex);
-	rc = wpkg_digest_parse(&b->desc.digest, digest, err);
-	if (rc < 0)
-		return wpkg_error_wrap(err, "%s", path);
-	b->desc.size = (int64_t)size;
-	b->offset = offset;
-	b->desc.media_type = strdup(media_type);
-	if (b->path == NULL)
-		b->path = strdup(path);
-	b->desc.annotations = json_object();
-	if (b->desc.media_type == NULL || b->path == NULL || b->desc.annotations == NULL ||
-	    json_object_set_new(b->desc.annotations, WPKG_ANNOT_TITLE, json_string(title)) != 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory (or file name %s is not UTF-8)", title);
-	return wpkg_annotations_merge(b->desc.annotations, annotations, title, err);
 }
 
 /* One file becomes one application/wasm layer: the whole file, streamed later from path. */
@@ -95,7 +59,7 @@ static int add_layer(struct wpkg_package *p, const char *file, const struct wpkg
 	p->infos[p->n_infos++] = info;
 	/* Counted first so wpkg_package_free releases whatever is filled in below. */
 	p->n_layers++;
-	return wpkg_pack_blob_set(&p->layers[p->n_layers - 1], WPKG_MT_WASM_LAYER, info->sha256, info->size, file,
+	return wpkg_blob_set(&p->layers[p->n_layers - 1], WPKG_MT_WASM_LAYER, info->sha256, info->size, file,
 				  0, base, json_object_get(opts->layer_annotations, base), err);
 }
 
@@ -153,7 +117,7 @@ static int make_config(struct wpkg_package *p, const char *const *files, const s
 	int rc;
 
 	if (!ok)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	wpkg_format_rfc3339(created, opts->created);
 	c->created = wpkg_strdup_opt(created, &ok);
 	c->author = wpkg_strdup_opt(opts->author, &ok);
@@ -176,7 +140,7 @@ static int make_config(struct wpkg_package *p, const char *const *files, const s
 	}
 	c->extra = config_extra(p, files, &ok);
 	if (!ok) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_wasm_config_serialize(&p->config.mem, c, err);
@@ -203,7 +167,7 @@ static int make_manifest(struct wpkg_package *p, const struct wpkg_pack_opts *op
 	m.layers = calloc(p->n_layers, sizeof(*m.layers));
 	m.annotations = json_object();
 	if (m.layers == NULL || m.annotations == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < p->n_layers; i++)
@@ -211,7 +175,7 @@ static int make_manifest(struct wpkg_package *p, const struct wpkg_pack_opts *op
 	/* created first, then the user's annotations in their order (which may replace it). */
 	wpkg_format_rfc3339(created, opts->created);
 	if (json_object_set_new(m.annotations, WPKG_ANNOT_CREATED, json_string(created)) != 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_annotations_merge(m.annotations, opts->manifest_annotations, "manifest", err);
@@ -219,7 +183,7 @@ static int make_manifest(struct wpkg_package *p, const struct wpkg_pack_opts *op
 		goto out;
 	doc = wpkg_manifest_to_json(&m);
 	if (doc == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	/* These bytes are stored and pushed as they are; the digest is over exactly them. */
@@ -289,12 +253,12 @@ int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_file
 		return rc;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	wpkg_buf_init(&p->manifest);
 	wpkg_buf_init(&p->config.mem);
 	p->infos = calloc(n_files, sizeof(*p->infos));
 	if (p->infos == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (opts->exploded) {
@@ -302,7 +266,7 @@ int wpkg_pack(struct wpkg_package **out, const char *const *files, size_t n_file
 	} else {
 		p->layers = calloc(n_files, sizeof(*p->layers));
 		if (p->layers == NULL)
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 		for (i = 0; rc == 0 && i < n_files; i++) {
 			wpkg_buf_init(&p->layers[i].mem);
 			rc = add_layer(p, files[i], opts, err);

@@ -23,7 +23,6 @@ static void part_title(char *buf, size_t cap, size_t layer, size_t n_layers, enu
 	snprintf(buf, cap, "%0*zu-%s.wasm", width, layer, wpkg_wasm_kind_name(kind));
 }
 
-/* Writes the skeleton of data to a new temporary that b owns (deleted with it), and describes it. */
 /* Fills the skeleton's bytes of m (what lies between the parts); the parts themselves are never read here. */
 static int ensure_skeleton(struct wpkg_map *m, const struct wpkg_recipe *r, struct wpkg_error *err)
 {
@@ -43,32 +42,24 @@ static int ensure_skeleton(struct wpkg_map *m, const struct wpkg_recipe *r, stru
 	return rc;
 }
 
+/* Writes the skeleton of data to a new temporary that b owns (deleted with it), and describes it. */
 static int add_skeleton(struct wpkg_blob *b, struct wpkg_map *m, const struct wpkg_recipe *r,
 			const char *file, json_t *annotations, struct wpkg_error *err)
 {
-	const char *dir = getenv("TMPDIR");
 	struct wpkg_digest digest;
 	uint64_t size = 0;
 	char *title = NULL;
 	int fd = -1, rc;
 
-	if (dir == NULL || dir[0] == '\0')
-		dir = "/tmp";
-	if (asprintf(&b->path, "%s/wpkg-skeleton.XXXXXX", dir) < 0 ||
-	    asprintf(&title, "%s.skeleton", wpkg_path_base(file)) < 0) {
-		b->path = NULL;
+	if (asprintf(&title, "%s.skeleton", wpkg_path_base(file)) < 0) {
 		title = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	fd = mkostemp(b->path, O_CLOEXEC);
-	if (fd < 0) {
-		rc = wpkg_error_set(err, WPKG_E_IO, "%s: cannot create temporary file: %s", b->path,
-				    strerror(errno));
+	rc = wpkg_temp_open(&b->path, &fd, NULL, "wpkg-skeleton.", NULL, err);
+	if (rc < 0)
 		goto out;
-	}
 	b->temp = true;   /* from here on, clearing the blob deletes the file */
-	wpkg_tempreg_add(b->path, false);
 	rc = ensure_skeleton(m, r, err);
 	if (rc == 0)
 		rc = wpkg_explode_write_skeleton(fd, m->data, m->len, r, &size, &digest, err);
@@ -76,7 +67,7 @@ static int add_skeleton(struct wpkg_blob *b, struct wpkg_map *m, const struct wp
 		wpkg_error_wrap(err, "%s", b->path);
 		goto out;
 	}
-	rc = wpkg_pack_blob_set(b, WPKG_MT_SKELETON, wpkg_digest_hex(&digest), size, b->path, 0, title, annotations,
+	rc = wpkg_blob_set(b, WPKG_MT_SKELETON, wpkg_digest_hex(&digest), size, b->path, 0, title, annotations,
 				err);
 out:
 	if (fd >= 0)
@@ -109,7 +100,7 @@ int wpkg_pack_explode(struct wpkg_package *p, const char *file, const struct wpk
 	}
 	p->recipe = calloc(1, sizeof(*p->recipe));
 	if (p->recipe == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_explode_plan(p->recipe, info, &opts->explode, err);
@@ -123,7 +114,7 @@ int wpkg_pack_explode(struct wpkg_package *p, const char *file, const struct wpk
 			    opts->explode.min_layer_size);
 	p->layers = calloc(p->recipe->n_layers, sizeof(*p->layers));
 	if (p->layers == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (l = 0; l < p->recipe->n_layers; l++)
@@ -137,7 +128,7 @@ int wpkg_pack_explode(struct wpkg_package *p, const char *file, const struct wpk
 
 		part_title(title, sizeof(title), l, p->recipe->n_layers, wp->kind);
 		p->n_layers++;
-		rc = wpkg_pack_blob_set(&p->layers[l], WPKG_MT_WASM_LAYER, wp->sha256, part->size, file, part->offset,
+		rc = wpkg_blob_set(&p->layers[l], WPKG_MT_WASM_LAYER, wp->sha256, part->size, file, part->offset,
 					title, NULL, err);
 	}
 out:

@@ -109,7 +109,7 @@ static int image_layer(struct wpkg_package *p, const char *file, const char *nam
 	layer->temp = true;
 	layer->desc.media_type = strdup(WPKG_MT_OCI_LAYER_TAR_GZ);
 	if (layer->desc.media_type == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	layer->desc.digest = tar.digest;
 	layer->desc.size = (int64_t)tar.size;
 	*diff_id = tar.diff_id;
@@ -144,7 +144,7 @@ static int runwasi_layer(struct wpkg_package *p, const char *file, struct image_
 	c->label_value = label;
 	c->diff_id = NULL;
 	if (layer->path == NULL || layer->desc.media_type == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return 0;
 }
 
@@ -162,7 +162,7 @@ static int make_manifest(struct wpkg_package *p, enum wpkg_pack_format fmt, cons
 	    (fmt == WPKG_FORMAT_IMAGE &&
 	     json_object_set_new(annots, WPKG_ANNOT_WASM_VARIANT, json_string(WPKG_WASM_VARIANT_COMPAT_SMART)) != 0) ||
 	    json_object_set_new(annots, WPKG_ANNOT_CREATED, json_string(created)) != 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_annotations_merge(annots, opts->manifest_annotations, "manifest", err);
@@ -194,7 +194,7 @@ static int pack_one(struct wpkg_package *p, const char *file, enum wpkg_pack_for
 	name = wpkg_image_entry_name(file);
 	entrypoint = name != NULL ? wpkg_path_join("/", name) : NULL;
 	if (entrypoint == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (fmt == WPKG_FORMAT_IMAGE) {
@@ -210,7 +210,7 @@ static int pack_one(struct wpkg_package *p, const char *file, enum wpkg_pack_for
 	layer_annots = opts->layer_annotations != NULL ? json_object_get(opts->layer_annotations, base) : NULL;
 	if (layer_annots != NULL) {
 		p->layers[0].desc.annotations = json_object();
-		rc = p->layers[0].desc.annotations == NULL ? wpkg_error_set(err, WPKG_E_NOMEM, "out of memory")
+		rc = p->layers[0].desc.annotations == NULL ? wpkg_error_nomem(err)
 			: wpkg_annotations_merge(p->layers[0].desc.annotations, layer_annots, base, err);
 		if (rc < 0)
 			goto out;
@@ -245,13 +245,13 @@ int wpkg_pack_image(struct wpkg_package **out, const char *file, enum wpkg_pack_
 				      "exploded", wpkg_pack_format_name(fmt));
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	wpkg_buf_init(&p->manifest);
 	wpkg_buf_init(&p->config.mem);
 	p->layers = calloc(1, sizeof(*p->layers));
 	p->infos = calloc(1, sizeof(*p->infos));
 	if (p->layers == NULL || p->infos == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	wpkg_buf_init(&p->layers[0].mem);

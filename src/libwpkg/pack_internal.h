@@ -7,20 +7,12 @@
 #include <jansson.h>
 
 #include "wpkg/error.h"
+#include "blob_internal.h"
 #include "wpkg/pack.h"
 
 /* Sets d to media type mt and the sha256 digest and size of bytes (which d does not keep). */
 int wpkg_pack_describe_bytes(struct wpkg_descriptor *d, const char *mt, const struct wpkg_buf *bytes,
 			     struct wpkg_error *err);
-
-/*
- * Describes b as the range [offset, offset + size) of path, whose sha256 is
- * sha256_hex, titled title, with the user's annotations for it (borrowed,
- * may be NULL) after the title.
- */
-int wpkg_pack_blob_set(struct wpkg_blob *b, const char *media_type, const char *sha256_hex, uint64_t size,
-		       const char *path, uint64_t offset, const char *title, json_t *annotations,
-		       struct wpkg_error *err);
 
 /*
  * Fills p->layers, p->recipe and one entry of p->infos with the exploded

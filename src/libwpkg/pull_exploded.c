@@ -91,7 +91,7 @@ static int parts_init(struct parts *p, size_t n, struct wpkg_error *err)
 	p->fds = calloc(n, sizeof(*p->fds));
 	p->sizes = calloc(n, sizeof(*p->sizes));
 	if (p->files == NULL || p->keep == NULL || p->fds == NULL || p->sizes == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (i = 0; i < n; i++)
 		p->files[i].fd = p->fds[i] = -1;
 	return 0;
@@ -139,13 +139,13 @@ static int parts_commit(struct parts *p, char ***files, size_t *n_files, struct 
 	int rc = 0;
 
 	if (v == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (i = 0; i < p->n && rc == 0; i++) {
 		if (!p->keep[i] || p->files[i].tmp_path == NULL)
 			continue;
 		v[n] = strdup(p->files[i].final_path);
 		if (v[n] == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			break;
 		}
 		n++;
@@ -220,7 +220,7 @@ static int parts_job(void *payload, size_t i, struct wpkg_error *err)
 
 	path = b->dir != NULL ? wpkg_path_join(b->dir, title_of(&b->m->layers[i])) : strdup(b->path);
 	if (path == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = parts_fetch(b->p, i, path, b->keep, b->s, &b->m->layers[i], b->what, err);
 	free(path);
 	/* no descriptor held per layer: a package of 1100 files pulls under ulimit -n 1024 */
@@ -236,7 +236,7 @@ static int parts_fetch_all(struct parts_batch *b, struct wpkg_error *err)
 	int rc = parts_init(b->p, b->m->n_layers, err);
 
 	if (rc == 0)
-		rc = wpkg_multi_run(b->m->n_layers, wpkg_multi_store_concurrency(b->s, NULL), parts_job, b, err);
+		rc = wpkg_multi_run(b->m->n_layers, wpkg_store_concurrency(b->s, NULL), parts_job, b, err);
 	return rc;
 }
 
@@ -274,7 +274,7 @@ static int read_recipe(struct wpkg_recipe *out, const struct wpkg_manifest *m, c
 		return wpkg_error_wrap(err, "%s", what);
 	used = calloc(m->n_layers, sizeof(*used));
 	if (used == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < r.n_parts; i++)
@@ -312,7 +312,7 @@ static int whole_descriptor(struct wpkg_descriptor *d, const struct wpkg_recipe 
 	d->size = (int64_t)r->size;
 	d->annotations = name != NULL ? json_pack("{s:s}", WPKG_ANNOT_TITLE, name) : NULL;
 	if (d->media_type == NULL || (name != NULL && d->annotations == NULL))
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return 0;
 }
 
@@ -372,7 +372,7 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, con
 	if (rc == 0 && opts->no_reassemble) {
 		res->path = strdup(dir);
 		if (res->path == NULL)
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 	}
 out:
 	if (out.tmp_path != NULL)
@@ -416,9 +416,9 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const 
 	if (rc == 0)
 		rc = parts_commit(&parts, &res->files, &res->n_files, err);
 	if (rc == 0 && wpkg_descriptor_copy(&res->layer, &m->layers[0]) < 0)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	if (rc == 0 && (res->path = strdup(opts->output)) == NULL)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	parts_free(&parts);
 	json_decref(root);
 	return rc;

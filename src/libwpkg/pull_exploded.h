@@ -7,8 +7,11 @@
 #include "wpkg/artifact.h"
 #include "wpkg/error.h"
 #include "wpkg/oci.h"
-#include "wpkg/pull.h"
 #include "wpkg/store.h"
+
+/* The public option and result types of wpkg_pull (wpkg/pull.h), which this path fills for it. */
+struct wpkg_pull_opts;
+struct wpkg_pull_result;
 
 /*
  * True when m is an exploded artifact (artifactType WPKG_AT_EXPLODED, or a

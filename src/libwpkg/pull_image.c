@@ -8,26 +8,20 @@
 #include "wpkg/buf.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
+#include "wpkg/tempreg.h"
 #include "pull_internal.h"
 
 /* An unlinked temporary in $TMPDIR: the layer never needs a name, and nothing is left behind on any exit. */
 static int temp_fd(int *out, struct wpkg_error *err)
 {
-	const char *dir = getenv("TMPDIR");
-	char *path = wpkg_path_join(dir != NULL && dir[0] != '\0' ? dir : "/tmp", "wpkg-layer.XXXXXX");
-	int fd;
+	char *path;
+	int fd, rc;
 
-	if (path == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(e));
-		free(path);
-		return WPKG_E_IO;
-	}
+	rc = wpkg_temp_open(&path, &fd, NULL, "wpkg-layer.", NULL, err);
+	if (rc < 0)
+		return rc;
 	unlink(path);
+	wpkg_tempreg_drop(path);
 	free(path);
 	*out = fd;
 	return 0;
@@ -46,7 +40,7 @@ static int describe_file(struct wpkg_pull_result *res, const char *name, struct 
 	res->layer.media_type = strdup(WPKG_MT_WASM_LAYER);
 	res->layer.annotations = json_pack("{s:s}", WPKG_ANNOT_TITLE, wpkg_path_base(name));
 	if (res->layer.media_type == NULL || res->layer.annotations == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return 0;
 }
 

@@ -73,7 +73,7 @@ int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct w
 	memset(&res, 0, sizeof(res));
 	res.digest = p->manifest_desc.digest;
 	/* every blob at once (HEAD, then upload where missing); any failure cancels the rest, before the manifest */
-	rc = wpkg_multi_run(p->n_layers + 1, wpkg_multi_store_concurrency(s, NULL), push_job, &batch, err);
+	rc = wpkg_multi_run(p->n_layers + 1, wpkg_store_concurrency(s, NULL), push_job, &batch, err);
 	if (rc < 0)
 		goto out;
 	if (opts->n_tags == 0) {

@@ -9,7 +9,6 @@
 #include "wpkg/ref.h"
 
 #define NAME_MAX_LEN 255   /* distribution's NameTotalLengthMax, over "registry/repository" */
-#define TAG_MAX_LEN 128
 
 #define DOCKER_HUB "docker.io"
 #define DOCKER_HUB_LEGACY "index.docker.io"
@@ -68,22 +67,45 @@ static bool is_hex(char ch)
 	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
 }
 
-/* tag := [\w][\w.-]{0,127} */
-static int check_tag(const struct ctx *c, const char *t, size_t n)
+enum wpkg_tag_problem wpkg_tag_check(const char *tag, size_t n, size_t *at)
 {
 	size_t i;
 
 	if (n == 0)
+		return WPKG_TAG_EMPTY;
+	if (n > WPKG_TAG_MAX)
+		return WPKG_TAG_TOO_LONG;
+	if (!is_word(tag[0])) {
+		*at = 0;
+		return WPKG_TAG_BAD_FIRST;
+	}
+	for (i = 1; i < n; i++) {
+		if (!is_word(tag[i]) && tag[i] != '.' && tag[i] != '-') {
+			*at = i;
+			return WPKG_TAG_BAD_CHAR;
+		}
+	}
+	return WPKG_TAG_OK;
+}
+
+static int check_tag(const struct ctx *c, const char *t, size_t n)
+{
+	size_t at = 0;
+
+	switch (wpkg_tag_check(t, n, &at)) {
+	case WPKG_TAG_OK:
+		return 0;
+	case WPKG_TAG_EMPTY:
 		return bad(c, "tag is empty (position %zu)", pos(c, t));
-	if (n > TAG_MAX_LEN)
-		return bad(c, "tag is longer than %d characters (%zu)", TAG_MAX_LEN, n);
-	if (!is_word(t[0]))
+	case WPKG_TAG_TOO_LONG:
+		return bad(c, "tag is longer than %d characters (%zu)", WPKG_TAG_MAX, n);
+	case WPKG_TAG_BAD_FIRST:
 		return bad(c, "tag must start with a letter, digit or '_' ('%c' at position %zu)", t[0],
 			   pos(c, t));
-	for (i = 1; i < n; i++)
-		if (!is_word(t[i]) && t[i] != '.' && t[i] != '-')
-			return bad(c, "invalid character '%c' in tag at position %zu", t[i], pos(c, t + i));
-	return 0;
+	case WPKG_TAG_BAD_CHAR:
+		break;
+	}
+	return bad(c, "invalid character '%c' in tag at position %zu", t[at], pos(c, t + at));
 }
 
 static int check_digest(const struct ctx *c, const char *d, size_t n)
@@ -94,7 +116,7 @@ static int check_digest(const struct ctx *c, const char *d, size_t n)
 	int rc;
 
 	if (copy == NULL)
-		return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(c->err);
 	rc = wpkg_digest_parse(&parsed, copy, &derr);
 	free(copy);
 	/* An unknown algorithm is still a reference we cannot use: one code for every reference error. */
@@ -298,7 +320,7 @@ static int split_tag_digest(struct wpkg_ref *r, const struct ctx *c, const char 
 		if (rc < 0)
 			return rc;
 		if (set_str(&r->digest, at + 1, dlen) < 0)
-			return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(c->err);
 		*n = (size_t)(at - s);
 	}
 	for (i = 0; i < *n; i++) {
@@ -314,7 +336,7 @@ static int split_tag_digest(struct wpkg_ref *r, const struct ctx *c, const char 
 		if (rc < 0)
 			return rc;
 		if (set_str(&r->tag, colon + 1, tlen) < 0)
-			return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(c->err);
 		*n = (size_t)(colon - s);
 	}
 	return 0;
@@ -331,7 +353,7 @@ static int parse_local(struct wpkg_ref *r, const struct ctx *c, const char *rest
 	if (n == 0)
 		return bad(c, "path is empty");
 	if (set_str(&r->path, rest, n) < 0)
-		return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(c->err);
 	return 0;
 }
 
@@ -374,7 +396,7 @@ static int parse_registry(struct wpkg_ref *r, const struct ctx *c, const char *s
 			rc = set_str(&r->repository, repo, repo_len);
 	}
 	if (r->registry == NULL || rc < 0 || r->repository == NULL)
-		return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(c->err);
 	if (strlen(r->registry) + 1 + strlen(r->repository) > NAME_MAX_LEN)
 		return bad(c, "name is longer than %d characters (%zu)", NAME_MAX_LEN,
 			   strlen(r->registry) + 1 + strlen(r->repository));

@@ -44,10 +44,10 @@ static int copy_layers(struct wpkg_attach_result *res, const struct wpkg_package
 {
 	res->layers = calloc(p->n_layers, sizeof(*res->layers));
 	if (res->layers == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (; res->n_layers < p->n_layers; res->n_layers++)
 		if (wpkg_descriptor_copy(&res->layers[res->n_layers], &p->layers[res->n_layers].desc) < 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 	return 0;
 }
 

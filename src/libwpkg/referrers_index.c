@@ -46,13 +46,13 @@ const char *wpkg_attach_media_type(const char *file)
 {
 	/* longest suffixes first: .spdx.json is also .json */
 	static const char *const table[][2] = {
-		{ ".spdx.json", "application/spdx+json" },
-		{ ".cdx.json", "application/vnd.cyclonedx+json" },
-		{ ".json", "application/json" },
+		{ ".spdx.json", WPKG_MT_SPDX_JSON },
+		{ ".cdx.json", WPKG_MT_CYCLONEDX_JSON },
+		{ ".json", WPKG_MT_JSON },
 		{ ".wasm", WPKG_MT_WASM_LAYER },
-		{ ".wit", "text/plain" },
-		{ ".txt", "text/plain" },
-		{ ".md", "text/markdown" },
+		{ ".wit", WPKG_MT_TEXT },
+		{ ".txt", WPKG_MT_TEXT },
+		{ ".md", WPKG_MT_MARKDOWN },
 	};
 	size_t len = strlen(file), i, n;
 
@@ -61,7 +61,7 @@ const char *wpkg_attach_media_type(const char *file)
 		if (len > n && strcasecmp(file + len - n, table[i][0]) == 0)
 			return table[i][1];
 	}
-	return "application/octet-stream";
+	return WPKG_MT_OCTET_STREAM;
 }
 
 int wpkg_referrers_descriptor(struct wpkg_descriptor *out, const struct wpkg_manifest *m,
@@ -80,7 +80,7 @@ int wpkg_referrers_descriptor(struct wpkg_descriptor *out, const struct wpkg_man
 		ok = false;
 	if (!ok) {
 		wpkg_descriptor_clear(&d);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	*out = d;
 	return 0;
@@ -92,7 +92,7 @@ int wpkg_referrers_index_new(struct wpkg_index **out, struct wpkg_error *err)
 
 	if (ix == NULL || (ix->media_type = strdup(WPKG_MT_OCI_INDEX)) == NULL) {
 		free(ix);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	ix->schema_version = 2;
 	*out = ix;
@@ -121,10 +121,10 @@ int wpkg_referrers_index_add(struct wpkg_index *ix, const struct wpkg_descriptor
 	}
 	grown = realloc(ix->manifests, (ix->n_manifests + 1) * sizeof(*grown));
 	if (grown == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	ix->manifests = grown;
 	if (wpkg_descriptor_copy(&grown[ix->n_manifests], d) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	ix->n_manifests++;
 	if (added != NULL)
 		*added = true;
@@ -188,7 +188,7 @@ void wpkg_referrers_index_filter(struct wpkg_index *ix, const char *artifact_typ
 static int empty_config(struct wpkg_blob *b, struct wpkg_error *err)
 {
 	if (wpkg_buf_puts(&b->mem, WPKG_EMPTY_JSON) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return wpkg_pack_describe_bytes(&b->desc, WPKG_MT_OCI_EMPTY, &b->mem, err);
 }
 
@@ -211,7 +211,7 @@ static int add_file(struct wpkg_package *p, const char *file, const char *media_
 		return rc;
 	/* counted first so wpkg_package_free releases whatever is filled in */
 	p->n_layers++;
-	return wpkg_pack_blob_set(&p->layers[p->n_layers - 1], media_type, wpkg_digest_hex(&d), size, file, 0, title,
+	return wpkg_blob_set(&p->layers[p->n_layers - 1], media_type, wpkg_digest_hex(&d), size, file, 0, title,
 				  NULL, err);
 }
 
@@ -225,7 +225,7 @@ static int manifest_annotations(json_t **out, const struct wpkg_attach_opts *opt
 	wpkg_format_rfc3339(created, opts->created);
 	if (a == NULL || json_object_set_new(a, WPKG_ANNOT_CREATED, json_string(created)) != 0) {
 		json_decref(a);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	rc = wpkg_annotations_merge(a, opts->annotations, "manifest", err);
 	if (rc < 0) {
@@ -248,7 +248,7 @@ static int write_manifest(struct wpkg_package *p, const struct wpkg_descriptor *
 	int rc;
 
 	if (layers == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	/* borrowed views of what p owns: nothing here is freed but the arrays and the JSON */
 	for (i = 0; i < p->n_layers; i++)
 		layers[i] = p->layers[i].desc;
@@ -267,7 +267,7 @@ static int write_manifest(struct wpkg_package *p, const struct wpkg_descriptor *
 	if (rc < 0)
 		goto out;
 	if (m.artifact_type == NULL || (doc = wpkg_manifest_to_json(&m)) == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_json_dump(&p->manifest, doc, err);
@@ -299,7 +299,7 @@ int wpkg_attach_pack(struct wpkg_package **out, const struct wpkg_descriptor *su
 	p = calloc(1, sizeof(*p));
 	if (p == NULL || (p->layers = calloc(n_files, sizeof(*p->layers))) == NULL) {
 		free(p);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	}
 	wpkg_buf_init(&p->config.mem);
 	wpkg_buf_init(&p->manifest);

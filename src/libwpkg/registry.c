@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "wpkg/oci.h"
+#include "http_pager.h"
 #include "registry_internal.h"
 
 #define MANIFEST_ACCEPT "Accept: " WPKG_MT_OCI_MANIFEST ", " WPKG_MT_OCI_INDEX ", " \
@@ -23,7 +24,7 @@ int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struc
 	int rc;
 
 	if (r == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_http_new(&r->http, opts, hooks, err);
 	if (rc < 0)
 		goto fail;
@@ -31,7 +32,7 @@ int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struc
 	if (r->host == NULL || asprintf(&r->base, "%s://%s", opts && opts->plain_http ? "http" : "https", host) < 0 ||
 	    wpkg_auth_new(&r->auth, creds) < 0) {
 		r->base = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto fail;
 	}
 	*out = r;
@@ -154,7 +155,7 @@ int wpkg_registry_ping(struct wpkg_registry *r, struct wpkg_error *err)
 	int rc;
 
 	if (asprintf(&url, "%s/v2/", r->base) < 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	req.url = url;
 	rc = reg_request(r, &req, &s, &resp, err);
 	if (rc == 0 && resp.status != 200)
@@ -176,7 +177,7 @@ int wpkg_registry_blob_exists(struct wpkg_registry *r, const char *repo, const s
 	/* asked while pushing: a push token covers it and is then reused for the upload */
 	rc = reg_scopes_init(&s, repo, "pull,push", NULL);
 	if (url == NULL || rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	req.url = url;
@@ -207,8 +208,8 @@ static char *content_type(const struct wpkg_http_resp *resp)
 		n--;
 	ct[n] = '\0';
 	/* generic types say nothing about which document this is */
-	if (n == 0 || strcasecmp(ct, "application/json") == 0 || strcasecmp(ct, "text/plain") == 0 ||
-	    strcasecmp(ct, "application/octet-stream") == 0) {
+	if (n == 0 || strcasecmp(ct, WPKG_MT_JSON) == 0 || strcasecmp(ct, WPKG_MT_TEXT) == 0 ||
+	    strcasecmp(ct, WPKG_MT_OCTET_STREAM) == 0) {
 		free(ct);
 		return NULL;
 	}
@@ -243,7 +244,7 @@ int wpkg_registry_manifest_get(struct wpkg_registry *r, const char *repo, const 
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
 	if (url == NULL || rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (by_digest && (rc = wpkg_digest_parse(&want, reference, err)) < 0)
@@ -318,7 +319,7 @@ static int simple_request(struct wpkg_registry *r, const char *method, const cha
 
 	rc = reg_scopes_init(&s, repo, actions, NULL);
 	if (rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = reg_request(r, &req, &s, &resp, err);
@@ -347,7 +348,7 @@ static int manifest_put(struct wpkg_registry *r, const char *repo, const char *r
 
 	if (url == NULL || asprintf(&ct, "Content-Type: %s", media_type) < 0) {
 		ct = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	headers[0] = ct;
@@ -381,7 +382,7 @@ int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, con
 	int rc;
 
 	if (url == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = simple_request(r, "DELETE", url, "pull,delete", repo, NULL, NULL, NULL, err);
 	free(url);
 	return rc;
@@ -411,7 +412,7 @@ static int add_tags(char ***tags, size_t *n, const struct wpkg_buf *page, const 
 		if (grown == NULL || (grown[*n] = strdup(json_string_value(v))) == NULL) {
 			if (grown)
 				*tags = grown;
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 			goto out;
 		}
 		*tags = grown;
@@ -425,42 +426,28 @@ out:
 	return rc;
 }
 
-static bool seen(char *const *urls, size_t n, const char *url)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(urls[i], url) == 0)
-			return true;
-	return false;
-}
-
 int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
 		       struct wpkg_error *err)
 {
 	struct wpkg_http_req req = { .method = "GET", .max_body = TAGS_PAGE_MAX };
 	struct wpkg_http_resp resp = { 0 };
+	struct wpkg_pager pg = { 0 };
 	struct reg_scopes s;
-	char **out = NULL, **visited = NULL, *url = NULL, *last = NULL, *prev_last = NULL;
-	size_t n = 0, n_visited = 0, count, i, total = 0;
+	char **out = NULL, *url = NULL, *last = NULL, *prev_last = NULL;
+	size_t n = 0, count, i, total = 0;
 	int rc;
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
 	if (rc < 0 || asprintf(&url, "%s/v2/%s/tags/list?n=1000", r->base, repo) < 0) {
 		url = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	while (url && n_visited < TAGS_PAGES_MAX) {
-		char **v = realloc(visited, (n_visited + 1) * sizeof(*v));
-		if (v == NULL) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-			goto out;
-		}
-		visited = v;
-		visited[n_visited++] = url;
-		req.url = url;
-		url = NULL;     /* visited owns it now */
+	rc = wpkg_pager_init(&pg, url, TAGS_PAGES_MAX, err);
+	url = NULL;     /* the pager owns it now */
+	if (rc < 0)
+		goto out;
+	while ((req.url = wpkg_pager_url(&pg)) != NULL) {
 		rc = reg_request(r, &req, &s, &resp, err);
 		if (rc < 0)
 			goto out;
@@ -480,15 +467,11 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 		rc = add_tags(&out, &n, &resp.body, req.url, &count, &last, err);
 		if (rc < 0)
 			goto out;
-		rc = wpkg_http_next_page(&url, &resp, err);
-		if (rc < 0)
+		/* an empty page, or the same page again under another URL, would keep us here forever */
+		if (count == 0 || (last && prev_last && strcmp(last, prev_last) == 0))
+			wpkg_pager_stop(&pg);
+		else if ((rc = wpkg_pager_advance(&pg, &resp, err)) < 0)
 			goto out;
-		/* a registry that serves the same page again (or an empty one) would keep us here forever */
-		if (url && (count == 0 || seen(visited, n_visited, url) ||
-			    (last && prev_last && strcmp(last, prev_last) == 0))) {
-			free(url);
-			url = NULL;
-		}
 	}
 	*tags = out;
 	*n_tags = n;
@@ -498,10 +481,7 @@ out:
 	for (i = 0; i < n; i++)
 		free(out[i]);
 	free(out);
-	for (i = 0; i < n_visited; i++)
-		free(visited[i]);
-	free(visited);
-	free(url);
+	wpkg_pager_clear(&pg);
 	free(last);
 	free(prev_last);
 	reg_scopes_free(&s);

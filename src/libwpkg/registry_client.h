@@ -7,21 +7,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wpkg/blob.h"
 #include "wpkg/buf.h"
 #include "wpkg/creds.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
+#include "wpkg/http.h"
 #include "wpkg/log.h"
-#include "wpkg/pack.h"
-#include "wpkg/store.h"
+#include "wpkg/oci.h"
 #include "log_internal.h"
-
-/* What a client reports through: progress of blob transfers, and its log. */
-struct wpkg_registry_hooks {
-	wpkg_progress_fn progress;   /* NULL: none */
-	void *progress_payload;
-	struct wpkg_log_sink log;
-};
+#include "registry_hooks.h"
 
 struct wpkg_registry;
 

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "http_pager.h"
 #include "wpkg/oci.h"
 #include "registry_internal.h"
 
@@ -36,7 +37,7 @@ static int add_page(json_t *all, const struct wpkg_buf *page, const char *url, s
 	if (!json_is_array(manifests))
 		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the answer is not an image index", url);
 	else if (json_array_extend(all, manifests) != 0)
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 	json_decref(doc);
 	return rc;
 }
@@ -49,7 +50,7 @@ static int join_pages(struct wpkg_buf *out, json_t *all, struct wpkg_error *err)
 	int rc;
 
 	if (doc == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_json_dump(out, doc, err);
 	json_decref(doc);
 	return rc;
@@ -65,6 +66,8 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 	struct reg_scopes s;
 	json_t *all = json_array();
 	char *base = reg_url(r, repo, "referrers", subject->str), *url = NULL;
+	const char *page;
+	struct wpkg_pager pg = { 0 };
 	bool supported = true, filt = artifact_type != NULL;
 	unsigned pages = 0;
 	int rc;
@@ -74,11 +77,16 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 	if (url != base)
 		free(base);
 	if (rc < 0 || url == NULL || all == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		free(url);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	while (url != NULL && pages < REFERRERS_PAGES_MAX) {
-		rc = reg_get_doc(r, url, headers, &s, &resp, err);
+	rc = wpkg_pager_init(&pg, url, REFERRERS_PAGES_MAX, err);
+	url = NULL;     /* the pager owns it now */
+	if (rc < 0)
+		goto out;
+	while ((page = wpkg_pager_url(&pg)) != NULL) {
+		rc = reg_get_doc(r, page, headers, &s, &resp, err);
 		if (rc < 0)
 			goto out;
 		/* the spec's sign of a registry without the API; one that has it never answers 404 */
@@ -90,7 +98,7 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 			rc = reg_status_error(err, "GET", &resp);
 			goto out;
 		}
-		rc = add_page(all, &resp.body, url, err);
+		rc = add_page(all, &resp.body, page, err);
 		if (rc < 0)
 			goto out;
 		filt = filt && artifact_type_filtered(&resp);
@@ -98,8 +106,7 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 			first = resp.body;
 			wpkg_buf_init(&resp.body);
 		}
-		free(url);
-		rc = wpkg_http_next_page(&url, &resp, err);
+		rc = wpkg_pager_advance(&pg, &resp, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -111,10 +118,10 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 	*api_supported = supported;
 	*filtered = supported && filt;
 out:
+	wpkg_pager_clear(&pg);
 	reg_scopes_free(&s);
 	wpkg_http_resp_free(&resp);
 	wpkg_buf_free(&first);
 	json_decref(all);
-	free(url);
 	return rc;
 }

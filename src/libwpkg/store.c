@@ -13,11 +13,6 @@ static const struct wpkg_store_ops *const backends[] = {
 	[WPKG_TRANSPORT_OCI_ARCHIVE] = &wpkg_store_archive_ops,
 };
 
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
-
 int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
 		    struct wpkg_error *err)
 {
@@ -34,7 +29,7 @@ int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const s
 		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "unknown transport %d", (int)ref->transport);
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	s->ops = backends[ref->transport];
 	s->transport = ref->transport;
 	s->log = opts->log;

@@ -15,16 +15,11 @@
 
 #include "wpkg/tempreg.h"
 #include "wpkg/fsutil.h"
+#include "wpkg/settings.h"
 #include "wpkg/wasm_config.h"
 #include "store_internal.h"
 
-#define CHUNK (256 * 1024)
 #define NAME_MAX_LEN 512
-
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
 
 /* ---- the name rules ---- */
 
@@ -106,9 +101,10 @@ struct caps {
 	size_t entries;
 };
 
-static uint64_t env_cap(const struct wpkg_log_sink *log, const char *name, uint64_t given, uint64_t dflt)
+/* given (from the store options), else s (the settings' value for the variable name), else dflt. */
+static uint64_t env_cap(const struct wpkg_log_sink *log, const char *name, const char *s, uint64_t given,
+		       uint64_t dflt)
 {
-	const char *s = getenv(name);
 	char *end;
 	unsigned long long v;
 
@@ -130,13 +126,13 @@ static uint64_t env_cap(const struct wpkg_log_sink *log, const char *name, uint6
 static int extract_file(struct archive *a, const char *path, const char *name, uint64_t cap,
 			struct wpkg_error *err)
 {
-	char *chunk = malloc(CHUNK);
+	char *chunk = malloc(WPKG_IO_CHUNK);
 	uint64_t total = 0;
 	la_ssize_t n;
 	int fd, rc = 0;
 
 	if (chunk == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		rc = errno == EEXIST ? wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": duplicate entry", name)
@@ -144,7 +140,7 @@ static int extract_file(struct archive *a, const char *path, const char *name, u
 		free(chunk);
 		return rc;
 	}
-	while (rc == 0 && (n = archive_read_data(a, chunk, CHUNK)) != 0) {
+	while (rc == 0 && (n = archive_read_data(a, chunk, WPKG_IO_CHUNK)) != 0) {
 		if (n < 0) {
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": %s", name, archive_error_string(a));
 			break;
@@ -199,7 +195,7 @@ static int extract_entry(struct archive *a, struct archive_entry *e, const char 
 				      name, (long long)archive_entry_size(e), (unsigned long long)caps->entry);
 	path = wpkg_path_join(dir, norm);
 	if (path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	/* parents may come later in the tar, or not at all */
 	slash = strrchr(path, '/');
 	*slash = '\0';
@@ -219,10 +215,10 @@ static int extract(const char *file, const char *dir, const struct caps *caps, s
 	int r, rc = 0;
 
 	if (a == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	/* plain tar only: no decompressors, no other formats */
 	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, file, 64 * 1024) != ARCHIVE_OK) {
+	if (archive_read_open_filename(a, file, WPKG_IO_CHUNK) != ARCHIVE_OK) {
 		/* libarchive's own errno: the global one may be stale (a compressed archive is bad input, not missing) */
 		rc = wpkg_error_set(err, archive_errno(a) == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_INVALID, "%s: %s", file,
 				    archive_error_string(a));
@@ -253,11 +249,9 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 
 static int make_tmpdir(char **out, struct wpkg_error *err)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	if (asprintf(out, "%s/wpkg-archive.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") < 0) {
+	if (asprintf(out, "%s/wpkg-archive.XXXXXX", wpkg_settings_tmpdir()) < 0) {
 		*out = NULL;
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	}
 	if (mkdtemp(*out) != NULL) {
 		wpkg_tempreg_add(*out, true);
@@ -287,7 +281,7 @@ static int archive_open(struct wpkg_store *s, const struct wpkg_ref *ref, const 
 	l = s->be;
 	l->archive = strdup(ref->path);
 	if (l->archive == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	/*
 	 * A writer holds its folder's lock from the read to the rewrite, so that
 	 * parallel pushes into one archive each add to what the last one wrote.
@@ -305,9 +299,10 @@ static int archive_open(struct wpkg_store *s, const struct wpkg_ref *ref, const 
 				      strerror(errno));
 	if (exists && !S_ISREG(st.st_mode))
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a regular file", l->archive);
-	caps.entry = env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRY", opts->max_entry_size, WPKG_ARCHIVE_ENTRY_MAX);
-	caps.entries = (size_t)env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRIES", opts->max_entries,
-				       WPKG_ARCHIVE_ENTRIES_MAX);
+	caps.entry = env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRY", wpkg_settings_get()->archive_max_entry,
+			     opts->max_entry_size, WPKG_ARCHIVE_ENTRY_MAX);
+	caps.entries = (size_t)env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRIES", wpkg_settings_get()->archive_max_entries,
+				       opts->max_entries, WPKG_ARCHIVE_ENTRIES_MAX);
 	rc = make_tmpdir(&l->tmpdir, err);
 	if (rc < 0)
 		return rc;
@@ -315,7 +310,7 @@ static int archive_open(struct wpkg_store *s, const struct wpkg_ref *ref, const 
 		rc = extract(l->archive, l->tmpdir, &caps, err);
 		layout_file = wpkg_path_join(l->tmpdir, "oci-layout");
 		if (rc == 0 && layout_file == NULL)
-			rc = nomem(err);
+			rc = wpkg_error_nomem(err);
 		if (rc == 0 && access(layout_file, F_OK) != 0)
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: not an OCI archive (no oci-layout entry)",
 					    l->archive);
@@ -364,7 +359,7 @@ static int add_entry(struct writer *w, const char *name, bool is_dir)
 	ssize_t n;
 
 	if (e == NULL || path == NULL) {
-		rc = nomem(w->err);
+		rc = wpkg_error_nomem(w->err);
 		goto out;
 	}
 	if (!is_dir) {
@@ -385,9 +380,9 @@ static int add_entry(struct writer *w, const char *name, bool is_dir)
 		rc = write_failed(w, name);
 		goto out;
 	}
-	if (!is_dir && (chunk = malloc(CHUNK)) == NULL)
-		rc = nomem(w->err);
-	while (!is_dir && rc == 0 && (n = read(fd, chunk, CHUNK)) != 0) {
+	if (!is_dir && (chunk = malloc(WPKG_IO_CHUNK)) == NULL)
+		rc = wpkg_error_nomem(w->err);
+	while (!is_dir && rc == 0 && (n = read(fd, chunk, WPKG_IO_CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -432,7 +427,7 @@ static int add_tree(struct writer *w, const char *sub)
 	bool is_dir = strchr(sub, '/') == NULL, skip;
 
 	if (path == NULL)
-		return nomem(w->err);
+		return wpkg_error_nomem(w->err);
 	rc = add_entry(w, sub, true);
 	n = rc == 0 ? scandir(path, &v, NULL, by_name) : 0;
 	if (n < 0)
@@ -440,7 +435,7 @@ static int add_tree(struct writer *w, const char *sub)
 	for (i = 0; i < n; i++) {
 		if (rc == 0 && asprintf(&child, "%s/%s", sub, v[i]->d_name) < 0) {
 			child = NULL;
-			rc = nomem(w->err);
+			rc = wpkg_error_nomem(w->err);
 		}
 		/* temporaries and anything else a reader would refuse stay out */
 		if (rc == 0 && wpkg_archive_check_name(norm, sizeof(norm), child, is_dir, &skip, &ignored) == 0 &&
@@ -458,7 +453,7 @@ static int add_tree(struct writer *w, const char *sub)
 static int archive_mtime(time_t *out, struct wpkg_error *err)
 {
 	*out = 0;
-	if (getenv("SOURCE_DATE_EPOCH") == NULL)
+	if (wpkg_settings_get()->source_date_epoch == NULL)
 		return 0;
 	return wpkg_build_time(out, err);
 }
@@ -477,7 +472,7 @@ static int archive_commit(struct wpkg_store *s, struct wpkg_error *err)
 		return rc;
 	w.a = archive_write_new();
 	if (w.a == NULL) {
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	archive_write_set_format_pax_restricted(w.a);

@@ -60,6 +60,12 @@ struct wpkg_store_ops {
 };
 
 extern const struct wpkg_store_ops wpkg_store_registry_ops;  /* store_registry.c */
+
+/*
+ * The concurrency of a batch between stores a and b (either NULL): the
+ * registries' setting (0: WPKG_MULTI_DEFAULT); 1 for local stores.  (store_registry.c)
+ */
+unsigned wpkg_store_concurrency(struct wpkg_store *a, struct wpkg_store *b);
 extern const struct wpkg_store_ops wpkg_store_layout_ops;    /* store_layout.c */
 extern const struct wpkg_store_ops wpkg_store_archive_ops;   /* store_archive.c */
 

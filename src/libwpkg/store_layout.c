@@ -12,13 +12,6 @@
 #include "wpkg/referrers_index.h"
 #include "store_internal.h"
 
-#define CHUNK (256 * 1024)
-
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
-
 /* wpkg_layout_read_blob, naming the store (an archive, not its temporary directory) in what goes wrong. */
 int wpkg_store_local_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
 			       struct wpkg_error *err)
@@ -78,7 +71,7 @@ int wpkg_store_local_manifest_get(struct wpkg_store *s, const char *reference, s
 	mt = entry.media_type != NULL ? entry.media_type : wpkg_doc_sniff_media_type(body->data, body->len);
 	*media_type = strdup(mt != NULL ? mt : WPKG_MT_OCI_MANIFEST);
 	if (*media_type == NULL) {
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	*digest = want;
@@ -102,7 +95,7 @@ static int entry_descriptor(struct wpkg_descriptor *out, const char *media_type,
 
 	self.media_type = strdup(media_type);
 	if (self.media_type == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	self.digest = *d;
 	self.size = (int64_t)len;
 	/* not a manifest we can read: stored all the same, only not described further */
@@ -147,7 +140,7 @@ static int open_blob(int *fd, char **path, struct wpkg_store *s, const struct wp
 
 	*path = wpkg_layout_blob_path(wpkg_store_layout(s), d);
 	if (*path == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	*fd = open(*path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (*fd < 0)
 		return wpkg_error_set(err, errno == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_IO, "blob %s %s in %s",
@@ -171,17 +164,17 @@ int wpkg_store_local_blob_get(struct wpkg_store *s, const struct wpkg_digest *d,
 {
 	struct wpkg_hasher h = { .ctx = NULL };
 	struct wpkg_digest got;
-	unsigned char *chunk = malloc(CHUNK);
+	unsigned char *chunk = malloc(WPKG_IO_CHUNK);
 	char *path = NULL;
 	int in = -1, rc;
 	ssize_t n;
 
 	if (chunk == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	rc = open_blob(&in, &path, s, d, size, err);
 	if (rc == 0)
 		rc = wpkg_hasher_init(&h, d->alg, err);
-	while (rc == 0 && (n = read(in, chunk, CHUNK)) != 0) {
+	while (rc == 0 && (n = read(in, chunk, WPKG_IO_CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -217,7 +210,7 @@ int wpkg_store_local_blob_open(struct wpkg_blob *out, struct wpkg_store *s, cons
 	if (fd >= 0)
 		close(fd);
 	if (rc == 0 && wpkg_descriptor_copy(&b.desc, desc) < 0)
-		rc = nomem(err);
+		rc = wpkg_error_nomem(err);
 	if (rc < 0) {
 		wpkg_blob_clear(&b);
 		return rc;
@@ -341,7 +334,7 @@ int wpkg_store_local_new(struct wpkg_store *s, const char *path, struct wpkg_err
 	s->be = calloc(1, sizeof(struct wpkg_store_local));
 	s->name = strdup(path);
 	if (s->be == NULL || s->name == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	return 0;
 }
 

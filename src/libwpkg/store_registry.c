@@ -1,19 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* store_registry.c - the store backend of a registry repository: opens its own client, speaks the distribution API. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "wpkg/tempreg.h"
+#include "wpkg/fsutil.h"
+#include "http_multi.h"
 #include "opts.h"
+#include "registry_internal.h"
 #include "store_registry.h"
-
-static int nomem(struct wpkg_error *err)
-{
-	return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-}
 
 /* The credentials opts give for registry: given, looked up, or none. */
 static int credentials(struct wpkg_credentials *out, const char *registry, const struct wpkg_store_opts *opts,
@@ -30,7 +28,7 @@ static int credentials(struct wpkg_credentials *out, const char *registry, const
 	    (c->password != NULL && (copy.password = strdup(c->password)) == NULL) ||
 	    (c->identity_token != NULL && (copy.identity_token = strdup(c->identity_token)) == NULL)) {
 		wpkg_credentials_clear(&copy);
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	}
 	*out = copy;
 	return 0;
@@ -61,13 +59,13 @@ static int reg_open(struct wpkg_store *s, const struct wpkg_ref *ref, const stru
 	struct wpkg_store_reg *r = calloc(1, sizeof(*r));
 
 	if (r == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	s->be = r;
 	s->repo = strdup(ref->repository);
 	s->host = strdup(ref->registry);
 	if (s->repo == NULL || s->host == NULL || asprintf(&s->name, "%s/%s", ref->registry, ref->repository) < 0) {
 		s->name = NULL;
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	}
 	return open_client(&r->client, ref, opts, &s->log, err);
 }
@@ -99,7 +97,7 @@ int wpkg_store_ping(const char *host, const struct wpkg_store_opts *opts, struct
 	opts = &o;
 	h = strdup(strcmp(wpkg_creds_key(host), host) != 0 ? "docker.io" : host);
 	if (h == NULL)
-		return nomem(err);
+		return wpkg_error_nomem(err);
 	ref.registry = h;
 	rc = open_client(&r, &ref, opts, &opts->log, err);
 	if (rc == 0)
@@ -165,24 +163,17 @@ static int reg_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, s
 static int reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
 			 struct wpkg_error *err)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct wpkg_blob b = { 0 };
 	char *path = NULL;
 	int fd = -1, rc;
 
 	wpkg_buf_init(&b.mem);
-	if (asprintf(&path, "%s/wpkg-blob.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") < 0)
-		return nomem(err);
-	fd = mkstemp(path);
-	if (fd < 0) {
-		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
-		free(path);
+	rc = wpkg_temp_open(&path, &fd, NULL, "wpkg-blob.", NULL, err);
+	if (rc < 0)
 		return rc;
-	}
 	b.path = path;
 	b.temp = true;
-	wpkg_tempreg_add(path, false);
-	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? nomem(err) : 0;
+	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_nomem(err) : 0;
 	if (rc == 0)
 		rc = reg_blob_get(s, &desc->digest, (uint64_t)desc->size, fd, err);
 	if (close(fd) < 0 && rc == 0)
@@ -290,3 +281,21 @@ const struct wpkg_store_ops wpkg_store_registry_ops = {
 	.referrers_add = wpkg_store_reg_referrers_add,
 	.referrers_remove = wpkg_store_reg_referrers_remove,
 };
+
+static unsigned store_concurrency(struct wpkg_store *s)
+{
+	struct wpkg_registry *r;
+	unsigned c;
+
+	if (s == NULL || s->transport != WPKG_TRANSPORT_REGISTRY || (r = wpkg_store_reg(s)->client) == NULL)
+		return 1;
+	c = wpkg_http_get_opts(r->http)->concurrency;
+	return c ? c : WPKG_MULTI_DEFAULT;
+}
+
+unsigned wpkg_store_concurrency(struct wpkg_store *a, struct wpkg_store *b)
+{
+	unsigned ca = store_concurrency(a), cb = store_concurrency(b);
+
+	return ca > cb ? ca : cb;
+}

@@ -60,10 +60,10 @@ static int tag_write(struct wpkg_store *s, const char *tag, struct wpkg_index *i
 
 	/* PUT's Content-Type must be the document's mediaType */
 	if (ix->media_type == NULL && (ix->media_type = strdup(WPKG_MT_OCI_INDEX)) == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	doc = wpkg_index_to_json(ix);
 	if (doc == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_json_dump(&bytes, doc, err);
 	if (rc == 0)
 		rc = wpkg_registry_manifest_put(wpkg_store_reg(s)->client, s->repo, tag, ix->media_type, bytes.data,

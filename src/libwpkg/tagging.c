@@ -5,38 +5,32 @@
 
 #include "wpkg/buf.h"
 #include "wpkg/push.h"
-
-#define TAG_MAX 128
-
-static bool tag_word_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
+#include "wpkg/ref.h"
 
 int wpkg_push_check_tag(const char *tag, struct wpkg_error *err)
 {
-	size_t len = strlen(tag);
-	size_t i;
+	size_t len = strlen(tag), at = 0;
+	unsigned char c;
 
-	if (len == 0)
+	switch (wpkg_tag_check(tag, len, &at)) {
+	case WPKG_TAG_OK:
+		return 0;
+	case WPKG_TAG_EMPTY:
 		return wpkg_error_set(err, WPKG_E_INVALID, "invalid tag \"\": empty");
-	if (len > TAG_MAX)
+	case WPKG_TAG_TOO_LONG:
 		return wpkg_error_set(err, WPKG_E_INVALID, "invalid tag \"%.40s...\": longer than %d characters",
-				      tag, TAG_MAX);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)tag[i];
-
-		/* '.' and '-' may follow the first character but not start a tag */
-		if (tag_word_char(c) || (i > 0 && (c == '.' || c == '-')))
-			continue;
-		if (c > 0x20 && c < 0x7f)
-			return wpkg_error_set(err, WPKG_E_INVALID,
-					      "invalid tag \"%s\": character '%c' at position %zu is not allowed", tag,
-					      c, i + 1);
-		return wpkg_error_set(err, WPKG_E_INVALID, "invalid tag: byte 0x%02x at position %zu is not allowed",
-				      c, i + 1);
+				      tag, WPKG_TAG_MAX);
+	case WPKG_TAG_BAD_FIRST:
+	case WPKG_TAG_BAD_CHAR:
+		break;
 	}
-	return 0;
+	c = (unsigned char)tag[at];
+	if (c > 0x20 && c < 0x7f)
+		return wpkg_error_set(err, WPKG_E_INVALID,
+				      "invalid tag \"%s\": character '%c' at position %zu is not allowed", tag,
+				      c, at + 1);
+	return wpkg_error_set(err, WPKG_E_INVALID, "invalid tag: byte 0x%02x at position %zu is not allowed",
+			      c, at + 1);
 }
 
 int wpkg_push_retag(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,

@@ -71,7 +71,7 @@ static int up_start(struct up *u, const char *query, long *status, struct wpkg_e
 
 	if (url == NULL || asprintf(&full, "%s%s%s", url, query ? "?" : "", query ? query : "") < 0) {
 		full = NULL;
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	req.url = full;
@@ -106,7 +106,7 @@ static int up_put(struct up *u, const struct wpkg_http_body *body, long *status,
 	int rc;
 
 	if (url == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	req.url = url;
 	req.progress_id = body ? u->b->desc.digest.str : NULL;
 	rc = reg_request(u->r, &req, &u->s, &resp, err);
@@ -227,7 +227,7 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 
 	rc = reg_scopes_init(&u.s, repo, "pull,push", NULL);
 	if (rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if ((rc = up_open(&u, err)) < 0)
@@ -285,7 +285,7 @@ int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const ch
 	if (rc == 0)
 		rc = wpkg_url_encode(&q, from_repo);
 	if (rc < 0) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = up_start(&u, q.data, &status, err);

@@ -12,169 +12,6 @@
 #include "digest_cache_internal.h"
 #include "wasm_internal.h"
 
-#define HASH_CHUNK ((size_t)256 << 10)
-
-const char *wpkg_wasm_kind_name(enum wpkg_wasm_kind kind)
-{
-	return kind == WPKG_WASM_MODULE ? "module" : kind == WPKG_WASM_COMPONENT ? "component" : "unknown";
-}
-
-const char *wpkg_wasm_os(enum wpkg_wasm_kind kind)
-{
-	return kind == WPKG_WASM_MODULE ? "wasip1" : kind == WPKG_WASM_COMPONENT ? "wasip2" : "unknown";
-}
-
-/* One binary being walked: the file itself (depth 0) or a nested part. */
-struct scope {
-	size_t start;
-	size_t end;
-	enum wpkg_wasm_kind kind;
-	unsigned depth;
-};
-
-/* A section header as read, with a custom section's name. */
-struct sec {
-	struct wpkg_wasm_section s;
-	struct wpkg_slice custom_name;
-	size_t custom_data;       /* offset of a custom section's data, after its name */
-};
-
-/* Looks like WAT text (FORMAT-NOTES bad/wat-text.wasm): say so, it is a common mistake.  Only the first
- * WPKG_MAP_BLOCK bytes are looked at: leading white space longer than that is not worth reading a file for. */
-static const char *text_hint(const uint8_t *d, size_t len, struct wpkg_map *map)
-{
-	size_t i = 0;
-
-	if (len > WPKG_MAP_BLOCK)
-		len = WPKG_MAP_BLOCK;
-	if (wpkg_map_ensure(map, 0, len, NULL) < 0)
-		return "";
-
-	while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
-		i++;
-	if (i < len && (d[i] == '(' || (d[i] == ';' && i + 1 < len && d[i + 1] == ';')))
-		return "; this looks like WebAssembly text (WAT): compile it to a binary first";
-	return "";
-}
-
-/*
- * FORMAT-NOTES §1: the layer (bytes 6..7) decides module or component, then
- * the version must be the one wpkg reads.  what is NULL for the file itself,
- * else "nested module at 0x5d" and messages are prefixed with it.
- */
-static int read_preamble(const uint8_t *d, struct wpkg_map *map, size_t start, size_t end, const char *what,
-			 enum wpkg_wasm_kind *kind, struct wpkg_error *err)
-{
-	const uint8_t *p = d + start;
-	size_t len = end - start;
-	unsigned version, layer;
-	char pre[64] = "";
-	int rc = wpkg_map_ensure(map, start, len < 8 ? len : 8, err);
-
-	if (rc < 0)
-		return rc;
-
-	if (what)
-		snprintf(pre, sizeof(pre), "%s: ", what);
-	if (len == 0 && what == NULL)
-		return wpkg_error_set(err, WPKG_E_INVALID, "empty file: not a WebAssembly binary");
-	if (len >= 4 && memcmp(p, "\0asm", 4) != 0)
-		return wpkg_error_set(err, WPKG_E_INVALID,
-				      "%snot a WebAssembly binary: bad magic %02x %02x %02x %02x at offset 0x%zx "
-				      "(expected 00 61 73 6d)%s",
-				      pre, p[0], p[1], p[2], p[3], start, what ? "" : text_hint(p, len, map));
-	if (len < 8)
-		return wpkg_error_set(err, WPKG_E_INVALID, "truncated preamble: %s has %zu bytes, need 8",
-				      what ? what : "file", len);
-	version = p[4] | (unsigned)p[5] << 8;
-	layer = p[6] | (unsigned)p[7] << 8;
-	if (layer == 0 && version == 0x01) {
-		*kind = WPKG_WASM_MODULE;
-		return 0;
-	}
-	if (layer == 1 && version == 0x0d) {
-		*kind = WPKG_WASM_COMPONENT;
-		return 0;
-	}
-	if (layer == 0)
-		return wpkg_error_set(err, WPKG_E_INVALID, "%sunsupported core module version 0x%02x (layer 0) "
-				      "at offset 0x%zx: wpkg reads version 0x01", pre, version, start + 4);
-	if (layer == 1)
-		return wpkg_error_set(err, WPKG_E_INVALID, "%sunsupported component version 0x%02x (layer 1) "
-				      "at offset 0x%zx: wpkg reads version 0x0d", pre, version, start + 4);
-	return wpkg_error_set(err, WPKG_E_INVALID, "%sunknown layer %u at offset 0x%zx "
-			      "(0 is a core module, 1 a component)", pre, layer, start + 6);
-}
-
-/* FORMAT-NOTES §2-3: id byte, u32 LEB size, payload within the enclosing binary. */
-static int next_section(struct wasm_cur *c, const struct scope *sc, struct sec *out)
-{
-	unsigned max_id = sc->kind == WPKG_WASM_COMPONENT ? 12 : 13;
-	size_t at = c->pos;
-	uint32_t size;
-	uint8_t id;
-	int rc;
-
-	rc = wpkg_wasm_cur_ensure(c, c->pos, 1); /* the caller loops while pos < end */
-	if (rc < 0)
-		return rc;
-	id = c->data[c->pos++];
-	if (id > max_id)
-		return wpkg_error_set(c->err, WPKG_E_INVALID, "unknown section id %u at offset 0x%zx "
-				      "(a %s has ids 0 to %u)", id, at, wpkg_wasm_kind_name(sc->kind), max_id);
-	rc = wpkg_wasm_cur_u32(c, &size);
-	if (rc < 0)
-		return rc;
-	if (size > c->end - c->pos) {
-		if (sc->depth == 0)
-			return wpkg_error_set(c->err, WPKG_E_INVALID, "section %u at offset 0x%zx declares %u bytes "
-					      "but only %zu remain in the file", id, at, size, c->end - c->pos);
-		return wpkg_error_set(c->err, WPKG_E_INVALID, "section %u at offset 0x%zx in nested %s at 0x%zx "
-				      "declares %u bytes but only %zu remain in the %s", id, at,
-				      wpkg_wasm_kind_name(sc->kind), sc->start, size, c->end - c->pos,
-				      wpkg_wasm_kind_name(sc->kind));
-	}
-	out->s.id = id;
-	out->s.offset = at;
-	out->s.header_len = (uint32_t)(c->pos - at);
-	out->s.payload_offset = c->pos;
-	out->s.payload_size = size;
-	c->pos += size;
-	if (id == 0) {
-		struct wasm_cur nc = { c->data, c->map, out->s.payload_offset, c->pos, c->err };
-
-		rc = wpkg_wasm_cur_name(&nc, "custom section name", &out->custom_name);
-		if (rc < 0)
-			return rc;
-		out->custom_data = nc.pos;
-	}
-	return 0;
-}
-
-int wpkg_wasm_sections_in(const uint8_t *data, struct wpkg_map *map, size_t len, wpkg_wasm_section_fn fn,
-			  void *payload, struct wpkg_error *err)
-{
-	struct scope sc = { 0, len, WPKG_WASM_MODULE, 0 };
-	struct wasm_cur c = { data, map, 8, len, err };
-	int rc;
-
-	rc = read_preamble(data, map, 0, len, NULL, &sc.kind, err);
-	while (rc == 0 && c.pos < c.end) {
-		struct sec s;
-
-		rc = next_section(&c, &sc, &s);
-		if (rc == 0)
-			rc = fn(payload, &s.s);
-	}
-	return rc;
-}
-
-int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn, void *payload,
-		       struct wpkg_error *err)
-{
-	return wpkg_wasm_sections_in(data, NULL, len, fn, payload, err);
-}
-
 struct walk {
 	const uint8_t *data;
 	struct wpkg_map *map;   /* data's lazy fill, or NULL when data is all in memory */
@@ -187,9 +24,9 @@ struct walk {
 	struct wpkg_error *err;
 };
 
-static int walk_binary(struct walk *w, const struct scope *sc, size_t self);
+static int walk_binary(struct walk *w, const struct wasm_scope *sc, size_t self);
 
-static int add_part(struct walk *w, const struct scope *child, const struct sec *s, size_t parent)
+static int add_part(struct walk *w, const struct wasm_scope *child, const struct wasm_sec *s, size_t parent)
 {
 	struct wpkg_wasm_info *info = w->info;
 	struct wpkg_wasm_part *p;
@@ -199,7 +36,7 @@ static int add_part(struct walk *w, const struct scope *child, const struct sec 
 
 		p = realloc(info->parts, cap * sizeof(*p));
 		if (p == NULL)
-			return wpkg_error_set(w->err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(w->err);
 		info->parts = p;
 		w->parts_cap = cap;
 	}
@@ -217,9 +54,9 @@ static int add_part(struct walk *w, const struct scope *child, const struct sec 
 }
 
 /* FORMAT-NOTES §5: a section 1 holds one core module, a section 4 one component. */
-static int walk_part(struct walk *w, const struct scope *parent, size_t parent_index, const struct sec *s)
+static int walk_part(struct walk *w, const struct wasm_scope *parent, size_t parent_index, const struct wasm_sec *s)
 {
-	struct scope child = { s->s.payload_offset, s->s.payload_offset + s->s.payload_size,
+	struct wasm_scope child = { s->s.payload_offset, s->s.payload_offset + s->s.payload_size,
 			       s->s.id == 1 ? WPKG_WASM_MODULE : WPKG_WASM_COMPONENT, parent->depth + 1 };
 	enum wpkg_wasm_kind found;
 	char what[64];
@@ -229,7 +66,7 @@ static int walk_part(struct walk *w, const struct scope *parent, size_t parent_i
 		return wpkg_error_set(w->err, WPKG_E_INVALID, "section %u at offset 0x%zx nests binaries "
 				      "more than %d levels deep", s->s.id, (size_t)s->s.offset, WASM_MAX_DEPTH);
 	snprintf(what, sizeof(what), "nested %s at 0x%zx", wpkg_wasm_kind_name(child.kind), child.start);
-	rc = read_preamble(w->data, w->map, child.start, child.end, what, &found, w->err);
+	rc = wpkg_wasm_read_preamble(w->data, w->map, child.start, child.end, what, &found, w->err);
 	if (rc < 0)
 		return rc;
 	if (found != child.kind)
@@ -243,7 +80,7 @@ static int walk_part(struct walk *w, const struct scope *parent, size_t parent_i
 }
 
 /* The file's own imports, exports and producers; nested ones belong to their parent (§4). */
-static int top_level_section(struct walk *w, const struct scope *sc, const struct sec *s)
+static int top_level_section(struct walk *w, const struct wasm_scope *sc, const struct wasm_sec *s)
 {
 	struct wasm_cur c = { w->data, w->map, s->s.payload_offset, s->s.payload_offset + s->s.payload_size, w->err };
 	char section[64];
@@ -264,15 +101,15 @@ static int top_level_section(struct walk *w, const struct scope *sc, const struc
 	return 0;
 }
 
-static int walk_binary(struct walk *w, const struct scope *sc, size_t self)
+static int walk_binary(struct walk *w, const struct wasm_scope *sc, size_t self)
 {
 	struct wasm_cur c = { w->data, w->map, sc->start + 8, sc->end, w->err };
 	int rc = 0;
 
 	while (rc == 0 && c.pos < c.end) {
-		struct sec s;
+		struct wasm_sec s;
 
-		rc = next_section(&c, sc, &s);
+		rc = wpkg_wasm_next_section(&c, sc, &s);
 		if (rc < 0)
 			break;
 		if (sc->depth == 0) {
@@ -298,14 +135,14 @@ static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct
 			unsigned flags, struct wpkg_error *err)
 {
 	struct walk w = { .data = data, .map = map, .err = err };
-	struct scope sc = { 0, len, WPKG_WASM_MODULE, 0 };
+	struct wasm_scope sc = { 0, len, WPKG_WASM_MODULE, 0 };
 	size_t i;
 	int rc;
 
 	w.info = calloc(1, sizeof(*w.info));
 	if (w.info == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
-	rc = read_preamble(data, map, 0, len, NULL, &sc.kind, err);
+		return wpkg_error_nomem(err);
+	rc = wpkg_wasm_read_preamble(data, map, 0, len, NULL, &sc.kind, err);
 	if (rc < 0)
 		goto out;
 	w.info->kind = sc.kind;
@@ -360,13 +197,13 @@ static int hash_one_pass(struct wpkg_wasm_info *info, int fd, bool file, bool pa
 {
 	size_t np = parts ? info->n_parts : 0, i;
 	struct wpkg_hasher whole = { 0 }, *ph = calloc(np + 1, sizeof(*ph));
-	unsigned char *chunk = malloc(HASH_CHUNK);
+	unsigned char *chunk = malloc(WPKG_IO_CHUNK);
 	uint64_t pos = 0;
 	struct wpkg_digest d;
 	int rc = 0;
 
 	if (ph == NULL || chunk == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (file && (rc = wpkg_hasher_init(&whole, WPKG_DIGEST_SHA256, err)) < 0)
@@ -374,7 +211,7 @@ static int hash_one_pass(struct wpkg_wasm_info *info, int fd, bool file, bool pa
 	for (i = 0; rc == 0 && i < np; i++)
 		rc = wpkg_hasher_init(&ph[i], WPKG_DIGEST_SHA256, err);
 	while (rc == 0 && pos < info->size) {
-		size_t want = info->size - pos < HASH_CHUNK ? (size_t)(info->size - pos) : HASH_CHUNK;
+		size_t want = info->size - pos < WPKG_IO_CHUNK ? (size_t)(info->size - pos) : WPKG_IO_CHUNK;
 		ssize_t got = pread(fd, chunk, want, (off_t)pos);
 
 		if (got < 0 && errno == EINTR)
@@ -417,7 +254,9 @@ static int hash_file_and_parts(struct wpkg_wasm_info *info, const char *path, un
 			       struct wpkg_error *err)
 {
 	bool file = (flags & WPKG_WASM_HASH_FILE) != 0, parts = (flags & WPKG_WASM_HASH_PARTS) != 0;
+	struct wpkg_digest_range whole = { 0 }, *ranges = NULL;
 	struct stat before, after;
+	size_t i;
 	int fd, rc = 0;
 
 	if (!file && !parts)
@@ -429,16 +268,37 @@ static int hash_file_and_parts(struct wpkg_wasm_info *info, const char *path, un
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if ((uint64_t)before.st_size == info->size && wpkg_digest_cache_lookup(&before, info, file, parts))
+	whole.size = info->size;
+	ranges = calloc(info->n_parts + 1, sizeof(*ranges));
+	if (ranges == NULL) {
+		rc = wpkg_error_nomem(err);
 		goto out;
+	}
+	for (i = 0; i < info->n_parts; i++) {
+		ranges[i].offset = info->parts[i].offset;
+		ranges[i].size = info->parts[i].size;
+	}
+	if ((uint64_t)before.st_size == info->size &&
+	    wpkg_digest_cache_lookup(&before, &whole, ranges, info->n_parts, file, parts)) {
+		if (file)
+			memcpy(info->sha256, whole.sha256, 65);
+		for (i = 0; parts && i < info->n_parts; i++)
+			memcpy(info->parts[i].sha256, ranges[i].sha256, 65);
+		goto out;
+	}
 	/* the whole file is hashed even when only parts were asked for: that makes the entry useful later */
 	rc = hash_one_pass(info, fd, true, parts, err);
 	/* a file that changed while it was read is not remembered */
 	if (rc == 0 && fstat(fd, &after) == 0 && (uint64_t)after.st_size == info->size &&
 	    after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec &&
-	    after.st_ctim.tv_sec == before.st_ctim.tv_sec && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec)
-		wpkg_digest_cache_store(&before, info);
+	    after.st_ctim.tv_sec == before.st_ctim.tv_sec && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec) {
+		memcpy(whole.sha256, info->sha256, 65);
+		for (i = 0; i < info->n_parts; i++)
+			memcpy(ranges[i].sha256, info->parts[i].sha256, 65);
+		wpkg_digest_cache_store(&before, &whole, ranges, info->n_parts);
+	}
 out:
+	free(ranges);
 	close(fd);
 	return rc;
 }

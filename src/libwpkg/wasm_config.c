@@ -7,6 +7,7 @@
 
 #include "json_internal.h"
 #include "wpkg/oci.h"
+#include "wpkg/settings.h"
 #include "wpkg/wasm_config.h"
 
 /* Field names of the reference WasmConfig / Component structs (serde camelCase). */
@@ -27,7 +28,7 @@ static bool is_config_key(const char *key)
 static int put(json_t *obj, const char *key, json_t *value, struct wpkg_error *err)
 {
 	if (value == NULL || json_object_set_new(obj, key, value) != 0)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	return 0;
 }
 
@@ -51,7 +52,7 @@ static int put_strings(json_t *obj, const char *key, char *const *v, size_t n, c
 	int rc = 0;
 
 	if (arr == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	for (i = 0; i < n && rc == 0; i++) {
 		json_t *s = json_string(v[i]);
 
@@ -60,7 +61,7 @@ static int put_strings(json_t *obj, const char *key, char *const *v, size_t n, c
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "wasm config: %s: \"%s\" is not valid UTF-8",
 					    name, v[i]);
 		} else if (json_array_append_new(arr, s) != 0) {
-			rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			rc = wpkg_error_nomem(err);
 		}
 	}
 	if (rc < 0) {
@@ -79,7 +80,7 @@ static int put_component(json_t *obj, const struct wpkg_wasm_config *c, struct w
 		return put(obj, "component", json_null(), err);
 	comp = json_object();
 	if (comp == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	/* The reference struct's order: exports, imports, target. */
 	rc = put_strings(comp, "exports", c->exports, c->n_exports, "component.exports", err);
 	if (rc == 0)
@@ -101,7 +102,7 @@ int wpkg_wasm_config_serialize(struct wpkg_buf *out, const struct wpkg_wasm_conf
 	int rc;
 
 	if (obj == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = put_string(obj, "created", c->created, "created", err);
 	if (rc == 0)
 		rc = put_string(obj, "author", c->author, "author", err);
@@ -176,9 +177,9 @@ static int extra_from_json(struct wpkg_wasm_config *c, json_t *root, struct wpkg
 		if (is_config_key(key))
 			continue;
 		if (c->extra == NULL && (c->extra = json_object()) == NULL)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 		if (json_object_set(c->extra, key, v) != 0)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 	}
 	return 0;
 }
@@ -245,7 +246,7 @@ void wpkg_wasm_config_free(struct wpkg_wasm_config *c)
 
 int wpkg_build_time(time_t *out, struct wpkg_error *err)
 {
-	const char *s = getenv("SOURCE_DATE_EPOCH");
+	const char *s = wpkg_settings_get()->source_date_epoch;
 	uint64_t v = 0;
 	size_t i;
 

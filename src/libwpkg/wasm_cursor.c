@@ -180,7 +180,7 @@ static size_t utf8_bad_at(const uint8_t *s, size_t len)
 
 int wpkg_wasm_cur_strdup(struct wasm_cur *c, const char *what, char **out)
 {
-	struct wpkg_slice s;
+	struct wpkg_slice s = { 0 };
 	size_t bad;
 	char *str;
 	int rc;
@@ -196,7 +196,7 @@ int wpkg_wasm_cur_strdup(struct wasm_cur *c, const char *what, char **out)
 				      (size_t)(s.ptr - c->data) + bad);
 	str = malloc(s.len + 1);
 	if (str == NULL)
-		return wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(c->err);
 	memcpy(str, s.ptr, s.len);
 	str[s.len] = '\0';
 	*out = str;
@@ -233,7 +233,7 @@ int wpkg_wasm_strv_push(struct wasm_strv *s, char *str, struct wpkg_error *err)
 
 		if (v == NULL) {
 			free(str);
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 		}
 		s->v = v;
 		s->cap = cap;

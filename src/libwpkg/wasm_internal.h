@@ -50,6 +50,30 @@ int wpkg_wasm_cur_count(struct wasm_cur *c, const char *what, uint32_t *out);
 /* Fails unless the cursor consumed its whole range. */
 int wpkg_wasm_cur_done(struct wasm_cur *c, const char *what);
 
+/* One binary being walked: the file itself (depth 0) or a nested part. */
+struct wasm_scope {
+	size_t start;
+	size_t end;
+	enum wpkg_wasm_kind kind;
+	unsigned depth;
+};
+
+/* A section header as read, with a custom section's name. */
+struct wasm_sec {
+	struct wpkg_wasm_section s;
+	struct wpkg_slice custom_name;
+	size_t custom_data;       /* offset of a custom section's data, after its name */
+};
+
+/*
+ * FORMAT-NOTES §1: reads the preamble of [start, end) of d into *kind; what is
+ * NULL for the file itself, else names the nested binary in messages.
+ */
+int wpkg_wasm_read_preamble(const uint8_t *d, struct wpkg_map *map, size_t start, size_t end, const char *what,
+			    enum wpkg_wasm_kind *kind, struct wpkg_error *err);
+/* FORMAT-NOTES §2-3: the section header at c->pos (pos < end), its payload checked against sc. */
+int wpkg_wasm_next_section(struct wasm_cur *c, const struct wasm_scope *sc, struct wasm_sec *out);
+
 /* nameattributes: 0x00/0x01 len name, or 0x02 len name vec(attribute); name may be NULL to skip. */
 int wpkg_wasm_read_nameattrs(struct wasm_cur *c, const char *what, char **name);
 /* externdesc of imports and of import/export declarations. */

@@ -356,7 +356,7 @@ static int tspace_add(struct tspace *t, struct tslot slot)
 		struct tslot *v = realloc(t->v, cap * sizeof(*v));
 
 		if (v == NULL)
-			return wpkg_error_set(t->err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(t->err);
 		t->v = v;
 		t->cap = cap;
 	}

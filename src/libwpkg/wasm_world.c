@@ -142,7 +142,7 @@ static int push_ref(struct wasm_export_ref **refs, size_t *cap, size_t n, struct
 		struct wasm_export_ref *v = realloc(*refs, ncap * sizeof(*v));
 
 		if (v == NULL)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 		*refs = v;
 		*cap = ncap;
 	}
@@ -222,7 +222,7 @@ int wpkg_wasm_read_producers(struct wasm_cur *c, struct wpkg_wasm_producer **out
 				struct wpkg_wasm_producer *nv = realloc(v, ncap * sizeof(*nv));
 
 				if (nv == NULL) {
-					rc = wpkg_error_set(c->err, WPKG_E_NOMEM, "out of memory");
+					rc = wpkg_error_nomem(c->err);
 					break;
 				}
 				v = nv;

@@ -8,9 +8,8 @@
 #include "cli_cache.h"
 
 /* XDG_CACHE_HOME/NAME, else ~/.cache/NAME (a relative XDG_CACHE_HOME is invalid and ignored). Caller frees. */
-static char *xdg_cache(const char *name)
+static char *xdg_cache(const char *xdg, const char *home, const char *name)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *p = NULL;
 
 	if (xdg != NULL && xdg[0] == '/')
@@ -20,10 +19,10 @@ static char *xdg_cache(const char *name)
 	return NULL;
 }
 
-void cli_cache_init(void)
+void cli_cache_init(const char *env, const char *xdg, const char *home)
 {
-	const char *env = getenv("WPKG_CACHE");
-	char *own = env != NULL && env[0] != '\0' ? NULL : xdg_cache("wpkg"), *wkg = xdg_cache("wasm-pkg");
+	char *own = env != NULL && env[0] != '\0' ? NULL : xdg_cache(xdg, home, "wpkg");
+	char *wkg = xdg_cache(xdg, home, "wasm-pkg");
 	const char *dir = own != NULL ? own : env;
 
 	/* without a cache wpkg only hashes and downloads more: never a reason to fail */

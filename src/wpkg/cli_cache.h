@@ -3,7 +3,8 @@
 #ifndef WPKG_CLI_CACHE_H
 #define WPKG_CLI_CACHE_H
 
-void cli_cache_init(void);
+/* env is WPKG_CACHE, xdg XDG_CACHE_HOME, home HOME (each may be NULL): src/wpkg/env.c reads them. */
+void cli_cache_init(const char *env, const char *xdg, const char *home);
 void cli_cache_disable(void);
 
 #endif

@@ -130,10 +130,8 @@ static int append(const struct cli_opt_spec *o, const char *arg)
 	struct cli_strings *s = o->value;
 	const char **grown = realloc(s->v, (s->n + 1) * sizeof(s->v[0]));
 
-	if (grown == NULL) {
-		cli_usage_error(cli_prog, "--%s: out of memory", o->name);
-		return CLI_ERROR;
-	}
+	if (grown == NULL)
+		wpkg_exit_nomem();   /* not the user's mistake: exit 1, not 2 */
 	s->v = grown;
 	s->v[s->n++] = arg;
 	return 0;

@@ -102,7 +102,7 @@ int cli_pack_prepare(struct cli_pack *p, struct wpkg_error *err)
 	p->manifest_annots = json_object();
 	p->layer_annots = json_object();
 	if (p->manifest_annots == NULL || p->layer_annots == NULL)
-		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		return wpkg_error_nomem(err);
 	rc = wpkg_build_time(&p->pack.created, err);
 	if (rc < 0)
 		return rc;

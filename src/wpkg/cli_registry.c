@@ -177,7 +177,7 @@ int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, str
 	c.username = strdup(r->username);
 	c.password = strdup(password);
 	if (c.username == NULL || c.password == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	*out = c;

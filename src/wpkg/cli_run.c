@@ -169,7 +169,7 @@ static int split_tags(struct cli_run *r)
 		return WPKG_EXIT_OK;
 	r->ref_buf = strdup(r->ref_arg);
 	if (r->ref_buf == NULL)
-		return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_fail(&r->err);
+		return wpkg_error_nomem(&r->err), cli_fail(&r->err);
 	comma = strchr(r->ref_buf + (colon - r->ref_arg), ',');
 	*comma = '\0';
 	for (p = comma + 1; p != NULL;) {
@@ -180,7 +180,7 @@ static int split_tags(struct cli_run *r)
 			*next++ = '\0';
 		grown = realloc(r->tags.v, (r->tags.n + 1) * sizeof(r->tags.v[0]));
 		if (grown == NULL)
-			return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_fail(&r->err);
+			return wpkg_error_nomem(&r->err), cli_fail(&r->err);
 		r->tags.v = grown;
 		r->tags.v[r->tags.n++] = p;
 		p = next;

@@ -35,10 +35,10 @@ static int check(struct cli_run *r)
 		return cli_usage_error(name, "--media-type '%s' is not a media type (type/subtype)", att.opts.media_type);
 	att.opts.annotations = json_object();
 	if (att.opts.annotations == NULL)
-		return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_fail(&r->err);
+		return wpkg_error_nomem(&r->err), cli_fail(&r->err);
 	for (size_t i = 0; i < att.annotations.n; i++)
 		if (wpkg_annotation_add(att.opts.annotations, att.annotations.v[i], &r->err) < 0)
-			return cli_usage_error(name, "%s", r->err.msg);
+			return r->err.code == WPKG_E_NOMEM ? cli_fail(&r->err) : cli_usage_error(name, "%s", r->err.msg);
 	if (wpkg_build_time(&att.opts.created, &r->err) < 0)
 		return cli_fail(&r->err);
 	return WPKG_EXIT_OK;

@@ -34,7 +34,7 @@ static int parse_output(struct wpkg_ref *out, const char *output, struct wpkg_er
 	if (strncmp(output, prefix, sizeof(prefix) - 1) != 0 && strncmp(output, "oci-archive:", 12) != 0) {
 		s = malloc(sizeof(prefix) + strlen(output));
 		if (s == NULL)
-			return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+			return wpkg_error_nomem(err);
 		memcpy(s, prefix, sizeof(prefix) - 1);
 		strcpy(s + sizeof(prefix) - 1, output);
 	}
@@ -83,7 +83,7 @@ static int check(struct cli_run *r)
 	if (parse_output(&r->ref, build.output, &r->err) < 0)
 		return cli_fail(&r->err);
 	if (r->ref.tag == NULL && (r->ref.tag = strdup("latest")) == NULL)
-		return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_fail(&r->err);
+		return wpkg_error_nomem(&r->err), cli_fail(&r->err);
 	if (cli_pack_prepare(&cli_pk, &r->err) < 0 ||
 	    cli_pack_files(&build.pkg, &cli_pk, (const char *const *)r->pos.v, (size_t)r->pos.n, &r->err) < 0)
 		return cli_fail(&r->err);

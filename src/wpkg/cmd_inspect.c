@@ -321,7 +321,7 @@ static int show_artifact(struct wpkg_store *s, const struct wpkg_ref *ref, const
 		return rc;
 	a.reference = wpkg_ref_string(ref);
 	if (a.reference == NULL) {
-		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	if (cli_g.json)

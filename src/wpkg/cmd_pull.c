@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "wpkg/pull.h"
+#include "wpkg/settings.h"
 #include "cli_run.h"
 
 static struct {
@@ -132,7 +133,7 @@ static int place_all(struct cli_run *r, const char *dir)
 	int rc = WPKG_EXIT_OK;
 
 	if (dests == NULL)
-		return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_run_fail(r);
+		return wpkg_error_nomem(&r->err), cli_run_fail(r);
 	for (i = 0; i < n; i++) {
 		const char *p = *result_file(i), *base = strrchr(p, '/') != NULL ? strrchr(p, '/') + 1 : p;
 
@@ -142,7 +143,7 @@ static int place_all(struct cli_run *r, const char *dir)
 		else if (asprintf(&dests[i], "%s/%s", dir, base) < 0)
 			dests[i] = NULL;
 		if (dests[i] == NULL) {
-			rc = (wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_run_fail(r));
+			rc = (wpkg_error_nomem(&r->err), cli_run_fail(r));
 			break;
 		}
 		if (link(p, dests[i]) != 0) {
@@ -176,12 +177,11 @@ static int place_all(struct cli_run *r, const char *dir)
 static int run(struct cli_run *r)
 {
 	bool to_out = pull.output != NULL && strcmp(pull.output, "-") == 0;
-	const char *tmp = getenv("TMPDIR");
 	char dir[4096] = "";
 	int rc = WPKG_EXIT_OK;
 
 	if (to_out)
-		rc = private_dir(r, tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+		rc = private_dir(r, wpkg_settings_tmpdir());
 	else if (pull.keep_old) {
 		/* a file appearing at the path meanwhile is still refused: link() never replaces */
 		dest_dir(dir, sizeof(dir), pull.output);

@@ -1,6 +1,15 @@
 /* exitcodes.c - one place that turns library status codes into process exit statuses. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "wpkg/error.h"
 #include "exitcodes.h"
+
+void wpkg_exit_nomem(void)
+{
+	fputs("wpkg: error: out of memory\n", stderr);
+	exit(WPKG_EXIT_FAILURE);
+}
 
 int wpkg_exit_for_status(int status)
 {

@@ -16,4 +16,11 @@ enum wpkg_exit {
 /* Maps a negative WPKG_E_* status to the exit status above. */
 int wpkg_exit_for_status(int status);
 
+/*
+ * Out of memory where no status can travel up (an option handler): says so
+ * and exits WPKG_EXIT_FAILURE, never WPKG_EXIT_USAGE, for it is not the
+ * user's mistake.
+ */
+_Noreturn void wpkg_exit_nomem(void);
+
 #endif

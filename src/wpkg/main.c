@@ -7,6 +7,8 @@
 #include "cli_cache.h"
 #include "cli_run.h"
 #include "cli_signals.h"
+#include "env.h"
+#include "exitcodes.h"
 #include "wpkg/global.h"
 
 const struct cli_command *const cli_commands[] = {
@@ -120,6 +122,7 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct wpkg_error err = { 0 };
+	const char *cache, *xdg, *home;
 	int rc;
 
 	cli_signals_install();
@@ -127,7 +130,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wpkg: error: %s\n", err.msg);
 		return WPKG_EXIT_FAILURE;
 	}
-	cli_cache_init();
+	if (cli_env_load(NULL) < 0)
+		wpkg_exit_nomem();
+	cli_env_cache(&cache, &xdg, &home);
+	cli_cache_init(cache, xdg, home);
 	rc = run(argc, argv);
 	wpkg_global_cleanup();
 	return rc;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/settings.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/store.h"
 
@@ -61,6 +62,7 @@ static void remove_sandbox(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	struct wpkg_settings settings = { 0 };
 	const char *tmp = getenv("TMPDIR");
 
 	(void)argc;
@@ -72,7 +74,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(dir_b, sizeof(dir_b), "%s/b", dir_a);
 	snprintf(dir_tmp, sizeof(dir_tmp), "%s/tmp", dir_b);
 	snprintf(input, sizeof(input), "%s/in.tar", dir_b);
-	if (wpkg_mkdir_p(dir_tmp, 0700, NULL) < 0 || setenv("TMPDIR", dir_tmp, 1) != 0)
+	if (wpkg_mkdir_p(dir_tmp, 0700, NULL) < 0)
+		abort();
+	settings.tmpdir = dir_tmp;
+	if (wpkg_settings_set(&settings, NULL) < 0)
 		abort();
 	atexit(remove_sandbox);
 	return 0;

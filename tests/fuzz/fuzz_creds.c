@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wpkg/settings.h"
 #include "wpkg/creds.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -15,14 +16,16 @@ static char config_path[64];
 static void setup(void)
 {
 	static char dir[] = "/tmp/wpkg-fuzz-creds-XXXXXX";
+	struct wpkg_settings settings = { 0 };
 
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(config_path, sizeof(config_path), "%s/config.json", dir);
-	setenv("DOCKER_CONFIG", dir, 1);
-	setenv("PATH", "/nonexistent", 1);
-	unsetenv("REGISTRY_AUTH_FILE");
-	unsetenv("XDG_RUNTIME_DIR");
+	/* no auth.json, no helper: only the config.json under test is read */
+	settings.creds.docker_config = dir;
+	settings.helper_path = "/nonexistent";
+	if (wpkg_settings_set(&settings, NULL) < 0)
+		abort();
 }
 
 /* Results are all-or-nothing and errors are one line. */

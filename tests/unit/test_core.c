@@ -17,6 +17,7 @@
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/fsutil.h"
+#include "wpkg/settings.h"
 
 #define ABC256 "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define ABC512 "sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a" \
@@ -524,6 +525,111 @@ START_TEST(test_error_wrap_chain)
 }
 END_TEST
 
+/* Every status code lies far below any -errno, so the two can never be mistaken for each other. */
+START_TEST(test_status_codes_apart_from_errno)
+{
+	int code;
+
+	ck_assert_int_eq(WPKG_E_LAST, WPKG_E_NOMEM);
+	ck_assert_int_eq(WPKG_E_FIRST, WPKG_E_EXISTS);
+	ck_assert_int_le(WPKG_E_LAST, -1000);
+	ck_assert_int_gt(WPKG_E_FIRST, -1100);
+	for (code = WPKG_E_FIRST; code <= WPKG_E_LAST; code++) {
+		/* errno values are small (Linux ends at EHWPOISON, 133); never in this range */
+		ck_assert_int_gt(-code, 999);
+		ck_assert_str_ne(wpkg_status_str(code), "unknown error");
+	}
+	ck_assert_str_eq(wpkg_status_str(-ENOENT), "unknown error");
+	ck_assert_str_eq(wpkg_status_str(-ENOMEM), "unknown error");
+}
+END_TEST
+
+START_TEST(test_error_nomem)
+{
+	wpkg_error_set(&err, WPKG_E_IO, "something else");
+	ck_assert_int_eq(wpkg_error_nomem(&err), WPKG_E_NOMEM);
+	ck_assert_int_eq(err.code, WPKG_E_NOMEM);
+	ck_assert_str_eq(err.msg, "out of memory");
+	ck_assert_int_eq(wpkg_error_nomem(NULL), WPKG_E_NOMEM);
+}
+END_TEST
+
+/* Settings are copied, default when unset or empty, and reset by NULL. */
+START_TEST(test_settings_copy_and_defaults)
+{
+	char dir[] = "/some/where";
+	struct wpkg_settings s = { .tmpdir = dir, .source_date_epoch = "" };
+
+	ck_assert_int_eq(wpkg_settings_set(&s, NULL), 0);
+	dir[1] = 'X';
+	ck_assert_str_eq(wpkg_settings_tmpdir(), "/some/where");
+	ck_assert_str_eq(wpkg_settings_get()->source_date_epoch, "");
+	ck_assert_ptr_null(wpkg_settings_get()->creds.home);
+	s.tmpdir = "";
+	ck_assert_int_eq(wpkg_settings_set(&s, NULL), 0);
+	ck_assert_str_eq(wpkg_settings_tmpdir(), "/tmp");
+	ck_assert_int_eq(wpkg_settings_set(NULL, NULL), 0);
+	ck_assert_ptr_null(wpkg_settings_get()->tmpdir);
+	ck_assert_ptr_null(wpkg_settings_get()->source_date_epoch);
+	ck_assert_str_eq(wpkg_settings_tmpdir(), "/tmp");
+	/* what wpkg's main() does: the environment as it is now */
+	unit_setenv("TMPDIR", "/from/env");
+	ck_assert_str_eq(wpkg_settings_tmpdir(), "/from/env");
+	unit_unsetenv("TMPDIR");
+	ck_assert_str_eq(wpkg_settings_tmpdir(), "/tmp");
+}
+END_TEST
+
+/* The one temporary-file maker: in the given directory (or the settings' one), close-on-exec, 0600. */
+START_TEST(test_temp_open)
+{
+	struct wpkg_settings s = { 0 };
+	static char untouched[] = "untouched";
+	char *path = NULL;
+	int fd = -1, keep = -7;
+	struct stat st;
+	char want[600];
+
+	ck_assert_int_eq(wpkg_temp_open(&path, &fd, unit_tmp, "x.wasm.", NULL, &err), 0);
+	snprintf(want, sizeof(want), "%s/x.wasm.", unit_tmp);
+	ck_assert_int_eq(strncmp(path, want, strlen(want)), 0);
+	ck_assert_uint_eq(strlen(path), strlen(want) + 6);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(st.st_size, 0);
+	close(fd);
+	unlink(path);
+	free(path);
+
+	/* no directory: the settings' temporary directory */
+	s.tmpdir = unit_tmp;
+	ck_assert_int_eq(wpkg_settings_set(&s, NULL), 0);
+	ck_assert_int_eq(wpkg_temp_open(&path, &fd, NULL, "wpkg-blob.", NULL, &err), 0);
+	snprintf(want, sizeof(want), "%s/wpkg-blob.", unit_tmp);
+	ck_assert_int_eq(strncmp(path, want, strlen(want)), 0);
+	close(fd);
+	unlink(path);
+	free(path);
+	ck_assert_int_eq(wpkg_settings_set(NULL, NULL), 0);
+
+	/* failure: outputs untouched, nothing left, the directory (or what) named */
+	path = untouched;
+	fd = keep;
+	ck_assert_int_eq(wpkg_temp_open(&path, &fd, unit_tmp_path("missing"), "t.", NULL, &err), WPKG_E_NOT_FOUND);
+	snprintf(want, sizeof(want), "%s: cannot create temporary file: No such file or directory",
+		 unit_tmp_path("missing"));
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_ptr_eq(path, untouched);
+	ck_assert_int_eq(fd, keep);
+	ck_assert_int_eq(wpkg_temp_open(&path, &fd, unit_tmp_path("missing"), "t.", "out.wasm", &err),
+			 WPKG_E_NOT_FOUND);
+	ck_assert_str_eq(err.msg, "out.wasm: cannot create temporary file: No such file or directory");
+	ck_assert_int_eq(unit_count_entries(unit_tmp), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -545,6 +651,10 @@ int main(void)
 	tcase_add_test(tc, test_map_lazy);
 	tcase_add_test(tc, test_path_join_base);
 	tcase_add_test(tc, test_error_wrap_chain);
+	tcase_add_test(tc, test_status_codes_apart_from_errno);
+	tcase_add_test(tc, test_error_nomem);
+	tcase_add_test(tc, test_settings_copy_and_defaults);
+	tcase_add_test(tc, test_temp_open);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -91,11 +91,11 @@ static void setup(void)
 {
 	unit_tmp_make("test_creds");
 	mkdir(unit_tmp_path("bin"), 0700);
-	setenv("HOME", unit_tmp, 1);
-	setenv("DOCKER_CONFIG", unit_tmp_path(".docker"), 1);
-	setenv("XDG_RUNTIME_DIR", unit_tmp_path("run"), 1);
-	unsetenv("REGISTRY_AUTH_FILE");
-	setenv("PATH", unit_tmp_path("bin:/usr/bin:/bin"), 1);
+	unit_setenv("HOME", unit_tmp);
+	unit_setenv("DOCKER_CONFIG", unit_tmp_path(".docker"));
+	unit_setenv("XDG_RUNTIME_DIR", unit_tmp_path("run"));
+	unit_unsetenv("REGISTRY_AUTH_FILE");
+	unit_setenv("PATH", unit_tmp_path("bin:/usr/bin:/bin"));
 	wpkg_buf_clear(&logged);
 }
 
@@ -286,7 +286,7 @@ START_TEST(auth_json_fallback)
 	write_text("run/containers/auth.json", "{\"auths\": {\"r.example\": {\"auth\": \"eDp5\"}}}", 0600);
 	expect_creds("r.example", "x", "y", NULL);
 	write_text("elsewhere/auth.json", "{\"auths\": {\"r.example\": {\"auth\": \"Ym9iOmh1Yg==\"}}}", 0600);
-	setenv("REGISTRY_AUTH_FILE", unit_tmp_path("elsewhere/auth.json"), 1);
+	unit_setenv("REGISTRY_AUTH_FILE", unit_tmp_path("elsewhere/auth.json"));
 	expect_creds("r.example", "bob", "hub", NULL);
 	config("{\"auths\": {\"r.example\": {\"auth\": \"YWxpY2U6cGE6c3M=\"}}}");
 	expect_creds("r.example", "alice", "pa:ss", NULL);   /* config.json comes first */

@@ -8,6 +8,7 @@
 #include "unit.h"
 
 #include "../../src/libwpkg/http_internal.h"
+#include "../../src/libwpkg/http_pager.h"
 #include "../../src/libwpkg/registry_internal.h"
 
 START_TEST(test_header_lookup)
@@ -277,6 +278,101 @@ START_TEST(test_code_status)
 }
 END_TEST
 
+/* A page as the pager sees it: the URL that answered and its Link header (NULL: none). */
+static void pager_page(struct wpkg_http_resp *resp, const char *url, const char *link)
+{
+	wpkg_http_resp_free(resp);
+	wpkg_buf_init(&resp->headers);
+	wpkg_buf_init(&resp->body);
+	ck_assert_int_eq(wpkg_buf_puts(&resp->headers, "Content-Type: application/json\n"), 0);
+	if (link != NULL)
+		ck_assert_int_eq(wpkg_buf_printf(&resp->headers, "Link: %s\n", link), 0);
+	resp->url = strdup(url);
+	ck_assert_ptr_nonnull(resp->url);
+}
+
+/* Link rel="next" is followed relative to the page that answered, to the last page. */
+START_TEST(test_pager_follows_links)
+{
+	struct wpkg_http_resp resp = { 0 };
+	struct wpkg_pager pg;
+
+	ck_assert_int_eq(wpkg_pager_init(&pg, strdup("http://r/v2/a/tags/list?n=2"), 10, NULL), 0);
+	ck_assert_str_eq(wpkg_pager_url(&pg), "http://r/v2/a/tags/list?n=2");
+	/* redirected: the next link is relative to where the answer came from */
+	pager_page(&resp, "http://m/v2/a/tags/list?n=2", "</v2/a/tags/list?n=2&last=b>; rel=\"next\"");
+	ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, NULL), 0);
+	ck_assert_str_eq(wpkg_pager_url(&pg), "http://m/v2/a/tags/list?n=2&last=b");
+	pager_page(&resp, "http://m/v2/a/tags/list?n=2&last=b", "</prev>; rel=\"prev\"");
+	ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, NULL), 0);
+	ck_assert_ptr_null(wpkg_pager_url(&pg));
+	ck_assert_uint_eq(pg.n_visited, 2);
+	/* advancing past the end stays at the end */
+	ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, NULL), 0);
+	ck_assert_ptr_null(wpkg_pager_url(&pg));
+	wpkg_pager_clear(&pg);
+	wpkg_http_resp_free(&resp);
+}
+END_TEST
+
+/* A registry that links back to a page it served, or on without end, does not keep us looping. */
+START_TEST(test_pager_stops_loops_and_at_cap)
+{
+	struct wpkg_http_resp resp = { 0 };
+	struct wpkg_pager pg;
+	char url[64], next[80];
+	int i;
+
+	ck_assert_int_eq(wpkg_pager_init(&pg, strdup("http://r/l?p=0"), 10, NULL), 0);
+	pager_page(&resp, "http://r/l?p=0", "</l?p=1>; rel=\"next\"");
+	ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, NULL), 0);
+	ck_assert_str_eq(wpkg_pager_url(&pg), "http://r/l?p=1");
+	pager_page(&resp, "http://r/l?p=1", "</l?p=0>; rel=\"next\"");
+	ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, NULL), 0);
+	ck_assert_ptr_null(wpkg_pager_url(&pg));
+	wpkg_pager_clear(&pg);
+
+	ck_assert_int_eq(wpkg_pager_init(&pg, strdup("http://r/l?p=0"), 3, NULL), 0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_ptr_nonnull(wpkg_pager_url(&pg));
+		snprintf(url, sizeof(url), "http://r/l?p=%d", i);
+		ck_assert_str_eq(wpkg_pager_url(&pg), url);
+		snprintf(next, sizeof(next), "</l?p=%d>; rel=\"next\"", i + 1);
+		pager_page(&resp, url, next);
+		ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, NULL), 0);
+	}
+	ck_assert_ptr_null(wpkg_pager_url(&pg));
+	wpkg_pager_clear(&pg);
+
+	/* the caller may end it early; a NULL first URL is out of memory */
+	ck_assert_int_eq(wpkg_pager_init(&pg, strdup("http://r/l"), 3, NULL), 0);
+	wpkg_pager_stop(&pg);
+	ck_assert_ptr_null(wpkg_pager_url(&pg));
+	wpkg_pager_clear(&pg);
+	ck_assert_int_eq(wpkg_pager_init(&pg, NULL, 3, NULL), WPKG_E_NOMEM);
+	wpkg_pager_clear(&pg);
+	wpkg_http_resp_free(&resp);
+}
+END_TEST
+
+/* A next page that is not a valid URL is refused with WPKG_E_PROTOCOL, never requested. */
+START_TEST(test_pager_refuses_bad_link)
+{
+	struct wpkg_http_resp resp = { 0 };
+	struct wpkg_error err = { 0 };
+	struct wpkg_pager pg;
+
+	ck_assert_int_eq(wpkg_pager_init(&pg, strdup("http://r/v2/a/tags/list"), 10, NULL), 0);
+	pager_page(&resp, "http://r/v2/a/tags/list", "</v2/a/tags/list?last=a\"b>; rel=\"next\"");
+	ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, &err), WPKG_E_PROTOCOL);
+	ck_assert_str_eq(err.msg, "GET http://r/v2/a/tags/list: the Link header's next page is not a valid URL; "
+			 "refusing the answer");
+	ck_assert_ptr_null(wpkg_pager_url(&pg));
+	wpkg_pager_clear(&pg);
+	wpkg_http_resp_free(&resp);
+}
+END_TEST
+
 START_TEST(test_server_values_checked)
 {
 	/* token68: what a Bearer header may carry */
@@ -311,6 +407,9 @@ int main(void)
 	tcase_add_test(tc, test_same_origin);
 	tcase_add_test(tc, test_url_params);
 	tcase_add_loop_test(tc, test_link_next, 0, UNIT_N(link_rows));
+	tcase_add_test(tc, test_pager_follows_links);
+	tcase_add_test(tc, test_pager_stops_loops_and_at_cap);
+	tcase_add_test(tc, test_pager_refuses_bad_link);
 	tcase_add_test(tc, test_retry_after);
 	tcase_add_test(tc, test_backoff_and_retryable);
 	tcase_add_loop_test(tc, test_mask_header, 0, UNIT_N(mask_rows));

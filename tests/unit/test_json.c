@@ -576,33 +576,33 @@ START_TEST(build_time)
 	char text[32];
 	time_t t = 0, before = time(NULL);
 
-	unsetenv("SOURCE_DATE_EPOCH");
+	unit_unsetenv("SOURCE_DATE_EPOCH");
 	ck_assert_int_eq(wpkg_build_time(&t, &err), 0);
 	ck_assert(t >= before && t <= time(NULL));
-	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	unit_setenv("SOURCE_DATE_EPOCH", "1700000000");
 	ck_assert_int_eq(wpkg_build_time(&t, &err), 0);
 	ck_assert_int_eq(t, 1700000000);
 	wpkg_format_rfc3339(text, t);
 	ck_assert_str_eq(text, "2023-11-14T22:13:20Z");
 	wpkg_format_rfc3339(text, 0);
 	ck_assert_str_eq(text, "1970-01-01T00:00:00Z");
-	setenv("SOURCE_DATE_EPOCH", "253402300799", 1);
+	unit_setenv("SOURCE_DATE_EPOCH", "253402300799");
 	ck_assert_int_eq(wpkg_build_time(&t, &err), 0);
 	wpkg_format_rfc3339(text, t);
 	ck_assert_str_eq(text, "9999-12-31T23:59:59Z");
 	t = 42;
-	setenv("SOURCE_DATE_EPOCH", "17e8", 1);
+	unit_setenv("SOURCE_DATE_EPOCH", "17e8");
 	ck_assert_int_eq(wpkg_build_time(&t, &err), WPKG_E_INVALID);
 	ck_assert_str_eq(err.msg, "SOURCE_DATE_EPOCH \"17e8\" is not a whole number of seconds");
-	setenv("SOURCE_DATE_EPOCH", "", 1);
+	unit_setenv("SOURCE_DATE_EPOCH", "");
 	ck_assert_int_eq(wpkg_build_time(&t, &err), WPKG_E_INVALID);
-	setenv("SOURCE_DATE_EPOCH", "-1", 1);
+	unit_setenv("SOURCE_DATE_EPOCH", "-1");
 	ck_assert_int_eq(wpkg_build_time(&t, &err), WPKG_E_INVALID);
-	setenv("SOURCE_DATE_EPOCH", "99999999999999999999999", 1);
+	unit_setenv("SOURCE_DATE_EPOCH", "99999999999999999999999");
 	ck_assert_int_eq(wpkg_build_time(&t, &err), WPKG_E_INVALID);
 	ck_assert_str_eq(err.msg, "SOURCE_DATE_EPOCH \"99999999999999999999999\" is after the year 9999");
 	ck_assert_int_eq(t, 42);
-	unsetenv("SOURCE_DATE_EPOCH");
+	unit_unsetenv("SOURCE_DATE_EPOCH");
 }
 END_TEST
 

@@ -207,6 +207,56 @@ START_TEST(test_null_error)
 }
 END_TEST
 
+/* The one tag grammar, [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}, that references and new tags share. */
+static const struct {
+	const char *tag;
+	size_t len;                  /* 0: strlen(tag) */
+	enum wpkg_tag_problem want;
+	size_t at;
+} tag_cases[] = {
+	{ "v1", 0, WPKG_TAG_OK, 0 },
+	{ "latest", 0, WPKG_TAG_OK, 0 },
+	{ "_x", 0, WPKG_TAG_OK, 0 },
+	{ "1.0.0-rc.1_b", 0, WPKG_TAG_OK, 0 },
+	{ "A", 0, WPKG_TAG_OK, 0 },
+	{ "sha256-0123abcdef", 0, WPKG_TAG_OK, 0 },
+	{ "", 0, WPKG_TAG_EMPTY, 0 },
+	{ ".v1", 0, WPKG_TAG_BAD_FIRST, 0 },
+	{ "-v1", 0, WPKG_TAG_BAD_FIRST, 0 },
+	{ "v1+build", 0, WPKG_TAG_BAD_CHAR, 2 },
+	{ "v1:2", 0, WPKG_TAG_BAD_CHAR, 2 },
+	{ "v 1", 0, WPKG_TAG_BAD_CHAR, 1 },
+	{ "ab/c", 0, WPKG_TAG_BAD_CHAR, 2 },
+	{ "t\xc3\xa9", 0, WPKG_TAG_BAD_CHAR, 1 },
+	{ "ab\0cd", 5, WPKG_TAG_BAD_CHAR, 2 },
+};
+
+START_TEST(test_tag_grammar)
+{
+	size_t n = tag_cases[_i].len ? tag_cases[_i].len : strlen(tag_cases[_i].tag);
+	size_t at = 999;
+
+	ck_assert_int_eq(wpkg_tag_check(tag_cases[_i].tag, n, &at), tag_cases[_i].want);
+	if (tag_cases[_i].want == WPKG_TAG_BAD_FIRST || tag_cases[_i].want == WPKG_TAG_BAD_CHAR)
+		ck_assert_uint_eq(at, tag_cases[_i].at);
+	else
+		ck_assert_uint_eq(at, 999);
+}
+END_TEST
+
+/* 128 characters is the longest tag; 129 is refused. */
+START_TEST(test_tag_length)
+{
+	char tag[WPKG_TAG_MAX + 2];
+	size_t at = 0;
+
+	memset(tag, 'a', sizeof(tag));
+	tag[sizeof(tag) - 1] = '\0';
+	ck_assert_int_eq(wpkg_tag_check(tag, WPKG_TAG_MAX, &at), WPKG_TAG_OK);
+	ck_assert_int_eq(wpkg_tag_check(tag, WPKG_TAG_MAX + 1, &at), WPKG_TAG_TOO_LONG);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ref");
@@ -215,6 +265,8 @@ int main(void)
 	tcase_add_loop_test(tc, test_valid, 0, UNIT_N(ok_cases));
 	tcase_add_loop_test(tc, test_invalid, 0, UNIT_N(bad_cases));
 	tcase_add_test(tc, test_null_error);
+	tcase_add_loop_test(tc, test_tag_grammar, 0, UNIT_N(tag_cases));
+	tcase_add_test(tc, test_tag_length);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

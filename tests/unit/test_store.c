@@ -28,9 +28,9 @@ static void setup(void)
 {
 	unit_tmp_make("test_store");
 	wpkg_error_clear(&err);
-	unsetenv("WPKG_ARCHIVE_MAX_ENTRY");
-	unsetenv("WPKG_ARCHIVE_MAX_ENTRIES");
-	unsetenv("SOURCE_DATE_EPOCH");
+	unit_unsetenv("WPKG_ARCHIVE_MAX_ENTRY");
+	unit_unsetenv("WPKG_ARCHIVE_MAX_ENTRIES");
+	unit_unsetenv("SOURCE_DATE_EPOCH");
 }
 
 static void teardown(void)
@@ -255,7 +255,7 @@ START_TEST(test_refuse_hostile)
 
 	memcpy(&e[2], c->e, c->n * sizeof(c->e[0]));
 	if (c->env != NULL)
-		setenv(c->env, c->value, 1);
+		unit_setenv(c->env, c->value);
 	check_refused(e, 2 + c->n, c->code, c->msg_tail);
 }
 END_TEST
@@ -376,7 +376,7 @@ START_TEST(test_archive_entries)
 	char path[300];
 	size_t i = 0;
 
-	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	unit_setenv("SOURCE_DATE_EPOCH", "1700000000");
 	archive_path(path, sizeof(path), "e.tar");
 	ck_assert_int_eq(open_archive(&s, path, true), 0);
 	put_hello(s, "latest");

@@ -10,9 +10,24 @@
 
 #include <check.h>
 
+#include "env.h"
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
 #include "wpkg/fsutil.h"
+
+/* The library reads no environment: a test sets a variable the way wpkg would see it, then
+ * hands the environment over as wpkg's main() does. */
+static inline void unit_setenv(const char *name, const char *value)
+{
+	ck_assert_int_eq(setenv(name, value, 1), 0);
+	ck_assert_int_eq(cli_env_load(NULL), 0);
+}
+
+static inline void unit_unsetenv(const char *name)
+{
+	ck_assert_int_eq(unsetenv(name), 0);
+	ck_assert_int_eq(cli_env_load(NULL), 0);
+}
 
 /* The number of rows of a table, as the int tcase_add_loop_test takes. */
 #define UNIT_N(a) ((int)(sizeof(a) / sizeof((a)[0])))

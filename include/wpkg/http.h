@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* wpkg/http.h - how wpkg speaks HTTP to a registry: TLS, timeouts and deadlines, retries, chunking, concurrency. */
+#ifndef WPKG_HTTP_H
+#define WPKG_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wpkg/common.h"
+
+WPKG_BEGIN_DECL
+
+/* How a registry client speaks HTTP and TLS. */
+struct wpkg_http_opts {
+	bool plain_http;         /* speak http:// instead of https:// */
+	bool insecure;           /* skip TLS verification */
+	const char *ca_file;     /* extra CA bundle, NULL for the system one */
+	long connect_timeout_s;  /* 0: 30 s */
+	long stall_timeout_s;    /* abort a transfer under 1 byte/s for this long; 0: 60 s */
+	long timeout_s;          /* a small document's whole answer, and every answer's start; 0: 30 s */
+	uint64_t min_rate;       /* bytes/s: a transfer of N bytes may take timeout_s + N / min_rate; 0: 16 KiB/s */
+	unsigned max_retries;    /* 0: 5 */
+	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
+	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
+	unsigned concurrency;    /* blob transfers in flight at once; 0: 16 (WPKG_MULTI_DEFAULT) */
+};
+
+WPKG_END_DECL
+
+#endif

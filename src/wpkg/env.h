@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* env.h - reading wpkg's environment variables into the library's settings. */
+#ifndef WPKG_CLI_ENV_H
+#define WPKG_CLI_ENV_H
+
+#include "wpkg/error.h"
+
+/*
+ * TMPDIR, SOURCE_DATE_EPOCH, PATH, HOME, DOCKER_CONFIG, REGISTRY_AUTH_FILE,
+ * XDG_RUNTIME_DIR, WPKG_ARCHIVE_MAX_ENTRY and WPKG_ARCHIVE_MAX_ENTRIES, as
+ * they are now, become wpkg_settings_get().  Returns 0 or WPKG_E_NOMEM.
+ */
+int cli_env_load(struct wpkg_error *err);
+
+/* WPKG_CACHE, XDG_CACHE_HOME and HOME, which name the cache directory (cli_cache_init); each may be NULL. */
+void cli_env_cache(const char **wpkg_cache, const char **xdg_cache_home, const char **home);
+
+#endif
