@@ -23,6 +23,9 @@ struct wpkg_http_opts {
 	bool no_retries;         /* one attempt only (--retries 0); overrides max_retries */
 	uint64_t chunk_size;     /* 0: monolithic upload; else PATCH chunks of this size */
 	unsigned concurrency;    /* blob transfers in flight at once; 0: 16 (WPKG_MULTI_DEFAULT) */
+	/* a loopback host answering the TLS handshake in plain HTTP is then spoken to in plain HTTP, unless this
+	 * is set (an https:// reference: TLS was asked for by name) */
+	bool require_tls;
 };
 
 WPKG_END_DECL

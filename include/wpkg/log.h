@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/log.h - how the library reports what it does without printing anything itself. */
 #ifndef WPKG_LOG_H
 #define WPKG_LOG_H
@@ -33,6 +34,13 @@ struct wpkg_log_sink {
  * bytes (total 0 when unknown).  Called often; the front end draws the bars.
  */
 typedef void (*wpkg_progress_fn)(void *payload, const char *id, uint64_t done, uint64_t total);
+
+/*
+ * What a blob transfer is, told before it starts: id is the digest the
+ * progress callback will report it under, label the file's title (its
+ * org.opencontainers.image.title), else its media type.
+ */
+typedef void (*wpkg_progress_label_fn)(void *payload, const char *id, const char *label);
 
 WPKG_END_DECL
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/store.h - one interface over the places artifacts live: a registry repository, a layout, an archive. */
 #ifndef WPKG_STORE_H
 #define WPKG_STORE_H
@@ -67,6 +68,8 @@ struct wpkg_store_opts {
 	void *progress_payload;
 	/* every transport: what the store's operations (and its client) report; all zero: nothing */
 	struct wpkg_log_sink log;
+	/* names a blob before pull downloads it (title, else media type); gets progress_payload; NULL: none */
+	wpkg_progress_label_fn progress_label;
 };
 
 #define WPKG_STORE_OPTS_INIT WPKG_SIZED_INIT(struct wpkg_store_opts)
@@ -147,7 +150,13 @@ WPKG_API int wpkg_store_blob_exists(struct wpkg_store *s, const struct wpkg_dige
 			   struct wpkg_error *err);
 /* Stores b, streamed from its file range or memory, verified against b->desc. */
 WPKG_API int wpkg_store_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err);
-/* Writes the blob d of size bytes into fd (from its current position), verified while it streams. */
+/* The size of a blob named only by its digest (wpkg_store_blob_get). */
+#define WPKG_SIZE_UNKNOWN UINT64_MAX
+/*
+ * Writes the blob d of size bytes into fd (from its current position),
+ * verified while it streams; size WPKG_SIZE_UNKNOWN: any size, the digest
+ * alone verified.
+ */
 WPKG_API int wpkg_store_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			struct wpkg_error *err);
 /* A small blob (a config) into out, verified, at most max bytes. */

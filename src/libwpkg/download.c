@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* download.c - blob GETs streamed into a file or buffer, hashed on the fly, resumed with Range after drops. */
 #include <errno.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
+#include "wpkg/store.h"
 #include "registry_internal.h"
 
 /* Where the bytes go: the rest of a file from start, or a buffer. */
@@ -176,7 +178,7 @@ out:
 int wpkg_registry_blob_get(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
 			   uint64_t size, int fd, struct wpkg_error *err)
 {
-	struct dl x = { .want = d, .limit = size, .exact = true, .fd = fd };
+	struct dl x = { .want = d, .limit = size, .exact = size != WPKG_SIZE_UNKNOWN, .fd = fd };
 
 	x.start = lseek(fd, 0, SEEK_CUR);
 	return blob_fetch(r, repo, &x, err);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fsutil.c - regular-file opens that never block, whole-file reads, write-then-rename files, mkdir -p. */
 #include <errno.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http.c - the HTTP client under the registry code: one reused curl handle, own redirects, retries, debug log. */
 #include <errno.h>
 #include <stdlib.h>
@@ -331,6 +332,19 @@ static void resp_reset(struct wpkg_http_resp *resp)
 	wpkg_buf_clear(&resp->headers);
 	wpkg_buf_clear(&resp->body);
 	resp->sunk = 0;
+	resp->peer_plain_http = false;
+}
+
+/*
+ * What OpenSSL says when the first "record" of the handshake is an HTTP
+ * answer ("HTTP/1.1 400"): 1.1 and 3.0 "wrong version number", some builds
+ * "packet length too long", 3.2+ "record layer failure".
+ */
+static bool tls_saw_plain_http(CURLcode cc, const char *url, const char *msg)
+{
+	return cc == CURLE_SSL_CONNECT_ERROR && strncasecmp(url, "https://", 8) == 0 &&
+	       (strstr(msg, "wrong version number") || strstr(msg, "packet length too long") ||
+		strstr(msg, "record layer failure"));
 }
 
 /* One request on the wire. *cc receives curl's result for the retry decision. */
@@ -380,6 +394,7 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 		rc = x.abort_rc == WPKG_E_NOMEM ? wpkg_error_nomem(err) : x.abort_rc;
 		goto out;
 	}
+	resp->peer_plain_http = tls_saw_plain_http(*cc, url, x.errbuf);
 	shown = wpkg_url_strip_query(url);
 	rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s %s: %s", method, shown ? shown : url,
 			    x.errbuf[0] ? x.errbuf : *cc == CURLE_ABORTED_BY_CALLBACK && wpkg_multi_cancelled() ?
@@ -565,6 +580,11 @@ unsigned wpkg_http_max_retries(const struct wpkg_http *h)
 	if (h->opts.no_retries)
 		return 0;
 	return h->opts.max_retries ? h->opts.max_retries : DEFAULT_MAX_RETRIES;
+}
+
+void wpkg_http_allow_plain(struct wpkg_http *h)
+{
+	h->opts.plain_http = true;
 }
 
 const struct wpkg_http_opts *wpkg_http_get_opts(const struct wpkg_http *h)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http_internal.h - libwpkg's HTTP client (one curl handle per registry) and its pure helpers. */
 #ifndef WPKG_HTTP_INTERNAL_H
 #define WPKG_HTTP_INTERNAL_H
@@ -54,6 +55,7 @@ struct wpkg_http_resp {
 	char *url;                    /* the URL that gave it (after redirects) */
 	uint64_t sunk;                /* bytes handed to the sink in the last attempt */
 	const struct wpkg_auth *secrets; /* set by the registry client: masked out of error text shown from it */
+	bool peer_plain_http;         /* the TLS handshake failed on a plain-HTTP answer (wrong version number) */
 };
 
 struct wpkg_http;
@@ -78,6 +80,8 @@ void wpkg_http_resp_free(struct wpkg_http_resp *resp);
 void wpkg_http_backoff(unsigned attempt, long retry_after_ms);
 unsigned wpkg_http_max_retries(const struct wpkg_http *h);
 const struct wpkg_http_opts *wpkg_http_get_opts(const struct wpkg_http *h);
+/* From now on http:// URLs are allowed too (a loopback registry found to speak plain HTTP). */
+void wpkg_http_allow_plain(struct wpkg_http *h);
 /* The client's hooks: progress callback and log sink. */
 const struct wpkg_registry_hooks *wpkg_http_hooks(const struct wpkg_http *h);
 
@@ -135,6 +139,15 @@ bool wpkg_http_status_retryable(long status);
  * Cookie / Set-Cookie and anything named like a token or secret become "***".
  */
 void wpkg_http_mask_header(char *out, size_t out_size, const char *line, size_t len);
+
+/*
+ * True for a loopback registry host ("HOST" or "HOST:PORT"): localhost,
+ * *.localhost, 127.0.0.0/8, ::1 (bracketed with a port).
+ */
+bool wpkg_host_is_loopback(const char *hostport);
+
+/* True for a 400 body an HTTPS server sends to a plain-HTTP request (Go net/http, nginx). */
+bool wpkg_http_body_says_tls_port(const struct wpkg_buf *body);
 
 /* A short reason phrase for a status ("not found"); "" for unknown ones. */
 const char *wpkg_http_reason(long status);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pull.c - resolves a reference to one Wasm layer and streams it, verified, into a local file. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,11 +77,13 @@ int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *re
 	if (rc < 0)
 		goto out;
 	snprintf(what, sizeof(what), "manifest %s", a->desc.digest.str);
-	/* exploded and multi-component artifacts, container images, else one Wasm layer */
+	/* exploded and multi-component artifacts, container images, other artifacts by title, else one Wasm layer */
 	if (wpkg_pull_has_parts(a->manifest))
 		rc = wpkg_pull_parts(&res, s, a, opts, what, err);
 	else if ((tar = wpkg_image_tar_layer(a->manifest)) != NULL)
 		rc = wpkg_pull_image(&res, s, a->manifest, tar, opts, what, err);
+	else if (wpkg_pull_is_titled(a->manifest))
+		rc = wpkg_pull_titled(&res, s, a->manifest, opts, what, err);
 	else
 		rc = pull_single(&res, s, a, opts, what, err);
 	if (rc < 0)

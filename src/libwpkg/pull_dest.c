@@ -10,6 +10,7 @@
 #include "wpkg/pull.h"
 #include "cache_internal.h"
 #include "pull_internal.h"
+#include "store_internal.h"
 
 bool wpkg_pull_is_wasm_layer(const char *media_type)
 {
@@ -119,6 +120,7 @@ int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer
 	rc = wpkg_atomic_open(&f, path, 0644, err);
 	if (rc < 0)
 		return rc;
+	wpkg_store_label(s, layer);
 	rc = wpkg_cache_blob_get_file(s, &layer->digest, (uint64_t)layer->size, f.fd, f.tmp_path, err);
 	if (rc < 0) {
 		wpkg_atomic_abort(&f);

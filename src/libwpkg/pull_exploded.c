@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pull_exploded.c - pulling artifacts of several layers: exploded components rebuilt, multi-component packages. */
 #include <errno.h>
 #include <fcntl.h>
@@ -125,6 +126,7 @@ static int parts_fetch(struct parts *p, size_t i, const char *path, bool keep, s
 		unlink(p->files[i].tmp_path);
 	p->fds[i] = p->files[i].fd;
 	p->sizes[i] = (uint64_t)d->size;
+	wpkg_store_label(s, d);
 	rc = wpkg_cache_blob_get(s, &d->digest, (uint64_t)d->size, p->fds[i], err);
 	if (rc < 0)
 		return wpkg_error_wrap(err, "%s: layer %zu %s", what, i, d->digest.str);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pull_image.c - pull from a container image: the Wasm file is extracted from its one tar layer. */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include "wpkg/pack_image.h"
 #include "wpkg/tempreg.h"
 #include "pull_internal.h"
+#include "store_internal.h"
 
 /* An unlinked temporary in $TMPDIR: the layer never needs a name, and nothing is left behind on any exit. */
 static int temp_fd(int *out, struct wpkg_error *err)
@@ -73,6 +75,7 @@ int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_store *s,
 		rc = temp_fd(&layer_fd, err);
 	if (rc < 0)
 		goto out;
+	wpkg_store_label(s, tar);
 	rc = wpkg_store_blob_get(s, &tar->digest, (uint64_t)tar->size, layer_fd, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "layer %s", tar->digest.str);

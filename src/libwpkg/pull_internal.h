@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pull_internal.h - steps of wpkg_pull that its other paths (container images) share; not public. */
 #ifndef WPKG_PULL_INTERNAL_H
 #define WPKG_PULL_INTERNAL_H
@@ -30,5 +31,20 @@ int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer
 int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_store *s,
 		    const struct wpkg_manifest *m, const struct wpkg_descriptor *tar, const struct wpkg_pull_opts *opts,
 		    const char *what, struct wpkg_error *err);
+
+/*
+ * True when m has a layer that is not Wasm and a layer with a title (and no
+ * stray skeleton): an artifact pulled as oras does, every titled layer a file.
+ */
+bool wpkg_pull_is_titled(const struct wpkg_manifest *m);
+/*
+ * Writes every layer of m with an org.opencontainers.image.title under that
+ * title (checked as wpkg_pull_check_title does; no title twice) into
+ * opts->output (a directory; a file path when only one layer is titled) or
+ * the current directory; untitled layers are skipped with a note.  res gets
+ * path and layer of the first, files of the others.
+ */
+int wpkg_pull_titled(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_manifest *m,
+		     const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry.c - the OCI distribution client: open, authenticated requests, manifests, tags, blob HEAD. */
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "wpkg/oci.h"
 #include "http_pager.h"
+#include "log_internal.h"
 #include "registry_internal.h"
 
 #define MANIFEST_ACCEPT "Accept: " WPKG_MT_OCI_MANIFEST ", " WPKG_MT_OCI_INDEX ", " \
@@ -80,11 +82,37 @@ void reg_scopes_free(struct reg_scopes *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * The peer answered our TLS handshake in plain HTTP.  A loopback registry is
+ * then spoken to in plain HTTP from here on (oras and crane reach localhost
+ * that way without a flag; HTTPS is tried first so that a loopback registry
+ * with TLS stays verified).  Any other host gets an error naming the flag.
+ * Returns 0 with *url (owned, caller frees) the request's URL over http://.
+ */
+static int reg_fall_back_to_http(struct wpkg_registry *r, const char *https_url, char **url, struct wpkg_error *err)
+{
+	char *base = NULL;
+
+	if (!wpkg_host_is_loopback(r->host) || wpkg_http_get_opts(r->http)->require_tls)
+		return wpkg_error_set(err, WPKG_E_NETWORK, "%s speaks plain HTTP, not HTTPS: pass --plain-http to use it "
+				      "unencrypted", r->host);
+	if (asprintf(&base, "http://%s", r->host) < 0 || asprintf(url, "http://%s", https_url + 8) < 0) {
+		free(base);
+		return wpkg_error_nomem(err);
+	}
+	free(r->base);
+	r->base = base;
+	wpkg_http_allow_plain(r->http);
+	wpkg_log_to(&wpkg_http_hooks(r->http)->log, WPKG_LOG_DEBUG, "* %s: loopback without TLS, using plain HTTP",
+		    r->host);
+	return 0;
+}
+
 int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const struct reg_scopes *s,
 		struct wpkg_http_resp *resp, struct wpkg_error *err)
 {
 	struct wpkg_http_req rq = *req;
-	char *auth = NULL;
+	char *auth = NULL, *http_url = NULL;
 	int tries, rc = 0;
 
 	/* URLs the registry hands us (upload Location, Link next) may name another host: it gets no credentials */
@@ -96,13 +124,27 @@ int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const 
 	for (tries = 0; tries < 2; tries++) {
 		rc = wpkg_auth_header(r->auth, r->http, s->v, s->n, &auth, err);
 		if (rc < 0)
-			return rc;
+			break;
 		rq.authorization = auth;
 		rc = wpkg_http_perform(r->http, &rq, resp, err);
 		if (auth)
 			explicit_bzero(auth, strlen(auth));
 		free(auth);
 		auth = NULL;
+		if (rc < 0 && resp->peer_plain_http && http_url == NULL) {
+			rc = reg_fall_back_to_http(r, rq.url, &http_url, err);
+			if (rc < 0)
+				break;
+			rq.url = http_url;
+			tries--;  /* the same request again, over HTTP */
+			continue;
+		}
+		if (rc == 0 && resp->status == 400 && wpkg_http_get_opts(r->http)->plain_http &&
+		    wpkg_http_body_says_tls_port(&resp->body)) {
+			rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s speaks HTTPS, not plain HTTP: drop --plain-http "
+					    "(and pass --ca-file if its certificate is from a private CA)", r->host);
+			break;
+		}
 		/* a challenge from another origin (after a redirect) must not pick where our credentials go */
 		if (rc < 0 || resp->status != 401 || tries == 1 || !wpkg_url_same_origin(resp->url, r->base))
 			break;
@@ -110,6 +152,7 @@ int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const 
 		if (rc < 0)
 			break;
 	}
+	free(http_url);
 	resp->secrets = r->auth;
 	return rc;
 }

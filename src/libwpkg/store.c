@@ -33,6 +33,8 @@ int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const s
 	s->ops = backends[ref->transport];
 	s->transport = ref->transport;
 	s->log = opts->log;
+	s->label = opts->progress_label;
+	s->label_payload = opts->progress_payload;
 	rc = s->ops->open(s, ref, opts, err);
 	if (rc < 0) {
 		wpkg_store_close(s);
@@ -237,4 +239,14 @@ int wpkg_store_referrers_remove(struct wpkg_store *s, const struct wpkg_digest *
 		return 0;
 	s->dirty = true;
 	return s->ops->referrers_remove(s, subject, gone, err);
+}
+
+void wpkg_store_label(struct wpkg_store *s, const struct wpkg_descriptor *d)
+{
+	const json_t *title = d->annotations ? json_object_get(d->annotations, WPKG_ANNOT_TITLE) : NULL;
+	const char *label = json_string_value(title);
+
+	if (s->label == NULL)
+		return;
+	s->label(s->label_payload, d->digest.str, label != NULL ? label : d->media_type);
 }

@@ -76,9 +76,14 @@ struct wpkg_store {
 	char *host;                   /* registries: the host as the reference wrote it; else NULL */
 	char *repo;                   /* registries: the repository; else NULL */
 	struct wpkg_log_sink log;
+	wpkg_progress_label_fn label; /* opts' progress_label and progress_payload */
+	void *label_payload;
 	bool dirty;                   /* written to since opened or committed */
 	void *be;                     /* the backend's own state, freed by its close hook */
 };
+
+/* Tells the label callback what d is (its title, else its media type) before it is transferred. */
+void wpkg_store_label(struct wpkg_store *s, const struct wpkg_descriptor *d);
 
 /* The sink of s, for modules above the store that report through it (push, pull, copy). */
 const struct wpkg_log_sink *wpkg_store_log(const struct wpkg_store *s);

@@ -149,7 +149,7 @@ static int open_blob(int *fd, char **path, struct wpkg_store *s, const struct wp
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", *path, strerror(errno));
 	else if (!S_ISREG(st.st_mode))
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "blob %s in %s: not a regular file", d->str, s->name);
-	else if ((uint64_t)st.st_size != size)
+	else if (size != WPKG_SIZE_UNKNOWN && (uint64_t)st.st_size != size)
 		rc = wpkg_error_set(err, WPKG_E_DIGEST, "blob %s in %s: %lld bytes, but its descriptor says %llu",
 				    d->str, s->name, (long long)st.st_size, (unsigned long long)size);
 	if (rc < 0) {
@@ -187,7 +187,7 @@ int wpkg_store_local_blob_get(struct wpkg_store *s, const struct wpkg_digest *d,
 	if (rc < 0)
 		goto out;
 	wpkg_hasher_final(&h, &got);
-	if (strcmp(got.str, d->str) != 0 || h.size != size)
+	if (strcmp(got.str, d->str) != 0 || (size != WPKG_SIZE_UNKNOWN && h.size != size))
 		rc = wpkg_error_set(err, WPKG_E_DIGEST, "blob %s in %s: content does not match its digest", d->str,
 				    s->name);
 out:

@@ -10,6 +10,8 @@
 void cli_progress(void *payload, const char *id, uint64_t done, uint64_t total);
 /* Names a blob's line (its file title or media type) before its transfer starts. */
 void cli_progress_title(const char *digest, const char *title);
+/* The same as the library's wpkg_progress_label_fn (a pull names its layers). */
+void cli_progress_label(void *payload, const char *id, const char *label);
 /* Ends every transfer line (cleared on a terminal). */
 void cli_progress_done(void);
 /* Ends a line being drawn, so a message can start at column 0. */

@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "cli_auth_hint.h"
 #include "cli_output.h"
 #include "cli_registry.h"
 
@@ -57,6 +58,8 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  "allow a transfer 1 s more per BYTES it moves (default 16384)", .min = 1, .max = 1L << 30 },
 	{ CLI_OPT_NUMBER, "concurrency", 0, &concurrency, "N", "transfer up to N blobs at once (default 16)",
 	  .min = 1, .max = 64 },
+	{ CLI_OPT_STRING, "wkg-config", 0, &cli_reg.wkg_config, "FILE",
+	  "package names: read this wkg config, not $XDG_CONFIG_HOME/wasm-pkg/config.toml (no built-in fallbacks)" },
 	CLI_OPT_END,
 };
 
@@ -146,7 +149,7 @@ int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, str
 {
 	char typed[1024];
 	const char *password = r->password;
-	struct wpkg_credentials c = { NULL, NULL, NULL };
+	struct wpkg_credentials c = { 0 };
 	int rc = WPKG_OK;
 
 	*given = false;
@@ -199,9 +202,14 @@ static int store_credentials(struct wpkg_credentials *out, const char *registry,
 	int rc;
 
 	rc = cli_registry_flag_credentials(out, &given, r, err);
-	if (rc < 0 || given)
+	if (rc < 0)
 		goto out;
-	cli_log_sink(&log);
+	if (given) {
+		cli_auth_source_set("--username %s", r->username);
+		goto out;
+	}
+	cli_auth_check_env(getenv("DOCKER_CONFIG"));
+	cli_auth_lookup_sink(&log);
 	rc = wpkg_creds_lookup(out, registry, &log, err);
 	if (rc < 0)
 		wpkg_error_wrap(err, "credentials for %s", registry);
@@ -224,8 +232,11 @@ void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r
 		out->http = r->transport;
 		out->credentials_fn = store_credentials;
 		out->credentials_payload = r;
+		out->credentials = r->credentials;
 	}
-	if (cli_progress_enabled())
+	if (cli_progress_enabled()) {
 		out->progress = cli_progress;
+		out->progress_label = cli_progress_label;
+	}
 	cli_log_sink(&out->log);
 }

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cli_cache.h"
+#include "wpkg/pkgname.h"
 #include "cli_run.h"
+#include "names.h"
 
 /* The command being run, for --help and --format. */
 static const struct cli_command *current;
@@ -133,6 +135,8 @@ int cli_ref_parse(struct wpkg_ref *out, const char *s, unsigned flags, struct cl
 			reg->transport.plain_http = true;
 	} else if (strncmp(s, "https://", 8) == 0) {
 		text = s + 8;
+		if (reg != NULL)
+			reg->transport.require_tls = true;
 	}
 	rc = wpkg_ref_parse(out, text, flags, err);
 	if (rc < 0)
@@ -196,6 +200,21 @@ static int parse_ref(struct cli_run *r)
 	const char *typed = r->ref_arg;
 	int rc;
 
+	/* the rule: no '/' and two labels make a package name (man wpkg-names), resolved before anything opens */
+	if (wpkg_pkgname_is_name(r->ref_arg)) {
+		enum names_use use = (needs & CLI_REF_NO_TAG) ? NAMES_REPOSITORY :
+				     (needs & CLI_REF_PUBLISH) ? NAMES_VERSION : NAMES_CHOOSE;
+
+		r->name = malloc(sizeof(*r->name));
+		if (r->name == NULL)
+			return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_fail(&r->err);
+		rc = names_ref_resolve(r->name, r->cmd->name, r->ref_arg, use, &cli_reg);
+		if (rc != WPKG_EXIT_OK) {
+			r->ref_arg = NULL;
+			return rc;
+		}
+		r->ref_arg = typed = r->name->reference;
+	}
 	if (needs & CLI_REF_TAGS) {
 		rc = split_tags(r);
 		if (rc != WPKG_EXIT_OK)
@@ -227,7 +246,7 @@ static int steps(struct cli_run *r)
 		return cli_usage_error(cmd->name, "expected %s, got %d argument%s", cmd->pos_what, r->pos.n,
 				       r->pos.n == 1 ? "" : "s");
 	if (cmd->needs & CLI_REF) {
-		r->ref_arg = r->pos.v[0];
+		r->ref_arg = r->pos.v[(cmd->needs & CLI_VERB) ? 1 : 0];
 		rc = parse_ref(r);
 		if (rc != WPKG_EXIT_OK)
 			return rc;
@@ -285,6 +304,9 @@ int cli_run_command(const struct cli_command *cmd, int argc, char **argv)
 	if (cmd->cleanup != NULL)
 		cmd->cleanup(&r);
 	wpkg_store_close(r.store);
+	if (r.name != NULL)
+		names_ref_free(r.name);
+	free(r.name);
 	wpkg_ref_free(&r.ref);
 	cli_strings_free(&r.tags);
 	free(r.ref_buf);

@@ -27,7 +27,11 @@ enum cli_needs {
 	CLI_COMMIT = 1u << 8,         /* commit the store after run succeeded (an archive is rewritten) */
 	CLI_REGISTRY_OPTS = 1u << 6,  /* takes cli_registry_opts (bound to cli_reg) */
 	CLI_PACK_OPTS = 1u << 7,      /* takes cli_pack_opts (bound to cli_pk) */
+	CLI_VERB = 1u << 9,           /* pos.v[0] is a verb ("manifest fetch REF"): the REF is pos.v[1] */
+	CLI_REF_PUBLISH = 1u << 10,    /* a package-name REF names the version to write (ns:name@1.2.3), not chosen */
 };
+
+struct names_ref;
 
 /* One run of a command: what the runner prepared for it. */
 struct cli_run {
@@ -39,6 +43,7 @@ struct cli_run {
 	struct wpkg_store *store;     /* open with CLI_STORE */
 	struct wpkg_error err;        /* set it and return cli_run_fail(run) */
 	bool no_result;               /* set by run: stdout already holds the result (pull -o -) */
+	struct names_ref *name;       /* the REF was a package name (names.h): how it was resolved; else NULL */
 	char *ref_buf;                /* private */
 };
 
@@ -122,6 +127,7 @@ size_t cli_command_tables(struct cli_help_table *out, size_t max, const struct c
 
 extern const struct cli_command cli_cmd_build, cli_cmd_inspect, cli_cmd_push, cli_cmd_pull, cli_cmd_tags,
 	cli_cmd_tag, cli_cmd_delete, cli_cmd_login, cli_cmd_logout, cli_cmd_help, cli_cmd_attach,
-	cli_cmd_discover, cli_cmd_copy, cli_cmd_completion, cli_cmd_version, cli_cmd_resolve, cli_cmd_cache;
+	cli_cmd_discover, cli_cmd_copy, cli_cmd_completion, cli_cmd_version, cli_cmd_resolve, cli_cmd_cache,
+	cli_cmd_manifest, cli_cmd_blob;
 
 #endif

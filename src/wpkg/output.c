@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "wpkg/escape.h"
+#include "cli_auth_hint.h"
 #include "cli_output.h"
 #include "exitcodes.h"
 
@@ -59,8 +60,8 @@ int cli_fail_host(const struct wpkg_error *err, const char *host)
 	fputs("wpkg: error: ", stderr);
 	put_escaped(stderr, err->msg[0] != '\0' ? err->msg : wpkg_status_str(code), 0);
 	fputc('\n', stderr);
-	if (code == WPKG_E_UNAUTHORIZED && host != NULL && strstr(err->msg, host) != NULL)
-		fprintf(stderr, "wpkg: hint: run: wpkg login %s\n", host);
+	if ((code == WPKG_E_UNAUTHORIZED || code == WPKG_E_DENIED) && host != NULL && strstr(err->msg, host) != NULL)
+		cli_auth_hint(code, host);
 	return wpkg_exit_for_status(code);
 }
 

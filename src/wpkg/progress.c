@@ -94,6 +94,12 @@ void cli_progress_title(const char *digest, const char *title)
 		snprintf(x->title, sizeof(x->title), "%s", title);
 }
 
+void cli_progress_label(void *payload, const char *id, const char *label)
+{
+	(void)payload;
+	cli_progress_title(id, label);
+}
+
 /* What a line calls the transfer: its title, else "sha256:" and twelve hex digits. */
 static const char *name_of(const struct xfer *x, char *buf, size_t size)
 {

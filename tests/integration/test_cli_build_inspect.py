@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_build_inspect.py - wpkg build / inspect / help end to end: layouts, exact config bytes, schemas, errors."""
 
 import json
@@ -471,7 +472,9 @@ class InspectRegistryTests(RegistryCase, harness.TestCase):
         r = self.wpkg('inspect', *self.reg.flags, '%s/cli/secret:v1' % self.reg.host, expect=5)
         lines = r.stderr.splitlines()
         self.assertTrue(lines[0].startswith('wpkg: error: '), r.stderr)
-        self.assertEqual(lines[-1], 'wpkg: hint: run: wpkg login %s' % self.reg.host)
+        self.assertEqual(lines[-1], 'wpkg: hint: no credentials for %s were found (-u, config.json, credential helpers, '
+                                    'auth.json): run: wpkg login %s, or pass -u USER --password-stdin'
+                         % (self.reg.host, self.reg.host))
 
     def test_username_without_password_off_terminal(self):
         r = self.wpkg('inspect', *self.reg.flags, '-u', 'someone', '%s/cli/x:v1' % self.reg.host, expect=3)
@@ -516,6 +519,7 @@ parts:
   #2 module  size 166  offset 259  sha256 a3b3c17a240f
   #3 component  size 190  offset 506  sha256 aa27649e8298
     #4 module  size 50  offset 516  sha256 a908b45d68ce
+metadata: none
 """
 
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_ux.py - the CLI as CI jobs and oras/crane users drive it: -q, --format, references, -o -,
 --keep-old-files, aliases, notes, progress (plain and on a terminal), completion, version, docs, exit codes."""
 
@@ -23,8 +24,8 @@ BIG = 'components/calc-qjs.component.wasm'       # 1.6 MB: a "large" transfer fo
 MODULE = 'modules/hello-c.core.wasm'
 ESC = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 BUILD_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(harness.WPKG))))
-COMMANDS = ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'resolve', 'copy', 'attach', 'discover',
-            'login', 'logout', 'cache', 'completion', 'version', 'help')
+COMMANDS = ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'resolve', 'manifest', 'blob', 'copy', 'attach',
+            'discover', 'login', 'logout', 'sign', 'verify', 'key', 'sbom', 'cache', 'completion', 'version', 'help')
 
 
 def run_on_pty(argv, env, cols=40, timeout=60):
@@ -196,9 +197,10 @@ class CliTests(RegistryCase, harness.TestCase):
         self.assertEqual(read(self.path('x.wasm')), read(harness.fixture(HELLO)))
         doc = json.loads(self.run_wpkg('inspect', '--json', url).stdout)
         self.assertEqual(doc['digest'], digest)
-        # https:// keeps TLS, so this plain registry cannot answer it
+        # https:// asks for TLS by name: no loopback fallback, and the error names the fix
         r = self.run_wpkg('tags', 'https://%s/%s' % (self.reg.host, repo), expect=7)
         self.assertEqual(r.stdout, '')
+        self.assertIn('%s speaks plain HTTP, not HTTPS: pass --plain-http' % self.reg.host, r.stderr)
 
     # -- 13.6: -o -, --keep-old-files ------------------------------------------------------------------
     def test_pull_to_stdout(self):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_faults_quirks.py - registry quirks that used to fail a transfer that could succeed.
 
 A registry restarted or an upload session expired answers the PUT or PATCH with 404 BLOB_UPLOAD_UNKNOWN (or

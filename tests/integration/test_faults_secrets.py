@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_faults_secrets.py - secrets a server echoes back are masked before wpkg prints them.
 
 A registry or a token server (realm) that copies the Authorization header, the password or the token it was

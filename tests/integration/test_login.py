@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_login.py - wpkg login/logout against basic and token registries: config.json, credential helpers, secrecy."""
 
 import base64
@@ -200,7 +201,7 @@ class LoginTests(RegistryCase):
                          % (self.reg.host, self.reg.host))
         # and commands are anonymous again
         r = self.wpkg('tags', *self.reg.flags, '%s/%s' % (self.reg.host, self.repo()), env=self.env(), expect=5)
-        self.assertIn('wpkg: hint: run: wpkg login %s\n' % self.reg.host, r.stderr)
+        self.assertIn('wpkg: hint: no credentials for %s were found (-u, config.json, credential helpers, auth.json): run: wpkg login %s, or pass -u USER --password-stdin\n' % (self.reg.host, self.reg.host), r.stderr)
 
     def test_auth_json_fallback(self):
         os.makedirs(os.path.dirname(self.auth_file), exist_ok=True)
@@ -238,7 +239,7 @@ class LoginTests(RegistryCase):
         r = self.wpkg('tags', *self.reg.flags, '%s/%s' % (self.reg.host, self.repo()), env=self.env(), expect=5)
         self.assertIn('wpkg: warning: ', r.stderr)
         self.assertIn('docker-credential-absent', r.stderr)
-        self.assertIn('wpkg: hint: run: wpkg login %s\n' % self.reg.host, r.stderr)
+        self.assertIn('wpkg: hint: no credentials for %s were found (-u, config.json, credential helpers, auth.json): run: wpkg login %s, or pass -u USER --password-stdin\n' % (self.reg.host, self.reg.host), r.stderr)
         self.assertNotIn('Traceback', r.stderr)
         # storing through a helper that is not installed fails, after the check, without touching the file
         before = self.read_config()

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_registry_auth.py - push/pull/tags against registries that want credentials: htpasswd (basic) and tokens."""
 
 import base64
@@ -59,7 +60,7 @@ class AuthTests(RegistryCase):
                      ('tags', self.reg.host + '/' + repo)):
             with self.subTest(command=args[0]):
                 r = self.run_wpkg(args[0], *self.reg.flags, *args[1:], expect=5)
-                self.assertIn('wpkg: hint: run: wpkg login %s\n' % self.reg.host, r.stderr)
+                self.assertIn('wpkg: hint: no credentials for %s were found (-u, config.json, credential helpers, auth.json): run: wpkg login %s, or pass -u USER --password-stdin\n' % (self.reg.host, self.reg.host), r.stderr)
                 self.assertEqual(r.stdout, '')
         self.assertFalse(os.path.exists(self.path('x.wasm')))
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_http.c - the pure HTTP helpers: headers, URLs, Link, Retry-After, backoff, masking, error mapping. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,26 @@ START_TEST(test_code_status)
 }
 END_TEST
 
+/* Loopback hosts get plain HTTP when their TLS handshake is answered in HTTP; nothing else does. */
+START_TEST(test_loopback_hosts)
+{
+	static const char *const yes[] = { "localhost", "localhost:5000", "LOCALHOST.", "reg.localhost:443",
+					   "127.0.0.1", "127.0.0.1:5000", "127.255.1.2:1", "[::1]:5000", "[::1]", "::1" };
+	static const char *const no[] = { "localhost.example", "mylocalhost", "128.0.0.1:5000", "10.0.0.1",
+					  "[::2]:5000", "[::1", "[::1]x", "127.0.0", "", ".localhost", "example.com:5000" };
+	struct wpkg_buf go = { (char *)"Client sent an HTTP request to an HTTPS server.\n", 48, 0 };
+	struct wpkg_buf other = { (char *)"{\"errors\":[]}", 13, 0 };
+
+	for (size_t i = 0; i < UNIT_N(yes); i++)
+		ck_assert_msg(wpkg_host_is_loopback(yes[i]), "%s", yes[i]);
+	for (size_t i = 0; i < UNIT_N(no); i++)
+		ck_assert_msg(!wpkg_host_is_loopback(no[i]), "%s", no[i]);
+	ck_assert(!wpkg_host_is_loopback(NULL));
+	ck_assert(wpkg_http_body_says_tls_port(&go));
+	ck_assert(!wpkg_http_body_says_tls_port(&other));
+}
+END_TEST
+
 /* A page as the pager sees it: the URL that answered and its Link header (NULL: none). */
 static void pager_page(struct wpkg_http_resp *resp, const char *url, const char *link)
 {
@@ -416,6 +437,7 @@ int main(void)
 	tcase_add_test(tc, test_mask_never_leaks);
 	tcase_add_loop_test(tc, test_error_mapping, 0, UNIT_N(error_rows));
 	tcase_add_test(tc, test_code_status);
+	tcase_add_test(tc, test_loopback_hosts);
 	tcase_add_test(tc, test_server_values_checked);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
