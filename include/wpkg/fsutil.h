@@ -19,21 +19,32 @@
 WPKG_BEGIN_DECL
 
 /*
- * A private copy of a whole regular file (an empty file gives a non-NULL empty
- * view).  Read with pread, never mapped: another process truncating the file
- * must cost an error ("file changed while reading"), not a SIGBUS.  A file
- * whose size says 0 (/proc, sysfs) is read to its end, up to
- * WPKG_MAP_UNSIZED_MAX bytes.
+ * A private view of a whole regular file (an empty file gives a non-NULL empty
+ * view).  Never a mapping of the file: another process truncating it must cost
+ * an error ("file changed while reading"), not a SIGBUS.  The view is anonymous
+ * memory the size of the file, filled from the file with pread in blocks of
+ * WPKG_MAP_BLOCK bytes: wpkg_map_file fills all of it, wpkg_map_open none, and
+ * wpkg_map_ensure fills a range before it is read, so a parser that skips
+ * large payloads never reads (nor holds) them.  A short read or a change of
+ * size, mtime or inode since the open is WPKG_E_IO "file changed while
+ * reading".  A file whose size says 0 (/proc, sysfs) is read to its end at
+ * open, up to WPKG_MAP_UNSIZED_MAX bytes.
  */
+struct wpkg_map_state;
 struct wpkg_map {
 	const uint8_t *data;
 	size_t len;
-	void *base;     /* what wpkg_unmap_file frees; NULL for the empty view */
+	void *base;                    /* what wpkg_unmap_file releases; NULL for the empty view */
+	struct wpkg_map_state *state;  /* the lazy fill; NULL for an empty or unsized file, read at open */
 };
 
 #define WPKG_MAP_UNSIZED_MAX ((size_t)64 << 20)
+#define WPKG_MAP_BLOCK ((size_t)64 << 10)
 
 WPKG_API int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err);
+WPKG_API int wpkg_map_open(struct wpkg_map *m, const char *path, struct wpkg_error *err);
+/* Makes data[off, off+len) hold the file's bytes; a range past len is WPKG_E_INVALID. m may be NULL (all is there). */
+WPKG_API int wpkg_map_ensure(struct wpkg_map *m, size_t off, size_t len, struct wpkg_error *err);
 WPKG_API void wpkg_unmap_file(struct wpkg_map *m);
 
 /*
@@ -70,6 +81,12 @@ struct wpkg_atomic_file {
 WPKG_API int wpkg_atomic_open(struct wpkg_atomic_file *f, const char *path, mode_t mode, struct wpkg_error *err);
 WPKG_API int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err);
 WPKG_API void wpkg_atomic_abort(struct wpkg_atomic_file *f);
+/*
+ * Finishes writing f without committing it: chmod, fsync and close (fd -1),
+ * so that a thousand staged files do not hold a thousand descriptors.  It can
+ * still be committed (wpkg_atomic_commit_all) or aborted.
+ */
+WPKG_API int wpkg_atomic_park(struct wpkg_atomic_file *f, struct wpkg_error *err);
 /*
  * Commits f[i] for every i with keep[i] (keep NULL: all) as one: every
  * destination is checked first (a directory in the way fails before anything

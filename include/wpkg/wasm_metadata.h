@@ -10,6 +10,7 @@
 
 #include "wpkg/common.h"
 #include "wpkg/error.h"
+#include "wpkg/fsutil.h"
 #include "wpkg/log.h"
 
 WPKG_BEGIN_DECL
@@ -41,6 +42,9 @@ struct wpkg_wasm_metadata {
  */
 WPKG_API int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data, size_t len,
 			    const struct wpkg_log_sink *log, struct wpkg_error *err);
+/* The same over a lazily filled view (wpkg_map_open): only the custom sections' names and ours are read. */
+WPKG_API int wpkg_wasm_metadata_read_map(struct wpkg_wasm_metadata *out, struct wpkg_map *map,
+					 const struct wpkg_log_sink *log, struct wpkg_error *err);
 WPKG_API void wpkg_wasm_metadata_free(struct wpkg_wasm_metadata *m);
 
 /*

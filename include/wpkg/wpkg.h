@@ -16,6 +16,7 @@
 #include "wpkg/buf.h"
 #include "wpkg/log.h"
 #include "wpkg/digest.h"
+#include "wpkg/escape.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/tempreg.h"
 #include "wpkg/wasm.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "wpkg/escape.h"
 #include "auth_internal.h"
 #include "log_internal.h"
 #include "registry_error.h"
@@ -125,6 +126,39 @@ static int cache_put(struct wpkg_auth *a, const char *key, struct wpkg_token *to
 	return 0;
 }
 
+/* secret as it is and as wpkg_escape shows it (a password with a backslash or a control character) */
+static void mask_shown(char *text, const char *secret)
+{
+	char shown[1024];
+
+	wpkg_mask_secret(text, secret);
+	if (secret == NULL || strlen(secret) >= sizeof(shown) / 4)
+		return;
+	wpkg_escape(shown, sizeof(shown), secret, strlen(secret), 0);
+	if (strcmp(shown, secret) != 0)
+		wpkg_mask_secret(text, shown);
+	explicit_bzero(shown, sizeof(shown));
+}
+
+void wpkg_auth_mask(const struct wpkg_auth *a, char *text)
+{
+	char *basic;
+	size_t i;
+
+	if (a == NULL)
+		return;
+	if (a->creds.username && a->creds.password && a->creds.password[0] &&
+	    (basic = wpkg_auth_basic(a->creds.username, a->creds.password)) != NULL) {
+		wpkg_mask_secret(text, basic + 6); /* after "Basic " */
+		explicit_bzero(basic, strlen(basic));
+		free(basic);
+	}
+	mask_shown(text, a->creds.password);
+	mask_shown(text, a->creds.identity_token);
+	for (i = 0; i < a->n_tokens; i++)
+		mask_shown(text, a->tokens[i].tok.token);
+}
+
 /* Asks the token server (realm) for a token covering scopes. */
 static int fetch_token(struct wpkg_auth *a, struct wpkg_http *h, const char *const *scopes, size_t n,
 		       struct wpkg_token *out, struct wpkg_error *err)
@@ -166,6 +200,8 @@ static int fetch_token(struct wpkg_auth *a, struct wpkg_http *h, const char *con
 	}
 	if (resp.status != 200) {
 		rc = wpkg_registry_status_error(err, req.method, req.url, resp.status, resp.body.data, resp.body.len);
+		if (err)
+			wpkg_auth_mask(a, err->msg); /* a realm echoing our Basic header or password */
 		/* the token server refusing us means our credentials are wrong or missing */
 		if (resp.status == 400 || resp.status == 401 || resp.status == 403) {
 			rc = WPKG_E_UNAUTHORIZED;

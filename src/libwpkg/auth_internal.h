@@ -61,6 +61,15 @@ int wpkg_auth_refresh_form(struct wpkg_buf *out, const char *service, const char
 			   const char *refresh_token);
 /* "Basic base64(user:pass)" into a new string. */
 char *wpkg_auth_basic(const char *user, const char *pass);
+/* Replaces every occurrence of secret (non-empty) in the NUL-terminated text with "***", in place. */
+void wpkg_mask_secret(char *text, const char *secret);
+/*
+ * Masks in text (server-supplied error text about to be shown) the secrets a
+ * knows: the password, base64 of user:password, the identity token and every
+ * token it holds.  A server that echoes the Authorization header or the form
+ * it was sent must not put them into a CI log.  a may be NULL.
+ */
+void wpkg_auth_mask(const struct wpkg_auth *a, char *text);
 /*
  * True when one of scopes grants everything item ("repository:NAME:a,b")
  * asks for: same type and name, every action present.

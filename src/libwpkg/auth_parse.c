@@ -376,6 +376,23 @@ int wpkg_auth_refresh_form(struct wpkg_buf *out, const char *service, const char
 	return rc;
 }
 
+void wpkg_mask_secret(char *text, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	char *at;
+
+	if (n == 0)
+		return;
+	while ((at = strstr(text, secret)) != NULL) {
+		/* "***" whatever the secret's length; a shorter secret is starred out byte for byte */
+		size_t stars = n < 3 ? n : 3;
+
+		memset(at, '*', stars);
+		memmove(at + stars, at + n, strlen(at + n) + 1);
+		text = at + stars;
+	}
+}
+
 char *wpkg_auth_basic(const char *user, const char *pass)
 {
 	struct wpkg_buf plain = WPKG_BUF_INIT;

@@ -165,6 +165,7 @@ static int blob_fetch(struct wpkg_registry *r, const char *repo, struct dl *x, s
 		if (rc == WPKG_E_NETWORK && resp.sunk > 0 && dl_complete(x)) {
 			wpkg_log_to(&x->hooks->log, WPKG_LOG_DEBUG, "* blob %s: %s after all %llu bytes; kept",
 				    x->want->str, err ? err->msg : "", (unsigned long long)x->got);
+			wpkg_error_clear(err);
 			rc = 0;
 			break;
 		}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* fsutil.c - whole-file reads safe from truncation, write-then-rename files, mkdir -p. */
+/* fsutil.c - regular-file opens that never block, whole-file reads, write-then-rename files, mkdir -p. */
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -65,83 +65,6 @@ static int read_to_end(int fd, struct wpkg_buf *buf, size_t max, const char *pat
 		if (wpkg_buf_put(buf, chunk, (size_t)n) < 0)
 			return wpkg_error_nomem(err);
 	}
-}
-
-static bool same_file_state(const struct stat *a, const struct stat *b)
-{
-	return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ino == b->st_ino;
-}
-
-int wpkg_map_file(struct wpkg_map *m, const char *path, struct wpkg_error *err)
-{
-	static const uint8_t empty[1];
-	struct wpkg_buf buf = WPKG_BUF_INIT;
-	struct stat st, after;
-	uint8_t *p = NULL;
-	size_t got = 0;
-	int fd, rc;
-
-	m->data = NULL;
-	m->len = 0;
-	m->base = NULL;
-	rc = wpkg_open_regular(&fd, path, &st, err);
-	if (rc < 0)
-		return rc;
-	if (st.st_size == 0) {
-		rc = read_to_end(fd, &buf, WPKG_MAP_UNSIZED_MAX, path, err);
-		close(fd);
-		if (rc < 0) {
-			wpkg_buf_free(&buf);
-			return rc;
-		}
-		if (buf.len == 0) {
-			wpkg_buf_free(&buf);
-			m->data = empty;
-			return 0;
-		}
-		m->base = buf.data;
-		m->data = (const uint8_t *)buf.data;
-		m->len = buf.len;
-		return 0;
-	}
-	if ((uint64_t)st.st_size > SIZE_MAX || (p = malloc((size_t)st.st_size)) == NULL) {
-		close(fd);
-		return wpkg_error_set(err, WPKG_E_NOMEM, "%s: out of memory for %lld bytes", path,
-				      (long long)st.st_size);
-	}
-	/* a copy, never a mapping: a file truncated by another process would kill us with SIGBUS */
-	while (rc == 0 && got < (size_t)st.st_size) {
-		ssize_t n = pread(fd, p + got, (size_t)st.st_size - got, (off_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
-		else if (n == 0)
-			break;
-		else
-			got += (size_t)n;
-	}
-	if (rc == 0 && (got != (size_t)st.st_size || fstat(fd, &after) < 0 || !same_file_state(&st, &after)))
-		rc = wpkg_error_set(err, WPKG_E_IO, "%s: file changed while reading; try again when it is "
-				    "written", path);
-	close(fd);
-	if (rc < 0) {
-		free(p);
-		return rc;
-	}
-	m->base = p;
-	m->data = p;
-	m->len = got;
-	return 0;
-}
-
-void wpkg_unmap_file(struct wpkg_map *m)
-{
-	free(m->base);
-	m->base = NULL;
-	m->data = NULL;
-	m->len = 0;
 }
 
 char *wpkg_path_join(const char *a, const char *b)
@@ -230,6 +153,19 @@ static void atomic_release(struct wpkg_atomic_file *f)
 	f->tmp_path = f->final_path = NULL;
 }
 
+int wpkg_atomic_park(struct wpkg_atomic_file *f, struct wpkg_error *err)
+{
+	int rc = 0;
+
+	if (f->fd < 0)
+		return 0;
+	if (fchmod(f->fd, f->mode) < 0 || fsync(f->fd) < 0)
+		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", f->tmp_path, strerror(errno));
+	close(f->fd);
+	f->fd = -1;
+	return rc;
+}
+
 int wpkg_atomic_commit(struct wpkg_atomic_file *f, struct wpkg_error *err)
 {
 	int rc = 0;
@@ -306,7 +242,7 @@ int wpkg_atomic_commit_all(struct wpkg_atomic_file *f, const bool *keep, size_t 
 		if (lstat(f[i].final_path, &st) == 0 && !S_ISREG(st.st_mode))
 			rc = wpkg_error_set(err, WPKG_E_EXISTS, "%s: %s is in the way; nothing was written",
 					    f[i].final_path, S_ISDIR(st.st_mode) ? "a directory" : "something not a file");
-		else if (fchmod(f[i].fd, f[i].mode) < 0 || fsync(f[i].fd) < 0)
+		else if (f[i].fd >= 0 && (fchmod(f[i].fd, f[i].mode) < 0 || fsync(f[i].fd) < 0))
 			rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", f[i].final_path, strerror(errno));
 		else if (lstat(f[i].final_path, &st) == 0)
 			rc = keep_replaced(&backup[i], &f[i], err);

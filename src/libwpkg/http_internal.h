@@ -46,12 +46,15 @@ struct wpkg_http_req {
 };
 
 /* May start zero-initialised ({ 0 }): wpkg_http_perform initialises the buffers. */
+struct wpkg_auth;
+
 struct wpkg_http_resp {
 	long status;                  /* of the final answer (after redirects) */
 	struct wpkg_buf headers;      /* its header lines, each ending in "\n" */
 	struct wpkg_buf body;         /* its body unless a sink took it (error bodies always land here) */
 	char *url;                    /* the URL that gave it (after redirects) */
 	uint64_t sunk;                /* bytes handed to the sink in the last attempt */
+	const struct wpkg_auth *secrets; /* set by the registry client: masked out of error text shown from it */
 	bool peer_plain_http;         /* the TLS handshake failed on a plain-HTTP answer (wrong version number) */
 };
 

@@ -24,8 +24,27 @@ static void part_title(char *buf, size_t cap, size_t layer, size_t n_layers, enu
 	snprintf(buf, cap, "%0*zu-%s.wasm", width, layer, wpkg_wasm_kind_name(kind));
 }
 
+/* Fills the skeleton's bytes of m (what lies between the parts); the parts themselves are never read here. */
+static int ensure_skeleton(struct wpkg_map *m, const struct wpkg_recipe *r, struct wpkg_error *err)
+{
+	uint64_t pos = 0;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i <= r->n_parts; i++) {
+		uint64_t until = i < r->n_parts ? r->parts[i].offset : m->len;
+
+		if (until > m->len || until < pos)
+			return wpkg_error_set(err, WPKG_E_INVALID, "explode: part %zu lies outside the file", i);
+		rc = wpkg_map_ensure(m, (size_t)pos, (size_t)(until - pos), err);
+		if (i < r->n_parts)
+			pos = r->parts[i].offset + r->parts[i].size;
+	}
+	return rc;
+}
+
 /* Writes the skeleton of data to a new temporary that b owns (deleted with it), and describes it. */
-static int add_skeleton(struct wpkg_blob *b, const struct wpkg_map *m, const struct wpkg_recipe *r,
+static int add_skeleton(struct wpkg_blob *b, struct wpkg_map *m, const struct wpkg_recipe *r,
 			const char *file, json_t *annotations, struct wpkg_error *err)
 {
 	struct wpkg_digest digest;
@@ -42,7 +61,9 @@ static int add_skeleton(struct wpkg_blob *b, const struct wpkg_map *m, const str
 	if (rc < 0)
 		goto out;
 	b->temp = true;   /* from here on, clearing the blob deletes the file */
-	rc = wpkg_explode_write_skeleton(fd, m->data, m->len, r, &size, &digest, err);
+	rc = ensure_skeleton(m, r, err);
+	if (rc == 0)
+		rc = wpkg_explode_write_skeleton(fd, m->data, m->len, r, &size, &digest, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "%s", b->path);
 		goto out;
@@ -66,12 +87,12 @@ int wpkg_pack_explode(struct wpkg_package *p, const char *file, const struct wpk
 	size_t l;
 	int rc;
 
-	/* inspect_file hashes with pread; the mapping is then read only where the skeleton's bytes are */
+	/* inspect_file hashes with pread; the view is then filled only where the skeleton's bytes are */
 	rc = wpkg_wasm_inspect_file(&info, file, WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS, err);
 	if (rc < 0)
 		return rc;
 	p->infos[p->n_infos++] = info;
-	rc = wpkg_map_file(&m, file, err);
+	rc = wpkg_map_open(&m, file, err);
 	if (rc < 0)
 		goto out;
 	if (m.len != info->size) {

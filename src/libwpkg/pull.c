@@ -7,6 +7,7 @@
 
 #include "wpkg/artifact.h"
 #include "wpkg/buf.h"
+#include "wpkg/escape.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
 #include "wpkg/pull.h"

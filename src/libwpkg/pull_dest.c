@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "wpkg/buf.h"
+#include "wpkg/escape.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pull.h"
 #include "cache_internal.h"
@@ -26,10 +27,17 @@ bool wpkg_pull_is_wasm_layer(const char *media_type)
 
 int wpkg_pull_check_title(const char *title, struct wpkg_error *err)
 {
-	/* The title comes from the registry: it must never lead the write out of the chosen directory. */
+	char shown[256];
+
+	/* The title comes from the registry: it must never lead the write out of the chosen directory,
+	 * nor name a file with CR, LF or ESC in it (listings and terminals would act on them). */
+	wpkg_escape(shown, sizeof(shown), title, strlen(title), 0);
 	if (title[0] == '\0' || strcmp(title, ".") == 0 || strcmp(title, "..") == 0 || strchr(title, '/') != NULL ||
 	    strchr(title, '\\') != NULL)
-		return wpkg_error_set(err, WPKG_E_INVALID, "layer title \"%s\" is not a plain file name", title);
+		return wpkg_error_set(err, WPKG_E_INVALID, "layer title \"%s\" is not a plain file name", shown);
+	if (wpkg_has_control(title))
+		return wpkg_error_set(err, WPKG_E_INVALID, "layer title \"%s\" has control characters; refusing it as "
+				      "a file name", shown);
 	return 0;
 }
 

@@ -213,6 +213,7 @@ struct parts_batch {
 	bool keep;
 	const char *what;
 	struct wpkg_artifact *config_of;   /* set: its config is read too, as the last job */
+	bool park;        /* the files are only renamed later, never read again: close each once written */
 };
 
 static int parts_job(void *payload, size_t i, struct wpkg_error *err)
@@ -228,6 +229,11 @@ static int parts_job(void *payload, size_t i, struct wpkg_error *err)
 		return wpkg_error_nomem(err);
 	rc = parts_fetch(b->p, i, path, b->keep, b->s, &b->m->layers[i], b->what, err);
 	free(path);
+	/* no descriptor held per layer: a package of 1100 files pulls under ulimit -n 1024 */
+	if (rc == 0 && b->park) {
+		rc = wpkg_atomic_park(&b->p->files[i], err);
+		b->p->fds[i] = -1;
+	}
 	return rc;
 }
 
@@ -324,7 +330,7 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, str
 	struct wpkg_atomic_file out = { .fd = -1 };
 	struct wpkg_recipe recipe = { 0 };
 	struct parts parts = { 0 };
-	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, what, NULL };
+	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, what, NULL, false };
 	const char *dir = opts->layers_dir;
 	char *name = NULL;
 	json_t *root = NULL;
@@ -396,7 +402,7 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, struct
 	const struct wpkg_manifest *m = a->manifest;
 	struct parts parts = { 0 };
 	json_t *root = NULL;
-	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, what, a };
+	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, what, a, true };
 	struct stat st;
 	int rc;
 

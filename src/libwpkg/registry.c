@@ -116,8 +116,11 @@ int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const 
 	int tries, rc = 0;
 
 	/* URLs the registry hands us (upload Location, Link next) may name another host: it gets no credentials */
-	if (!wpkg_url_same_origin(req->url, r->base))
-		return wpkg_http_perform(r->http, &rq, resp, err);
+	if (!wpkg_url_same_origin(req->url, r->base)) {
+		rc = wpkg_http_perform(r->http, &rq, resp, err);
+		resp->secrets = r->auth;
+		return rc;
+	}
 	for (tries = 0; tries < 2; tries++) {
 		rc = wpkg_auth_header(r->auth, r->http, s->v, s->n, &auth, err);
 		if (rc < 0)
@@ -150,6 +153,7 @@ int reg_request(struct wpkg_registry *r, const struct wpkg_http_req *req, const 
 			break;
 	}
 	free(http_url);
+	resp->secrets = r->auth;
 	return rc;
 }
 
@@ -169,6 +173,8 @@ int reg_status_error(struct wpkg_error *err, const char *method, const struct wp
 
 	if (resp->status == 429)
 		wpkg_registry_rate_note(err, &resp->headers);
+	if (err)
+		wpkg_auth_mask(resp->secrets, err->msg); /* a registry echoing what we sent */
 	return rc;
 }
 

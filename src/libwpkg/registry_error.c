@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "wpkg/escape.h"
 #include "http_internal.h"
 #include "registry_error.h"
 
@@ -53,14 +54,12 @@ int wpkg_registry_code_status(const char *code, long status)
 	return status >= 500 && status <= 599 ? WPKG_E_NETWORK : WPKG_E_PROTOCOL;
 }
 
-/* Copies a server-supplied message as one printable line of bounded length. */
+/* Copies a server-supplied message as one line of bounded length, every control character escaped. */
 static void one_line(char *out, size_t size, const char *s)
 {
-	size_t i;
+	size_t len = strlen(s);
 
-	for (i = 0; s[i] && i + 1 < size && i < SHOWN_MESSAGE_MAX; i++)
-		out[i] = (s[i] < 0x20 || s[i] == 0x7f) ? ' ' : s[i];
-	out[i] = '\0';
+	wpkg_escape(out, size, s, len < SHOWN_MESSAGE_MAX ? len : SHOWN_MESSAGE_MAX, 0);
 }
 
 int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const char *url, long status,
@@ -89,6 +88,16 @@ int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const
 		wpkg_error_set(err, rc, "%s %.*s: %ld", method, (int)url_len, url, status);
 	json_decref(doc);
 	return rc;
+}
+
+bool wpkg_registry_error_is(const char *body, size_t len, const char *code)
+{
+	json_t *doc = len ? json_loadb(body, len, 0, NULL) : NULL;
+	const char *c = json_string_value(json_object_get(json_array_get(json_object_get(doc, "errors"), 0), "code"));
+	bool is = c != NULL && strcmp(c, code) == 0;
+
+	json_decref(doc);
+	return is;
 }
 
 void wpkg_registry_rate_note(struct wpkg_error *err, const struct wpkg_buf *headers)

@@ -23,7 +23,15 @@ struct up {
 	struct reg_scopes s;
 	char *location;                /* newest Location of the session */
 	uint64_t min_chunk;            /* OCI-Chunk-Min-Length */
+	bool stale;                    /* the registry forgot the session (expired, restarted): POST again */
 };
+
+/* A PUT or PATCH answered 404 BLOB_UPLOAD_UNKNOWN or BLOB_UPLOAD_INVALID: the session, not the blob, is bad. */
+static void up_check_stale(struct up *u, const struct wpkg_http_resp *resp)
+{
+	u->stale = wpkg_registry_error_is(resp->body.data, resp->body.len, "BLOB_UPLOAD_UNKNOWN") ||
+		   wpkg_registry_error_is(resp->body.data, resp->body.len, "BLOB_UPLOAD_INVALID");
+}
 
 /* Remembers the session's newest Location (relative ones resolved against the URL that answered). */
 static int up_follow(struct up *u, const struct wpkg_http_resp *resp, const char *method, struct wpkg_error *err)
@@ -106,8 +114,10 @@ static int up_put(struct up *u, const struct wpkg_http_body *body, long *status,
 	rc = reg_request(u->r, &req, &u->s, &resp, err);
 	if (rc == 0) {
 		*status = resp.status;
-		if (resp.status != 201 && resp.status != 200 && resp.status != 204)
+		if (resp.status != 201 && resp.status != 200 && resp.status != 204) {
+			up_check_stale(u, &resp);
 			rc = reg_status_error(err, "PUT", &resp);
+		}
 	}
 	wpkg_http_resp_free(&resp);
 	free(url);
@@ -148,9 +158,10 @@ static int up_patch(struct up *u, uint64_t start, uint64_t len, long *status, st
 	rc = reg_request(u->r, &req, &u->s, &resp, err);
 	if (rc == 0) {
 		*status = resp.status;
-		if (resp.status != 202 && resp.status != 204)
+		if (resp.status != 202 && resp.status != 204) {
+			up_check_stale(u, &resp);
 			rc = reg_status_error(err, "PATCH", &resp);
-		else
+		} else
 			rc = up_follow(u, &resp, "PATCH", err);
 	}
 	wpkg_http_resp_free(&resp);
@@ -257,6 +268,7 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 			}
 		}
 		refused = false;
+		u.stale = false;
 		rc = chunked ? up_chunked(&u, chunk ? chunk : FALLBACK_CHUNK, &refused, err)
 			     : up_monolithic(&u, &refused, err);
 		if (rc == 0)
@@ -270,7 +282,7 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 			continue;
 		}
 		/* a failed PUT or PATCH leaves the session in an unknown state: start a new one */
-		if (!up_retryable(rc) || attempts >= max)
+		if ((!up_retryable(rc) && !u.stale) || attempts >= max)
 			break;
 		wpkg_log_to(log, WPKG_LOG_DEBUG, "* %s; starting the upload again", err ? err->msg : "upload failed");
 		wpkg_http_backoff(attempts++, -1);

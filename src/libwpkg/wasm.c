@@ -15,6 +15,7 @@
 
 struct walk {
 	const uint8_t *data;
+	struct wpkg_map *map;   /* data's lazy fill, or NULL when data is all in memory */
 	struct wpkg_wasm_info *info;
 	size_t parts_cap;
 	struct wasm_strv imports;
@@ -66,7 +67,7 @@ static int walk_part(struct walk *w, const struct wasm_scope *parent, size_t par
 		return wpkg_error_set(w->err, WPKG_E_INVALID, "section %u at offset 0x%zx nests binaries "
 				      "more than %d levels deep", s->s.id, (size_t)s->s.offset, WASM_MAX_DEPTH);
 	snprintf(what, sizeof(what), "nested %s at 0x%zx", wpkg_wasm_kind_name(child.kind), child.start);
-	rc = wpkg_wasm_read_preamble(w->data, child.start, child.end, what, &found, w->err);
+	rc = wpkg_wasm_read_preamble(w->data, w->map, child.start, child.end, what, &found, w->err);
 	if (rc < 0)
 		return rc;
 	if (found != child.kind)
@@ -82,7 +83,7 @@ static int walk_part(struct walk *w, const struct wasm_scope *parent, size_t par
 /* The file's own imports, exports and producers; nested ones belong to their parent (§4). */
 static int top_level_section(struct walk *w, const struct wasm_scope *sc, const struct wasm_sec *s)
 {
-	struct wasm_cur c = { w->data, s->s.payload_offset, s->s.payload_offset + s->s.payload_size, w->err };
+	struct wasm_cur c = { w->data, w->map, s->s.payload_offset, s->s.payload_offset + s->s.payload_size, w->err };
 	char section[64];
 
 	snprintf(section, sizeof(section), "section %u at offset 0x%zx", s->s.id, (size_t)s->s.offset);
@@ -103,7 +104,7 @@ static int top_level_section(struct walk *w, const struct wasm_scope *sc, const 
 
 static int walk_binary(struct walk *w, const struct wasm_scope *sc, size_t self)
 {
-	struct wasm_cur c = { w->data, sc->start + 8, sc->end, w->err };
+	struct wasm_cur c = { w->data, w->map, sc->start + 8, sc->end, w->err };
 	int rc = 0;
 
 	while (rc == 0 && c.pos < c.end) {
@@ -130,10 +131,11 @@ static void hex_of(char out[65], const void *data, size_t len)
 	memcpy(out, wpkg_digest_hex(&d), 65);
 }
 
-int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t len, unsigned flags,
-		      struct wpkg_error *err)
+/* The walk over data, or over map's lazily filled view of a file when map is not NULL. */
+static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct wpkg_map *map, size_t len,
+			unsigned flags, struct wpkg_error *err)
 {
-	struct walk w = { .data = data, .err = err };
+	struct walk w = { .data = data, .map = map, .err = err };
 	struct wasm_scope sc = { 0, len, WPKG_WASM_MODULE, 0 };
 	size_t i;
 	int rc;
@@ -141,7 +143,7 @@ int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t l
 	w.info = calloc(1, sizeof(*w.info));
 	if (w.info == NULL)
 		return wpkg_error_nomem(err);
-	rc = wpkg_wasm_read_preamble(data, 0, len, NULL, &sc.kind, err);
+	rc = wpkg_wasm_read_preamble(data, map, 0, len, NULL, &sc.kind, err);
 	if (rc < 0)
 		goto out;
 	w.info->kind = sc.kind;
@@ -151,10 +153,13 @@ int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t l
 		goto out;
 	/* FORMAT-NOTES §7: only a component without imports or nested binaries can be a WIT package */
 	if (sc.kind == WPKG_WASM_COMPONENT && w.imports.n == 0 && w.info->n_parts == 0 && w.exports.n > 0) {
-		rc = wpkg_wasm_wit_package(data, len, &w.exports, w.refs, &w.info->is_wit_package, err);
+		rc = wpkg_wasm_wit_package(data, map, len, &w.exports, w.refs, &w.info->is_wit_package, err);
 		if (rc < 0)
 			goto out;
 	}
+	/* hashing in memory reads everything: callers with a file hash it with pread instead */
+	if ((flags & (WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS)) && (rc = wpkg_map_ensure(map, 0, len, err)) < 0)
+		goto out;
 	if (flags & WPKG_WASM_HASH_FILE)
 		hex_of(w.info->sha256, data, len);
 	if (flags & WPKG_WASM_HASH_PARTS)
@@ -174,6 +179,12 @@ out:
 	free(w.refs);
 	wpkg_wasm_info_free(w.info);
 	return rc;
+}
+
+int wpkg_wasm_inspect(struct wpkg_wasm_info **out, const uint8_t *data, size_t len, unsigned flags,
+		      struct wpkg_error *err)
+{
+	return inspect_view(out, data, NULL, len, flags, err);
 }
 
 /*
@@ -300,10 +311,11 @@ int wpkg_wasm_inspect_file(struct wpkg_wasm_info **out, const char *path, unsign
 	struct wpkg_map m;
 	int rc;
 
-	rc = wpkg_map_file(&m, path, err); /* its messages already name the path */
+	rc = wpkg_map_open(&m, path, err); /* its messages already name the path */
 	if (rc < 0)
 		return rc;
-	rc = wpkg_wasm_inspect(&info, m.data, m.len, flags & ~(unsigned)(WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS),
+	/* lazily: only the headers and the sections the walk decodes are read, never the code or data */
+	rc = inspect_view(&info, m.data, &m, m.len, flags & ~(unsigned)(WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS),
 			       err);
 	wpkg_unmap_file(&m);
 	if (rc == 0)

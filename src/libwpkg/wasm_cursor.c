@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* wasm_cursor.c - the one place where wasm bytes are read: LEB128, names, UTF-8, every read bounds-checked. */
+/* wasm_cursor.c - the one place where wasm bytes are read: LEB128, names, UTF-8, every read bounds-checked and filled. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,10 +54,23 @@ static int leb_error(struct wasm_cur *c, enum leb_status st)
 	return wpkg_error_set(c->err, WPKG_E_INVALID, "LEB128 at offset 0x%zx %s", c->pos, why[st]);
 }
 
+int wpkg_wasm_cur_ensure(struct wasm_cur *c, size_t at, size_t len)
+{
+	if (c->map == NULL || at >= c->end)
+		return 0;
+	if (len > c->end - at)
+		len = c->end - at;
+	return wpkg_map_ensure(c->map, at, len, c->err);
+}
+
 int wpkg_wasm_cur_u32(struct wasm_cur *c, uint32_t *out)
 {
-	enum leb_status st = leb_u32(c->data, c->end, &c->pos, out);
+	enum leb_status st;
+	int rc = wpkg_wasm_cur_ensure(c, c->pos, 5);
 
+	if (rc < 0)
+		return rc;
+	st = leb_u32(c->data, c->end, &c->pos, out);
 	return st == LEB_OK ? 0 : leb_error(c, st);
 }
 
@@ -65,7 +78,10 @@ int wpkg_wasm_cur_skip_leb(struct wasm_cur *c, unsigned max_bytes)
 {
 	size_t p = c->pos;
 	unsigned i;
+	int rc = wpkg_wasm_cur_ensure(c, p, max_bytes);
 
+	if (rc < 0)
+		return rc;
 	for (i = 0; i < max_bytes; i++) {
 		if (p >= c->end)
 			return leb_error(c, LEB_TRUNCATED);
@@ -80,9 +96,14 @@ int wpkg_wasm_cur_skip_leb(struct wasm_cur *c, unsigned max_bytes)
 
 int wpkg_wasm_cur_byte(struct wasm_cur *c, uint8_t *out, const char *what)
 {
+	int rc;
+
 	if (c->pos >= c->end)
 		return wpkg_error_set(c->err, WPKG_E_INVALID,
 				      "%s at offset 0x%zx is past the end of its section", what, c->pos);
+	rc = wpkg_wasm_cur_ensure(c, c->pos, 1);
+	if (rc < 0)
+		return rc;
 	*out = c->data[c->pos++];
 	return 0;
 }
@@ -110,6 +131,9 @@ int wpkg_wasm_cur_name(struct wasm_cur *c, const char *what, struct wpkg_slice *
 		return wpkg_error_set(c->err, WPKG_E_INVALID,
 				      "%s at offset 0x%zx runs past the end of its section (%u bytes declared, %zu left)",
 				      what, at, len, c->end - c->pos);
+	rc = wpkg_wasm_cur_ensure(c, c->pos, len);
+	if (rc < 0)
+		return rc;
 	out->ptr = c->data + c->pos;
 	out->len = len;
 	c->pos += len;

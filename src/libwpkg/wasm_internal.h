@@ -9,6 +9,7 @@
 
 #include "wpkg/buf.h"
 #include "wpkg/error.h"
+#include "wpkg/fsutil.h"
 #include "wpkg/wasm.h"
 
 /* Nesting cap for components in components and for types in types: a hostile
@@ -19,15 +20,23 @@
  * A reader over [pos, end) of data.  data is always the whole file, so every
  * offset a message names is a file offset, at any nesting level.  Every read
  * checks against end (the enclosing section, module or file) and fails with
- * WPKG_E_INVALID and a message naming the offset.
+ * WPKG_E_INVALID and a message naming the offset.  When map is not NULL, data
+ * is its lazily filled view: every read first asks wpkg_wasm_cur_ensure for
+ * its bytes, so payloads the walk skips are never read from the file.
  */
 struct wasm_cur {
 	const uint8_t *data;
+	struct wpkg_map *map;
 	size_t pos;
 	size_t end;
 	struct wpkg_error *err;
 };
 
+/* wpkg_wasm_sections over data, or over map's lazily filled view when map is not NULL. */
+int wpkg_wasm_sections_in(const uint8_t *data, struct wpkg_map *map, size_t len, wpkg_wasm_section_fn fn,
+			  void *payload, struct wpkg_error *err);
+/* Makes [at, at+len) of c's data readable (the one place the lazy view is filled); len is clipped to c->end. */
+int wpkg_wasm_cur_ensure(struct wasm_cur *c, size_t at, size_t len);
 int wpkg_wasm_cur_byte(struct wasm_cur *c, uint8_t *out, const char *what);
 int wpkg_wasm_cur_u32(struct wasm_cur *c, uint32_t *out);
 /* Skips a signed or unsigned LEB128 of at most max_bytes bytes (s33: 5, u64: 10). */
@@ -61,7 +70,7 @@ struct wasm_sec {
  * FORMAT-NOTES §1: reads the preamble of [start, end) of d into *kind; what is
  * NULL for the file itself, else names the nested binary in messages.
  */
-int wpkg_wasm_read_preamble(const uint8_t *d, size_t start, size_t end, const char *what,
+int wpkg_wasm_read_preamble(const uint8_t *d, struct wpkg_map *map, size_t start, size_t end, const char *what,
 			    enum wpkg_wasm_kind *kind, struct wpkg_error *err);
 /* FORMAT-NOTES §2-3: the section header at c->pos (pos < end), its payload checked against sc. */
 int wpkg_wasm_next_section(struct wasm_cur *c, const struct wasm_scope *sc, struct wasm_sec *out);
@@ -104,7 +113,7 @@ void wpkg_wasm_producers_free(struct wpkg_wasm_producer *p, size_t n);
  * component export, sets *is_pkg and replaces each name with that fully
  * qualified name.  Malformed type definitions on that path are errors.
  */
-int wpkg_wasm_wit_package(const uint8_t *data, size_t len, struct wasm_strv *names,
+int wpkg_wasm_wit_package(const uint8_t *data, struct wpkg_map *map, size_t len, struct wasm_strv *names,
 			  const struct wasm_export_ref *refs, bool *is_pkg, struct wpkg_error *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include "log_internal.h"
 #include "wpkg/wasm.h"
 #include "wpkg/wasm_metadata.h"
+#include "wasm_internal.h"
 
 #define VALUE_MAX ((size_t)64 * 1024)   /* an annotation is a line of text, not a payload */
 
@@ -30,6 +31,8 @@ static const struct {
 
 struct walk {
 	const uint8_t *data;
+	struct wpkg_map *map;      /* data's lazy fill, or NULL */
+	struct wpkg_error *err;
 	struct wpkg_wasm_metadata *m;
 	const struct wpkg_log_sink *log;
 	char *legacy_author;
@@ -182,8 +185,15 @@ static int on_section(void *payload, const struct wpkg_wasm_section *s)
 	size_t end = (size_t)s->payload_size, pos = 0;
 	uint32_t nlen;
 	char name[16];
+	int rc;
 
-	if (s->id != 0 || wpkg_leb_u32(p, end, &pos, &nlen) || nlen > end - pos)
+	/* the name's length and the name (none of ours is longer than the buffer) first, the data if it is ours */
+	if (s->id != 0)
+		return 0;
+	rc = wpkg_map_ensure(w->map, s->payload_offset, end < 5 + sizeof(name) ? end : 5 + sizeof(name), w->err);
+	if (rc < 0)
+		return rc;
+	if (wpkg_leb_u32(p, end, &pos, &nlen) || nlen > end - pos)
 		return 0;
 	if (nlen >= sizeof(name))
 		return 0;  /* none of ours is that long */
@@ -192,6 +202,17 @@ static int on_section(void *payload, const struct wpkg_wasm_section *s)
 	if (memchr(name, '\0', nlen))
 		return 0;
 	pos += nlen;
+	if (strcmp(name, "author") != 0) {
+		size_t i;
+
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]) && strcmp(name, fields[i].section) != 0; i++)
+			;
+		if (i == sizeof(fields) / sizeof(fields[0]))
+			return 0;
+	}
+	rc = wpkg_map_ensure(w->map, s->payload_offset, end, w->err);
+	if (rc < 0)
+		return rc;
 	if (strcmp(name, "author") == 0) {
 		/* the section's old name: used only when there is no authors section */
 		struct wpkg_wasm_metadata tmp = { 0 };
@@ -212,14 +233,14 @@ static int on_section(void *payload, const struct wpkg_wasm_section *s)
 	return 0;
 }
 
-int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data, size_t len,
-			    const struct wpkg_log_sink *log, struct wpkg_error *err)
+static int metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data, struct wpkg_map *map, size_t len,
+			 const struct wpkg_log_sink *log, struct wpkg_error *err)
 {
 	struct wpkg_wasm_metadata m = { 0 };
-	struct walk w = { .data = data, .m = &m, .log = log };
+	struct walk w = { .data = data, .map = map, .err = err, .m = &m, .log = log };
 	int rc;
 
-	rc = wpkg_wasm_sections(data, len, on_section, &w, err);
+	rc = wpkg_wasm_sections_in(data, map, len, on_section, &w, err);
 	if (!rc && w.nomem)
 		rc = wpkg_error_nomem(err);
 	if (!rc && !m.authors) {
@@ -233,6 +254,18 @@ int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data,
 	}
 	*out = m;
 	return 0;
+}
+
+int wpkg_wasm_metadata_read(struct wpkg_wasm_metadata *out, const uint8_t *data, size_t len,
+			    const struct wpkg_log_sink *log, struct wpkg_error *err)
+{
+	return metadata_read(out, data, NULL, len, log, err);
+}
+
+int wpkg_wasm_metadata_read_map(struct wpkg_wasm_metadata *out, struct wpkg_map *map,
+				const struct wpkg_log_sink *log, struct wpkg_error *err)
+{
+	return metadata_read(out, map->data, map, map->len, log, err);
 }
 
 void wpkg_wasm_metadata_free(struct wpkg_wasm_metadata *m)

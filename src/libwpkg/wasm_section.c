@@ -16,9 +16,15 @@ const char *wpkg_wasm_os(enum wpkg_wasm_kind kind)
 }
 
 /* Looks like WAT text (FORMAT-NOTES bad/wat-text.wasm): say so, it is a common mistake. */
-static const char *text_hint(const uint8_t *d, size_t len)
+static const char *text_hint(const uint8_t *d, size_t len, struct wpkg_map *map)
 {
 	size_t i = 0;
+
+	/* only the first block: leading white space longer than that is not worth reading a file for */
+	if (len > WPKG_MAP_BLOCK)
+		len = WPKG_MAP_BLOCK;
+	if (wpkg_map_ensure(map, 0, len, NULL) < 0)
+		return "";
 
 	while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
 		i++;
@@ -32,14 +38,17 @@ static const char *text_hint(const uint8_t *d, size_t len)
  * the version must be the one wpkg reads.  what is NULL for the file itself,
  * else "nested module at 0x5d" and messages are prefixed with it.
  */
-int wpkg_wasm_read_preamble(const uint8_t *d, size_t start, size_t end, const char *what,
+int wpkg_wasm_read_preamble(const uint8_t *d, struct wpkg_map *map, size_t start, size_t end, const char *what,
 			 enum wpkg_wasm_kind *kind, struct wpkg_error *err)
 {
 	const uint8_t *p = d + start;
 	size_t len = end - start;
 	unsigned version, layer;
 	char pre[64] = "";
+	int rc = wpkg_map_ensure(map, start, len < 8 ? len : 8, err);
 
+	if (rc < 0)
+		return rc;
 	if (what)
 		snprintf(pre, sizeof(pre), "%s: ", what);
 	if (len == 0 && what == NULL)
@@ -48,7 +57,7 @@ int wpkg_wasm_read_preamble(const uint8_t *d, size_t start, size_t end, const ch
 		return wpkg_error_set(err, WPKG_E_INVALID,
 				      "%snot a WebAssembly binary: bad magic %02x %02x %02x %02x at offset 0x%zx "
 				      "(expected 00 61 73 6d)%s",
-				      pre, p[0], p[1], p[2], p[3], start, what ? "" : text_hint(p, len));
+				      pre, p[0], p[1], p[2], p[3], start, what ? "" : text_hint(p, len, map));
 	if (len < 8)
 		return wpkg_error_set(err, WPKG_E_INVALID, "truncated preamble: %s has %zu bytes, need 8",
 				      what ? what : "file", len);
@@ -81,7 +90,10 @@ int wpkg_wasm_next_section(struct wasm_cur *c, const struct wasm_scope *sc, stru
 	uint8_t id;
 	int rc;
 
-	id = c->data[c->pos++]; /* the caller loops while pos < end */
+	rc = wpkg_wasm_cur_ensure(c, c->pos, 1); /* the caller loops while pos < end */
+	if (rc < 0)
+		return rc;
+	id = c->data[c->pos++];
 	if (id > max_id)
 		return wpkg_error_set(c->err, WPKG_E_INVALID, "unknown section id %u at offset 0x%zx "
 				      "(a %s has ids 0 to %u)", id, at, wpkg_wasm_kind_name(sc->kind), max_id);
@@ -104,7 +116,7 @@ int wpkg_wasm_next_section(struct wasm_cur *c, const struct wasm_scope *sc, stru
 	out->s.payload_size = size;
 	c->pos += size;
 	if (id == 0) {
-		struct wasm_cur nc = { c->data, out->s.payload_offset, c->pos, c->err };
+		struct wasm_cur nc = { c->data, c->map, out->s.payload_offset, c->pos, c->err };
 
 		rc = wpkg_wasm_cur_name(&nc, "custom section name", &out->custom_name);
 		if (rc < 0)
@@ -114,14 +126,14 @@ int wpkg_wasm_next_section(struct wasm_cur *c, const struct wasm_scope *sc, stru
 	return 0;
 }
 
-int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn, void *payload,
-		       struct wpkg_error *err)
+int wpkg_wasm_sections_in(const uint8_t *data, struct wpkg_map *map, size_t len, wpkg_wasm_section_fn fn,
+			  void *payload, struct wpkg_error *err)
 {
 	struct wasm_scope sc = { 0, len, WPKG_WASM_MODULE, 0 };
-	struct wasm_cur c = { data, 8, len, err };
+	struct wasm_cur c = { data, map, 8, len, err };
 	int rc;
 
-	rc = wpkg_wasm_read_preamble(data, 0, len, NULL, &sc.kind, err);
+	rc = wpkg_wasm_read_preamble(data, map, 0, len, NULL, &sc.kind, err);
 	while (rc == 0 && c.pos < c.end) {
 		struct wasm_sec s;
 
@@ -130,4 +142,10 @@ int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn,
 			rc = fn(payload, &s.s);
 	}
 	return rc;
+}
+
+int wpkg_wasm_sections(const uint8_t *data, size_t len, wpkg_wasm_section_fn fn, void *payload,
+		       struct wpkg_error *err)
+{
+	return wpkg_wasm_sections_in(data, NULL, len, fn, payload, err);
 }

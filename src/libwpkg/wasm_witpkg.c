@@ -344,6 +344,7 @@ struct tspace {
 	size_t n;
 	size_t cap;
 	const uint8_t *data;
+	struct wpkg_map *map;
 	const struct wasm_export_ref *refs;
 	size_t next_export;
 	struct wpkg_error *err;
@@ -368,7 +369,7 @@ static int tspace_add(struct tspace *t, struct tslot slot)
 static int index_section(void *payload, const struct wpkg_wasm_section *s)
 {
 	struct tspace *t = payload;
-	struct wasm_cur c = { t->data, s->payload_offset, s->payload_offset + s->payload_size, t->err };
+	struct wasm_cur c = { t->data, t->map, s->payload_offset, s->payload_offset + s->payload_size, t->err };
 	uint32_t n, i;
 	int rc = 0;
 
@@ -414,13 +415,16 @@ static const struct tslot *resolve(const struct tspace *t, uint32_t idx)
 /* The fully qualified name of the component type at slot, or *name NULL when it has none. */
 static int qualified_name(struct tspace *t, const struct tslot *slot, char **name)
 {
-	struct wasm_cur c = { t->data, slot->offset, slot->end, t->err };
+	struct wasm_cur c = { t->data, t->map, slot->offset, slot->end, t->err };
 	struct last_decl last = { 0, 0, 0 };
 	int rc;
 
 	*name = NULL;
-	if (slot->offset >= slot->end || t->data[slot->offset] != 0x41)
+	if (slot->offset >= slot->end)
 		return 0;
+	rc = wpkg_wasm_cur_ensure(&c, slot->offset, 1);
+	if (rc < 0 || t->data[slot->offset] != 0x41)
+		return rc;
 	rc = skip_deftype(&c, 1, &last);
 	if (rc < 0 || last.tag != 0x04 || (last.extern_kind != 0x04 && last.extern_kind != 0x05))
 		return rc;
@@ -428,10 +432,10 @@ static int qualified_name(struct tspace *t, const struct tslot *slot, char **nam
 	return wpkg_wasm_read_nameattrs(&c, "declaration name", name);
 }
 
-int wpkg_wasm_wit_package(const uint8_t *data, size_t len, struct wasm_strv *names,
+int wpkg_wasm_wit_package(const uint8_t *data, struct wpkg_map *map, size_t len, struct wasm_strv *names,
 			  const struct wasm_export_ref *refs, bool *is_pkg, struct wpkg_error *err)
 {
-	struct tspace t = { .data = data, .refs = refs, .err = err };
+	struct tspace t = { .data = data, .map = map, .refs = refs, .err = err };
 	struct wasm_strv fq = { NULL, 0, 0 };
 	size_t i;
 	int rc = 0;
@@ -440,7 +444,7 @@ int wpkg_wasm_wit_package(const uint8_t *data, size_t len, struct wasm_strv *nam
 	for (i = 0; i < names->n; i++)
 		if (refs[i].sort != 0x03)
 			return 0;
-	rc = wpkg_wasm_sections(data, len, index_section, &t, err);
+	rc = wpkg_wasm_sections_in(data, map, len, index_section, &t, err);
 	for (i = 0; rc == 0 && i < names->n; i++) {
 		const struct tslot *slot = resolve(&t, refs[i].idx);
 		char *name = NULL;

@@ -216,7 +216,7 @@ int wpkg_wasm_read_producers(struct wasm_cur *c, struct wpkg_wasm_producer **out
 			rc = wpkg_wasm_cur_count(c, "producers value", &values);
 		for (j = 0; rc == 0 && j < values; j++) {
 			struct wpkg_wasm_producer p = { NULL, NULL, NULL };
-			struct wasm_cur fc = { c->data, field_at, c->end, c->err };
+			struct wasm_cur fc = { c->data, c->map, field_at, c->end, c->err };
 
 			if (n == cap) {
 				size_t ncap = cap ? cap * 2 : 4;

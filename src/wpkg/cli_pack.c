@@ -106,12 +106,13 @@ int cli_file_metadata(json_t *annots, const char *file, struct wpkg_error *err)
 	struct wpkg_map map;
 	int rc = 0;
 
-	if (wpkg_map_file(&map, file, &ignored) < 0)
+	if (wpkg_map_open(&map, file, &ignored) < 0)
 		return 0;
 	cli_log_sink(&log);
 	log.fn = file_log;
 	log.payload = (void *)(uintptr_t)file;  /* only read back as const */
-	if (wpkg_wasm_metadata_read(&md, map.data, map.len, &log, &ignored) == 0) {
+	/* lazily: only the custom sections' names are read, and the metadata's own */
+	if (wpkg_wasm_metadata_read_map(&md, &map, &log, &ignored) == 0) {
 		rc = wpkg_wasm_metadata_annotate(annots, &md, 1);
 		if (rc < 0)
 			wpkg_error_set(err, rc, "out of memory");

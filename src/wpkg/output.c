@@ -4,8 +4,10 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "wpkg/escape.h"
 #include "cli_auth_hint.h"
 #include "cli_output.h"
 #include "exitcodes.h"
@@ -17,12 +19,47 @@ const char *cli_last_registry;
 /* Set when a result could not even be formatted, so cli_finish does not report success. */
 static bool out_failed;
 
+/*
+ * Writes text to f escaped (wpkg_escape): server-supplied strings (error text,
+ * titles, media types, tags, annotations) reach a terminal only through here,
+ * so none can move the cursor, retitle the window or forge a line.
+ */
+static void put_escaped(FILE *f, const char *text, unsigned flags)
+{
+	size_t len = strlen(text);
+	char *shown = len < (SIZE_MAX - 1) / 4 ? malloc(4 * len + 1) : NULL;
+
+	if (shown == NULL) {
+		fputs("[text not shown: out of memory]", f);
+		out_failed = true;
+		return;
+	}
+	wpkg_escape(shown, 4 * len + 1, text, len, flags);
+	fputs(shown, f);
+	free(shown);
+}
+
+static void vput_escaped(FILE *f, const char *fmt, va_list ap, unsigned flags)
+{
+	char *text = NULL;
+
+	if (vasprintf(&text, fmt, ap) < 0) {
+		fputs("[text not shown: out of memory]", f);
+		out_failed = true;
+		return;
+	}
+	put_escaped(f, text, flags);
+	free(text);
+}
+
 int cli_fail_host(const struct wpkg_error *err, const char *host)
 {
 	int code = err->code < 0 ? err->code : WPKG_E_IO;
 
 	cli_progress_interrupt();
-	fprintf(stderr, "wpkg: error: %s\n", err->msg[0] != '\0' ? err->msg : wpkg_status_str(code));
+	fputs("wpkg: error: ", stderr);
+	put_escaped(stderr, err->msg[0] != '\0' ? err->msg : wpkg_status_str(code), 0);
+	fputc('\n', stderr);
 	if ((code == WPKG_E_UNAUTHORIZED || code == WPKG_E_DENIED) && host != NULL && strstr(err->msg, host) != NULL)
 		cli_auth_hint(code, host);
 	return wpkg_exit_for_status(code);
@@ -40,7 +77,7 @@ void cli_warn(const char *fmt, ...)
 	cli_progress_interrupt();
 	fputs("wpkg: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput_escaped(stderr, fmt, ap, 0);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -54,7 +91,7 @@ void cli_note(const char *fmt, ...)
 	cli_progress_interrupt();
 	fputs("wpkg: note: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput_escaped(stderr, fmt, ap, 0);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -64,7 +101,7 @@ void cli_out(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
+	vput_escaped(stdout, fmt, ap, WPKG_ESCAPE_KEEP_LINES);
 	va_end(ap);
 }
 
@@ -77,7 +114,7 @@ void cli_summary(const char *fmt, ...)
 	cli_progress_interrupt();
 	fputs("wpkg: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput_escaped(stderr, fmt, ap, 0);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -143,15 +180,8 @@ void cli_log_handler(void *payload, enum wpkg_log_level level, const char *msg)
 {
 	(void)payload;
 	cli_progress_interrupt();
-	switch (level) {
-	case WPKG_LOG_WARN:
-		fprintf(stderr, "wpkg: warning: %s\n", msg);
-		break;
-	case WPKG_LOG_INFO:
-		fprintf(stderr, "wpkg: %s\n", msg);
-		break;
-	case WPKG_LOG_DEBUG:
-		fprintf(stderr, "wpkg: debug: %s\n", msg);
-		break;
-	}
+	fputs(level == WPKG_LOG_WARN ? "wpkg: warning: " : level == WPKG_LOG_DEBUG ? "wpkg: debug: " : "wpkg: ",
+	      stderr);
+	put_escaped(stderr, msg, 0);
+	fputc('\n', stderr);
 }

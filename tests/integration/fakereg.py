@@ -69,6 +69,13 @@ class Drop:
         self.after = after
 
 
+class Overstate:
+    """Send the whole real body under a Content-Length `extra` bytes larger, then close."""
+
+    def __init__(self, extra):
+        self.extra = extra
+
+
 class Corrupt:
     """Send the real body with one byte changed (same length)."""
 
@@ -275,6 +282,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if isinstance(fault, Slow) and fault.stall and fault.stop.wait(fault.stall):
             return
         self.send_response(code)
+        if isinstance(fault, Overstate):
+            headers['Content-Length'] = str(len(body) + fault.extra)
+            fault = Drop(len(body))
         headers.setdefault('Content-Length', str(len(body)))
         headers.setdefault('Docker-Distribution-Api-Version', 'registry/2.0')
         for k, v in headers.items():

@@ -14,7 +14,7 @@ from faultmatrix import Matrix
 
 # Cells whose fix is still to land, skipped until it does: a stale session must restart from a new POST
 # (issue 12, point 12; today exit 4).
-PENDING = {('push-chunked', 'stale'): 'pending: a stale upload session restarts from a new POST (issue 12)'}
+PENDING = {}  # (op, fault) -> reason, for a cell whose fix has not landed; none now
 
 # (operation, fault, expected exit status)
 CELLS = [

@@ -2,10 +2,12 @@
 """test_faults_hostile.py - hostile answers: values a server hands us that must not reach a request header or line.
 
 A token server's token with CR/LF would be pasted into "Authorization: Bearer ..." and inject headers;
-Location and Link targets become request lines.  Each is refused with one clear error line.
+Location and Link targets become request lines.  Each is refused with one clear error line.  Error text and layer
+titles with ESC/CR/LF would act on the terminal or forge lines: error text is shown escaped, such titles refused.
 """
 
 import json
+import os
 
 import harness
 from fakereg import Status
@@ -16,16 +18,6 @@ COMPONENT = 'components/hello-c.component.wasm'
 
 
 class HostileTests(FaultCase):
-
-    def bearer_registry(self, token):
-        realm = self.registry()
-        realm.fault('GET', r'^/token', Status(200, {'Content-Type': 'application/json'},
-                                              json.dumps({'token': token, 'expires_in': 300})), times=None)
-        reg = self.registry()
-        reg.push_artifact('app/hello', 'v1', read(harness.fixture(COMPONENT)))
-        reg.fault('GET', r'/manifests/', Status(401, {'WWW-Authenticate': 'Bearer realm="http://%s/token",'
-                                                      'service="fake"' % realm.host}), times=1)
-        return reg, realm
 
     def test_token_with_crlf_is_refused(self):
         reg, realm = self.bearer_registry('abc\r\nX-Injected: yes\r\n\r\nGET /smuggled HTTP/1.1')
@@ -68,6 +60,30 @@ class HostileTests(FaultCase):
         r = self.wpkg('push', '--plain-http', reg.host + '/app/x:v1', harness.fixture(COMPONENT), expect=7)
         self.assertOneErrorLine(r, 'without a usable Location')
         self.assertFalse(reg.seen('PUT', r'HTTP'))
+
+
+    def test_error_text_with_controls_is_escaped(self):
+        reg = self.registry()
+        reg.push_artifact('app/hello', 'v1', read(harness.fixture(COMPONENT)))
+        body = json.dumps({'errors': [{'code': 'DENIED', 'message': 'no\x1b]0;pwned\x07\r\nwpkg: note: fine \\x'}]})
+        reg.fault('GET', r'/manifests/', Status(403, {'Content-Type': 'application/json'}, body), times=None)
+        r = self.wpkg('pull', '--plain-http', '-o', self.path('x.wasm'), reg.host + '/app/hello:v1', expect=5)
+        self.assertOneErrorLine(r, 'DENIED: no\\x1b]0;pwned\\x07\\x0d\\x0awpkg: note: fine \\x')
+        self.assertNotIn('\x1b', r.stderr)
+        self.assertNotIn('\r', r.stderr)
+
+    def test_layer_title_with_controls_is_refused(self):
+        reg = self.registry()
+        wasm = read(harness.fixture(COMPONENT))
+        reg.push_artifact('app/hello', 'v1', wasm)
+        doc = json.loads(reg.manifests[('app/hello', 'v1')][1])
+        doc['layers'][0]['annotations']['org.opencontainers.image.title'] = 'app\x1b[2J\r.wasm'
+        reg.put_manifest('app/hello', 'v2', json.dumps(doc).encode())
+        out = self.path('out')
+        os.mkdir(out)
+        r = self.wpkg('pull', '--plain-http', '-o', out, reg.host + '/app/hello:v2', expect=3)
+        self.assertOneErrorLine(r, 'layer title "app\\x1b[2J\\x0d.wasm" has control characters')
+        self.assertEqual(os.listdir(out), [])
 
 
 if __name__ == '__main__':

@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
-"""test_faults_input.py - hostile local inputs: a file truncated while wpkg reads it, FIFOs, /proc files.
+"""test_faults_input.py - hostile local inputs: a file truncated while wpkg reads it, FIFOs, /proc files, big files.
 
 wpkg used to mmap its input: another process truncating the file while it was parsed killed wpkg with
 SIGBUS (exit 135).  A FIFO made open() wait forever for a writer.  A /proc file (size 0, not empty)
-was reported as empty.
+was reported as empty.  Reading the input into a private copy instead of a mapping made inspect, build and
+push of a 200 MiB component hold 200 MiB: the parser must read only the bytes it decodes.
 """
 
 import gzip
 import os
+import resource
 import signal
 import subprocess
 import time
@@ -17,6 +19,35 @@ from faultcase import FaultCase
 
 # 2 million empty custom sections: a valid module whose walk takes long enough to be caught in the middle
 MANY_SECTIONS = b'\x00asm\x01\x00\x00\x00' + b'\x00\x01\x00' * 2000000
+
+MIB = 1 << 20
+BIG = 192 * MIB
+# far below BIG: what a sanitizer build of wpkg costs by itself, with room to spare
+MAX_RSS = 96 * MIB
+
+
+def leb(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7f
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def write_big_component(path, size):
+    """A component whose one nested core module is a custom section filling the file (sparse: holes read as 0)."""
+    name = b'\x04data'
+    body = size - 64
+    custom = b'\x00' + leb(len(name) + body) + name
+    module = b'\x00asm\x01\x00\x00\x00' + custom
+    module_len = len(module) + body
+    head = b'\x00asm\x0d\x00\x01\x00' + b'\x01' + leb(module_len) + module
+    with open(path, 'wb') as f:
+        f.write(head)
+        f.truncate(len(head) + body)
+    return len(head) + body
 
 
 class InputTests(FaultCase):
@@ -40,6 +71,33 @@ class InputTests(FaultCase):
                 # a copy that changed under us, or the truncated file itself: one line either way
                 self.assertEqual(len(err.splitlines()), 1, err)
                 self.assertTrue(err.startswith('wpkg: error: '), err)
+
+    def peak_rss(self, *args):
+        """(exit status, peak RSS in bytes) of one wpkg run."""
+        p = subprocess.Popen([harness.WPKG] + list(args), env=self.child_env(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        except BaseException:
+            p.kill()
+            raise
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err = p.stderr.read().decode(errors='replace')
+        p.stderr.close()
+        self.assertEqual(p.returncode, 0, err)
+        return usage.ru_maxrss * 1024
+
+    def test_big_input_is_not_held_in_memory(self):
+        big = self.path('big.component.wasm')
+        size = write_big_component(big, BIG)
+        self.assertEqual(resource.getrlimit(resource.RLIMIT_AS)[0], resource.RLIM_INFINITY)
+        for args in (['inspect', big], ['build', '-o', 'oci-layout:%s:v1' % self.path('single'), big],
+                     ['build', '--explode-depth', '1', '-o', 'oci-layout:%s:v1' % self.path('exploded'), big]):
+            rss = self.peak_rss(*args)
+            self.assertLess(rss, MAX_RSS, '%s of a %d-byte component peaked at %d bytes' % (args[0], size, rss))
+        # the exploded layout holds the file's bytes: skeleton plus the module, read with pread
+        r = self.wpkg('inspect', '--format', 'json', 'oci-layout:%s:v1' % self.path('exploded'))
+        self.assertIn('"size": %d' % size, r.stdout)
 
     def test_fifo_is_refused_without_blocking(self):
         fifo = self.path('in.wasm')

@@ -232,6 +232,23 @@ START_TEST(test_refresh_form_and_basic)
 }
 END_TEST
 
+/* Server text is masked before it is shown: every occurrence, any length, the rest kept. */
+START_TEST(test_mask_secret)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "pw hunter2 and hunter2hunter2 end");
+	wpkg_mask_secret(text, "hunter2");
+	ck_assert_str_eq(text, "pw *** and ****** end");
+	snprintf(text, sizeof(text), "a:b");
+	wpkg_mask_secret(text, "b");
+	ck_assert_str_eq(text, "a:*");
+	wpkg_mask_secret(text, "");
+	wpkg_mask_secret(text, NULL);
+	ck_assert_str_eq(text, "a:*");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("auth");
@@ -245,6 +262,7 @@ int main(void)
 	tcase_add_test(tc, test_scopes_and_token_url);
 	tcase_add_test(tc, test_scope_covered);
 	tcase_add_test(tc, test_refresh_form_and_basic);
+	tcase_add_test(tc, test_mask_secret);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

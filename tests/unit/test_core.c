@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -406,6 +407,54 @@ START_TEST(test_map_file)
 }
 END_TEST
 
+/* The lazy view reads only what is asked for, and a file truncated meanwhile is an error, not a SIGBUS. */
+START_TEST(test_map_lazy)
+{
+	size_t len = 3 * WPKG_MAP_BLOCK + 100, i;
+	uint8_t *bytes = malloc(len);
+	struct wpkg_map m;
+	char want[600];
+
+	ck_assert_ptr_nonnull(bytes);
+	for (i = 0; i < len; i++)
+		bytes[i] = (uint8_t)(i * 7 + 1);
+	write_raw(unit_tmp_path("lazy"), bytes, len);
+	ck_assert_int_eq(wpkg_map_open(&m, unit_tmp_path("lazy"), &err), 0);
+	ck_assert_uint_eq(m.len, len);
+	ck_assert_ptr_nonnull(m.state);
+	/* nothing read yet: the view is still zero where the file is not */
+	ck_assert_uint_eq(m.data[WPKG_MAP_BLOCK + 5], 0);
+	ck_assert_int_eq(wpkg_map_ensure(&m, WPKG_MAP_BLOCK - 2, 4, &err), 0);
+	ck_assert_int_eq(memcmp(m.data + WPKG_MAP_BLOCK - 2, bytes + WPKG_MAP_BLOCK - 2, 4), 0);
+	ck_assert_uint_eq(m.data[2 * WPKG_MAP_BLOCK + 5], 0);
+	ck_assert_int_eq(wpkg_map_ensure(&m, len - 1, 2, &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "read of 2 bytes at offset 0x30063 is past the end (196708 bytes)");
+
+	/* a build tool rewrites the file while it is being read */
+	ck_assert_int_eq(truncate(unit_tmp_path("lazy"), WPKG_MAP_BLOCK * 2 + 10), 0);
+	ck_assert_int_eq(wpkg_map_ensure(&m, len - 10, 10, &err), WPKG_E_IO);
+	snprintf(want, sizeof(want), "%s: file changed while reading; try again when it is written",
+		 unit_tmp_path("lazy"));
+	ck_assert_str_eq(err.msg, want);
+	wpkg_unmap_file(&m);
+	ck_assert_ptr_null(m.state);
+
+	/* rewritten in place, same size: every byte is there, but the mtime says it is another file now */
+	write_raw(unit_tmp_path("lazy"), bytes, len);
+	ck_assert_int_eq(wpkg_map_open(&m, unit_tmp_path("lazy"), &err), 0);
+	ck_assert_int_eq(utimes(unit_tmp_path("lazy"), (const struct timeval[2]){ { 1, 0 }, { 1, 0 } }), 0);
+	ck_assert_int_eq(wpkg_map_ensure(&m, 0, 5, &err), WPKG_E_IO);
+	ck_assert_str_eq(err.msg, want);
+	wpkg_unmap_file(&m);
+
+	/* wpkg_map_file reads it all */
+	ck_assert_int_eq(wpkg_map_file(&m, unit_tmp_path("lazy"), &err), 0);
+	ck_assert_int_eq(memcmp(m.data, bytes, len), 0);
+	wpkg_unmap_file(&m);
+	free(bytes);
+}
+END_TEST
+
 static const struct {
 	const char *a, *b, *want;
 } joins[] = {
@@ -600,6 +649,7 @@ int main(void)
 	tcase_add_test(tc, test_mkdir_p);
 	tcase_add_test(tc, test_read_file_cap);
 	tcase_add_test(tc, test_map_file);
+	tcase_add_test(tc, test_map_lazy);
 	tcase_add_test(tc, test_path_join_base);
 	tcase_add_test(tc, test_error_wrap_chain);
 	tcase_add_test(tc, test_status_codes_apart_from_errno);

@@ -252,7 +252,7 @@ static const struct {
 	{ 599, "", "GET https://r.example/v2/a/manifests/t: 599", WPKG_E_NETWORK },
 	{ 401, "{\"errors\":[]}", "GET https://r.example/v2/a/manifests/t: 401 unauthorized", WPKG_E_UNAUTHORIZED },
 	{ 418, "{\"errors\":[{\"code\":\"TEAPOT\",\"message\":\"line1\\nline2\"}]}",
-	  "GET https://r.example/v2/a/manifests/t: 418 TEAPOT: line1 line2", WPKG_E_PROTOCOL },
+	  "GET https://r.example/v2/a/manifests/t: 418 TEAPOT: line1\\x0aline2", WPKG_E_PROTOCOL },
 };
 
 START_TEST(test_error_mapping)

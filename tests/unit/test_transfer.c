@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_transfer.c - the pure parts of push and pull: the tag grammar, layer titles, Wasm layer media types. */
+#include <stdio.h>
 #include <string.h>
 
 #include <check.h>
 
 #include "unit.h"
 
+#include "wpkg/escape.h"
 #include "wpkg/pull.h"
 #include "wpkg/push.h"
 
@@ -58,9 +60,18 @@ END_TEST
 
 START_TEST(test_titles)
 {
-	static const char *const good[] = { "hello.wasm", "a", "...", "..x", "x..", ".hidden.wasm", "a b.wasm" };
-	static const char *const bad[] = { "", ".", "..", "../x.wasm", "a/b.wasm", "/etc/passwd", "a\\b.wasm",
-					   "..\\x", "x/" };
+	static const char *const good[] = { "hello.wasm", "a", "...", "..x", "x..", ".hidden.wasm", "a b.wasm",
+					    "caf\xc3\xa9.wasm" };
+	/* the title as the message shows it: escaped, so that the message itself cannot carry a control */
+	static const struct {
+		const char *title, *shown;
+	} bad[] = {
+		{ "", "" }, { ".", "." }, { "..", ".." }, { "../x.wasm", "../x.wasm" }, { "a/b.wasm", "a/b.wasm" },
+		{ "/etc/passwd", "/etc/passwd" }, { "a\\b.wasm", "a\\b.wasm" }, { "..\\x", "..\\x" }, { "x/", "x/" },
+	}, control[] = {
+		{ "a\x1b[2Jb.wasm", "a\\x1b[2Jb.wasm" }, { "x\r\n.wasm", "x\\x0d\\x0a.wasm" },
+		{ "tab\t.wasm", "tab\\x09.wasm" }, { "c1\xc2\x9b.wasm", "c1\\xc2\\x9b.wasm" }, { "del\x7f", "del\\x7f" },
+	};
 	struct wpkg_error err;
 	char want[128];
 	size_t i;
@@ -69,10 +80,37 @@ START_TEST(test_titles)
 		ck_assert_msg(wpkg_pull_check_title(good[i], NULL) == 0, "title %s refused", good[i]);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		wpkg_error_clear(&err);
-		ck_assert_int_eq(wpkg_pull_check_title(bad[i], &err), WPKG_E_INVALID);
-		snprintf(want, sizeof(want), "layer title \"%s\" is not a plain file name", bad[i]);
+		ck_assert_int_eq(wpkg_pull_check_title(bad[i].title, &err), WPKG_E_INVALID);
+		snprintf(want, sizeof(want), "layer title \"%s\" is not a plain file name", bad[i].shown);
 		ck_assert_str_eq(err.msg, want);
 	}
+	for (i = 0; i < sizeof(control) / sizeof(control[0]); i++) {
+		wpkg_error_clear(&err);
+		ck_assert_int_eq(wpkg_pull_check_title(control[i].title, &err), WPKG_E_INVALID);
+		snprintf(want, sizeof(want), "layer title \"%s\" has control characters; refusing it as a file name",
+			 control[i].shown);
+		ck_assert_str_eq(err.msg, want);
+	}
+}
+END_TEST
+
+/* One escape for every server string shown: controls as \xHH, idempotent, cut never inside an escape. */
+START_TEST(test_escape)
+{
+	char out[16];
+
+	ck_assert_uint_eq(wpkg_escape(out, sizeof(out), "a\x1b]0;x\a", 7, 0), 13);
+	ck_assert_str_eq(out, "a\\x1b]0;x\\x07");
+	ck_assert_uint_eq(wpkg_escape(out, sizeof(out), "l1\nl2\tz\r", 8, WPKG_ESCAPE_KEEP_LINES), 11);
+	ck_assert_str_eq(out, "l1\nl2\tz\\x0d");
+	ck_assert_uint_eq(wpkg_escape(out, 8, "abcde\x1b", 6, 0), 5);
+	ck_assert_str_eq(out, "abcde");
+	ck_assert_uint_eq(wpkg_escape(out, sizeof(out), "\xc3\xa9\xc2\xa0", 4, 0), 4);
+	ck_assert(!wpkg_has_control("caf\xc3\xa9 \\ ok"));
+	/* escaped twice (library, then front end) reads the same */
+	wpkg_escape(out, sizeof(out), "a\\x1b", 5, 0);
+	ck_assert_str_eq(out, "a\\x1b");
+	ck_assert(wpkg_has_control("x\xc2\x85"));
 }
 END_TEST
 
@@ -97,6 +135,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_good_tag, 0, UNIT_N(good_tags));
 	tcase_add_loop_test(tc, test_bad_tag, 0, UNIT_N(bad_tags));
 	tcase_add_test(tc, test_titles);
+	tcase_add_test(tc, test_escape);
 	tcase_add_test(tc, test_wasm_layer_types);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
