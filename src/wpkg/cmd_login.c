@@ -7,6 +7,7 @@
 
 #include "wpkg/creds.h"
 #include "cli_run.h"
+#include "cli_tls.h"
 
 static struct {
 	struct wpkg_credentials creds;
@@ -43,9 +44,13 @@ static int check(char *host, struct cli_registry *reg, const struct wpkg_credent
 		 struct wpkg_error *err)
 {
 	struct wpkg_store_opts opts;
+	int rc;
 
 	cli_registry_store_opts(&opts, reg, false);
 	opts.credentials = c;
+	rc = cli_tls_resolve(&opts.http, host, err);
+	if (rc < 0)
+		return rc;
 	return wpkg_store_ping(host, &opts, err);
 }
 
