@@ -364,6 +364,11 @@ static const char *client_cert_hint(const char *msg, bool have_cert)
 	if (strstr(msg, "alert certificate required") || (!have_cert && strstr(msg, "alert bad certificate")))
 		return " (the registry requires a client certificate: pass --cert-file and --key-file, or put "
 		       "client.cert and client.key in ~/.docker/certs.d/HOST/)";
+	/* a registry refusing a missing certificate may just drop the connection after the handshake */
+	if (!have_cert && strstr(msg, "getpeername() failed"))
+		return " (the connection closed after the TLS handshake: if the registry requires a client "
+		       "certificate, pass --cert-file and --key-file, or put client.cert and client.key in "
+		       "~/.docker/certs.d/HOST/)";
 	if (have_cert && (strstr(msg, "alert bad certificate") || strstr(msg, "alert unknown ca") ||
 			  strstr(msg, "alert certificate expired")))
 		return " (the registry refused the client certificate of --cert-file: check that it is signed by a CA "

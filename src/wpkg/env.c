@@ -8,6 +8,13 @@
 
 int cli_env_load(struct wpkg_error *err)
 {
+	const char *upper_proxy = getenv("HTTP_PROXY");
+
+	/* curl takes only the lower-case http_proxy (the CGI "httpoxy" guard); wpkg is no CGI script and
+	 * wpkg(1) promises the upper-case form too */
+	if (upper_proxy != NULL && *upper_proxy != '\0' && getenv("http_proxy") == NULL &&
+	    setenv("http_proxy", upper_proxy, 0) != 0)
+		return wpkg_error_nomem(err);
 	const struct wpkg_settings s = {
 		.tmpdir = getenv("TMPDIR"),
 		.source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
