@@ -17,7 +17,7 @@ import jsonschema
 
 SCHEMA_DIR = os.path.dirname(os.path.abspath(__file__))
 NAMES = ('descriptor', 'manifest', 'index', 'oci-layout', 'wasm-config', 'image-config', 'exploded-recipe',
-         'multi-components')
+         'multi-components', 'sigstore-bundle', 'cosign-payload')
 
 
 def _store():

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/buf.h - an owning growable byte buffer and a non-owning slice. */
 #ifndef WPKG_BUF_H
 #define WPKG_BUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/copy.h - copying a manifest or index, with everything it needs, from one store to another. */
 #ifndef WPKG_COPY_H
 #define WPKG_COPY_H
@@ -22,7 +23,7 @@ struct wpkg_copy_opts {
 struct wpkg_copy_result {
 	struct wpkg_descriptor root;      /* media type, digest and size of the document copied */
 	size_t manifests;                 /* manifests and indexes stored, root, children and referrers */
-	size_t referrers;                 /* of them, referrers (--recursive) */
+	size_t referrers;                 /* of them, referrers and legacy .sig tags (--recursive) */
 	size_t blobs_copied, blobs_skipped, blobs_mounted;
 	uint64_t bytes_copied, bytes_skipped, bytes_mounted;
 };
@@ -39,7 +40,8 @@ WPKG_API void wpkg_copy_result_clear(struct wpkg_copy_result *res);
  * as their exact bytes, so every digest is unchanged; the root goes under
  * opts->tag.  With opts->recursive the referrers of every manifest copied
  * are copied too, and on a registry without the referrers API dst's
- * fallback tag (sha256-HEX) index gains them.  dst is not committed here.
+ * fallback tag (sha256-HEX) index gains them; cosign's legacy signature
+ * tag (sha256-HEX.sig) of each is copied under the same tag.  dst is not committed here.
  * *out is set only on success; clear it with wpkg_copy_result_clear.
  */
 WPKG_API int wpkg_copy(struct wpkg_copy_result *out, struct wpkg_store *src, const char *reference,

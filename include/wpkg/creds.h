@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/creds.h - credentials: Docker config.json, credential helpers, containers auth.json. */
 #ifndef WPKG_CREDS_H
 #define WPKG_CREDS_H
@@ -8,11 +9,13 @@
 
 WPKG_BEGIN_DECL
 
-/* All three NULL: anonymous.  An identity token may come without a username. */
+/* All NULL: anonymous.  An identity token may come without a username. */
 struct wpkg_credentials {
 	char *username;
 	char *password;
 	char *identity_token;    /* OAuth2 refresh token ("identitytoken"), exchanged for access tokens */
+	char *bearer_token;      /* a static token sent as "Authorization: Bearer TOKEN" to that registry only
+				    (wkg's WKG_REGISTRY_<HOST>_AUTH_BEARER); wins over the others */
 };
 
 /* Zeroes the secrets before freeing them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/digest.h - OCI content digests: parse, check, and compute with OpenSSL EVP. */
 #ifndef WPKG_DIGEST_H
 #define WPKG_DIGEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/error.h - status codes and the error record every libwpkg call fills. */
 #ifndef WPKG_ERROR_H
 #define WPKG_ERROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/explode.h - cutting a component into its constituents and joining them back byte for byte. */
 #ifndef WPKG_EXPLODE_H
 #define WPKG_EXPLODE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/fsutil.h - file helpers: whole-file reads, atomic writes, directory creation. */
 #ifndef WPKG_FSUTIL_H
 #define WPKG_FSUTIL_H

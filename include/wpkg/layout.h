@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/layout.h - an OCI image layout directory: oci-layout, index.json, blobs/<alg>/<hex>. */
 #ifndef WPKG_LAYOUT_H
 #define WPKG_LAYOUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/log.h - how the library reports what it does without printing anything itself. */
 #ifndef WPKG_LOG_H
 #define WPKG_LOG_H

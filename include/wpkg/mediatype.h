@@ -45,6 +45,21 @@ WPKG_BEGIN_DECL
 #define WPKG_MT_MARKDOWN        "text/markdown"
 #define WPKG_MT_OCTET_STREAM    "application/octet-stream"
 
+/* Signatures and what they sign: cosign, Sigstore bundles (any version by the prefix), in-toto, Notation. */
+#define WPKG_MT_COSIGN_SIMPLESIGNING  "application/vnd.dev.cosign.simplesigning.v1+json"
+#define WPKG_MT_INTOTO                "application/vnd.in-toto+json"
+#define WPKG_MT_SIGSTORE_BUNDLE_V03   "application/vnd.dev.sigstore.bundle.v0.3+json"
+#define WPKG_MT_SIGSTORE_BUNDLE_PREFIX "application/vnd.dev.sigstore.bundle"
+#define WPKG_MT_NOTATION_SIGNATURE    "application/vnd.cncf.notary.signature"
+/* SBOM formats as their specifications register them (discover classifies by them). */
+#define WPKG_MT_SPDX_TEXT             "text/spdx"
+#define WPKG_MT_SPDX_XML              "application/spdx+xml"
+#define WPKG_MT_SPDX_YAML             "application/spdx+yaml"
+#define WPKG_MT_SPDX_TAG_VALUE        "text/spdx+tag-value"
+#define WPKG_MT_CYCLONEDX             "application/vnd.cyclonedx"
+#define WPKG_MT_CYCLONEDX_XML         "application/vnd.cyclonedx+xml"
+#define WPKG_MT_CYCLONEDX_PROTOBUF    "application/vnd.cyclonedx+protobuf"
+
 WPKG_END_DECL
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/oci.h - the OCI documents: descriptors, manifests, indexes; strict reading, exact writing. */
 #ifndef WPKG_OCI_H
 #define WPKG_OCI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/pack.h - turns Wasm files into an artifact: config, layers and manifest bytes. */
 #ifndef WPKG_PACK_H
 #define WPKG_PACK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/pack_image.h - Wasm packaged as an ordinary OCI container image or in runwasi's layout, and back. */
 #ifndef WPKG_PACK_IMAGE_H
 #define WPKG_PACK_IMAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/pull.h - fetching a Wasm artifact from a registry, layout or archive into a local file. */
 #ifndef WPKG_PULL_H
 #define WPKG_PULL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/push.h - putting a package into a store (registry, layout, archive), and re-tagging what is there. */
 #ifndef WPKG_PUSH_H
 #define WPKG_PUSH_H

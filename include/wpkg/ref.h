@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/ref.h - references: registry[:port]/repository[:tag][@digest] and local transports. */
 #ifndef WPKG_REF_H
 #define WPKG_REF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/referrers.h - artifacts that refer to a manifest (its subject): attach and discover on a store. */
 #ifndef WPKG_REFERRERS_H
 #define WPKG_REFERRERS_H

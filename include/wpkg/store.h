@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/store.h - one interface over the places artifacts live: a registry repository, a layout, an archive. */
 #ifndef WPKG_STORE_H
 #define WPKG_STORE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/wasm.h - a structural reader for core modules and components: kind, world, nested parts. */
 #ifndef WPKG_WASM_H
 #define WPKG_WASM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wpkg/wasm_config.h - the CNCF TAG Runtime Wasm config (application/vnd.wasm.config.v0+json). */
 #ifndef WPKG_WASM_CONFIG_H
 #define WPKG_WASM_CONFIG_H

@@ -38,5 +38,15 @@
 #include "wpkg/copy.h"
 #include "wpkg/cache.h"
 #include "wpkg/digest_cache.h"
+#include "wpkg/semver.h"
+#include "wpkg/pkgname.h"
+#include "wpkg/versions.h"
+#include "wpkg/toml.h"
+#include "wpkg/wkg_config.h"
+#include "wpkg/wkg_lock.h"
+#include "wpkg/wasm_metadata.h"
+#include "wpkg/sign.h"
+#include "wpkg/signature.h"
+#include "wpkg/sbom.h"
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* annotations.c - annotation inputs: KEY=VALUE arguments and annotation files (flat or ORAS form). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* auth.c - answers a registry's 401: Basic credentials or Bearer tokens fetched per scope set and cached. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,7 @@ int wpkg_auth_new(struct wpkg_auth **out, const struct wpkg_credentials *creds)
 		a->creds.username = dup_or_null(creds->username, &failed);
 		a->creds.password = dup_or_null(creds->password, &failed);
 		a->creds.identity_token = dup_or_null(creds->identity_token, &failed);
+		a->creds.bearer_token = dup_or_null(creds->bearer_token, &failed);
 	}
 	if (failed) {
 		wpkg_auth_free(a);
@@ -254,6 +256,14 @@ int wpkg_auth_header(struct wpkg_auth *a, struct wpkg_http *h, const char *const
 	int rc = 0;
 
 	*out = NULL;
+	/* a static token is sent from the first request on, as wkg sends it; the HTTP layer keeps it to this origin */
+	if (a->creds.bearer_token != NULL && *a->creds.bearer_token) {
+		if (asprintf(out, "Bearer %s", a->creds.bearer_token) < 0) {
+			*out = NULL;
+			return wpkg_error_nomem(err);
+		}
+		return 0;
+	}
 	if (a->scheme == AUTH_BASIC) {
 		*out = wpkg_auth_basic(a->creds.username, a->creds.password);
 		return *out ? 0 : wpkg_error_nomem(err);
@@ -324,6 +334,12 @@ int wpkg_auth_challenged(struct wpkg_auth *a, struct wpkg_http *h, const struct 
 	size_t n_extra = 0;
 	int rc;
 
+	if (a->creds.bearer_token != NULL && *a->creds.bearer_token) {
+		/* nothing to negotiate: the registry refused the token it was given */
+		return wpkg_error_set(err, WPKG_E_UNAUTHORIZED, "%.*s: 401 unauthorized: the registry refused the "
+				      "static bearer token", (int)strcspn(resp->url ? resp->url : "", "?#"),
+				      resp->url ? resp->url : "");
+	}
 	rc = read_challenges(&ch, resp);
 	if (rc < 0)
 		goto nomem;

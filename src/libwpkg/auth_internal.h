@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* auth_internal.h - registry authentication: WWW-Authenticate, Basic, Bearer tokens and their cache. */
 #ifndef WPKG_AUTH_INTERNAL_H
 #define WPKG_AUTH_INTERNAL_H

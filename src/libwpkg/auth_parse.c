@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* auth_parse.c - WWW-Authenticate challenges, token answers, scopes and credential strings; no I/O. */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* buf.c - the owning growable buffer behind HTTP bodies and serialised documents. */
 #include <stdarg.h>
 #include <stdio.h>

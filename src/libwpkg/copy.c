@@ -6,6 +6,7 @@
 #include "wpkg/artifact.h"
 #include "wpkg/copy.h"
 #include "wpkg/referrers_index.h"
+#include "wpkg/signature.h"
 #include "http_multi.h"
 #include "store_internal.h"
 
@@ -129,6 +130,33 @@ static int copy_referrers(struct copier *c, const struct wpkg_digest *subject, s
 	return rc;
 }
 
+/*
+ * cosign's legacy signatures are a tag, not a referrer: the manifest tagged
+ * sha256-HEX.sig in src goes to dst under the same tag (replacing what dst
+ * had there, as cosign copy does).  No such tag: nothing to do.
+ */
+static int copy_sig_tag(struct copier *c, const struct wpkg_digest *subject, struct wpkg_error *err)
+{
+	char tag[WPKG_SIG_TAG_MAX];
+	struct wpkg_descriptor d = { 0 };
+	int rc;
+
+	if ((rc = wpkg_sig_tag(tag, subject, err)) < 0)
+		return rc;
+	rc = wpkg_store_manifest_resolve(&d, c->src, tag, err);
+	if (rc == WPKG_E_NOT_FOUND) {
+		wpkg_error_clear(err);
+		return 0;
+	}
+	if (rc == 0)
+		rc = copy_doc(c, d.digest.str, tag, NULL, err);
+	c->res.referrers += rc == 0;
+	if (rc < 0)
+		wpkg_error_wrap(err, "legacy signatures %s", tag);
+	wpkg_descriptor_clear(&d);
+	return rc;
+}
+
 /* Copies the document at reference (and what it needs), then stores it under put_ref. */
 static int copy_doc(struct copier *c, const char *reference, const char *put_ref, struct wpkg_descriptor *out,
 		    struct wpkg_error *err)
@@ -161,6 +189,8 @@ static int copy_doc(struct copier *c, const char *reference, const char *put_ref
 	wpkg_log_to(wpkg_store_log(c->src), WPKG_LOG_DEBUG, "copied %s %s", d->media_type, d->digest.str);
 	if (c->recursive)
 		rc = copy_referrers(c, &d->digest, err);
+	if (rc == 0 && c->recursive)
+		rc = copy_sig_tag(c, &d->digest, err);
 	if (rc == 0 && out != NULL) {
 		*out = a->desc;
 		memset(&a->desc, 0, sizeof(a->desc));

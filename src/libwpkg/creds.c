@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* creds.c - registry credentials in Docker's config.json, its credential helpers and containers' auth.json. */
 #include <ctype.h>
 #include <errno.h>
@@ -95,7 +96,8 @@ void wpkg_credentials_clear(struct wpkg_credentials *c)
 	wipe_free(c->username);
 	wipe_free(c->password);
 	wipe_free(c->identity_token);
-	c->username = c->password = c->identity_token = NULL;
+	wipe_free(c->bearer_token);
+	c->username = c->password = c->identity_token = c->bearer_token = NULL;
 }
 
 /* Fills c with copies; NULL and "" leave a field empty. */

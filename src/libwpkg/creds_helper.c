@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* creds_helper.c - spawns a docker-credential-NAME helper, talks to it over pipes, reaps it. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* creds_helper.h - running docker-credential-NAME helpers (internal to libwpkg). */
 #ifndef WPKG_CREDS_HELPER_H
 #define WPKG_CREDS_HELPER_H

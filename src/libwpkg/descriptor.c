@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* descriptor.c - OCI content descriptors: strict reading, spec-ordered writing, copying. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* digest.c - OCI digests: strict parsing and streaming hashing through OpenSSL EVP. */
 #include <errno.h>
 #include <fcntl.h>

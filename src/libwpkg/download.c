@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* download.c - blob GETs streamed into a file or buffer, hashed on the fly, resumed with Range after drops. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* error.c - filling and wrapping struct wpkg_error. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* explode.c - the exploded form: which constituents become layers, the skeleton, the recipe, reassembly. */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fsutil.c - whole-file reads safe from truncation, write-then-rename files, mkdir -p. */
 #include <errno.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http.c - the HTTP client under the registry code: one reused curl handle, own redirects, retries, debug log. */
 #include <errno.h>
 #include <stdlib.h>

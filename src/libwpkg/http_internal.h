@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http_internal.h - libwpkg's HTTP client (one curl handle per registry) and its pure helpers. */
 #ifndef WPKG_HTTP_INTERNAL_H
 #define WPKG_HTTP_INTERNAL_H

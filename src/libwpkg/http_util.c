@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http_util.c - pure HTTP helpers: headers, URLs, Link, Retry-After, backoff, masking for the debug log. */
 #include <ctype.h>
 #include <stdio.h>

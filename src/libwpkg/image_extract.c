@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_extract.c - finds the Wasm file in an image's tar layer and copies it out, refusing anything unsafe. */
 #include <inttypes.h>
 #include <stdbool.h>

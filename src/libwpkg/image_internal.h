@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_internal.h - the image packer's tar layer writer (not part of the public API). */
 #ifndef WPKG_IMAGE_INTERNAL_H
 #define WPKG_IMAGE_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_tar.c - writes the one-file tar+gzip layer of an image package, reproducibly and streamed. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* index.c - OCI image indexes (and Docker manifest lists): strict reading, spec-ordered writing. */
 #include <stdlib.h>
 

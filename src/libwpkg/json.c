@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json.c - loading and dumping JSON with wpkg's rules, media type syntax and document sniffing. */
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_fields.c - typed field readers shared by the document parsers. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_internal.h - field readers shared by the document parsers (not part of the public API). */
 #ifndef WPKG_JSON_INTERNAL_H
 #define WPKG_JSON_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* layout.c - an OCI image layout directory: oci-layout, index.json and blobs/<alg>/<hex>. */
 #include <dirent.h>
 #include <errno.h>

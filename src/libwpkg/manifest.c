@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* manifest.c - OCI image manifests (and Docker v2 schema 2): strict reading, spec-ordered writing. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pack.c - turns Wasm files into a CNCF Wasm OCI artifact: layers, config and manifest bytes. */
 #include <stdio.h>
 #include <stdlib.h>

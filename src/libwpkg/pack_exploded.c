@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pack_exploded.c - the exploded form of one component: a skeleton layer, constituent layers and the recipe. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pack_image.c - packages one Wasm file as an OCI image (tar layer) or in runwasi's layout (raw Wasm layer). */
 #include <stdlib.h>
 #include <string.h>

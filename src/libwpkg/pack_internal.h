@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pack_internal.h - what the packers share: pack.c, pack_exploded.c, pack_image.c, referrers.c (not public API). */
 #ifndef WPKG_PACK_INTERNAL_H
 #define WPKG_PACK_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pull.c - resolves a reference to one Wasm layer and streams it, verified, into a local file. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pull_exploded.c - pulling artifacts of several layers: exploded components rebuilt, multi-component packages. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pull_exploded.h - pull's path for artifacts of several layers (not part of the public API). */
 #ifndef WPKG_PULL_EXPLODED_H
 #define WPKG_PULL_EXPLODED_H

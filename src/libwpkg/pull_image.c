@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pull_image.c - pull from a container image: the Wasm file is extracted from its one tar layer. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pull_internal.h - steps of wpkg_pull that its other paths (container images) share; not public. */
 #ifndef WPKG_PULL_INTERNAL_H
 #define WPKG_PULL_INTERNAL_H

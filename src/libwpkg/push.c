@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* push.c - stores a package's blobs (skipping, mounting or sending each) and then its manifest, in any store. */
 #include <string.h>
 

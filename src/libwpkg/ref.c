@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ref.c - parses image references (distribution grammar, Docker Hub names) and local transports. */
 #include <stdarg.h>
 #include <stdbool.h>

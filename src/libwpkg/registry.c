@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry.c - the OCI distribution client: open, authenticated requests, manifests, tags, blob HEAD. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry_error.c - maps a registry's error answers (status, distribution-spec error body) to WPKG_E_*. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry_internal.h - what the registry client's files share: the client, scopes, requests, errors. */
 #ifndef WPKG_REGISTRY_INTERNAL_H
 #define WPKG_REGISTRY_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry_referrers.c - the distribution API's referrers listing: GET /v2/R/referrers/D, its pages joined. */
 #include <stdlib.h>
 #include <string.h>

@@ -18,7 +18,7 @@ static int credentials(struct wpkg_credentials *out, const char *registry, const
 		       struct wpkg_error *err)
 {
 	const struct wpkg_credentials *c = opts->credentials;
-	struct wpkg_credentials copy = { NULL, NULL, NULL };
+	struct wpkg_credentials copy = { NULL, NULL, NULL, NULL };
 
 	if (c == NULL && opts->credentials_fn != NULL)
 		return opts->credentials_fn(out, registry, opts->credentials_payload, err);
@@ -26,7 +26,8 @@ static int credentials(struct wpkg_credentials *out, const char *registry, const
 		return 0;
 	if ((c->username != NULL && (copy.username = strdup(c->username)) == NULL) ||
 	    (c->password != NULL && (copy.password = strdup(c->password)) == NULL) ||
-	    (c->identity_token != NULL && (copy.identity_token = strdup(c->identity_token)) == NULL)) {
+	    (c->identity_token != NULL && (copy.identity_token = strdup(c->identity_token)) == NULL) ||
+	    (c->bearer_token != NULL && (copy.bearer_token = strdup(c->bearer_token)) == NULL)) {
 		wpkg_credentials_clear(&copy);
 		return wpkg_error_nomem(err);
 	}
@@ -38,7 +39,7 @@ static int credentials(struct wpkg_credentials *out, const char *registry, const
 static int open_client(struct wpkg_registry **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
 		       const struct wpkg_log_sink *log, struct wpkg_error *err)
 {
-	struct wpkg_credentials creds = { NULL, NULL, NULL };
+	struct wpkg_credentials creds = { 0 };
 	struct wpkg_registry_hooks hooks;
 	int rc;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tagging.c - new tags for a manifest already in a store, and the tag grammar. */
 #include <stdbool.h>
 #include <stdlib.h>

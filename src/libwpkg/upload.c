@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* upload.c - blob uploads (monolithic or chunked, each falling back to the other) and cross-repository mounts. */
 #include <errno.h>
 #include <fcntl.h>

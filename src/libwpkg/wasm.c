@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wasm.c - the structural walk of a module or component: preamble, sections, nested parts, world, digests. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wasm_config.c - the CNCF Wasm config (written as rust-oci-wasm writes it, read strictly) and the build time. */
 #include <errno.h>
 #include <stdint.h>

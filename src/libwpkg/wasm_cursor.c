@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wasm_cursor.c - the one place where wasm bytes are read: LEB128, names, UTF-8, every read bounds-checked. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8_internal.h"
 #include "wasm_internal.h"
 
 enum leb_status { LEB_OK, LEB_TRUNCATED, LEB_TOO_LONG, LEB_TOO_BIG };
@@ -116,7 +118,7 @@ int wpkg_wasm_cur_name(struct wasm_cur *c, const char *what, struct wpkg_slice *
 
 /* Strict UTF-8 ([Core-Binary] "Names"): shortest form, no surrogates, at most U+10FFFF.
  * Returns the offset of the first bad byte, or len when all is well. */
-static size_t utf8_bad_at(const uint8_t *s, size_t len)
+size_t wpkg_utf8_bad_at(const uint8_t *s, size_t len)
 {
 	size_t i = 0;
 
@@ -164,7 +166,7 @@ int wpkg_wasm_cur_strdup(struct wasm_cur *c, const char *what, char **out)
 	rc = wpkg_wasm_cur_name(c, what, &s);
 	if (rc < 0)
 		return rc;
-	bad = utf8_bad_at(s.ptr, s.len);
+	bad = wpkg_utf8_bad_at(s.ptr, s.len);
 	if (bad != s.len) /* a NUL could not survive as a C string; the rest is not UTF-8 */
 		return wpkg_error_set(c->err, WPKG_E_INVALID, "%s at offset 0x%zx %s at offset 0x%zx",
 				      what, (size_t)(s.ptr - c->data),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wasm_internal.h - what the files of the wasm reader share: a bounds-checked cursor and the decoders. */
 #ifndef WPKG_WASM_INTERNAL_H
 #define WPKG_WASM_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wasm_witpkg.c - binary WIT packages: the type index space and the fully qualified names in it (FORMAT-NOTES §7). */
 #include <stdlib.h>
 #include <string.h>

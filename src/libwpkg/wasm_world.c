@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wasm_world.c - a component's world (top-level imports and exports) and the producers section. */
 #include <stdlib.h>
 #include <string.h>

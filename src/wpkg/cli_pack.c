@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cli_pack.c - the packaging options build and push share, turned into wpkg_pack_opts. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cli_output.h"
 #include "cli_pack.h"
 #include "exitcodes.h"
+#include "wpkg/fsutil.h"
 #include "wpkg/wasm_config.h"
+#include "wpkg/wasm_metadata.h"
 
 struct cli_pack cli_pk;
 
@@ -86,9 +89,48 @@ int cli_pack_check(const struct cli_pack *p, size_t n_files)
 	return WPKG_EXIT_OK;
 }
 
+/* The library's warnings about a file's metadata, with the file's name in front. */
+static void file_log(void *payload, enum wpkg_log_level level, const char *msg)
+{
+	char line[1024];
+
+	snprintf(line, sizeof(line), "%s: %s", (const char *)payload, msg);
+	cli_log_handler(NULL, level, line);
+}
+
+int cli_file_metadata(json_t *annots, const char *file, struct wpkg_error *err)
+{
+	struct wpkg_wasm_metadata md = { 0 };
+	struct wpkg_log_sink log;
+	struct wpkg_error ignored;
+	struct wpkg_map map;
+	int rc = 0;
+
+	if (wpkg_map_file(&map, file, &ignored) < 0)
+		return 0;
+	cli_log_sink(&log);
+	log.fn = file_log;
+	log.payload = (void *)(uintptr_t)file;  /* only read back as const */
+	if (wpkg_wasm_metadata_read(&md, map.data, map.len, &log, &ignored) == 0) {
+		rc = wpkg_wasm_metadata_annotate(annots, &md, 1);
+		if (rc < 0)
+			wpkg_error_set(err, rc, "out of memory");
+	}
+	wpkg_wasm_metadata_free(&md);
+	wpkg_unmap_file(&map);
+	return rc;
+}
+
 int cli_pack_files(struct wpkg_package **out, struct cli_pack *p, const char *const *files, size_t n_files,
 		   struct wpkg_error *err)
 {
+	/* one file only: a package's manifest speaks for all its files */
+	if (n_files == 1) {
+		if (cli_file_metadata(p->manifest_annots, files[0], err) < 0)
+			return err->code;
+		if (json_object_size(p->manifest_annots) > 0)
+			p->pack.manifest_annotations = p->manifest_annots;
+	}
 	if (p->format == WPKG_FORMAT_WASM)
 		return wpkg_pack(out, files, n_files, &p->pack, err);
 	return wpkg_pack_image(out, files[0], p->format, &p->pack, err);

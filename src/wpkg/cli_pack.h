@@ -37,5 +37,12 @@ int cli_pack_files(struct wpkg_package **out, struct cli_pack *p, const char *co
 /* The usage errors of a format that packages one file, unexploded: WPKG_EXIT_OK or WPKG_EXIT_USAGE (printed). */
 int cli_pack_check(const struct cli_pack *p, size_t n_files);
 void cli_pack_free(struct cli_pack *p);
+/*
+ * Adds the annotations file's own metadata (wasm-metadata's custom sections)
+ * implies to annots, keeping keys already there (-a wins); malformed sections
+ * are warnings naming file.  A file that cannot be read adds nothing (its
+ * packer or reader reports it).  0 or WPKG_E_NOMEM.
+ */
+int cli_file_metadata(json_t *annots, const char *file, struct wpkg_error *err);
 
 #endif

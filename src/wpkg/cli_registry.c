@@ -62,6 +62,8 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  "allow a transfer 1 s more per BYTES it moves (default 16384)", .min = 1, .max = 1L << 30 },
 	{ CLI_OPT_NUMBER, "concurrency", 0, &concurrency, "N", "transfer up to N blobs at once (default 16)",
 	  .min = 1, .max = 64 },
+	{ CLI_OPT_STRING, "wkg-config", 0, &cli_reg.wkg_config, "FILE",
+	  "package names: read this wkg config, not $XDG_CONFIG_HOME/wasm-pkg/config.toml (no built-in fallbacks)" },
 	CLI_OPT_END,
 };
 
@@ -151,7 +153,7 @@ int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, str
 {
 	char typed[1024];
 	const char *password = r->password;
-	struct wpkg_credentials c = { NULL, NULL, NULL };
+	struct wpkg_credentials c = { 0 };
 	int rc = WPKG_OK;
 
 	*given = false;
@@ -234,6 +236,7 @@ void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r
 		out->http = r->transport;
 		out->credentials_fn = store_credentials;
 		out->credentials_payload = r;
+		out->credentials = r->credentials;
 	}
 	if (cli_progress_enabled()) {
 		out->progress = cli_progress;

@@ -16,6 +16,9 @@ struct cli_registry {
 	const char *username;      /* -u */
 	const char *password;      /* -p (discouraged; warns) */
 	bool password_stdin;       /* --password-stdin */
+	const char *wkg_config;    /* --wkg-config: package names' wkg config */
+	const char *wkg_lock;      /* pull --lock: a package name's version and layer digest from wkg.lock */
+	const struct wpkg_credentials *credentials;  /* a package name's (names.c), used instead of the lookup */
 };
 
 /* The values of cli_registry_opts (a process runs one command). */

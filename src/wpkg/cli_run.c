@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "cli_cache.h"
+#include "wpkg/pkgname.h"
 #include "cli_run.h"
 #include "cli_tls.h"
+#include "names.h"
 
 /* The command being run, for --help and --format. */
 static const struct cli_command *current;
@@ -199,6 +201,21 @@ static int parse_ref(struct cli_run *r)
 	const char *typed = r->ref_arg;
 	int rc;
 
+	/* the rule: no '/' and two labels make a package name (man wpkg-names), resolved before anything opens */
+	if (wpkg_pkgname_is_name(r->ref_arg)) {
+		enum names_use use = (needs & CLI_REF_NO_TAG) ? NAMES_REPOSITORY :
+				     (needs & CLI_REF_PUBLISH) ? NAMES_VERSION : NAMES_CHOOSE;
+
+		r->name = malloc(sizeof(*r->name));
+		if (r->name == NULL)
+			return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_fail(&r->err);
+		rc = names_ref_resolve(r->name, r->cmd->name, r->ref_arg, use, &cli_reg);
+		if (rc != WPKG_EXIT_OK) {
+			r->ref_arg = NULL;
+			return rc;
+		}
+		r->ref_arg = typed = r->name->reference;
+	}
 	if (needs & CLI_REF_TAGS) {
 		rc = split_tags(r);
 		if (rc != WPKG_EXIT_OK)
@@ -290,6 +307,9 @@ int cli_run_command(const struct cli_command *cmd, int argc, char **argv)
 	if (cmd->cleanup != NULL)
 		cmd->cleanup(&r);
 	wpkg_store_close(r.store);
+	if (r.name != NULL)
+		names_ref_free(r.name);
+	free(r.name);
 	wpkg_ref_free(&r.ref);
 	cli_strings_free(&r.tags);
 	free(r.ref_buf);

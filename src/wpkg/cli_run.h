@@ -28,7 +28,10 @@ enum cli_needs {
 	CLI_REGISTRY_OPTS = 1u << 6,  /* takes cli_registry_opts (bound to cli_reg) */
 	CLI_PACK_OPTS = 1u << 7,      /* takes cli_pack_opts (bound to cli_pk) */
 	CLI_VERB = 1u << 9,           /* pos.v[0] is a verb ("manifest fetch REF"): the REF is pos.v[1] */
+	CLI_REF_PUBLISH = 1u << 10,    /* a package-name REF names the version to write (ns:name@1.2.3), not chosen */
 };
+
+struct names_ref;
 
 /* One run of a command: what the runner prepared for it. */
 struct cli_run {
@@ -40,6 +43,7 @@ struct cli_run {
 	struct wpkg_store *store;     /* open with CLI_STORE */
 	struct wpkg_error err;        /* set it and return cli_run_fail(run) */
 	bool no_result;               /* set by run: stdout already holds the result (pull -o -) */
+	struct names_ref *name;       /* the REF was a package name (names.h): how it was resolved; else NULL */
 	char *ref_buf;                /* private */
 };
 

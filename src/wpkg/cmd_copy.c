@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "wpkg/copy.h"
+#include "wpkg/pkgname.h"
 #include "cli_run.h"
+#include "names.h"
+#include "cli_sign.h"
 
 /* The transport and credential options of one side, applied over the shared ones. */
 struct side {
@@ -16,7 +19,10 @@ struct side {
 static struct {
 	struct side src, dst;
 	bool recursive;
+	const char *verify_key;   /* --verify-key PUB */
 	struct wpkg_copy_result res;
+	struct names_ref src_name, dst_name;   /* either side may be a package name */
+	bool src_named, dst_named;
 } cp;
 
 static const struct cli_opt_spec copy_opts[] = {
@@ -34,6 +40,8 @@ static const struct cli_opt_spec copy_opts[] = {
 	  "do not verify the destination registry's TLS certificate" },
 	{ CLI_OPT_STRING, "src-creds", 0, &cp.src.creds, "USER:PASS", "credentials for the source registry" },
 	{ CLI_OPT_STRING, "dest-creds", 0, &cp.dst.creds, "USER:PASS", "credentials for the destination registry" },
+	{ CLI_OPT_STRING, "verify-key", 0, &cp.verify_key, "PUB",
+	  "copy only what carries a cosign signature by this public key (exit 10/11 otherwise)" },
 	CLI_OPT_END,
 };
 
@@ -94,6 +102,9 @@ static int run(struct cli_run *r)
 	struct wpkg_copy_opts opts = { NULL, cp.recursive };
 	struct wpkg_error *err = &r->err;
 	char *src_user = NULL, *dst_user = NULL;
+	const char *reference;
+	struct wpkg_sigkey *key = NULL;
+	struct wpkg_digest pinned;
 	int rc;
 
 	rc = side_registry(&src_reg, &src_user, &cp.src, "src-creds");
@@ -101,6 +112,21 @@ static int run(struct cli_run *r)
 		rc = side_registry(&dst_reg, &dst_user, &cp.dst, "dest-creds");
 	if (rc != WPKG_EXIT_OK)
 		goto done;
+	/* a package name: the source's version chosen from its tags, the destination's version its tag */
+	if (wpkg_pkgname_is_name(src_arg)) {
+		cp.src_named = true;
+		rc = names_ref_resolve(&cp.src_name, "copy", src_arg, NAMES_CHOOSE, &src_reg);
+		if (rc != WPKG_EXIT_OK)
+			goto done;
+		src_arg = cp.src_name.reference;
+	}
+	if (wpkg_pkgname_is_name(dst_arg)) {
+		cp.dst_named = true;
+		rc = names_ref_resolve(&cp.dst_name, "copy", dst_arg, NAMES_VERSION, &dst_reg);
+		if (rc != WPKG_EXIT_OK)
+			goto done;
+		dst_arg = cp.dst_name.reference;
+	}
 	if (cli_ref_parse(&src_ref, src_arg, 0, &src_reg, err) < 0 ||
 	    cli_ref_parse(&dst_ref, dst_arg, 0, &dst_reg, err) < 0) {
 		rc = cli_fail(err);
@@ -112,15 +138,28 @@ static int run(struct cli_run *r)
 		goto done;
 	}
 	opts.tag = dest_tag(&src_ref, &dst_ref);
+	reference = wpkg_ref_reference(&src_ref);
+	if (cp.verify_key != NULL && wpkg_sigkey_load_public_file(&key, cp.verify_key, err) < 0)
+		goto fail;
 	if (cli_store_open(&src, &src_reg, &src_ref, false, err) < 0) {
 		wpkg_error_wrap(err, "copy %s", src_arg);
 		goto fail;
+	}
+	/* before the destination is even opened (a layout would be made), and then by the digest verified */
+	if (key != NULL) {
+		rc = cli_verify_gate(&pinned, src, reference, key, cp.verify_key, err);
+		if (rc != WPKG_EXIT_OK) {
+			wpkg_error_wrap(err, "copy %s", src_arg);
+			cli_fail(err);
+			goto done;
+		}
+		reference = pinned.str;
 	}
 	if (cli_store_open(&dst, &dst_reg, &dst_ref, true, err) < 0) {
 		wpkg_error_wrap(err, "copy to %s", dst_arg);
 		goto fail;
 	}
-	if (wpkg_copy(&cp.res, src, wpkg_ref_reference(&src_ref), dst, &opts, err) < 0 ||
+	if (wpkg_copy(&cp.res, src, reference, dst, &opts, err) < 0 ||
 	    wpkg_store_commit(dst, err) < 0) {
 		wpkg_error_wrap(err, "copy %s to %s", src_arg, dst_arg);
 		goto fail;
@@ -130,6 +169,7 @@ static int run(struct cli_run *r)
 fail:
 	rc = cli_fail(err);
 done:
+	wpkg_sigkey_free(key);
 	wpkg_store_close(dst);
 	wpkg_store_close(src);
 	wpkg_ref_free(&src_ref);
@@ -160,6 +200,10 @@ static void cleanup(struct cli_run *r)
 {
 	(void)r;
 	wpkg_copy_result_clear(&cp.res);
+	if (cp.src_named)
+		names_ref_free(&cp.src_name);
+	if (cp.dst_named)
+		names_ref_free(&cp.dst_name);
 }
 
 const struct cli_command cli_cmd_copy = {

@@ -8,8 +8,10 @@
 #include "wpkg/artifact.h"
 #include "wpkg/explode.h"
 #include "wpkg/oci.h"
+#include "wpkg/pkgname.h"
 #include "wpkg/wasm.h"
 #include "wpkg/wasm_config.h"
+#include "names.h"
 
 /* ---- a Wasm file ---- */
 
@@ -86,17 +88,36 @@ static void print_file(const char *path, const struct wpkg_wasm_info *info)
 static int inspect_file(const char *path, struct wpkg_error *err)
 {
 	struct wpkg_wasm_info *info = NULL;
+	json_t *md = NULL, *doc;
+	const char *key;
+	json_t *v;
 	int rc;
 
 	rc = wpkg_wasm_inspect_file(&info, path, WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS, err);
 	if (rc < 0)
 		return rc;
-	if (cli_g.json)
-		cli_out_json(file_json(path, info));
-	else
+	/* the annotations push and build would write from the file's own metadata */
+	md = json_object();
+	if (md == NULL || cli_file_metadata(md, path, err) < 0) {
+		rc = wpkg_error_set(err, WPKG_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (cli_g.json) {
+		doc = file_json(path, info);
+		if (doc != NULL)
+			json_object_set(doc, "metadata", md);
+		cli_out_json(doc);
+	} else {
 		print_file(path, info);
+		cli_out("metadata:%s\n", json_object_size(md) == 0 ? " none" : "");
+		json_object_foreach(md, key, v)
+			cli_out("  %s: %s\n", key, json_string_value(v));
+	}
+	rc = WPKG_OK;
+out:
+	json_decref(md);
 	wpkg_wasm_info_free(info);
-	return WPKG_OK;
+	return rc;
 }
 
 /* ---- an artifact, in a layout or a registry ---- */
@@ -377,10 +398,22 @@ static int run(struct cli_run *r)
 	if (r->pos.n > 1)
 		return cli_usage_error(r->cmd->name, "one FILE or REF at a time: unexpected '%s'", r->pos.v[1]);
 	target = r->pos.v[0];
-	if (is_file(target))
+	if (is_file(target)) {
 		rc = inspect_file(target, &r->err);
-	else
+	} else if (wpkg_pkgname_is_name(target)) {
+		/* a package name: the version chosen as pull chooses it (names.h) */
+		struct names_ref name;
+
+		rc = names_ref_resolve(&name, r->cmd->name, target, NAMES_CHOOSE, &cli_reg);
+		if (rc != WPKG_EXIT_OK) {
+			names_ref_free(&name);
+			return rc;
+		}
+		rc = inspect_ref(name.reference, &cli_reg, &r->err);
+		names_ref_free(&name);
+	} else {
 		rc = inspect_ref(target, &cli_reg, &r->err);
+	}
 	return rc < 0 ? cli_fail(&r->err) : WPKG_EXIT_OK;
 }
 

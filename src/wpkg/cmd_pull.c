@@ -10,7 +10,7 @@
 
 #include "wpkg/pull.h"
 #include "wpkg/settings.h"
-#include "cli_run.h"
+#include "cli_sign.h"
 
 static struct {
 	struct wpkg_pull_opts opts;
@@ -20,6 +20,8 @@ static struct {
 	struct wpkg_pull_result res;
 	bool have_res;
 	size_t placed;            /* files of res linked into place: 0 path, 1.. files[0..] */
+	const char *verify_key;   /* --verify-key PUB */
+	struct wpkg_sigkey *key;
 } pull;
 
 static const struct cli_opt_spec pull_opts[] = {
@@ -32,8 +34,24 @@ static const struct cli_opt_spec pull_opts[] = {
 	{ CLI_OPT_SWITCH, "no-reassemble", 0, &pull.opts.no_reassemble, NULL,
 	  "exploded artifacts: only the layers (with --layers-dir), no rebuilt component" },
 	{ CLI_OPT_SWITCH, "keep-old-files", 0, &pull.keep_old, NULL, "refuse to overwrite a file that exists" },
+	{ CLI_OPT_STRING, "lock", 0, &cli_reg.wkg_lock, "FILE",
+	  "a package name: the version wkg's lock FILE locks for it, refused if its layer digest differs" },
+	{ CLI_OPT_STRING, "verify-key", 0, &pull.verify_key, "PUB",
+	  "pull only what carries a cosign signature by this public key (exit 10/11 otherwise)" },
 	CLI_OPT_END,
 };
+
+/* "sha256-<64 hex>" (the referrers API's fallback tag), optionally ".sig", ".att" or ".sbom" (cosign). */
+static bool is_fallback_tag(const char *tag)
+{
+	size_t n;
+
+	if (tag == NULL || strncmp(tag, "sha256-", 7) != 0)
+		return false;
+	n = strspn(tag + 7, "0123456789abcdef");
+	return n == 64 && (tag[71] == '\0' || strcmp(tag + 71, ".sig") == 0 || strcmp(tag + 71, ".att") == 0 ||
+			   strcmp(tag + 71, ".sbom") == 0);
+}
 
 static bool is_dir(const char *path)
 {
@@ -60,6 +78,17 @@ static int check(struct cli_run *r)
 {
 	char dir[4096];
 
+	if (is_fallback_tag(r->ref.tag)) {
+		wpkg_error_set(&r->err, WPKG_E_INVALID, "tag '%s' is the referrers fallback (or a cosign signature, "
+			       "attestation or SBOM) of the manifest sha256:%.64s, not an artifact to pull: pull that digest, "
+			       "or list its referrers with wpkg discover", r->ref.tag, r->ref.tag + 7);
+		return cli_run_fail(r);
+	}
+	if (cli_reg.wkg_lock != NULL && r->name == NULL)
+		return cli_usage_error(r->cmd->name, "--lock takes a package name (NAMESPACE:NAME[@REQ]), not '%s'",
+				       r->pos.v[0]);
+	if (pull.verify_key != NULL && wpkg_sigkey_load_public_file(&pull.key, pull.verify_key, &r->err) < 0)
+		return cli_fail(&r->err);
 	if (pull.output != NULL && strcmp(pull.output, "-") == 0) {
 		if (pull.opts.no_reassemble)
 			return cli_usage_error(r->cmd->name, "-o - writes the component: --no-reassemble has nothing to write");
@@ -177,9 +206,18 @@ static int place_all(struct cli_run *r, const char *dir)
 static int run(struct cli_run *r)
 {
 	bool to_out = pull.output != NULL && strcmp(pull.output, "-") == 0;
+	const char *reference = wpkg_ref_reference(&r->ref);
+	struct wpkg_digest pinned;
 	char dir[4096] = "";
 	int rc = WPKG_EXIT_OK;
 
+	/* checked before anything is made, and then what was verified is what is read */
+	if (pull.key != NULL) {
+		rc = cli_verify_gate(&pinned, r->store, reference, pull.key, pull.verify_key, &r->err);
+		if (rc != WPKG_EXIT_OK)
+			return cli_run_fail(r), rc;
+		reference = pinned.str;
+	}
 	if (to_out)
 		rc = private_dir(r, wpkg_settings_tmpdir());
 	else if (pull.keep_old) {
@@ -189,7 +227,7 @@ static int run(struct cli_run *r)
 	}
 	if (rc != WPKG_EXIT_OK)
 		return rc;
-	if (wpkg_pull(&pull.res, r->store, wpkg_ref_reference(&r->ref), &pull.opts, &r->err) < 0)
+	if (wpkg_pull(&pull.res, r->store, reference, &pull.opts, &r->err) < 0)
 		return cli_run_fail(r);
 	pull.have_res = true;
 	if (to_out) {
@@ -243,6 +281,7 @@ static void cleanup(struct cli_run *r)
 	}
 	if (pull.have_res)
 		wpkg_pull_result_clear(&pull.res);
+	wpkg_sigkey_free(pull.key);
 }
 
 const struct cli_command cli_cmd_pull = {

@@ -7,6 +7,8 @@
 #include "wpkg/pack.h"
 #include "wpkg/push.h"
 #include "cli_run.h"
+#include "names.h"
+#include "cli_sign.h"
 
 #define MAX_TAGS 64
 
@@ -14,6 +16,9 @@ static struct {
 	struct cli_strings extra_tags; /* -t, in order */
 	const char *mount_from;
 	uint64_t chunk_size;
+	bool force;                    /* a package name: replace an existing version */
+	bool sbom;                     /* --sbom */
+	struct cli_push_sbom bom;
 	/* the run */
 	const char *tags[MAX_TAGS];    /* [0] is the reference's own tag (or "latest") */
 	size_t n_tags;
@@ -27,6 +32,10 @@ static const struct cli_opt_spec push_opts[] = {
 	  "mount blobs the registry has in REPO instead of uploading them" },
 	{ CLI_OPT_BYTES, "chunk-size", 0, &push.chunk_size, "BYTES",
 	  "upload in chunks of BYTES (K, M, G suffixes) instead of at once", .min = 1, .example = "5M" },
+	{ CLI_OPT_SWITCH, "force", 0, &push.force, NULL,
+	  "publishing by package name (ns:name@1.2.3): replace the version if it exists" },
+	{ CLI_OPT_SWITCH, "sbom", 0, &push.sbom, NULL,
+	  "attach the component's CycloneDX SBOM (from its cargo auditable section, see wpkg-sbom(1))" },
 	CLI_OPT_END,
 };
 
@@ -86,7 +95,12 @@ static int check(struct cli_run *r)
 		rc = add_tag(r, push.extra_tags.v[i]);
 	if (rc != WPKG_EXIT_OK)
 		return rc;
+	if (push.sbom && n_files != 1)
+		return cli_usage_error(r->cmd->name, "--sbom takes one FILE, got %zu", n_files);
+	if (push.sbom && cli_push_sbom_prepare(&push.bom, r->pos.v[1], &r->err) < 0)
+		return cli_fail(&r->err);
 	if (cli_pack_prepare(&cli_pk, &r->err) < 0 ||
+	    (r->name != NULL && names_publish_annotations(&cli_pk, r->name, r->pos.v[1], n_files, &r->err) < 0) ||
 	    cli_pack_files(&push.pkg, &cli_pk, (const char *const *)&r->pos.v[1], n_files, &r->err) < 0)
 		return cli_fail(&r->err);
 	cli_reg.transport.chunk_size = push.chunk_size;
@@ -105,14 +119,50 @@ static void name_blobs(const struct wpkg_package *pkg)
 	cli_progress_title(pkg->config.desc.digest.str, "config");
 }
 
+/*
+ * GHCR links a package to its source repository from
+ * org.opencontainers.image.source only when the package is created: say so
+ * before a first push that lacks it, while it can still be added.
+ */
+static void ghcr_source_warning(struct cli_run *r)
+{
+	json_t *m, *annots;
+	char **tags = NULL;
+	size_t n = 0;
+	struct wpkg_error ignored;
+	bool has_source;
+
+	if (r->ref.transport != WPKG_TRANSPORT_REGISTRY || strcmp(r->ref.registry, "ghcr.io") != 0)
+		return;
+	m = json_loadb((const char *)push.pkg->manifest.data, push.pkg->manifest.len, 0, NULL);
+	annots = json_object_get(m, "annotations");
+	has_source = json_object_get(annots, "org.opencontainers.image.source") != NULL;
+	json_decref(m);
+	if (has_source)
+		return;
+	if (wpkg_store_tags(r->store, &tags, &n, &ignored) < 0 ? ignored.code == WPKG_E_NOT_FOUND : n == 0)
+		cli_warn("%s is a new GHCR package without org.opencontainers.image.source: GHCR links a package to "
+			 "its repository only when it is created (add -a org.opencontainers.image.source=URL)",
+			 r->ref.repository);
+	for (size_t i = 0; i < n; i++)
+		free(tags[i]);
+	free(tags);
+}
+
 static int run(struct cli_run *r)
 {
 	struct wpkg_push_opts opts = { push.tags, push.n_tags, NULL };
 
 	name_blobs(push.pkg);
+	/* versions are immutable by convention (wkg publish refuses too): replacing one is asked for */
+	if (r->name != NULL && !push.force && names_version_exists(r->store, push.tags[0], &r->err) != 0)
+		return cli_run_fail(r);
+	ghcr_source_warning(r);
 	if (push.mount_from != NULL)
 		opts.mount_from = mount_repo(push.mount_from, &r->ref);
 	if (wpkg_push(&push.res, r->store, push.pkg, &opts, &r->err) < 0)
+		return cli_run_fail(r);
+	if (push.sbom && cli_push_sbom_attach(&push.bom, r->store, &push.res.digest, &r->err) < 0)
 		return cli_run_fail(r);
 	return WPKG_EXIT_OK;
 }
@@ -133,6 +183,8 @@ static void text(struct cli_run *r)
 	else
 		cli_summary("pushed %zu file%s to %s (%s uploaded, %s already present)", n, n == 1 ? "" : "s",
 			    wpkg_store_name(r->store), up, present);
+	if (push.bom.attached)
+		cli_summary("attached the SBOM %s", push.bom.res.artifact.digest.str);
 }
 
 static json_t *result_json(struct cli_run *r)
@@ -155,6 +207,8 @@ static json_t *result_json(struct cli_run *r)
 			"config", cli_descriptor_json(&pkg->config.desc, false), "layers", layers,
 			"bytes", "uploaded", (json_int_t)push.res.bytes_uploaded, "skipped",
 			(json_int_t)push.res.bytes_skipped, "mounted", (json_int_t)push.res.bytes_mounted);
+	if (doc != NULL && push.bom.attached)
+		json_object_set_new(doc, "sbom", cli_push_sbom_json(&push.bom));
 out:
 	json_decref(layers);
 	json_decref(tags);
@@ -168,14 +222,15 @@ static void cleanup(struct cli_run *r)
 	if (push.pkg != NULL)
 		wpkg_package_free(push.pkg);
 	cli_strings_free(&push.extra_tags);
+	cli_push_sbom_clear(&push.bom);
 }
 
 const struct cli_command cli_cmd_push = {
 	.name = "push",
 	.summary = "Package Wasm files and push them to a registry, layout or archive",
 	.usage = "[OPTIONS] REF[:TAG[,TAG...]] FILE...",
-	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_REF_TAGS | CLI_STORE | CLI_WRITABLE | CLI_REGISTRY_OPTS |
-		 CLI_PACK_OPTS,
+	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_REF_TAGS | CLI_REF_PUBLISH | CLI_STORE | CLI_WRITABLE |
+		 CLI_REGISTRY_OPTS | CLI_PACK_OPTS,
 	.min_pos = 2, .max_pos = -1, .pos_what = "REF and FILE",
 	.opts = push_opts,
 	.check = check, .run = run, .text = text, .json = result_json, .cleanup = cleanup,

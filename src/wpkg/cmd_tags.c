@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cmd_tags.c - wpkg tags: list the tags of a repository, layout or archive, sorted, one per line or as JSON. */
+/* cmd_tags.c - wpkg tags: list the tags of a repository, layout or archive, sorted; a package's versions. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "wpkg/versions.h"
 #include "cli_run.h"
 
 static struct {
 	char **tags;
 	size_t n;
+	const char **shown;   /* what is printed: the tags, or a package name's versions in semver order */
+	size_t nshown;
 } tags;
 
 static int compare(const void *a, const void *b)
@@ -21,20 +24,43 @@ static int run(struct cli_run *r)
 		return cli_run_fail(r);
 	/* the spec asks registries for lexical order; not all of them keep to it */
 	qsort(tags.tags, tags.n, sizeof(tags.tags[0]), compare);
+	if (r->name != NULL) {
+		/* a package name lists its versions, as wkg counts them: strict semver tags only, by precedence */
+		if (wpkg_versions_sorted(&tags.shown, &tags.nshown, (const char *const *)tags.tags, tags.n) < 0)
+			return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_run_fail(r);
+		for (size_t i = 0; cli_g.debug && i < tags.n; i++) {
+			struct wpkg_semver v;
+			struct wpkg_error ignored;
+
+			if (wpkg_semver_parse(&v, tags.tags[i], &ignored) < 0)
+				cli_note("tag '%s' is not a version (strict semver): not listed", tags.tags[i]);
+		}
+		return WPKG_EXIT_OK;
+	}
+	tags.shown = malloc((tags.n ? tags.n : 1) * sizeof(tags.shown[0]));
+	if (tags.shown == NULL)
+		return wpkg_error_set(&r->err, WPKG_E_NOMEM, "out of memory"), cli_run_fail(r);
+	for (size_t i = 0; i < tags.n; i++)
+		tags.shown[i] = tags.tags[i];
+	tags.nshown = tags.n;
 	return WPKG_EXIT_OK;
 }
 
 static void text(struct cli_run *r)
 {
 	(void)r;
-	for (size_t i = 0; i < tags.n; i++)
-		cli_out("%s\n", tags.tags[i]);
+	for (size_t i = 0; i < tags.nshown; i++)
+		cli_out("%s\n", tags.shown[i]);
 }
 
 static json_t *result_json(struct cli_run *r)
 {
 	(void)r;
-	return cli_strings_json(tags.tags, tags.n);
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < tags.nshown; i++)
+		json_array_append_new(a, json_string(tags.shown[i]));
+	return a;
 }
 
 static void cleanup(struct cli_run *r)
@@ -43,12 +69,13 @@ static void cleanup(struct cli_run *r)
 	for (size_t i = 0; i < tags.n; i++)
 		free(tags.tags[i]);
 	free(tags.tags);
+	free(tags.shown);
 }
 
 const struct cli_command cli_cmd_tags = {
 	.name = "tags",
 	.summary = "List the tags of a repository, layout or archive",
-	.usage = "[OPTIONS] REPO",
+	.usage = "[OPTIONS] REPO|NAMESPACE:NAME",
 	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_REF_NO_TAG | CLI_STORE | CLI_REGISTRY_OPTS,
 	.min_pos = 1, .max_pos = 1, .pos_what = "one REPO",
 	.run = run, .text = text, .json = result_json, .cleanup = cleanup,

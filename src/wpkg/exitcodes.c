@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* exitcodes.c - one place that turns library status codes into process exit statuses. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* exitcodes.h - wpkg's exit statuses, documented in wpkg(1) EXIT STATUS. */
 #ifndef WPKG_CLI_EXITCODES_H
 #define WPKG_CLI_EXITCODES_H
@@ -11,6 +12,9 @@ enum wpkg_exit {
 	WPKG_EXIT_AUTH = 5,        /* credentials missing or refused, access denied */
 	WPKG_EXIT_INTEGRITY = 6,   /* digest or size mismatch */
 	WPKG_EXIT_NETWORK = 7,     /* connection, TLS, timeout, server errors after retries */
+	/* wpkg verify, pull --verify-key and copy --verify-key (wpkg-verify(1)) */
+	WPKG_EXIT_NO_SIGNATURE = 10,   /* no signature of the manifest was found */
+	WPKG_EXIT_UNVERIFIED = 11,     /* signatures were found; none verifies with the key for this manifest */
 };
 
 /* Maps a negative WPKG_E_* status to the exit status above. */

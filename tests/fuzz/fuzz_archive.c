@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_archive.c - libFuzzer target: any bytes opened as an oci-archive, which must never write outside its sandbox. */
 #include <dirent.h>
 #include <ftw.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_creds.c - libFuzzer target: config.json parsing, key matching, auth decoding and rewriting on arbitrary bytes. */
 #include <stdint.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0)
 		abort();
 	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
-		struct wpkg_credentials c = { NULL, NULL, NULL };
+		struct wpkg_credentials c = { 0 };
 		struct wpkg_error err = { 0 };
 		int rc = wpkg_creds_lookup(&c, hosts[i], NULL, &err);
 

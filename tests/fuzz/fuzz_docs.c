@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_docs.c - libFuzzer target: manifest, index and Wasm config readers, with round trips checked. */
 #include <stdint.h>
 #include <stdlib.h>

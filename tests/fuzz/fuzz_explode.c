@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_explode.c - libFuzzer target: the explode plan and skeleton of any binary, and the recipe reader. */
 #include <fcntl.h>
 #include <stdint.h>

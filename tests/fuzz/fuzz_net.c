@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_net.c - libFuzzer target: what a registry sends back (challenges, tokens, Link, Location, Retry-After, debug masking). */
 #include <stdint.h>
 #include <stdlib.h>

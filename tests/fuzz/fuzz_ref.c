@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_ref.c - libFuzzer target: references and transports, parsed and printed back. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_wasm.c - libFuzzer target: the wasm reader on arbitrary bytes, with its invariants checked. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """fakereg.py - a small threaded HTTP/1.1 fake OCI registry that injects faults a real registry will not.
 
     with FakeRegistry(auth=('user', 'pass')) as reg:

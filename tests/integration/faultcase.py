@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """faultcase.py - the base class of the fake-server fault tests: fake registries cleaned up, one-line errors checked."""
 
 import harness

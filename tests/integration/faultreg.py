@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """faultreg.py - a tiny fake registry for faults a real one will not produce (refused uploads, corrupt blobs).
 
     with FaultRegistry(manifests={...}, blobs={...}, upload_status=403) as fr:
@@ -12,7 +13,8 @@ upload_status; manifest PUTs are recorded and answered 201.
 import hashlib
 import http.server
 import json
-import threading
+
+from localserver import LocalServer
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -68,25 +70,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
 
-class FaultRegistry:
+class FaultRegistry(LocalServer):
     def __init__(self, manifests=None, blobs=None, upload_status=403):
         self.manifests = manifests or {}
         self.blobs = blobs or {}
         self.upload_status = upload_status
         self.requests = []
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Handler)
+        self.start_server(_Handler)
         self.server.fake = self
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def host(self):
-        return '127.0.0.1:%d' % self.server.server_address[1]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()

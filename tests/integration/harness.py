@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """harness.py - the integration tests' base class, helpers and TAP runner.
 
 Every test file ends with ``harness.main()``.  Tests run the wpkg binary

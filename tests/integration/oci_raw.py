@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """oci_raw.py - hand-made OCI documents and raw distribution-API pushes, for tests that must not trust wpkg.
 
 Everything here talks to a tests' Registry through reg.raw_request, so what

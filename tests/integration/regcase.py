@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """regcase.py - a mixin for test classes that share one registry: start/stop, per-test repositories, references."""
 
 import re

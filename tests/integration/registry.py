@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """registry.py - Debian's docker-registry on 127.0.0.1 for tests: plain, basic, tls, mtls, token, token-tls.
 
     reg = Registry('basic'); reg.start() ... reg.stop()      (or: with Registry('tls') as reg:)

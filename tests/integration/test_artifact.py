@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_artifact.py - pull and inspect resolve a reference alike: one index rule, whichever command asks."""
 
 import json

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_auth.py - auth failures name which credentials were used (-u, config.json, a helper, none), what failed
 and what to do; a DOCKER_CONFIG that names a file is warned about."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_build_inspect.py - wpkg build / inspect / help end to end: layouts, exact config bytes, schemas, errors."""
 
 import json
@@ -518,6 +519,7 @@ parts:
   #2 module  size 166  offset 259  sha256 a3b3c17a240f
   #3 component  size 190  offset 506  sha256 aa27649e8298
     #4 module  size 50  offset 516  sha256 a908b45d68ce
+metadata: none
 """
 
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_loopback.py - loopback registries need no --plain-http (HTTPS first, plain HTTP when the handshake is
 answered in HTTP), TLS ones stay verified, and a TLS/HTTP mismatch names the flag that fixes it."""
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_progress.py - pull progress lines are named by the layer's title (the library's per-transfer label),
 not by a shortened digest."""
 

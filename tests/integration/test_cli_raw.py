@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_raw.py - raw access to any artifact: manifest fetch [--descriptor], manifest fetch-config, blob fetch
 (to a file, or streamed to stdout), on the real registry and on a layout; exact bytes, digests and messages."""
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_tls.py - TLS parity: mTLS with --cert-file/--key-file against docker-registry's http.tls.clientcas,
 docker's certs.d/HOST discovery, SSL_CERT_FILE, TLS flag files checked before anything is sent, HTTP_PROXY."""
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """test_cli_ux.py - the CLI as CI jobs and oras/crane users drive it: -q, --format, references, -o -,
 --keep-old-files, aliases, notes, progress (plain and on a terminal), completion, version, docs, exit codes."""
 
@@ -24,7 +25,7 @@ MODULE = 'modules/hello-c.core.wasm'
 ESC = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 BUILD_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(harness.WPKG))))
 COMMANDS = ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'resolve', 'manifest', 'blob', 'copy', 'attach',
-            'discover', 'login', 'logout', 'cache', 'completion', 'version', 'help')
+            'discover', 'login', 'logout', 'sign', 'verify', 'key', 'sbom', 'cache', 'completion', 'version', 'help')
 
 
 def run_on_pty(argv, env, cols=40, timeout=60):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_concurrency.py - blobs moving side by side: faults among 32 parallel transfers (fakereg.py).
 
 A drop in the middle of one of 32 layer downloads resumes that one; a drop

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_content_cache.py - pulls keep blobs in the cache and ask the registry only for what it lacks.
 
 The cache is an OCI layout under $XDG_CACHE_HOME/wpkg (WPKG_CACHE overrides

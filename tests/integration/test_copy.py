@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_copy.py - wpkg copy: between registries (plain, basic, TLS), mounts, indexes, transports, referrers."""
 
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_digest_cache.py - the digest cache: an unchanged input file is not hashed again; any change misses.
 
 Entries live in $WPKG_CACHE/digests (else $XDG_CACHE_HOME/wpkg/digests),

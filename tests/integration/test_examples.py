@@ -104,7 +104,7 @@ class InstallTests(harness.TestCase):
         # the public headers include <jansson.h>: jansson is a public requirement, the rest private
         self.assertEqual([r for r in pkg_config('--print-requires', 'wpkg') if r[0].isalpha()], ['jansson'])
         self.assertEqual(sorted(r for r in pkg_config('--print-requires-private', 'wpkg') if r[0].isalpha()),
-                         ['libarchive', 'libcrypto', 'libcurl'])
+                         ['libarchive', 'libcrypto', 'libcurl', 'libsodium', 'zlib'])
 
     def test_examples_load_the_installed_library(self):
         for name, exe in sorted(Installed.exe.items()):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_exploded.py - exploded artifacts and multi-component packages against a real docker-registry.
 
 Round trips of every nested fixture at several depths, the shared QuickJS

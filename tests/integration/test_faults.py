@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_faults.py - wpkg pull/push/tags against a fake registry that misbehaves on purpose (fakereg.py).
 
 Redirects to another host, 503 and 429 answers, connections dropped mid-blob,

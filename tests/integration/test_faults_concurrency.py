@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_faults_concurrency.py - parallel read-modify-writes keep every change: config.json, a layout's index.json, an archive.
 
 Each case starts N wpkg processes at once on one shared file and checks that all N changes are there

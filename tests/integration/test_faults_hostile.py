@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_faults_hostile.py - hostile answers: values a server hands us that must not reach a request header or line.
 
 A token server's token with CR/LF would be pasted into "Authorization: Bearer ..." and inject headers;

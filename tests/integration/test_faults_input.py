@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_faults_input.py - hostile local inputs: a file truncated while wpkg reads it, FIFOs, /proc files.
 
 wpkg used to mmap its input: another process truncating the file while it was parsed killed wpkg with

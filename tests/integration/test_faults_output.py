@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_faults_output.py - output is all or nothing: multi-file pulls, failed builds.
 
 A multi-file pull that failed on its 2nd rename (a directory in the way) left the 1st file written.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_faults_signals.py - SIGINT/SIGTERM/SIGHUP in the middle of a transfer leave no temporary behind.
 
 A fake registry drips every blob slowly; once a blob is on its way, wpkg gets the signal.  It must end

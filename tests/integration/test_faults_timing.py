@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_faults_timing.py - slow drips, stalls and 429s cost bounded, announced time.
 
 A 2 bytes/s answer passed curl's 1 byte/s low-speed limit and never ended; a 429 with Retry-After: 86400

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_image_format.py - `wpkg build --format image|runwasi`: container tooling reads the images, digests survive a registry, pull extracts the component."""
 
 import gzip

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_interop.py - wpkg against peers: skopeo reads what wpkg pushes, wpkg reads what rust-oci-wasm would write."""
 
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_login.py - wpkg login/logout against basic and token registries: config.json, credential helpers, secrecy."""
 
 import base64

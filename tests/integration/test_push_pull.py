@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_push_pull.py - wpkg push/pull/tags/tag/delete against a real docker-registry, plain HTTP and TLS."""
 
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_referrers.py - wpkg attach / discover: Debian's registry (tag-schema fallback) and a fake one with the API.
 
 Debian's docker-registry has no referrers API, so attach keeps the sha256-HEX
@@ -100,10 +101,12 @@ class FallbackTests(RegistryCase, Files, harness.TestCase):
                   'annotations': {'org.opencontainers.image.created': CREATED}}
         desc_b = {'mediaType': MT_MANIFEST, 'artifactType': WIT_TYPE, 'digest': digest(want_b), 'size': len(want_b),
                   'annotations': {'org.opencontainers.image.created': CREATED, 'org.example.kind': 'wit'}}
-        self.assertEqual(self.discover(self.ref(repo, 'v1')), [desc_a, desc_b])
+        self.assertEqual(self.discover(self.ref(repo, 'v1')),
+                         [dict(desc_a, kind='sbom-spdx'), dict(desc_b, kind='other')])
         # by digest as well as by tag, and filtered client-side (no API to filter for us)
-        self.assertEqual(self.discover('%s/%s@%s' % (self.reg.host, repo, subject['digest'])), [desc_a, desc_b])
-        self.assertEqual(self.discover(self.ref(repo, 'v1'), '--artifact-type', WIT_TYPE), [desc_b])
+        self.assertEqual(self.discover('%s/%s@%s' % (self.reg.host, repo, subject['digest'])),
+                         [dict(desc_a, kind='sbom-spdx'), dict(desc_b, kind='other')])
+        self.assertEqual(self.discover(self.ref(repo, 'v1'), '--artifact-type', WIT_TYPE), [dict(desc_b, kind='other')])
         self.assertEqual(self.discover(self.ref(repo, 'v1'), '--artifact-type', 'application/x-none'), [])
 
         # the fallback index: a valid OCI index under the tag, listing exactly those two
@@ -112,11 +115,12 @@ class FallbackTests(RegistryCase, Files, harness.TestCase):
         self.assertEqual(json.loads(index), {'schemaVersion': 2, 'mediaType': MT_INDEX,
                                              'manifests': [desc_a, desc_b]})
 
-        # the table: one line per referrer, DIGEST ARTIFACT-TYPE SIZE CREATED, types padded to one width
+        # the tree: the subject, then one branch per referrer, DIGEST KIND ARTIFACT-TYPE SIZE CREATED
         r = self.run_wpkg('discover', *self.flags(), self.ref(repo, 'v1'))
-        tw, sw = len(WIT_TYPE), max(len(str(desc_a['size'])), len(str(desc_b['size'])))
-        self.assertEqual(r.stdout, ''.join('%s  %-*s  %*d  %s\n' % (d['digest'], tw, d['artifactType'], sw, d['size'],
-                                                                    CREATED) for d in (desc_a, desc_b)))
+        self.assertEqual(r.stdout, ('%s\n\u251c\u2500\u2500 %s  sbom-spdx  %s  %d  %s\n'
+                                    '\u2514\u2500\u2500 %s  other  %s  %d  %s\n')
+                         % (subject['digest'], desc_a['digest'], SBOM_TYPE, desc_a['size'], CREATED,
+                            desc_b['digest'], WIT_TYPE, desc_b['size'], CREATED))
         r = self.run_wpkg('attach', *self.flags(), '--artifact-type', SBOM_TYPE, self.ref(repo, 'v1'), sbom)
         self.assertEqual(r.stdout, desc_a['digest'] + '\n')
 
@@ -214,7 +218,7 @@ class FallbackTests(RegistryCase, Files, harness.TestCase):
         self.assertIn('referrers tag %s: tag %s holds a %s, not an image index' % (tag, tag, MT_MANIFEST), r.stderr)
         self.assertEqual(self.raw_manifest(repo, tag), before)
         r = self.run_wpkg('discover', *self.flags(), self.ref(repo, 'v1'))
-        self.assertEqual(r.stdout, '')
+        self.assertRegex(r.stdout, r'^sha256:[0-9a-f]{64}\n$')   # the subject, and no referrer
         self.assertIn('wpkg: warning: ', r.stderr)
 
 
@@ -264,11 +268,13 @@ class ApiTests(Files, harness.TestCase):
         self.assertEqual(sorted(d['digest'] for d in got), sorted([a['digest'], b['digest']]))
         got = self.wpkg_json('discover', '--json', '--plain-http', '--artifact-type', WIT_TYPE, ref)
         self.assertEqual(got, [{'mediaType': MT_MANIFEST, 'artifactType': WIT_TYPE, 'digest': b['digest'],
-                                'size': b['size'], 'annotations': {'org.opencontainers.image.created': CREATED}}])
+                                'size': b['size'], 'annotations': {'org.opencontainers.image.created': CREATED},
+                                'kind': 'other'}])
         asked = reg.seen('GET', r'/v2/app/x/referrers/%s\?artifactType=' % subject)
         self.assertEqual(len(asked), 1)
         self.assertIn('application%2Fvnd.wasm.wit.v1%2Btext', asked[0].path)
-        self.assertEqual(reg.seen(pattern='/manifests/' + tag), [])
+        # (the legacy signature tag, sha256-HEX.sig, is looked up; the fallback tag is not)
+        self.assertEqual(reg.seen(pattern='/manifests/' + tag + '$'), [])
 
     def test_api_used_and_filter_applied_by_server(self):
         self.check(self.registry())

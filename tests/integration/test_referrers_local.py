@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_referrers_local.py - attach / discover on oci-layout: and oci-archive:, and a pulled file's default name there.
 
 A layout holds referrers as untagged index.json entries (image-spec
@@ -103,13 +104,14 @@ class LocalReferrersTests(harness.TestCase):
         self.assertEqual(self.run_wpkg('tags', prefix).stdout, 'v1\n')
 
         # discover: both, in index.json order; the filter; the table
-        self.assertEqual(self.json_wpkg('discover', prefix + ':v1'), [sbom, wit])
+        self.assertEqual(self.json_wpkg('discover', prefix + ':v1'),
+                         [dict(sbom, kind='sbom-spdx'), dict(wit, kind='other')])
         self.assertEqual(self.json_wpkg('discover', '--artifact-type', WIT_TYPE, prefix + '@' + pushed['digest']),
-                         [wit])
+                         [dict(wit, kind='other')])
         self.assertEqual(self.json_wpkg('discover', '--artifact-type', 'application/x-none', prefix + ':v1'), [])
         self.assertEqual(self.run_wpkg('discover', prefix + ':v1').stdout,
-                         '%s  %-32s  %d  %s\n%s  %-32s  %d  %s\n'
-                         % (sbom['digest'], SBOM_TYPE, sbom['size'], CREATED,
+                         '%s\n\u251c\u2500\u2500 %s  sbom-spdx  %s  %d  %s\n\u2514\u2500\u2500 %s  other  %s  %d  %s\n'
+                         % (pushed['digest'], sbom['digest'], SBOM_TYPE, sbom['size'], CREATED,
                             wit['digest'], WIT_TYPE, wit['size'], CREATED))
         # an artifact of the artifact has the artifact as subject, not the component
         self.assertEqual(self.json_wpkg('discover', prefix + '@' + sbom['digest']), [])

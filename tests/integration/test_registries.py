@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_registries.py - the test registries themselves: every variant starts, authenticates and stops as documented."""
 
 import base64

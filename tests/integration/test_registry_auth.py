@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_registry_auth.py - push/pull/tags against registries that want credentials: htpasswd (basic) and tokens."""
 
 import base64

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_skopeo_layout.py - a layout written by `wpkg build`, copied into docker-registry by skopeo, keeps every byte and digest."""
 
 import hashlib

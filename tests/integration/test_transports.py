@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_transports.py - every REF command on oci-layout: and oci-archive:, skopeo interop, hostile archives refused."""
 
 import io

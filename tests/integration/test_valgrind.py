@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """test_valgrind.py - every wpkg command, its error paths included, runs clean under valgrind memcheck."""
 
 import unittest
@@ -9,6 +10,8 @@ VALGRIND = ['valgrind', '--quiet', '--leak-check=full', '--errors-for-leak-kinds
             '--show-leak-kinds=definite,indirect', '--error-exitcode=99']
 COMPONENT = 'components/hello-c.component.wasm'
 MODULE = 'modules/hello-c.core.wasm'
+AUDITABLE = 'components/calc-qjs.component.wasm'
+PW = {'COSIGN_PASSWORD': 'correct horse'}
 
 
 def skip_in_sanitizer_build():
@@ -18,9 +21,9 @@ def skip_in_sanitizer_build():
 
 
 class Memcheck:
-    def vg(self, *args, expect=0, input=None):
+    def vg(self, *args, expect=0, input=None, env=None):
         """wpkg ARGS under memcheck: the exit status is wpkg's own (99 would be valgrind's) and no report."""
-        r = self.run_cmd(VALGRIND + [harness.WPKG] + list(args), expect=expect, timeout=300, input=input)
+        r = self.run_cmd(VALGRIND + [harness.WPKG] + list(args), expect=expect, timeout=300, input=input, env=env)
         self.assertNotRegex(r.stderr, r'==\d+==', 'valgrind reported errors')
         return r
 
@@ -52,6 +55,28 @@ class ValgrindTests(Memcheck, harness.TestCase):
     def test_inspect_layout_json(self):
         out = self.built()
         self.vg('inspect', '--json', 'oci-layout:%s:v1' % out)
+
+    def test_key_sign_verify_discover(self):
+        prefix = self.path('k')
+        self.vg('key', 'generate', '--output-key-prefix', prefix, env=PW)
+        self.wpkg('key', 'generate', '--output-key-prefix', self.path('other'), env=PW)
+        lay = 'oci-layout:%s:v1' % self.built()
+        self.vg('verify', '--key', prefix + '.pub', lay, expect=10)
+        self.vg('sign', '--key', prefix + '.key', '-a', 'run=1', lay, env=PW)
+        self.vg('sign', '--key', prefix + '.key', '--key-password-stdin', '--signature-format', 'legacy', lay,
+                input='correct horse\n')
+        self.vg('sign', '--key', prefix + '.key', lay, expect=5, env={'COSIGN_PASSWORD': 'wrong'})
+        self.vg('verify', '--json', '--key', prefix + '.pub', lay)
+        self.vg('verify', '--key', self.path('other.pub'), lay, expect=11)
+        self.vg('discover', lay)
+        self.vg('pull', '--verify-key', prefix + '.pub', '-o', self.path('x.wasm'), lay)
+        self.vg('pull', '--verify-key', self.path('other.pub'), '-o', self.path('y.wasm'), lay, expect=11)
+        self.vg('copy', '-r', '--verify-key', prefix + '.pub', lay, 'oci-archive:%s:v1' % self.path('a.tar'))
+
+    def test_sbom(self):
+        self.vg('sbom', '-o', self.path('bom.json'), harness.fixture(AUDITABLE))
+        self.vg('sbom', harness.fixture(COMPONENT), expect=4)
+        self.vg('push', '--sbom', 'oci-layout:%s:v1' % self.path('l'), harness.fixture(AUDITABLE))
 
     def test_error_bad_input(self):
         r = self.vg('build', '-o', self.path('l'), harness.fixture('bad/not-wasm.txt'), expect=3)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """tokenserver.py - a small Bearer token server for docker-registry 2.8.2 (Docker token auth + OAuth2).
 
 Run as ``/usr/bin/python3 tokenserver.py STATEDIR``.  It reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_auth.c - WWW-Authenticate parsing, token answers, scopes and the strings sent to token servers. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_core.c - the core helpers: buffers, digests, file utilities, error records. */
 #include <errno.h>
 #include <fcntl.h>

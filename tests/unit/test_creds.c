@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_creds.c - credential lookup, store and erase against temp config files and scripted helpers. */
 #include <check.h>
 #include <stdio.h>
@@ -306,7 +307,7 @@ START_TEST(malformed_config)
 	snprintf(want, sizeof(want), "%s: invalid JSON at line 3, column 18: unexpected token",
 		 unit_tmp_path(".docker/config.json"));
 	ck_assert_str_eq(err.msg, want);
-	ck_assert_int_eq(wpkg_creds_store("r.example", &(struct wpkg_credentials){ "a", "b", NULL }, &sink, &err),
+	ck_assert_int_eq(wpkg_creds_store("r.example", &(struct wpkg_credentials){ "a", "b", NULL, NULL }, &sink, &err),
 			 WPKG_E_INVALID);
 	ck_assert_str_eq(err.msg, want);
 	ck_assert_int_eq(wpkg_creds_erase("r.example", &err), WPKG_E_INVALID);
@@ -333,7 +334,7 @@ END_TEST
 
 START_TEST(store_creates_private_file)
 {
-	struct wpkg_credentials c = { "alice", "pa:ss", NULL };
+	struct wpkg_credentials c = { "alice", "pa:ss", NULL, NULL };
 	struct wpkg_error err = { 0 };
 
 	ck_assert_msg(wpkg_creds_store("R.example:5000", &c, &sink, &err) == 0, "%s", err.msg);
@@ -347,7 +348,7 @@ END_TEST
 
 START_TEST(store_keeps_everything_else)
 {
-	struct wpkg_credentials c = { "alice", "s3cr3t", NULL };
+	struct wpkg_credentials c = { "alice", "s3cr3t", NULL, NULL };
 	struct wpkg_error err = { 0 };
 
 	config("{\"auths\": {\"a.example\": {\"auth\": \"eDp5\"}, \"r.example\": {\"email\": \"e@x\", \"password\": \"old\"}},"
@@ -378,7 +379,7 @@ END_TEST
 
 START_TEST(store_hub_and_token)
 {
-	struct wpkg_credentials c = { "bob", "hub", "rt-1" };
+	struct wpkg_credentials c = { "bob", "hub", "rt-1", NULL };
 	struct wpkg_error err = { 0 };
 
 	ck_assert_msg(wpkg_creds_store("docker.io", &c, &sink, &err) == 0, "%s", err.msg);
@@ -386,14 +387,14 @@ START_TEST(store_hub_and_token)
 			 "{\n  \"auths\": {\n    \"https://index.docker.io/v1/\": {\n      \"auth\": \"Ym9iOmh1Yg==\",\n"
 			 "      \"identitytoken\": \"rt-1\"\n    }\n  }\n}\n");
 	expect_creds("registry-1.docker.io", "bob", "hub", "rt-1");
-	ck_assert_int_eq(wpkg_creds_store("x", &(struct wpkg_credentials){ "bob", NULL, NULL }, &sink, &err), WPKG_E_INVALID);
+	ck_assert_int_eq(wpkg_creds_store("x", &(struct wpkg_credentials){ "bob", NULL, NULL, NULL }, &sink, &err), WPKG_E_INVALID);
 }
 END_TEST
 
 START_TEST(store_through_helper)
 {
 	const char *before = "{\"credsStore\": \"one\", \"auths\": {\"r.example\": {}}}";
-	struct wpkg_credentials c = { "alice", "s3cr3t", NULL };
+	struct wpkg_credentials c = { "alice", "s3cr3t", NULL, NULL };
 	struct wpkg_error err = { 0 };
 
 	helper("one", "get", ":", 0);
@@ -402,7 +403,7 @@ START_TEST(store_through_helper)
 	ck_assert_str_eq(read_text("one-store.in"), "{\"ServerURL\":\"r.example\",\"Username\":\"alice\",\"Secret\":\"s3cr3t\"}");
 	ck_assert_str_eq(read_text(".docker/config.json"), before);
 
-	c = (struct wpkg_credentials){ NULL, NULL, "rt-2" };
+	c = (struct wpkg_credentials){ NULL, NULL, "rt-2", NULL };
 	config("{\"credHelpers\": {\"docker.io\": \"one\"}}");
 	ck_assert_msg(wpkg_creds_store("docker.io", &c, &sink, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(read_text("one-store.in"),
@@ -412,7 +413,7 @@ END_TEST
 
 START_TEST(store_helper_errors)
 {
-	struct wpkg_credentials c = { "alice", "s3cr3t", NULL };
+	struct wpkg_credentials c = { "alice", "s3cr3t", NULL, NULL };
 	struct wpkg_error err = { 0 };
 
 	helper("bad", "store", "echo nope", 1);
@@ -464,7 +465,7 @@ END_TEST
 
 START_TEST(secrets_never_logged)
 {
-	struct wpkg_credentials c = { "alice", "Sup3rS3cret", "T0kenT0ken" };
+	struct wpkg_credentials c = { "alice", "Sup3rS3cret", "T0kenT0ken", NULL };
 	struct wpkg_error err = { 0 };
 
 	ck_assert_int_eq(wpkg_creds_store("r.example", &c, &sink, &err), 0);
@@ -482,12 +483,13 @@ END_TEST
 
 START_TEST(clear_frees_and_nulls)
 {
-	struct wpkg_credentials c = { strdup("u"), strdup("p"), strdup("t") };
+	struct wpkg_credentials c = { strdup("u"), strdup("p"), strdup("t"), strdup("b") };
 
 	wpkg_credentials_clear(&c);
 	ck_assert_ptr_null(c.username);
 	ck_assert_ptr_null(c.password);
 	ck_assert_ptr_null(c.identity_token);
+	ck_assert_ptr_null(c.bearer_token);
 	wpkg_credentials_clear(&c);
 }
 END_TEST

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_explode.c - cutting components into layers and joining them back byte for byte. */
 #include <check.h>
 #include <fcntl.h>

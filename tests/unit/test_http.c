@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_http.c - the pure HTTP helpers: headers, URLs, Link, Retry-After, backoff, masking, error mapping. */
 #include <stdio.h>
 #include <stdlib.h>

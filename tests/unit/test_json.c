@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_json.c - JSON rules, media types, descriptors, manifests, indexes and the Wasm config. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_layout.c - the OCI image layout: files and bytes written, blob integrity, tags, resolution. */
 #include <dirent.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_pack.c - the packer's golden bytes and digests, reproducibility, and annotation inputs. */
 #include <check.h>
 #include <stddef.h>

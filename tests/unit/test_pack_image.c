@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_pack_image.c - image and runwasi packages: golden bytes, the tar layer, reproducibility, safe extraction. */
 #include <check.h>
 #include <fcntl.h>

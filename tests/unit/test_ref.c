@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_ref.c - table-driven tests of reference parsing, normalisation and printing. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_referrers.c - referrers: fallback tag names, referrers index merging, the artifact wpkg attach builds. */
 #include <stdio.h>
 #include <string.h>

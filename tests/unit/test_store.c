@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_store.c - stores: archive names, hostile archives, round trips, layout tags, options, the resolver. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_transfer.c - the pure parts of push and pull: the tag grammar, layer titles, Wasm layer media types. */
 #include <string.h>
 

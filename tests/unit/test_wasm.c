@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_wasm.c - the wasm reader against every fixture of expected.json, the bad inputs, and hostile bytes. */
 #include <check.h>
 #include <jansson.h>

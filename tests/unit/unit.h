@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* unit.h - what the unit tests share: the TAP runner, a temporary directory per test, files in it. */
 #ifndef WPKG_UNIT_H
 #define WPKG_UNIT_H
