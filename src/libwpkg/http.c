@@ -370,6 +370,10 @@ static const char *client_cert_hint(const char *msg, bool have_cert)
 		return " (the connection closed after the TLS handshake: if the registry requires a client "
 		       "certificate, pass --cert-file and --key-file, or put client.cert and client.key in "
 		       "~/.docker/certs.d/HOST/)";
+	if (strstr(msg, "SSL certificate problem: unable to get local issuer certificate") ||
+	    strstr(msg, "SSL certificate problem: self-signed certificate") ||
+	    strstr(msg, "SSL certificate problem: self signed certificate"))
+		return " (pass --ca-file with the registry's CA certificate, or put it in ~/.docker/certs.d/HOST/ca.crt)";
 	if (have_cert && (strstr(msg, "alert bad certificate") || strstr(msg, "alert unknown ca") ||
 			  strstr(msg, "alert certificate expired")))
 		return " (the registry refused the client certificate of --cert-file: check that it is signed by a CA "

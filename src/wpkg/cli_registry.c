@@ -138,7 +138,8 @@ static int read_stdin_password(struct wpkg_error *err)
 	/* kept for the whole run (login and a push may both need it), wiped when the process ends */
 	atexit(wipe_stdin_password);
 	if (fgets(stdin_password, sizeof(stdin_password), stdin) == NULL)
-		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: nothing on standard input");
+		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: nothing on standard input; pipe the password in "
+				      "(printenv PASS | wpkg ...)");
 	len = strcspn(stdin_password, "\r\n");
 	if (len == sizeof(stdin_password) - 1)
 		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: password longer than %zu bytes",
