@@ -358,16 +358,22 @@ static bool tls_saw_plain_http(CURLcode cc, const char *url, const char *msg)
 /*
  * The server's TLS alert when it wants a client certificate it did not get
  * ("certificate required", TLS 1.3) or cannot accept ("bad certificate",
- * "unknown ca"): the fix, said after OpenSSL's words.
+ * "unknown ca"), or a CA of the server's own we do not trust: the fix, said
+ * after OpenSSL's words.
  */
-static const char *client_cert_hint(const char *msg, bool have_cert)
+static const char *client_cert_hint(const char *msg, const char *url, bool have_cert)
 {
+	bool tls = strncasecmp(url, "https://", 8) == 0;
+
 	if (strstr(msg, "alert certificate required") || (!have_cert && strstr(msg, "alert bad certificate")))
 		return " (the registry requires a client certificate: pass --cert-file and --key-file, or put "
 		       "client.cert and client.key in ~/.docker/certs.d/HOST/)";
-	/* a registry refusing a missing certificate may just drop the connection after the handshake */
-	if (!have_cert && strstr(msg, "getpeername() failed"))
-		return " (the connection closed after the TLS handshake: if the registry requires a client "
+	/* a registry refusing a missing certificate may just drop or reset the connection after the TLS 1.3
+	 * handshake, before its alert is read */
+	if (tls && !have_cert &&
+	    (strstr(msg, "getpeername() failed") || strstr(msg, "failure: Connection reset by peer") ||
+	     strstr(msg, "Send failure: Broken pipe") || strstr(msg, "was not closed cleanly")))
+		return " (the connection broke after the TLS handshake: if the registry requires a client "
 		       "certificate, pass --cert-file and --key-file, or put client.cert and client.key in "
 		       "~/.docker/certs.d/HOST/)";
 	if (strstr(msg, "SSL certificate problem: unable to get local issuer certificate") ||
@@ -433,7 +439,7 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 	rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s %s: %s%s", method, shown ? shown : url,
 			    x.errbuf[0] ? x.errbuf : *cc == CURLE_ABORTED_BY_CALLBACK && wpkg_multi_cancelled() ?
 			    "cancelled (another transfer failed)" : curl_easy_strerror(*cc),
-			    client_cert_hint(x.errbuf, h->opts.cert_file != NULL));
+			    client_cert_hint(x.errbuf, url, h->opts.cert_file != NULL));
 out:
 	free(shown);
 	curl_slist_free_all(headers);
