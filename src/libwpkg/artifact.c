@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wpkg/artifact.h"
+#include "artifact_internal.h"
 #include "store_internal.h"
 
 void wpkg_artifact_free(struct wpkg_artifact *a)
@@ -196,8 +197,29 @@ int wpkg_artifact_fetch(struct wpkg_artifact **out, struct wpkg_store *s, const 
 	return 0;
 }
 
+int wpkg_artifact_read_config(struct wpkg_artifact *a, struct wpkg_store *s, struct wpkg_error *err)
+{
+	return read_config(a, s, err);
+}
+
 int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
 			  const char *platform, struct wpkg_error *err)
+{
+	struct wpkg_artifact *a = NULL;
+	int rc = wpkg_artifact_resolve_manifest(&a, s, reference, platform, err);
+
+	if (rc == 0)
+		rc = read_config(a, s, err);
+	if (rc < 0) {
+		wpkg_artifact_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+int wpkg_artifact_resolve_manifest(struct wpkg_artifact **out, struct wpkg_store *s, const char *reference,
+				   const char *platform, struct wpkg_error *err)
 {
 	struct wpkg_artifact *a;
 	char what[WPKG_DIGEST_STR_MAX + 16];
@@ -222,8 +244,6 @@ int wpkg_artifact_resolve(struct wpkg_artifact **out, struct wpkg_store *s, cons
 		goto out;
 	}
 	rc = parse_doc(a, err);
-	if (rc == 0)
-		rc = read_config(a, s, err);
 	if (rc < 0)
 		goto out;
 	*out = a;

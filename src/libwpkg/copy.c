@@ -9,6 +9,7 @@
 #include "wpkg/signature.h"
 #include "http_multi.h"
 #include "store_internal.h"
+#include "store_registry.h"
 
 /* Indexes of indexes and referrers of referrers: deep enough for any real artifact, finite for a cycle. */
 #define MAX_DEPTH 8
@@ -83,10 +84,68 @@ static int copy_children(struct copier *c, const struct wpkg_index *ix, const st
 	return rc;
 }
 
+/* One blob of a speculative batch: what its HEAD on dst found, and its bytes once fetched. */
+struct copy_slot {
+	struct copier *c;
+	const struct wpkg_descriptor *d;
+	bool known;
+	bool present;
+	struct wpkg_blob b;
+};
+
 struct blob_batch {
 	struct copier *c;
 	const struct wpkg_manifest *m;
+	struct copy_slot *slots;   /* speculative mode: one per blob */
 };
+
+/* The upload's gate: waits for dst's HEAD; if the blob is missing there, reads it from src to send. */
+static int copy_gate(void *arg, struct wpkg_error *err)
+{
+	struct copy_slot *sl = arg;
+
+	wpkg_multi_wait(&sl->known);
+	if (!sl->known)
+		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	if (sl->present)
+		return 0;
+	if (err == NULL)
+		return 1;
+	return wpkg_store_blob_open(&sl->b, sl->c->src, sl->d, err) < 0 ? err->code : 1;
+}
+
+/* Job 2k: HEAD blob k on dst; job 2k+1: open its upload meanwhile, then fetch and send it if it is missing. */
+static int copy_spec_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct blob_batch *bb = payload;
+	struct copy_slot *sl = &bb->slots[i / 2];
+	struct copier *c = bb->c;
+	uint64_t size = (uint64_t)sl->d->size;
+	bool present = false, sent = false;
+	int rc;
+
+	if (i % 2 == 0) {
+		rc = wpkg_store_blob_exists(c->dst, &sl->d->digest, &present, err);
+		if (rc == 0) {
+			sl->present = present;
+			sl->known = true;
+			if (present) {
+				c->res.blobs_skipped++;
+				c->res.bytes_skipped += size;
+			}
+		}
+	} else {
+		rc = wpkg_store_reg_blob_put_gated(c->dst, &sl->b, copy_gate, sl, &sent, err);
+		if (rc == 0 && sent) {
+			c->res.blobs_copied++;
+			c->res.bytes_copied += size;
+		}
+		wpkg_blob_clear(&sl->b);
+	}
+	if (rc < 0)
+		wpkg_error_wrap(err, "blob %s", sl->d->digest.str);
+	return rc;
+}
 
 /* Job i: layer i, the config last. */
 static int copy_job(void *payload, size_t i, struct wpkg_error *err)
@@ -99,11 +158,33 @@ static int copy_job(void *payload, size_t i, struct wpkg_error *err)
 static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const struct wpkg_digest *d,
 		      struct wpkg_error *err)
 {
-	struct blob_batch b = { c, m };
+	struct blob_batch b = { c, m, NULL };
+	unsigned conc = wpkg_store_concurrency(c->src, c->dst);
+	size_t i, n = m->n_layers + 1;
 	int rc;
 
-	/* every blob at once; a failure cancels the others */
-	rc = wpkg_multi_run(m->n_layers + 1, wpkg_store_concurrency(c->src, c->dst), copy_job, &b, err);
+	/*
+	 * Every blob at once; a failure cancels the others.  To a registry, when
+	 * every HEAD and POST fit in the connections, each upload opens while its
+	 * HEAD is out (as push does).
+	 */
+	if (c->dst->transport == WPKG_TRANSPORT_REGISTRY && c->mount_from == NULL && conc > 1 && 2 * n <= conc) {
+		b.slots = calloc(n, sizeof(*b.slots));
+		if (b.slots == NULL) {
+			rc = wpkg_error_nomem(err);
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			b.slots[i].c = c;
+			b.slots[i].d = i < m->n_layers ? &m->layers[i] : &m->config;
+			wpkg_buf_init(&b.slots[i].b.mem);
+		}
+		rc = wpkg_multi_run(2 * n, conc, copy_spec_job, &b, err);
+	} else {
+		rc = wpkg_multi_run(n, conc, copy_job, &b, err);
+	}
+out:
+	free(b.slots);
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", d->str);
 	return rc;

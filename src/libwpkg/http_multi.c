@@ -29,7 +29,7 @@
 #define FIBER_FINISH(fake, bottom, size) ((void)(fake), (void)(bottom), (void)(size))
 #endif
 
-enum job_state { JOB_FREE, JOB_RUNNING, JOB_XFER, JOB_SLEEP, JOB_DONE };
+enum job_state { JOB_FREE, JOB_RUNNING, JOB_XFER, JOB_SLEEP, JOB_WAIT, JOB_DONE };
 
 struct job {
 	ucontext_t ctx;
@@ -37,9 +37,10 @@ struct job {
 	enum job_state state;
 	size_t index;
 	CURL *easy;                  /* the job's own handle, reused across its exchanges */
-	bool deleting;               /* its exchange in flight is a DELETE */
+	bool let_through;            /* its exchange in flight is a DELETE or POST: not aborted */
 	CURLcode cc;
 	long long wake_ms;
+	const bool *wait_for;        /* JOB_WAIT: resumed once this is true */
 	int rc;
 	struct wpkg_error err;
 	void *fake_stack;            /* sanitizer bookkeeping */
@@ -138,7 +139,7 @@ static void resume(struct sched *s, struct job *j)
 	void *fake = NULL;
 
 	s->cur = j;
-	if (j->state != JOB_XFER && j->state != JOB_SLEEP)
+	if (j->state != JOB_XFER && j->state != JOB_SLEEP && j->state != JOB_WAIT)
 		j->state = JOB_RUNNING;
 	FIBER_START(&fake, j->map + GUARD_SIZE, STACK_SIZE);
 	switch_context(&s->main, &j->ctx);
@@ -203,7 +204,7 @@ static void slots_free(struct sched *s)
 	s->jobs = NULL;
 }
 
-/* After a failure: every exchange in flight but a DELETE ends now as aborted, and sleepers wake. */
+/* After a failure: every exchange in flight but a DELETE or POST ends now as aborted, and sleepers wake. */
 static void abort_others(struct sched *s)
 {
 	unsigned i;
@@ -211,11 +212,11 @@ static void abort_others(struct sched *s)
 	for (i = 0; i < s->n_slots; i++) {
 		struct job *j = &s->jobs[i];
 
-		if (j->state == JOB_XFER && !j->deleting) {
+		if (j->state == JOB_XFER && !j->let_through) {
 			curl_multi_remove_handle(s->multi, j->easy);
 			j->cc = CURLE_ABORTED_BY_CALLBACK;
 			resume(s, j);
-		} else if (j->state == JOB_SLEEP) {
+		} else if (j->state == JOB_SLEEP || j->state == JOB_WAIT) {
 			resume(s, j);
 		}
 	}
@@ -238,7 +239,7 @@ static int run_sequential(size_t n, wpkg_multi_fn fn, void *payload, struct wpkg
 static void turn(struct sched *s)
 {
 	struct job *ended[WPKG_MULTI_MAX];
-	size_t n_ended = 0, k;
+	size_t n_ended = 0, n_woken = 0, k;
 	long long now, timeout = POLL_MAX_MS;
 	int still = 0, queued;
 	unsigned i;
@@ -267,7 +268,17 @@ static void turn(struct sched *s)
 		if (j->state == JOB_SLEEP && (j->wake_ms <= now || s->cancel))
 			resume(s, j);
 	}
-	if (n_ended > 0)
+	/* a waiter's condition is set by another job, so look again until none wakes */
+	for (i = 0; i < s->n_slots; i++) {
+		struct job *j = &s->jobs[i];
+
+		if (j->state == JOB_WAIT && (*j->wait_for || s->cancel)) {
+			resume(s, j);
+			n_woken++;
+			i = (unsigned)-1;
+		}
+	}
+	if (n_ended > 0 || n_woken > 0)
 		return;
 	now = now_ms();
 	for (i = 0; i < s->n_slots; i++)
@@ -356,8 +367,13 @@ CURLcode wpkg_multi_perform(CURL *easy, const char *method)
 
 	if (j == NULL || easy != j->easy)
 		return curl_easy_perform(easy);
-	j->deleting = method != NULL && strcmp(method, "DELETE") == 0;
-	if (s->cancel && !j->deleting)
+	/*
+	 * A DELETE cancels an upload; a POST in flight may be opening one, and
+	 * aborted it would leave a session the client never learns of.  Both
+	 * are short: they finish, and a POST's session is then cancelled.
+	 */
+	j->let_through = method != NULL && (strcmp(method, "DELETE") == 0 || strcmp(method, "POST") == 0);
+	if (s->cancel && strcmp(method ? method : "", "DELETE") != 0)
 		return CURLE_ABORTED_BY_CALLBACK;
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)j);
 	if (curl_multi_add_handle(s->multi, easy) != CURLM_OK)
@@ -387,6 +403,20 @@ void wpkg_multi_sleep(long ms)
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+void wpkg_multi_wait(const bool *flag)
+{
+	struct sched *s = active;
+	struct job *j = s != NULL ? s->cur : NULL;
+
+	if (j == NULL || *flag || s->cancel)
+		return;
+	j->wait_for = flag;
+	j->state = JOB_WAIT;
+	yield(s, j);
+	j->state = JOB_RUNNING;
+	j->wait_for = NULL;
 }
 
 unsigned wpkg_multi_slots(void)

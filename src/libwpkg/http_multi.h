@@ -26,7 +26,8 @@ typedef int (*wpkg_multi_fn)(void *payload, size_t index, struct wpkg_error *err
  * anything else: a job only gives way inside an exchange or a backoff.
  *
  * When a job fails, no new job starts and the exchanges in flight are
- * aborted (a DELETE, which cancels an upload, is let through), so each job
+ * aborted (a DELETE, which cancels an upload, and a POST, which may be
+ * opening one, are let through to their end), so each job
  * unwinds through its own cleanup.  The error returned is the one of the
  * lowest-numbered job that failed, whatever order they finished in.  With
  * n <= 1 or concurrency 1 the jobs simply run one after the other.
@@ -38,13 +39,18 @@ CURL *wpkg_multi_easy(void);
 /*
  * Inside a job: performs the prepared easy handle on the multi handle,
  * giving way until it completes.  method is only looked at to let a DELETE
- * through a cancellation.
+ * (and a POST already in flight) through a cancellation.
  */
 CURLcode wpkg_multi_perform(CURL *easy, const char *method);
 /* How many jobs the current batch runs at once; 0 outside wpkg_multi_run. */
 unsigned wpkg_multi_slots(void);
 /* Waits ms milliseconds: other jobs run meanwhile inside a job; a plain sleep outside. */
 void wpkg_multi_sleep(long ms);
+/*
+ * Inside a job: gives way until *flag is true (another job of the batch sets
+ * it) or the batch is cancelled.  Returns at once outside a batch.
+ */
+void wpkg_multi_wait(const bool *flag);
 /* True inside a job of a batch that is being cancelled. */
 bool wpkg_multi_cancelled(void);
 

@@ -10,6 +10,9 @@
 #include "wpkg/fsutil.h"
 #include "wpkg/pack_image.h"
 #include "wpkg/pull.h"
+#include "artifact_internal.h"
+#include "cache_internal.h"
+#include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
 #include "store_internal.h"
@@ -33,12 +36,35 @@ static int pick_layer(const struct wpkg_descriptor **out, const struct wpkg_mani
 	return 0;
 }
 
+/* pull_single's two jobs: the config (0) and the layer (1), side by side. */
+struct single_batch {
+	struct wpkg_store *s;
+	struct wpkg_artifact *a;
+	const struct wpkg_descriptor *layer;
+	struct wpkg_atomic_file *f;   /* committed only once both are done */
+};
+
+static int single_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct single_batch *b = payload;
+	int rc;
+
+	if (i == 0)
+		return wpkg_artifact_read_config(b->a, b->s, err);
+	wpkg_store_label(b->s, b->layer);
+	rc = wpkg_cache_blob_get_file(b->s, &b->layer->digest, (uint64_t)b->layer->size, b->f->fd, b->f->tmp_path,
+				      err);
+	return rc < 0 ? wpkg_error_wrap(err, "layer %s", b->layer->digest.str) : 0;
+}
+
 /* The common case: one Wasm layer, streamed straight into its destination. */
 static int pull_single(struct wpkg_pull_result *res, struct wpkg_store *s, struct wpkg_artifact *a,
 		       const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
 	const struct wpkg_manifest *m = a->manifest;
 	const struct wpkg_descriptor *layer = NULL;
+	struct single_batch batch;
+	struct wpkg_atomic_file f;
 	const json_t *title;
 	int rc;
 
@@ -54,12 +80,44 @@ static int pull_single(struct wpkg_pull_result *res, struct wpkg_store *s, struc
 		return rc;
 	if (wpkg_descriptor_copy(&res->layer, layer) < 0)
 		return wpkg_error_nomem(err);
+	/* the config only adds metadata: it comes beside the layer, and a failure of either cancels the other */
+	rc = wpkg_atomic_open(&f, res->path, 0644, err);
+	if (rc < 0)
+		return rc;
+	batch = (struct single_batch){ s, a, layer, &f };
+	rc = wpkg_multi_run(2, wpkg_store_concurrency(s, NULL), single_job, &batch, err);
+	if (rc < 0) {
+		wpkg_atomic_abort(&f);
+		return rc;
+	}
+	rc = wpkg_atomic_commit(&f, err);
+	if (rc < 0)
+		return rc;
 	/* a config that does not parse only costs the metadata */
 	if (a->config == NULL && a->config_error.code != 0)
 		wpkg_log_to(wpkg_store_log(s), WPKG_LOG_WARN, "%s", a->config_error.msg);
 	res->config = a->config;
 	a->config = NULL;
-	return wpkg_pull_download(s, layer, res->path, err);
+	return 0;
+}
+
+/* A container image: its config (only a Wasm one is read here) first, as the image code expects. */
+static int pull_image(struct wpkg_pull_result *res, struct wpkg_store *s, struct wpkg_artifact *a,
+		      const struct wpkg_descriptor *tar, const struct wpkg_pull_opts *opts, const char *what,
+		      struct wpkg_error *err)
+{
+	int rc = wpkg_artifact_read_config(a, s, err);
+
+	return rc < 0 ? rc : wpkg_pull_image(res, s, a->manifest, tar, opts, what, err);
+}
+
+/* Other artifacts, by layer title: the config is read first, as the resolver did before. */
+static int pull_titled(struct wpkg_pull_result *res, struct wpkg_store *s, struct wpkg_artifact *a,
+		       const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
+{
+	int rc = wpkg_artifact_read_config(a, s, err);
+
+	return rc < 0 ? rc : wpkg_pull_titled(res, s, a->manifest, opts, what, err);
 }
 
 int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *reference,
@@ -72,7 +130,7 @@ int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *re
 	int rc;
 
 	memset(&res, 0, sizeof(res));
-	rc = wpkg_artifact_resolve(&a, s, reference, opts->platform, err);
+	rc = wpkg_artifact_resolve_manifest(&a, s, reference, opts->platform, err);
 	if (rc < 0)
 		goto out;
 	snprintf(what, sizeof(what), "manifest %s", a->desc.digest.str);
@@ -80,9 +138,9 @@ int wpkg_pull(struct wpkg_pull_result *out, struct wpkg_store *s, const char *re
 	if (wpkg_pull_has_parts(a->manifest))
 		rc = wpkg_pull_parts(&res, s, a, opts, what, err);
 	else if ((tar = wpkg_image_tar_layer(a->manifest)) != NULL)
-		rc = wpkg_pull_image(&res, s, a->manifest, tar, opts, what, err);
+		rc = pull_image(&res, s, a, tar, opts, what, err);
 	else if (wpkg_pull_is_titled(a->manifest))
-		rc = wpkg_pull_titled(&res, s, a->manifest, opts, what, err);
+		rc = pull_titled(&res, s, a, opts, what, err);
 	else
 		rc = pull_single(&res, s, a, opts, what, err);
 	if (rc < 0)

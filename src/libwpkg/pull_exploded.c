@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "artifact_internal.h"
 #include "cache_internal.h"
 #include "http_multi.h"
 #include "pull_exploded.h"
@@ -211,6 +212,7 @@ struct parts_batch {
 	const char *path;
 	bool keep;
 	const char *what;
+	struct wpkg_artifact *config_of;   /* set: its config is read too, as the last job */
 };
 
 static int parts_job(void *payload, size_t i, struct wpkg_error *err)
@@ -219,6 +221,8 @@ static int parts_job(void *payload, size_t i, struct wpkg_error *err)
 	char *path;
 	int rc;
 
+	if (i == b->m->n_layers)
+		return wpkg_artifact_read_config(b->config_of, b->s, err);
 	path = b->dir != NULL ? wpkg_path_join(b->dir, title_of(&b->m->layers[i])) : strdup(b->path);
 	if (path == NULL)
 		return wpkg_error_nomem(err);
@@ -232,7 +236,8 @@ static int parts_fetch_all(struct parts_batch *b, struct wpkg_error *err)
 	int rc = parts_init(b->p, b->m->n_layers, err);
 
 	if (rc == 0)
-		rc = wpkg_multi_run(b->m->n_layers, wpkg_store_concurrency(b->s, NULL), parts_job, b, err);
+		rc = wpkg_multi_run(b->m->n_layers + (b->config_of != NULL), wpkg_store_concurrency(b->s, NULL),
+				    parts_job, b, err);
 	return rc;
 }
 
@@ -312,14 +317,14 @@ static int whole_descriptor(struct wpkg_descriptor *d, const struct wpkg_recipe 
 	return 0;
 }
 
-static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, struct wpkg_artifact *a,
 			 const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
 	const struct wpkg_manifest *m = a->manifest;
 	struct wpkg_atomic_file out = { .fd = -1 };
 	struct wpkg_recipe recipe = { 0 };
 	struct parts parts = { 0 };
-	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, what };
+	struct parts_batch batch = { &parts, m, s, opts->layers_dir, NULL, opts->layers_dir != NULL, what, NULL };
 	const char *dir = opts->layers_dir;
 	char *name = NULL;
 	json_t *root = NULL;
@@ -328,7 +333,10 @@ static int pull_exploded(struct wpkg_pull_result *res, struct wpkg_store *s, con
 	if (opts->no_reassemble && dir == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not rebuilding the component needs a layers directory",
 				      what);
-	rc = parse_config(&res->config, &root, s, a, true, what, err);
+	/* the recipe says what the layers are: read before them */
+	rc = wpkg_artifact_read_config(a, s, err);
+	if (rc == 0)
+		rc = parse_config(&res->config, &root, s, a, true, what, err);
 	if (rc == 0)
 		rc = read_recipe(&recipe, m, res->config, root, what, err);
 	if (rc == 0 && dir != NULL)
@@ -382,13 +390,13 @@ out:
 	return rc;
 }
 
-static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, struct wpkg_artifact *a,
 		      const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
 	const struct wpkg_manifest *m = a->manifest;
 	struct parts parts = { 0 };
 	json_t *root = NULL;
-	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, what };
+	struct parts_batch batch = { &parts, m, s, opts->output, NULL, true, what, a };
 	struct stat st;
 	int rc;
 
@@ -404,10 +412,11 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const 
 	rc = check_titles(m, 0, what, err);
 	if (rc == 0)
 		rc = wpkg_mkdir_p(opts->output, 0755, err);
-	if (rc == 0)
-		rc = parse_config(&res->config, &root, s, a, false, what, err);
+	/* the config only adds metadata: it comes beside the layers */
 	if (rc == 0)
 		rc = parts_fetch_all(&batch, err);
+	if (rc == 0)
+		rc = parse_config(&res->config, &root, s, a, false, what, err);
 	/* every file arrived and was verified: only now do they appear */
 	if (rc == 0)
 		rc = parts_commit(&parts, &res->files, &res->n_files, err);
@@ -420,7 +429,7 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, const 
 	return rc;
 }
 
-int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s, struct wpkg_artifact *a,
 		    const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err)
 {
 	return is_exploded(a->manifest) ? pull_exploded(res, s, a, opts, what, err)

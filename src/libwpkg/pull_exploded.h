@@ -31,9 +31,10 @@ bool wpkg_pull_has_parts(const struct wpkg_manifest *m);
  * on failure.  Multi-component: every layer goes under its title into the
  * directory opts->output, all renamed into place only once every one arrived.
  * res gets path, layer (the whole component), config and files; what names
- * the manifest in messages.
+ * the manifest in messages.  a's config is read here (wpkg_artifact_read_config):
+ * beside the layers where nothing needs it first.
  */
-int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s, const struct wpkg_artifact *a,
+int wpkg_pull_parts(struct wpkg_pull_result *res, struct wpkg_store *s, struct wpkg_artifact *a,
 		    const struct wpkg_pull_opts *opts, const char *what, struct wpkg_error *err);
 
 #endif

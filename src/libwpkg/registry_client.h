@@ -55,6 +55,19 @@ int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const ch
 int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
 			      struct wpkg_error *err);
 /*
+ * Asked once the upload session is open: 1 sends the blob, 0 abandons the
+ * session (the blob is not needed after all), negative is an error (err set).
+ */
+typedef int (*wpkg_upload_gate)(void *arg, struct wpkg_error *err);
+/*
+ * wpkg_registry_blob_upload, with gate (NULL: none) consulted between the
+ * POST and the first byte sent, so that the POST can overlap the HEAD that
+ * decides whether the blob is needed; b is read only after the gate said 1,
+ * so the gate may fill it in.  *sent (may be NULL) says whether it was.
+ */
+int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err);
+/*
  * Downloads a blob into fd (from its current position), verifying digest and
  * size while it streams; resumes with Range after a dropped connection.
  * WPKG_E_DIGEST when the bytes do not match.

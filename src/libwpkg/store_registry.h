@@ -21,6 +21,14 @@ static inline struct wpkg_store_reg *wpkg_store_reg(const struct wpkg_store *s)
 	return s->be;
 }
 
+/* A registry store's blob_put with the client's upload gate (wpkg_registry_blob_upload_gated). */
+static inline int wpkg_store_reg_blob_put_gated(struct wpkg_store *s, const struct wpkg_blob *b, wpkg_upload_gate gate,
+						void *gate_arg, bool *sent, struct wpkg_error *err)
+{
+	s->dirty = true;
+	return wpkg_registry_blob_upload_gated(wpkg_store_reg(s)->client, s->repo, b, gate, gate_arg, sent, err);
+}
+
 /* store_registry_referrers.c: the referrers operations (the API, or the distribution spec's fallback tag). */
 int wpkg_store_reg_referrers_list(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
 				  const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,

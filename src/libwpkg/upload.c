@@ -207,10 +207,16 @@ static int up_open(struct up *u, struct wpkg_error *err)
 int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
 			      struct wpkg_error *err)
 {
+	return wpkg_registry_blob_upload_gated(r, repo, b, NULL, NULL, NULL, err);
+}
+
+int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
+{
 	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1 } };
 	uint64_t chunk = wpkg_http_get_opts(r->http)->chunk_size;
 	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
-	bool chunked = chunk > 0, fell_back = false, refused;
+	bool chunked = chunk > 0, fell_back = false, refused, skipped = false;
 	unsigned attempts = 0, max = wpkg_http_max_retries(r->http);
 	long status;
 	int rc;
@@ -220,12 +226,34 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	if ((rc = up_open(&u, err)) < 0)
+	/* with a gate the bytes are only looked at once it says to send them: it may fetch them first */
+	if (gate == NULL && (rc = up_open(&u, err)) < 0)
 		goto out;
 	for (;;) {
 		rc = up_start(&u, NULL, &status, err);
+		if (rc < 0 && gate != NULL && gate(gate_arg, NULL) == 0) {
+			/* the blob is there anyway: the failed session does not matter */
+			wpkg_error_clear(err);
+			skipped = true;
+			rc = 0;
+			break;
+		}
 		if (rc < 0)
 			break;
+		if (gate != NULL) {
+			/* the session was opened while the caller asked whether the blob is needed at all */
+			rc = gate(gate_arg, err);
+			gate = NULL;
+			if (rc <= 0) {
+				skipped = rc == 0;
+				up_cancel(&u);
+				break;
+			}
+			if ((rc = up_open(&u, err)) < 0) {
+				up_cancel(&u);
+				break;
+			}
+		}
 		refused = false;
 		rc = chunked ? up_chunked(&u, chunk ? chunk : FALLBACK_CHUNK, &refused, err)
 			     : up_monolithic(&u, &refused, err);
@@ -248,6 +276,8 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 out:
 	if (rc < 0)
 		wpkg_error_wrap(err, "upload blob %s", b->desc.digest.str);
+	else if (sent != NULL)
+		*sent = !skipped;
 	free(u.location);
 	if (u.whole.fd >= 0)
 		close(u.whole.fd);

@@ -65,7 +65,7 @@ static int parse_version(struct wpkg_wkg_lock_version *v, const struct wpkg_toml
 static int parse_package(struct wpkg_wkg_lock_package *p, const struct wpkg_toml *t, const char *path,
 			 struct wpkg_error *err)
 {
-	const struct wpkg_toml *name = string_field(t, "name"), *reg, *vers;
+	const struct wpkg_toml *name = string_field(t, "name"), *reg = NULL, *vers = NULL;
 	int rc;
 
 	p->line = t->line;
@@ -100,7 +100,7 @@ int wpkg_wkg_lock_parse(struct wpkg_wkg_lock *out, const char *path, const char 
 {
 	struct wpkg_wkg_lock lock = { 0 };
 	struct wpkg_toml *doc = NULL;
-	const struct wpkg_toml *ver, *pkgs;
+	const struct wpkg_toml *ver = NULL, *pkgs = NULL;
 	int rc;
 
 	if ((rc = wpkg_toml_parse(&doc, text, len, err))) {

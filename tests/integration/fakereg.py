@@ -93,6 +93,13 @@ class Redirect:
         self.code = code
 
 
+class Delay:
+    """Answer as usual, but only after `seconds` (a far or slow server)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+
 class IgnoreRange:
     """Answer a Range request with 200 and the whole body (as some servers do)."""
 
@@ -319,6 +326,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(401, _error('UNAUTHORIZED', 'authentication required'),
                               {'WWW-Authenticate': 'Basic realm="fakereg"', 'Content-Type': 'application/json'})
         fault = reg._take_fault(self.command, self.path)
+        if isinstance(fault, Delay):
+            time.sleep(fault.seconds)
+            fault = None
         if isinstance(fault, Status):
             return self._send(fault.code, fault.body, fault.headers)
         if isinstance(fault, Redirect):

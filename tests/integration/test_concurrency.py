@@ -14,10 +14,11 @@ import os
 
 import harness
 import test_faults
-from fakereg import Drop, FakeRegistry, Status
+from fakereg import Delay, Drop, FakeRegistry, Status
 
 N = 32
 SIZE = 96 * 1024
+FEW = 4   # blobs (and a config) whose HEADs and upload sessions all fit in the default 16 connections
 
 
 def leb128(n):
@@ -56,10 +57,10 @@ class ConcurrencyTests(harness.TestCase):
         self.addCleanup(reg.stop)
         return reg
 
-    def push(self, reg, ref, *extra, expect=0):
+    def push(self, reg, ref, *extra, expect=0, files=None):
         # a fixed creation time, so that two pushes of the same files make the same manifest
-        return self.wpkg('push', '--plain-http', '--json', *extra, '%s/%s' % (reg.host, ref), *self.files,
-                         expect=expect, env={'SOURCE_DATE_EPOCH': '1700000000'})
+        return self.wpkg('push', '--plain-http', '--json', *extra, '%s/%s' % (reg.host, ref),
+                         *(files or self.files), expect=expect, env={'SOURCE_DATE_EPOCH': '1700000000'})
 
     def assertPulled(self, out):
         for p in self.files:
@@ -147,6 +148,96 @@ class ConcurrencyTests(harness.TestCase):
         others = [q.time for q in reg.seen('GET', '/blobs/') if not any(d in q.path for d in slow)]
         self.assertEqual(len(others), N + 1 - len(slow))
         self.assertLess(max(others), min(retries), 'the other blobs did not wait behind the 429s')
+
+    def test_push_opens_each_upload_while_its_head_is_out(self):
+        reg = self.registry()
+        reg.fault('HEAD', '/blobs/', Delay(1.0), times=None)
+        self.push(reg, 'app/pkg:v1', files=self.files[:FEW])
+        heads = reg.seen('HEAD', '/blobs/')
+        self.assertEqual(len(heads), FEW + 1)
+        # no HEAD is answered before its second is over: POSTs inside that second did not wait for one
+        early = [q for q in reg.seen('POST', '/blobs/uploads/') if q.time < heads[0].time + 0.9]
+        self.assertEqual(len(early), FEW + 1, 'every upload session opened while the HEADs were out')
+        conns = {q.conn for q in reg.requests if '/blobs/' in q.path}
+        self.assertLessEqual(len(conns), 16, 'no more connections than --concurrency')
+        self.assertEqual(reg.uploads, {}, 'every session opened was finished')
+        # more blobs than half the connections: the HEADs first, then the uploads
+        reg.requests.clear()
+        self.push(reg, 'app/many:v1', '--concurrency', '8')
+        heads = reg.seen('HEAD', '/blobs/')
+        self.assertEqual(len(heads), N + 1)
+        self.assertEqual([q for q in reg.seen('POST', '/blobs/uploads/') if q.time < heads[0].time + 0.9], [])
+
+    def test_push_of_blobs_already_there_sends_none_and_leaves_no_session_open(self):
+        reg = self.registry()
+        self.push(reg, 'app/pkg:v1', files=self.files[:FEW])
+        reg.requests.clear()
+        again = json.loads(self.push(reg, 'app/pkg:v2', files=self.files[:FEW]).stdout)
+        self.assertEqual(again['bytes']['uploaded'], 0)
+        self.assertEqual(again['bytes']['skipped'], FEW * len(component(0)) + again['config']['size'])
+        self.assertEqual(len(reg.seen('POST', '/blobs/uploads/')), FEW + 1, 'sessions opened beside the HEADs')
+        self.assertEqual([q for q in reg.seen('PUT') if '/manifests/' not in q.path], [], 'no blob sent')
+        self.assertEqual(reg.uploads, {}, 'each speculative session was cancelled with DELETE')
+        self.assertEqual(len(reg.seen('PUT', r'/manifests/')), 1)
+
+    def test_push_with_a_head_failing_cancels_the_open_sessions(self):
+        reg = self.registry()
+        victim = digest(component(2))
+        reg.fault('HEAD', '/blobs/' + victim, Status(500, body='boom'), times=None)
+        r = self.push(reg, 'app/pkg:v1', '--retries', '0', expect=7, files=self.files[:FEW])
+        self.assertOneErrorLine(r, '500', victim)
+        self.assertEqual(reg.seen('PUT', r'/manifests/'), [], 'no manifest PUT')
+        self.assertEqual(reg.uploads, {}, 'every upload opened was finished or cancelled with DELETE')
+        self.assertNotIn(victim, reg.blobs)
+
+    def test_copy_opens_uploads_while_heads_are_out_and_fetches_only_missing_blobs(self):
+        src, dst = self.registry(), self.registry()
+        self.push(src, 'app/pkg:v1', files=self.files[:FEW])
+        dst.fault('HEAD', '/blobs/', Delay(1.0), times=None)
+        src.requests.clear()
+        r = json.loads(self.wpkg('copy', '--plain-http', '--json', '%s/app/pkg:v1' % src.host,
+                                 '%s/app/pkg:v1' % dst.host).stdout)
+        self.assertEqual(r['blobs'], {'copied': FEW + 1, 'skipped': 0, 'mounted': 0})
+        heads = dst.seen('HEAD', '/blobs/')
+        early = [q for q in dst.seen('POST', '/blobs/uploads/') if q.time < heads[0].time + 0.9]
+        self.assertGreaterEqual(len(early), 2, 'upload sessions opened while the HEADs were out')
+        gets = src.seen('GET', '/blobs/')
+        self.assertEqual(len(gets), FEW + 1)
+        self.assertGreaterEqual(min(q.time for q in gets), heads[0].time + 0.9,
+                                'no blob read from the source before the destination said it lacks it')
+        self.assertEqual(dst.uploads, {})
+        # again: everything is there, nothing is read from the source and no session stays open
+        src.requests.clear()
+        r = json.loads(self.wpkg('copy', '--plain-http', '--json', '%s/app/pkg:v1' % src.host,
+                                 '%s/app/pkg:v2' % dst.host).stdout)
+        self.assertEqual(r['blobs'], {'copied': 0, 'skipped': FEW + 1, 'mounted': 0})
+        self.assertEqual(src.seen('GET', '/blobs/'), [])
+        self.assertEqual(dst.uploads, {})
+
+    def test_pull_reads_the_config_beside_the_layers(self):
+        reg = self.registry()
+        pushed = json.loads(self.push(reg, 'app/pkg:v1').stdout)
+        one = json.loads(self.wpkg('push', '--plain-http', '--json', '%s/app/one:v1' % reg.host, self.files[0],
+                                   env={'SOURCE_DATE_EPOCH': '1700000000'}).stdout)
+        out = self.path('out')
+        os.makedirs(out)
+        for ref, doc, argv in (('app/pkg:v1', pushed, ['-o', out + '/']),
+                               ('app/one:v1', one, ['-o', self.path('one.wasm')])):
+            with self.subTest(ref=ref):
+                cfg = doc['config']['digest']
+                reg.fault('GET', '/blobs/' + cfg, Delay(1.0), times=1)
+                reg.requests.clear()
+                # no cache: every blob over the wire
+                self.wpkg('pull', '--no-cache', '--plain-http', *argv, '%s/%s' % (reg.host, ref))
+                got = reg.seen('GET', '/blobs/' + cfg)
+                self.assertEqual(len(got), 1, 'one config GET')
+                layers = [q for q in reg.seen('GET', '/blobs/') if cfg not in q.path]
+                self.assertEqual(len(layers), len(doc['layers']))
+                self.assertLess(min(q.time for q in layers), got[0].time + 0.9,
+                                'the layers were asked for while the config was on its way')
+        self.assertPulled(out)
+        with open(self.files[0], 'rb') as a, open(self.path('one.wasm'), 'rb') as b:
+            self.assertEqual(a.read(), b.read())
 
 
 if __name__ == '__main__':
