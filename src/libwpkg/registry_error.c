@@ -63,16 +63,6 @@ static void one_line(char *out, size_t size, const char *s)
 	out[i] = '\0';
 }
 
-/* What to do about the registry's error code, said after its words ("" when the code says it all). */
-static const char *code_hint(const char *code)
-{
-	if (strcmp(code, "MANIFEST_UNKNOWN") == 0)
-		return " (no such tag or digest: list the tags with 'wpkg tags REPO')";
-	if (strcmp(code, "NAME_UNKNOWN") == 0)
-		return " (no such repository: check the name; a push creates it)";
-	return "";
-}
-
 int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const char *url, long status,
 			       const char *body, size_t len)
 {
@@ -90,10 +80,9 @@ int wpkg_registry_status_error(struct wpkg_error *err, const char *method, const
 		one_line(msg, sizeof(msg), m);
 	rc = wpkg_registry_code_status(c ? code : NULL, status);
 	if (code[0] && msg[0])
-		wpkg_error_set(err, rc, "%s %.*s: %ld %s: %s%s", method, (int)url_len, url, status, code, msg,
-			       code_hint(code));
+		wpkg_error_set(err, rc, "%s %.*s: %ld %s: %s", method, (int)url_len, url, status, code, msg);
 	else if (code[0])
-		wpkg_error_set(err, rc, "%s %.*s: %ld %s%s", method, (int)url_len, url, status, code, code_hint(code));
+		wpkg_error_set(err, rc, "%s %.*s: %ld %s", method, (int)url_len, url, status, code);
 	else if (*wpkg_http_reason(status))
 		wpkg_error_set(err, rc, "%s %.*s: %ld %s", method, (int)url_len, url, status, wpkg_http_reason(status));
 	else

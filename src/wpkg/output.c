@@ -17,12 +17,23 @@ const char *cli_last_registry;
 /* Set when a result could not even be formatted, so cli_finish does not report success. */
 static bool out_failed;
 
+/* What to do about a registry's "no such tag" or "no such repository" (its error code is in the message). */
+static const char *not_found_hint(const char *msg)
+{
+	if (strstr(msg, " MANIFEST_UNKNOWN"))
+		return " (no such tag or digest: list the tags with 'wpkg tags REPO')";
+	if (strstr(msg, " NAME_UNKNOWN"))
+		return " (no such repository: check the name; a push creates it)";
+	return "";
+}
+
 int cli_fail_host(const struct wpkg_error *err, const char *host)
 {
 	int code = err->code < 0 ? err->code : WPKG_E_IO;
 
 	cli_progress_interrupt();
-	fprintf(stderr, "wpkg: error: %s\n", err->msg[0] != '\0' ? err->msg : wpkg_status_str(code));
+	fprintf(stderr, "wpkg: error: %s%s\n", err->msg[0] != '\0' ? err->msg : wpkg_status_str(code),
+		code == WPKG_E_NOT_FOUND ? not_found_hint(err->msg) : "");
 	if ((code == WPKG_E_UNAUTHORIZED || code == WPKG_E_DENIED) && host != NULL && strstr(err->msg, host) != NULL)
 		cli_auth_hint(code, host);
 	return wpkg_exit_for_status(code);
