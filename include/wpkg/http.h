@@ -26,6 +26,11 @@ struct wpkg_http_opts {
 	/* a loopback host answering the TLS handshake in plain HTTP is then spoken to in plain HTTP, unless this
 	 * is set (an https:// reference: TLS was asked for by name) */
 	bool require_tls;
+	const char *ca_dir;      /* a directory of hashed CA certificates (SSL_CERT_DIR), NULL for none */
+	/* mTLS: a PEM client certificate and its key (NULL: in cert_file), offered to the registry's own origin
+	 * only, never to a redirect target, a token server or a proxy */
+	const char *cert_file;
+	const char *key_file;
 };
 
 WPKG_END_DECL

@@ -28,9 +28,10 @@
 struct wpkg_http {
 	CURL *curl;
 	CURLSH *share;                /* connections, DNS and TLS sessions, shared with concurrent jobs */
-	struct wpkg_http_opts opts;   /* ca_file points at ca_copy */
+	struct wpkg_http_opts opts;   /* its strings point at the copies below */
 	struct wpkg_registry_hooks hooks;
-	char *ca_copy;
+	char *ca_copy, *ca_dir_copy, *cert_copy, *key_copy;
+	char *cert_origin;            /* the one origin the client certificate goes to (NULL: none) */
 };
 
 /* The state of one HTTP exchange (one hop of one attempt). */
@@ -253,6 +254,13 @@ static int setup_handle(struct xfer *x, const char *url, const char *method, str
 	SET(CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
 	if (o->ca_file)
 		SET(CURLOPT_CAINFO, o->ca_file);
+	if (o->ca_dir)
+		SET(CURLOPT_CAPATH, o->ca_dir);
+	/* CURLOPT_SSLCERT is the origin's; a proxy would need CURLOPT_PROXY_SSLCERT, which is never set */
+	if (o->cert_file && h->cert_origin && wpkg_url_same_origin(url, h->cert_origin)) {
+		SET(CURLOPT_SSLCERT, o->cert_file);
+		SET(CURLOPT_SSLKEY, o->key_file ? o->key_file : o->cert_file);
+	}
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, x);
 	SET(CURLOPT_WRITEFUNCTION, on_body);
@@ -347,6 +355,38 @@ static bool tls_saw_plain_http(CURLcode cc, const char *url, const char *msg)
 		strstr(msg, "record layer failure"));
 }
 
+/*
+ * The server's TLS alert when it wants a client certificate it did not get
+ * ("certificate required", TLS 1.3) or cannot accept ("bad certificate",
+ * "unknown ca"), or a CA of the server's own we do not trust: the fix, said
+ * after OpenSSL's words.
+ */
+static const char *client_cert_hint(const char *msg, const char *url, bool have_cert)
+{
+	bool tls = strncasecmp(url, "https://", 8) == 0;
+
+	if (strstr(msg, "alert certificate required") || (!have_cert && strstr(msg, "alert bad certificate")))
+		return " (the registry requires a client certificate: pass --cert-file and --key-file, or put "
+		       "client.cert and client.key in ~/.docker/certs.d/HOST/)";
+	/* a registry refusing a missing certificate may just drop or reset the connection after the TLS 1.3
+	 * handshake, before its alert is read */
+	if (tls && !have_cert &&
+	    (strstr(msg, "getpeername() failed") || strstr(msg, "failure: Connection reset by peer") ||
+	     strstr(msg, "Send failure: Broken pipe") || strstr(msg, "was not closed cleanly")))
+		return " (the connection broke after the TLS handshake: if the registry requires a client "
+		       "certificate, pass --cert-file and --key-file, or put client.cert and client.key in "
+		       "~/.docker/certs.d/HOST/)";
+	if (strstr(msg, "SSL certificate problem: unable to get local issuer certificate") ||
+	    strstr(msg, "SSL certificate problem: self-signed certificate") ||
+	    strstr(msg, "SSL certificate problem: self signed certificate"))
+		return " (pass --ca-file with the registry's CA certificate, or put it in ~/.docker/certs.d/HOST/ca.crt)";
+	if (have_cert && (strstr(msg, "alert bad certificate") || strstr(msg, "alert unknown ca") ||
+			  strstr(msg, "alert certificate expired")))
+		return " (the registry refused the client certificate of --cert-file: check that it is signed by a CA "
+		       "the registry trusts and not expired)";
+	return "";
+}
+
 /* One request on the wire. *cc receives curl's result for the retry decision. */
 static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const char *url, const char *method,
 		    const struct wpkg_http_body *body, const char *auth, struct wpkg_http_resp *resp,
@@ -396,9 +436,10 @@ static int exchange(struct wpkg_http *h, const struct wpkg_http_req *req, const 
 	}
 	resp->peer_plain_http = tls_saw_plain_http(*cc, url, x.errbuf);
 	shown = wpkg_url_strip_query(url);
-	rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s %s: %s", method, shown ? shown : url,
+	rc = wpkg_error_set(err, WPKG_E_NETWORK, "%s %s: %s%s", method, shown ? shown : url,
 			    x.errbuf[0] ? x.errbuf : *cc == CURLE_ABORTED_BY_CALLBACK && wpkg_multi_cancelled() ?
-			    "cancelled (another transfer failed)" : curl_easy_strerror(*cc));
+			    "cancelled (another transfer failed)" : curl_easy_strerror(*cc),
+			    client_cert_hint(x.errbuf, url, h->opts.cert_file != NULL));
 out:
 	free(shown);
 	curl_slist_free_all(headers);
@@ -592,6 +633,24 @@ const struct wpkg_http_opts *wpkg_http_get_opts(const struct wpkg_http *h)
 	return &h->opts;
 }
 
+/* *out = a copy of s (NULL stays NULL); -1 when out of memory. */
+static int dup_opt(char **out, const char *s)
+{
+	*out = s ? strdup(s) : NULL;
+	return s && *out == NULL ? -1 : 0;
+}
+
+int wpkg_http_set_cert_origin(struct wpkg_http *h, const char *origin)
+{
+	char *o = strdup(origin);
+
+	if (o == NULL)
+		return WPKG_E_NOMEM;
+	free(h->cert_origin);
+	h->cert_origin = o;
+	return 0;
+}
+
 int wpkg_http_new(struct wpkg_http **out, const struct wpkg_http_opts *opts, const struct wpkg_registry_hooks *hooks,
 		  struct wpkg_error *err)
 {
@@ -606,9 +665,13 @@ int wpkg_http_new(struct wpkg_http **out, const struct wpkg_http_opts *opts, con
 		h->opts = *opts;
 	if (hooks)
 		h->hooks = *hooks;
-	if (opts && opts->ca_file && (h->ca_copy = strdup(opts->ca_file)) == NULL)
+	if (opts && (dup_opt(&h->ca_copy, opts->ca_file) < 0 || dup_opt(&h->ca_dir_copy, opts->ca_dir) < 0 ||
+		     dup_opt(&h->cert_copy, opts->cert_file) < 0 || dup_opt(&h->key_copy, opts->key_file) < 0))
 		goto fail;
 	h->opts.ca_file = h->ca_copy;
+	h->opts.ca_dir = h->ca_dir_copy;
+	h->opts.cert_file = h->cert_copy;
+	h->opts.key_file = h->key_copy;
 	h->curl = curl_easy_init();
 	h->share = curl_share_init();
 	if (h->curl == NULL || h->share == NULL)
@@ -634,6 +697,10 @@ void wpkg_http_free(struct wpkg_http *h)
 	if (h->share)
 		curl_share_cleanup(h->share);
 	free(h->ca_copy);
+	free(h->ca_dir_copy);
+	free(h->cert_copy);
+	free(h->key_copy);
+	free(h->cert_origin);
 	free(h);
 }
 

@@ -82,6 +82,8 @@ unsigned wpkg_http_max_retries(const struct wpkg_http *h);
 const struct wpkg_http_opts *wpkg_http_get_opts(const struct wpkg_http *h);
 /* From now on http:// URLs are allowed too (a loopback registry found to speak plain HTTP). */
 void wpkg_http_allow_plain(struct wpkg_http *h);
+/* The origin ("https://host:port") that alone is offered opts.cert_file; 0 or WPKG_E_NOMEM. */
+int wpkg_http_set_cert_origin(struct wpkg_http *h, const char *origin);
 /* The client's hooks: progress callback and log sink. */
 const struct wpkg_registry_hooks *wpkg_http_hooks(const struct wpkg_http *h);
 

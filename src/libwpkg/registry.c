@@ -37,6 +37,10 @@ int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struc
 		rc = wpkg_error_nomem(err);
 		goto fail;
 	}
+	if (wpkg_http_set_cert_origin(r->http, r->base) < 0) {
+		rc = wpkg_error_nomem(err);
+		goto fail;
+	}
 	*out = r;
 	return 0;
 fail:

@@ -58,6 +58,10 @@ int wpkg_wasm_read_preamble(const uint8_t *d, struct wpkg_map *map, size_t start
 				      "%snot a WebAssembly binary: bad magic %02x %02x %02x %02x at offset 0x%zx "
 				      "(expected 00 61 73 6d)%s",
 				      pre, p[0], p[1], p[2], p[3], start, what ? "" : text_hint(p, len, map));
+	/* a short text file is the likelier mistake than a cut-off Wasm binary: say so */
+	if (len < 4 && what == NULL && memcmp(p, "\0asm", len) != 0)
+		return wpkg_error_set(err, WPKG_E_INVALID, "not a WebAssembly binary: %zu bytes, not starting with "
+				      "00 61 73 6d; give a .wasm file%s", len, text_hint(p, len, map));
 	if (len < 8)
 		return wpkg_error_set(err, WPKG_E_INVALID, "truncated preamble: %s has %zu bytes, need 8",
 				      what ? what : "file", len);

@@ -42,6 +42,10 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  "do not verify the registry's TLS certificate" },
 	{ CLI_OPT_STRING, "ca-file", 0, &cli_reg.transport.ca_file, "FILE",
 	  "trust the CA certificates in FILE (PEM) as well" },
+	{ CLI_OPT_STRING, "cert-file", 0, &cli_reg.transport.cert_file, "FILE",
+	  "present the client certificate in FILE (PEM) to the registry (mTLS)" },
+	{ CLI_OPT_STRING, "key-file", 0, &cli_reg.transport.key_file, "FILE",
+	  "the private key of --cert-file (PEM; default: in the certificate file)" },
 	{ CLI_OPT_STRING, "username", 'u', &cli_reg.username, "USER",
 	  "log in as USER instead of using stored credentials" },
 	{ CLI_OPT_CALL, "password", 'p', NULL, "PASS", "password for --username (insecure: visible to other users)",
@@ -134,7 +138,8 @@ static int read_stdin_password(struct wpkg_error *err)
 	/* kept for the whole run (login and a push may both need it), wiped when the process ends */
 	atexit(wipe_stdin_password);
 	if (fgets(stdin_password, sizeof(stdin_password), stdin) == NULL)
-		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: nothing on standard input");
+		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: nothing on standard input; pipe the password in "
+				      "(printenv PASS | wpkg ...)");
 	len = strcspn(stdin_password, "\r\n");
 	if (len == sizeof(stdin_password) - 1)
 		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: password longer than %zu bytes",

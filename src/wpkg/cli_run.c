@@ -7,6 +7,7 @@
 #include "cli_cache.h"
 #include "wpkg/pkgname.h"
 #include "cli_run.h"
+#include "cli_tls.h"
 #include "names.h"
 
 /* The command being run, for --help and --format. */
@@ -298,6 +299,8 @@ int cli_run_command(const struct cli_command *cmd, int argc, char **argv)
 	if (rc == CLI_HELP)
 		rc = WPKG_EXIT_OK;
 	else if (rc == CLI_ERROR)
+		rc = WPKG_EXIT_USAGE;
+	else if ((cmd->needs & CLI_REGISTRY_OPTS) && cli_tls_check_flags(cmd->name, &cli_reg.transport) != 0)
 		rc = WPKG_EXIT_USAGE;
 	else
 		rc = steps(&r);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_login.c - wpkg login: check credentials against a registry, then store them. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "wpkg/creds.h"
 #include "cli_run.h"
+#include "cli_tls.h"
 
 static struct {
 	struct wpkg_credentials creds;
@@ -43,9 +45,13 @@ static int check(char *host, struct cli_registry *reg, const struct wpkg_credent
 		 struct wpkg_error *err)
 {
 	struct wpkg_store_opts opts;
+	int rc;
 
 	cli_registry_store_opts(&opts, reg, false);
 	opts.credentials = c;
+	rc = cli_tls_resolve(&opts.http, host, err);
+	if (rc < 0)
+		return rc;
 	return wpkg_store_ping(host, &opts, err);
 }
 
@@ -62,6 +68,14 @@ static int run(struct cli_run *r)
 	rc = read_credentials(&login.creds, &cli_reg, user, sizeof(user), &r->err);
 	if (rc == 0)
 		rc = check(login.host, &cli_reg, &login.creds, &r->err);
+	if (rc == WPKG_E_UNAUTHORIZED) {
+		size_t used = strlen(r->err.msg);
+
+		/* the registry's "authentication required" does not say it was the password */
+		snprintf(r->err.msg + used, sizeof(r->err.msg) - used, " (the registry refused the password of %s: "
+			 "check it and log in again; nothing was stored)",
+			 login.creds.username ? login.creds.username : "the user");
+	}
 	cli_log_sink(&log);
 	if (rc == 0 && wpkg_creds_store(login.host, &login.creds, &log, &r->err) < 0)
 		rc = wpkg_error_wrap(&r->err, "store credentials");

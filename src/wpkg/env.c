@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* env.c - the one place wpkg reads its environment, handed to the library as its settings. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "env.h"
@@ -7,6 +8,13 @@
 
 int cli_env_load(struct wpkg_error *err)
 {
+	const char *upper_proxy = getenv("HTTP_PROXY");
+
+	/* curl takes only the lower-case http_proxy (the CGI "httpoxy" guard); wpkg is no CGI script and
+	 * wpkg(1) promises the upper-case form too */
+	if (upper_proxy != NULL && *upper_proxy != '\0' && getenv("http_proxy") == NULL &&
+	    setenv("http_proxy", upper_proxy, 0) != 0)
+		return wpkg_error_nomem(err);
 	const struct wpkg_settings s = {
 		.tmpdir = getenv("TMPDIR"),
 		.source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
@@ -29,4 +37,25 @@ void cli_env_cache(const char **wpkg_cache, const char **xdg_cache_home, const c
 	*wpkg_cache = getenv("WPKG_CACHE");
 	*xdg_cache_home = getenv("XDG_CACHE_HOME");
 	*home = getenv("HOME");
+}
+
+void cli_env_tls(const char **ssl_cert_file, const char **ssl_cert_dir)
+{
+	*ssl_cert_file = getenv("SSL_CERT_FILE");
+	*ssl_cert_dir = getenv("SSL_CERT_DIR");
+}
+
+void cli_env_tls_dirs(const char **home_certs_d, const char **system_certs_d)
+{
+	static char home_dir[4096];
+	const char *home = getenv("HOME"), *sys = getenv("WPKG_CERTS_D_SYSTEM");
+	int n;
+
+	*home_certs_d = NULL;
+	if (home != NULL && *home != '\0') {
+		n = snprintf(home_dir, sizeof(home_dir), "%s/.docker/certs.d", home);
+		if (n > 0 && (size_t)n < sizeof(home_dir))
+			*home_certs_d = home_dir;
+	}
+	*system_certs_d = sys != NULL && *sys != '\0' ? sys : "/etc/docker/certs.d";
 }

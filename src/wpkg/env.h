@@ -15,4 +15,10 @@ int cli_env_load(struct wpkg_error *err);
 /* WPKG_CACHE, XDG_CACHE_HOME and HOME, which name the cache directory (cli_cache_init); each may be NULL. */
 void cli_env_cache(const char **wpkg_cache, const char **xdg_cache_home, const char **home);
 
+/* SSL_CERT_FILE and SSL_CERT_DIR (OpenSSL's names for the trusted CAs); each may be NULL. */
+void cli_env_tls(const char **ssl_cert_file, const char **ssl_cert_dir);
+/* docker's certs.d directories: ~/.docker/certs.d (NULL without HOME) and /etc/docker/certs.d (WPKG_CERTS_D_SYSTEM
+ * replaces it, for tests). */
+void cli_env_tls_dirs(const char **home_certs_d, const char **system_certs_d);
+
 #endif

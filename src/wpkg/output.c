@@ -52,6 +52,16 @@ static void vput_escaped(FILE *f, const char *fmt, va_list ap, unsigned flags)
 	free(text);
 }
 
+/* What to do about a registry's "no such tag" or "no such repository" (its error code is in the message). */
+static const char *not_found_hint(const char *msg)
+{
+	if (strstr(msg, " MANIFEST_UNKNOWN"))
+		return " (no such tag or digest: list the tags with 'wpkg tags REPO')";
+	if (strstr(msg, " NAME_UNKNOWN"))
+		return " (no such repository: check the name; a push creates it)";
+	return "";
+}
+
 int cli_fail_host(const struct wpkg_error *err, const char *host)
 {
 	int code = err->code < 0 ? err->code : WPKG_E_IO;
@@ -59,6 +69,8 @@ int cli_fail_host(const struct wpkg_error *err, const char *host)
 	cli_progress_interrupt();
 	fputs("wpkg: error: ", stderr);
 	put_escaped(stderr, err->msg[0] != '\0' ? err->msg : wpkg_status_str(code), 0);
+	if (code == WPKG_E_NOT_FOUND)
+		fputs(not_found_hint(err->msg), stderr);
 	fputc('\n', stderr);
 	if ((code == WPKG_E_UNAUTHORIZED || code == WPKG_E_DENIED) && host != NULL && strstr(err->msg, host) != NULL)
 		cli_auth_hint(code, host);

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""registry.py - Debian's docker-registry on 127.0.0.1 for tests: plain, basic, tls, token, token-tls.
+"""registry.py - Debian's docker-registry on 127.0.0.1 for tests: plain, basic, tls, mtls, token, token-tls.
 
     reg = Registry('basic'); reg.start() ... reg.stop()      (or: with Registry('tls') as reg:)
 
@@ -29,7 +29,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = '/usr/bin/python3'   # Debian's: it has python3-jwt and python3-cryptography
-VARIANTS = ('plain', 'basic', 'tls', 'token', 'token-tls')
+VARIANTS = ('plain', 'basic', 'tls', 'mtls', 'token', 'token-tls')
 START_TIMEOUT = 20
 SERVICE = 'wpkg-test-registry'
 ISSUER = 'wpkg-test-issuer'
@@ -62,7 +62,7 @@ def _tail(path, lines=40):
 # Certificates (python3-cryptography): a CA and a server certificate for TLS,
 # a self-signed signing certificate for tokens.
 
-def _cert(subject_cn, key, issuer_cn, issuer_key, ca=False, server=False):
+def _cert(subject_cn, key, issuer_cn, issuer_key, ca=False, server=False, client=False):
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -87,6 +87,8 @@ def _cert(subject_cn, key, issuer_cn, issuer_key, ca=False, server=False):
                 x509.IPAddress(ipaddress.ip_address('127.0.0.1')), x509.DNSName('localhost')]),
                 critical=False)
              .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False))
+    if client:
+        b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
     return b.sign(issuer_key, hashes.SHA256())
 
 
@@ -101,8 +103,9 @@ def _pem_cert(cert):
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-def make_tls(directory):
-    """Writes ca.crt, server.crt, server.key (SAN IP:127.0.0.1, DNS:localhost) and certs.d/ca.crt."""
+def make_tls(directory, client=False):
+    """Writes ca.crt, server.crt, server.key (SAN IP:127.0.0.1, DNS:localhost) and certs.d/ca.crt; with client
+    also client.crt and client.key (signed by the same CA, clientAuth) for mTLS."""
     from cryptography.hazmat.primitives.asymmetric import ec
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = _cert('wpkg test CA', ca_key, 'wpkg test CA', ca_key, ca=True)
@@ -114,6 +117,11 @@ def make_tls(directory):
     # skopeo's --cert-dir takes every *.crt in a directory as a CA.
     os.makedirs(os.path.join(directory, 'certs.d'), exist_ok=True)
     _write(os.path.join(directory, 'certs.d', 'ca.crt'), _pem_cert(ca))
+    if client:
+        ckey = ec.generate_private_key(ec.SECP256R1())
+        _write(os.path.join(directory, 'client.crt'),
+               _pem_cert(_cert('wpkg test client', ckey, 'wpkg test CA', ca_key, client=True)))
+        _write(os.path.join(directory, 'client.key'), _pem_key(ckey), 0o600)
 
 
 def make_token_signer(directory):
@@ -156,7 +164,8 @@ class Registry:
         import harness  # its peer-tool policy: skip when docker-registry is missing, fail under CI=true
         harness.require_tool('docker-registry')
         self.variant = variant
-        self.tls = variant in ('tls', 'token-tls')
+        self.tls = variant in ('tls', 'mtls', 'token-tls')
+        self.mtls = variant == 'mtls'   # docker-registry's http.tls.clientcas: a client certificate is required
         self.token = variant.startswith('token')
         self.auth = variant == 'basic' or self.token
         self.username = username if self.auth else None
@@ -189,6 +198,8 @@ class Registry:
     @property
     def flags(self):
         """wpkg's transport flags for this registry."""
+        if self.mtls:
+            return ['--ca-file', self.ca_file, '--cert-file', self.client_cert[0], '--key-file', self.client_cert[1]]
         return ['--ca-file', self.ca_file] if self.tls else ['--plain-http']
 
     def skopeo_flags(self, dest=True):
@@ -219,7 +230,7 @@ class Registry:
             self.state_dir = tempfile.mkdtemp(prefix='wpkg-registry-')
         os.makedirs(self.state_dir, exist_ok=True)
         if self.tls:
-            make_tls(self.state_dir)
+            make_tls(self.state_dir, client=self.mtls)
         if self.variant == 'basic':
             # Before the server starts: without the file it invents a user.
             subprocess.run(['htpasswd', '-Bbc', os.path.join(self.state_dir, 'htpasswd'),
@@ -328,6 +339,8 @@ class Registry:
         if self.tls:
             http['tls'] = {'certificate': os.path.join(self.state_dir, 'server.crt'),
                            'key': os.path.join(self.state_dir, 'server.key')}
+            if self.mtls:
+                http['tls']['clientcas'] = [os.path.join(self.state_dir, 'ca.crt')]
         cfg = {'version': '0.1',
                'log': {'level': 'info', 'accesslog': {'disabled': False}},
                'storage': {'filesystem': {'rootdirectory': data}, 'delete': {'enabled': True}},
@@ -401,8 +414,20 @@ class Registry:
             raise RegistryError('\n'.join(crashed))
 
     # -- raw HTTP for assertions ---------------------------------------------
+    @property
+    def client_cert(self):
+        """(certificate, key) PEM files the mtls variant requires, else None."""
+        if not self.mtls:
+            return None
+        return os.path.join(self.state_dir, 'client.crt'), os.path.join(self.state_dir, 'client.key')
+
     def _ssl_context(self):
-        return ssl.create_default_context(cafile=self.ca_file) if self.tls else None
+        if not self.tls:
+            return None
+        ctx = ssl.create_default_context(cafile=self.ca_file)
+        if self.mtls:
+            ctx.load_cert_chain(*self.client_cert)
+        return ctx
 
     def _request(self, method, url_or_path, headers, body, timeout=30):
         url = url_or_path if '://' in url_or_path else self.url + url_or_path
