@@ -254,6 +254,30 @@ class RegistryTests(KeyFiles, RegistryCase, harness.TestCase):
         self.assertTrue(r.stdout.startswith('verified %s: bundle signature in %s, key %s, created %s\n'
                                             % (d, out['bundle']['digest'], cp.hint(key.public_key()), CREATED)))
 
+    def test_package_names_sign_verify_and_pull(self):
+        """ns:name references (wpkg-names(7)) reach sign, verify and pull --verify-key through the runner."""
+        cfg = write(self.path('config.toml'), ('default_registry = "%s"\n' % self.reg.host).encode(), 0o644)
+        name = 'signing:names-hello'   # the default registry, repository signing/names-hello
+        names = ('--wkg-config', cfg)
+        r = self.run_wpkg('push', '--json', *self.reg.flags, *names, name + '@1.0.0', harness.fixture(COMPONENT))
+        d = json.loads(r.stdout)['digest']
+        key = cp.new_key()
+        out = json.loads(self.run_wpkg('sign', '--json', *self.reg.flags, *names, '--key',
+                                       self.key_files(key)['sigstore'], name + '@1.0.0', env=PW).stdout)
+        self.assertEqual(out['subject'], d)
+        other = cp.new_key()
+        self.run_wpkg('verify', *self.reg.flags, *names, '--key', self.pub_file(other, 'other.pub'), name,
+                      expect=11)
+        r = self.run_wpkg('verify', *self.reg.flags, *names, '--key', self.pub_file(key), name + '@^1')
+        self.assertTrue(r.stdout.startswith('verified %s: bundle signature' % d), r.stdout)
+        dest = self.path('out.wasm')
+        self.run_wpkg('pull', *self.reg.flags, *names, '--verify-key', self.path('other.pub'), '-o', dest, name,
+                      expect=11)
+        self.assertFalse(os.path.exists(dest))
+        self.run_wpkg('pull', *self.reg.flags, *names, '--verify-key', self.pub_file(key), '-o', dest, name)
+        with open(dest, 'rb') as f, open(harness.fixture(COMPONENT), 'rb') as g:
+            self.assertEqual(f.read(), g.read())
+
     def test_signatures_made_independently_verify(self):
         repo = self.repo()
         d = self.push(repo)
