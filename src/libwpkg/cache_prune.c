@@ -136,7 +136,8 @@ int wpkg_cache_prune(uint64_t max_size, time_t older_than, time_t now, bool with
 	rc = scan(&v, &n, dir, err);
 	if (rc < 0)
 		goto out;
-	qsort(v, n, sizeof(*v), by_use);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_use);
 	for (i = 0; i < n; i++)
 		total += v[i].size;
 	for (i = 0; i < n; i++) {

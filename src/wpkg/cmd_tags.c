@@ -23,7 +23,8 @@ static int run(struct cli_run *r)
 	if (wpkg_store_tags(r->store, &tags.tags, &tags.n, &r->err) < 0)
 		return cli_run_fail(r);
 	/* the spec asks registries for lexical order; not all of them keep to it */
-	qsort(tags.tags, tags.n, sizeof(tags.tags[0]), compare);
+	if (tags.n > 1) /* no array at all when there are no tags */
+		qsort(tags.tags, tags.n, sizeof(tags.tags[0]), compare);
 	if (r->name != NULL) {
 		/* a package name lists its versions, as wkg counts them: strict semver tags only, by precedence */
 		if (wpkg_versions_sorted(&tags.shown, &tags.nshown, (const char *const *)tags.tags, tags.n) < 0)
