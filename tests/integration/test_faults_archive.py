@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""test_faults_archive.py - a tiny oci-archive must not fill the disk: sparse entries and the total extraction cap.
+"""test_faults_archive.py - a tiny input must not fill the disk, nor land as a .wasm that is not Wasm.
 
 Each hostile archive is built here with Python's tarfile; wpkg refuses it with one error line naming the archive
-and the entry (exit 3), and leaves nothing in $TMPDIR or at the output path.
+and the entry (exit 3), and leaves nothing in $TMPDIR or at the output path.  An artifact on the real registry
+whose Wasm-typed layer is not Wasm (digest correct) is refused before anything is written as .wasm.
 """
 
 import io
@@ -10,6 +11,7 @@ import os
 import tarfile
 
 import harness
+import oci_raw
 from regcase import RegistryCase
 
 LAYOUT_DOC = b'{"imageLayoutVersion":"1.0.0"}'
@@ -66,6 +68,36 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
             tar_add(tf, 'blobs/sha256/' + 'a' * 64, b'x' * 3000)
         r = self.run_wpkg('tags', '--archive-max-size', '5000', 'oci-archive:%s' % path)
         self.assertEqual(r.stdout, '')
+
+    def push_layer(self, tag, layer):
+        repo = self.repo()
+        config = oci_raw.rust_oci_wasm_config(layer, 'wasip2', [], [])
+        oci_raw.push_artifact(self.reg, repo, tag, layer, config, oci_raw.rust_oci_wasm_manifest(config, layer))
+        return self.ref(repo, tag)
+
+    def test_layer_that_is_not_wasm_is_not_written(self):
+        ref = self.push_layer('v1', b'#!/bin/sh\necho not wasm\n')
+        os.mkdir(self.path('out'))
+        out = self.path('out', 'app.wasm')
+        r = self.run_wpkg('pull', *self.reg.flags, '-o', out, ref, expect=3)
+        self.assertEqual(r.stderr, 'wpkg: error: pull %s: %s: the layer is not WebAssembly (no \\0asm preamble); '
+                         'not written\n' % (ref, out))
+        self.assertEqual(os.listdir(self.path('out')), [])
+
+    def test_short_layer_is_not_written(self):
+        ref = self.push_layer('v1', b'\0as')
+        os.mkdir(self.path('out'))
+        r = self.run_wpkg('pull', *self.reg.flags, '-o', self.path('out', 'app.wasm'), ref, expect=3)
+        self.assertIn('not WebAssembly', r.stderr)
+        self.assertEqual(os.listdir(self.path('out')), [])
+
+    def test_other_name_is_not_checked(self):
+        # only a .wasm destination is checked: -o app.bin gets the layer's bytes as they are
+        layer = b'not wasm at all'
+        ref = self.push_layer('v1', layer)
+        self.run_wpkg('pull', *self.reg.flags, '-o', self.path('app.bin'), ref)
+        with open(self.path('app.bin'), 'rb') as f:
+            self.assertEqual(f.read(), layer)
 
 
 harness.main()
