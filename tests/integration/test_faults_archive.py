@@ -6,8 +6,10 @@ and the entry (exit 3), and leaves nothing in $TMPDIR or at the output path.  An
 whose Wasm-typed layer is not Wasm (digest correct) is refused before anything is written as .wasm.
 """
 
+import gzip
 import io
 import os
+import re
 import tarfile
 
 import harness
@@ -98,6 +100,51 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
         self.run_wpkg('pull', *self.reg.flags, '-o', self.path('app.bin'), ref)
         with open(self.path('app.bin'), 'rb') as f:
             self.assertEqual(f.read(), layer)
+
+    def push_image(self, wasm):
+        """A container image whose one tar+gzip layer holds /app.wasm; returns (ref, compressed layer size)."""
+        tar = io.BytesIO()
+        with tarfile.open(fileobj=tar, mode='w', format=tarfile.PAX_FORMAT) as tf:
+            tar_add(tf, 'app.wasm', wasm)
+        layer = gzip.compress(tar.getvalue(), 9, mtime=0)
+        config = oci_raw.compact({'architecture': 'wasm', 'os': 'wasip1', 'config': {'Entrypoint': ['/app.wasm']},
+                                  'rootfs': {'type': 'layers', 'diff_ids': [oci_raw.digest(tar.getvalue())]}})
+        manifest = oci_raw.compact({
+            'schemaVersion': 2, 'mediaType': oci_raw.MT_MANIFEST,
+            'config': oci_raw.descriptor('application/vnd.oci.image.config.v1+json', config),
+            'layers': [oci_raw.descriptor('application/vnd.oci.image.layer.v1.tar+gzip', layer)]})
+        repo = self.repo()
+        oci_raw.push_artifact(self.reg, repo, 'v1', layer, config, manifest)
+        return self.ref(repo, 'v1'), len(layer)
+
+    def test_gzip_bomb_layer_is_refused(self):
+        # 16 MiB of zeros gzip to about 16 KB: more than 100 times, and past the 1 MiB floor
+        ref, _ = self.push_image(b'\0asm\1\0\0\0' + bytes(16 << 20))
+        os.mkdir(self.path('out'))
+        r = self.run_wpkg('pull', *self.reg.flags, '-o', self.path('out', 'app.wasm'), ref, expect=3)
+        self.assertEqual(r.stderr.count('\n'), 1, r.stderr)
+        self.assertRegex(r.stderr, r'^wpkg: error: pull %s: .*layer: expands to more than [0-9]+ bytes, over 100 '
+                         r'times its compressed size; refusing a compression bomb\n$' % re.escape(ref))
+        self.assertEqual(os.listdir(self.path('out')), [])
+
+    def test_image_file_that_is_not_wasm_is_not_written(self):
+        ref, _ = self.push_image(b'#!/bin/sh\n')
+        os.mkdir(self.path('out'))
+        out = self.path('out', 'app.wasm')
+        r = self.run_wpkg('pull', *self.reg.flags, '-o', out, ref, expect=3)
+        self.assertEqual(r.stderr, 'wpkg: error: pull %s: %s: the layer is not WebAssembly (no \\0asm preamble); '
+                         'not written\n' % (ref, out))
+        self.assertEqual(os.listdir(self.path('out')), [])
+
+    def test_expansion_under_the_floor_is_pulled(self):
+        # far more than 100 times, but under 1 MiB in all: a small file of zeros is not a bomb
+        wasm = b'\0asm\1\0\0\0' + bytes(512 << 10)
+        ref, size = self.push_image(wasm)
+        self.assertGreater(len(wasm), 100 * size)
+        out = self.path('app.wasm')
+        self.run_wpkg('pull', *self.reg.flags, '-o', out, ref)
+        with open(out, 'rb') as f:
+            self.assertEqual(f.read(), wasm)
 
 
 harness.main()
