@@ -16,27 +16,11 @@ import harness
 import oci_raw
 from regcase import RegistryCase
 
-LAYOUT_DOC = b'{"imageLayoutVersion":"1.0.0"}'
-EMPTY_INDEX = b'{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}'
-
-
-def tar_add(tf, name, data=b'', pax=None):
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    if pax:
-        info.pax_headers = pax
-    tf.addfile(info, io.BytesIO(data))
-
-
 class ArchiveFaultTests(RegistryCase, harness.TestCase):
 
     def refused(self, entries, *opts):
         path = self.path('hostile.tar')
-        with tarfile.open(path, 'w', format=tarfile.PAX_FORMAT) as tf:
-            tar_add(tf, 'oci-layout', LAYOUT_DOC)
-            tar_add(tf, 'index.json', EMPTY_INDEX)
-            for e in entries:
-                tar_add(tf, *e)
+        oci_raw.write_layout_tar(path, entries)
         work = self.path('work', 'tmp')
         os.makedirs(work, exist_ok=True)
         ref = 'oci-archive:%s:v1' % path
@@ -53,7 +37,7 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
         # PAX sparse 0.1: 4 bytes stored, 2 GiB once the holes are filled
         name = 'blobs/sha256/' + 'c' * 64
         pax = {'GNU.sparse.size': str(2 << 30), 'GNU.sparse.map': '0,4'}
-        self.assertEqual(self.refused([(name, b'abcd', pax)]), '"%s": sparse file refused' % name)
+        self.assertEqual(self.refused([(name, b'abcd', tarfile.REGTYPE, '', pax)]), '"%s": sparse file refused' % name)
 
     def test_total_cap(self):
         a, b = 'blobs/sha256/' + 'a' * 64, 'blobs/sha256/' + 'b' * 64
@@ -64,10 +48,7 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
     def test_under_total_cap_is_read(self):
         # the same archive under a cap it fits: opened (no such tag), so the cap counts bytes, not entries
         path = self.path('ok.tar')
-        with tarfile.open(path, 'w', format=tarfile.PAX_FORMAT) as tf:
-            tar_add(tf, 'oci-layout', LAYOUT_DOC)
-            tar_add(tf, 'index.json', EMPTY_INDEX)
-            tar_add(tf, 'blobs/sha256/' + 'a' * 64, b'x' * 3000)
+        oci_raw.write_layout_tar(path, [('blobs/sha256/' + 'a' * 64, b'x' * 3000)])
         r = self.run_wpkg('tags', '--archive-max-size', '5000', 'oci-archive:%s' % path)
         self.assertEqual(r.stdout, '')
 
@@ -77,8 +58,8 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
         oci_raw.push_artifact(self.reg, repo, tag, layer, config, oci_raw.rust_oci_wasm_manifest(config, layer))
         return self.ref(repo, tag)
 
-    def test_layer_that_is_not_wasm_is_not_written(self):
-        ref = self.push_layer('v1', b'#!/bin/sh\necho not wasm\n')
+    def assert_not_wasm(self, ref):
+        """pull REF -o out/app.wasm is refused as not Wasm, and out stays empty."""
         os.mkdir(self.path('out'))
         out = self.path('out', 'app.wasm')
         r = self.run_wpkg('pull', *self.reg.flags, '-o', out, ref, expect=3)
@@ -86,12 +67,11 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
                          'not written\n' % (ref, out))
         self.assertEqual(os.listdir(self.path('out')), [])
 
+    def test_layer_that_is_not_wasm_is_not_written(self):
+        self.assert_not_wasm(self.push_layer('v1', b'#!/bin/sh\necho not wasm\n'))
+
     def test_short_layer_is_not_written(self):
-        ref = self.push_layer('v1', b'\0as')
-        os.mkdir(self.path('out'))
-        r = self.run_wpkg('pull', *self.reg.flags, '-o', self.path('out', 'app.wasm'), ref, expect=3)
-        self.assertIn('not WebAssembly', r.stderr)
-        self.assertEqual(os.listdir(self.path('out')), [])
+        self.assert_not_wasm(self.push_layer('v1', b'\0as'))
 
     def test_other_name_is_not_checked(self):
         # only a .wasm destination is checked: -o app.bin gets the layer's bytes as they are
@@ -105,7 +85,7 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
         """A container image whose one tar+gzip layer holds /app.wasm; returns (ref, compressed layer size)."""
         tar = io.BytesIO()
         with tarfile.open(fileobj=tar, mode='w', format=tarfile.PAX_FORMAT) as tf:
-            tar_add(tf, 'app.wasm', wasm)
+            oci_raw.tar_add(tf, 'app.wasm', wasm)
         layer = gzip.compress(tar.getvalue(), 9, mtime=0)
         config = oci_raw.compact({'architecture': 'wasm', 'os': 'wasip1', 'config': {'Entrypoint': ['/app.wasm']},
                                   'rootfs': {'type': 'layers', 'diff_ids': [oci_raw.digest(tar.getvalue())]}})
@@ -128,13 +108,7 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
         self.assertEqual(os.listdir(self.path('out')), [])
 
     def test_image_file_that_is_not_wasm_is_not_written(self):
-        ref, _ = self.push_image(b'#!/bin/sh\n')
-        os.mkdir(self.path('out'))
-        out = self.path('out', 'app.wasm')
-        r = self.run_wpkg('pull', *self.reg.flags, '-o', out, ref, expect=3)
-        self.assertEqual(r.stderr, 'wpkg: error: pull %s: %s: the layer is not WebAssembly (no \\0asm preamble); '
-                         'not written\n' % (ref, out))
-        self.assertEqual(os.listdir(self.path('out')), [])
+        self.assert_not_wasm(self.push_image(b'#!/bin/sh\n')[0])
 
     def test_expansion_under_the_floor_is_pulled(self):
         # far more than 100 times, but under 1 MiB in all: a small file of zeros is not a bomb
