@@ -100,6 +100,9 @@ WPKG_API int wpkg_image_config_entrypoint(char **out, const void *config, size_t
  */
 /* The largest Wasm file pull extracts from a tar layer (a bound on what a gzip bomb can write). */
 #define WPKG_IMAGE_EXTRACT_MAX ((uint64_t)1 << 32)
+/* A compressed layer may expand to this many times its size, and to the floor whatever its size. */
+#define WPKG_IMAGE_EXPANSION_MAX 100
+#define WPKG_IMAGE_EXPANSION_FLOOR ((uint64_t)1 << 20)
 
 WPKG_API int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, const char *entry_name,
 			    uint64_t max_size, char **found_name, struct wpkg_error *err);

@@ -37,6 +37,8 @@ struct wpkg_store;
 /* Default caps of archive extraction (the settings' archive_max_entry / _entries lower them). */
 #define WPKG_ARCHIVE_ENTRY_MAX ((uint64_t)4 << 30)
 #define WPKG_ARCHIVE_ENTRIES_MAX 100000
+/* all entries of one archive together: a tiny archive must not fill the disk */
+#define WPKG_ARCHIVE_TOTAL_MAX ((uint64_t)8 << 30)
 
 /*
  * Finds the credentials for registry (the reference's host as written,
@@ -59,6 +61,7 @@ struct wpkg_store_opts {
 	bool writable;                   /* a destination: a missing layout or archive is created */
 	uint64_t max_entry_size;         /* archive entries; 0: WPKG_ARCHIVE_ENTRY_MAX or the settings' cap */
 	size_t max_entries;              /* 0: WPKG_ARCHIVE_ENTRIES_MAX or the settings' cap */
+	uint64_t max_total_size;         /* bytes extracted from one archive; 0: WPKG_ARCHIVE_TOTAL_MAX */
 	/* registries only */
 	struct wpkg_http_opts http;
 	const struct wpkg_credentials *credentials;  /* copied; NULL: ask credentials_fn, else anonymous */

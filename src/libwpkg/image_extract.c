@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* image_extract.c - finds the Wasm file in an image's tar layer and copies it out, refusing anything unsafe. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -135,7 +137,18 @@ struct search {
 	const char *want;     /* rel_name(entry_name), or NULL: the only *.wasm */
 	char *found;          /* tar_name of the first match */
 	uint64_t max_size;
+	uint64_t max_expanded; /* bytes the decompressed stream may reach; UINT64_MAX: uncompressed */
 };
+
+/* A bomb is refused as it expands, before most of it is read or written. */
+static int check_expansion(const struct search *s, struct archive *a, struct wpkg_error *err)
+{
+	if ((uint64_t)archive_filter_bytes(a, 0) <= s->max_expanded)
+		return 0;
+	return wpkg_error_set(err, WPKG_E_TOO_LARGE, "layer: expands to more than %" PRIu64 " bytes, over %d times "
+			      "its compressed size; refusing a compression bomb", s->max_expanded,
+			      WPKG_IMAGE_EXPANSION_MAX);
+}
 
 /* The match must be a plain file at a relative path inside the image, within max_size. */
 static int check_entry(struct archive_entry *e, const char *name, uint64_t max_size, struct wpkg_error *err)
@@ -163,8 +176,9 @@ static int check_entry(struct archive_entry *e, const char *name, uint64_t max_s
 	return 0;
 }
 
-static int copy_out(struct archive *a, int out_fd, const char *name, uint64_t max_size, struct wpkg_error *err)
+static int copy_out(const struct search *s, struct archive *a, int out_fd, const char *name, struct wpkg_error *err)
 {
+	uint64_t max_size = s->max_size;
 	char *buf = malloc(WPKG_IO_CHUNK);
 	uint64_t done = 0;
 	la_ssize_t n;
@@ -179,7 +193,9 @@ static int copy_out(struct archive *a, int out_fd, const char *name, uint64_t ma
 					    " bytes", name, max_size);
 			goto out;
 		}
-		rc = wpkg_write_all(out_fd, buf, (size_t)n, err);
+		rc = check_expansion(s, a, err);
+		if (rc == 0)
+			rc = wpkg_write_all(out_fd, buf, (size_t)n, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -219,14 +235,15 @@ static int visit(struct search *s, struct archive *a, struct archive_entry *e, i
 	s->found = strdup(name);
 	if (s->found == NULL)
 		return wpkg_error_nomem(err);
-	return copy_out(a, out_fd, name, s->max_size, err);
+	return copy_out(s, a, out_fd, name, err);
 }
 
 int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, const char *entry_name,
 			    uint64_t max_size, char **found_name, struct wpkg_error *err)
 {
 	const struct tar_type *t = tar_type(media_type);
-	struct search s = { NULL, NULL, max_size };
+	struct search s = { NULL, NULL, max_size, UINT64_MAX };
+	struct stat st;
 	struct archive *a = NULL;
 	struct archive_entry *e;
 	bool first = true;
@@ -240,6 +257,15 @@ int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, co
 		if (s.want[0] == '\0' || has_dotdot(s.want))
 			return wpkg_error_set(err, WPKG_E_INVALID, "entry name \"%s\": not a file inside the image",
 					      entry_name);
+	}
+	if (t->filter != ARCHIVE_FILTER_NONE) {
+		if (fstat(layer_fd, &st) < 0)
+			return wpkg_error_set(err, WPKG_E_IO, "layer: %s", strerror(errno));
+		s.max_expanded = (uint64_t)st.st_size > UINT64_MAX / WPKG_IMAGE_EXPANSION_MAX
+					 ? UINT64_MAX
+					 : (uint64_t)st.st_size * WPKG_IMAGE_EXPANSION_MAX;
+		if (s.max_expanded < WPKG_IMAGE_EXPANSION_FLOOR)
+			s.max_expanded = WPKG_IMAGE_EXPANSION_FLOOR;
 	}
 	a = archive_read_new();
 	if (a == NULL)
@@ -259,7 +285,9 @@ int wpkg_image_extract_wasm(int out_fd, int layer_fd, const char *media_type, co
 			goto out;
 		}
 		first = false;
-		rc = visit(&s, a, e, out_fd, err);
+		rc = check_expansion(&s, a, err);
+		if (rc == 0)
+			rc = visit(&s, a, e, out_fd, err);
 		if (rc < 0)
 			goto out;
 	}

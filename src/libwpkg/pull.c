@@ -87,6 +87,8 @@ static int pull_single(struct wpkg_pull_result *res, struct wpkg_store *s, struc
 		return rc;
 	batch = (struct single_batch){ s, a, layer, &f };
 	rc = wpkg_multi_run(2, wpkg_store_concurrency(s, NULL), single_job, &batch, err);
+	if (rc == 0)
+		rc = wpkg_pull_check_wasm(&f, res->path, err);
 	if (rc < 0) {
 		wpkg_atomic_abort(&f);
 		return rc;

@@ -2,7 +2,9 @@
 /* pull_dest.c - where a pulled file goes and how it gets there: layer types, titles, destination, verified download. */
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "wpkg/buf.h"
 #include "wpkg/escape.h"
@@ -111,6 +113,24 @@ out:
 	return rc;
 }
 
+int wpkg_pull_check_wasm(const struct wpkg_atomic_file *f, const char *path, struct wpkg_error *err)
+{
+	unsigned char head[4];
+	size_t n = strlen(path);
+	ssize_t got;
+
+	/* the digest proves the bytes are the registry's, not that they are Wasm: a runtime would refuse it later */
+	if (n < 5 || strcmp(path + n - 5, ".wasm") != 0)
+		return 0;
+	got = pread(f->fd, head, sizeof(head), 0);
+	if (got < 0)
+		return wpkg_error_set(err, WPKG_E_IO, "%s: %s", f->tmp_path, strerror(errno));
+	if ((size_t)got < sizeof(head) || memcmp(head, "\0asm", sizeof(head)) != 0)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: the layer is not WebAssembly (no \\0asm preamble); not "
+				      "written", path);
+	return 0;
+}
+
 int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer,
 		    const char *path, struct wpkg_error *err)
 {
@@ -125,6 +145,11 @@ int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer
 	if (rc < 0) {
 		wpkg_atomic_abort(&f);
 		return wpkg_error_wrap(err, "layer %s", layer->digest.str);
+	}
+	rc = wpkg_pull_check_wasm(&f, path, err);
+	if (rc < 0) {
+		wpkg_atomic_abort(&f);
+		return rc;
 	}
 	return wpkg_atomic_commit(&f, err);
 }

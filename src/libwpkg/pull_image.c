@@ -93,7 +93,9 @@ int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_store *s,
 		wpkg_error_wrap(err, "%s: layer %s", what, tar->digest.str);
 		goto out;
 	}
-	rc = wpkg_atomic_commit(&out, err);
+	rc = wpkg_pull_check_wasm(&out, res->path, err);
+	if (rc == 0)
+		rc = wpkg_atomic_commit(&out, err);
 	if (rc == 0)
 		rc = describe_file(res, found, err);
 out:

@@ -4,6 +4,7 @@
 #define WPKG_PULL_INTERNAL_H
 
 #include "wpkg/error.h"
+#include "wpkg/fsutil.h"
 #include "wpkg/oci.h"
 #include "wpkg/pull.h"
 #include "wpkg/store.h"
@@ -16,6 +17,13 @@
  */
 int wpkg_pull_destination(char **out, const char *title, const struct wpkg_store *s, const char *output,
 			  const char *what, struct wpkg_error *err);
+
+/*
+ * A destination named *.wasm must hold WebAssembly: the 4-byte preamble
+ * "\0asm" is checked in f (written, not committed) before it is renamed into
+ * place.  Other names are not checked.
+ */
+int wpkg_pull_check_wasm(const struct wpkg_atomic_file *f, const char *path, struct wpkg_error *err);
 
 /* Streams layer into a temporary beside path, verified, and renames it into place only on success. */
 int wpkg_pull_download(struct wpkg_store *s, const struct wpkg_descriptor *layer,

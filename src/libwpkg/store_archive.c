@@ -99,6 +99,8 @@ int wpkg_archive_check_name(char *norm, size_t norm_size, const char *name, bool
 struct caps {
 	uint64_t entry;
 	size_t entries;
+	uint64_t total; /* all entries together */
+	uint64_t used;  /* bytes extracted so far */
 };
 
 /* given (from the store options), else s (the settings' value for the variable name), else dflt. */
@@ -123,7 +125,7 @@ static uint64_t env_cap(const struct wpkg_log_sink *log, const char *name, const
 }
 
 /* Copies the entry's data into a new file at path, counting against the cap. */
-static int extract_file(struct archive *a, const char *path, const char *name, uint64_t cap,
+static int extract_file(struct archive *a, const char *path, const char *name, struct caps *caps,
 			struct wpkg_error *err)
 {
 	char *chunk = malloc(WPKG_IO_CHUNK);
@@ -146,9 +148,16 @@ static int extract_file(struct archive *a, const char *path, const char *name, u
 			break;
 		}
 		total += (uint64_t)n;
-		if (total > cap) {
+		caps->used += (uint64_t)n;
+		if (total > caps->entry) {
 			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "entry \"%s\": larger than %llu bytes", name,
-					    (unsigned long long)cap);
+					    (unsigned long long)caps->entry);
+			break;
+		}
+		if (caps->used > caps->total) {
+			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE,
+					    "entry \"%s\": more than %llu bytes extracted in all; pass --archive-max-size "
+					    "SIZE to allow more", name, (unsigned long long)caps->total);
 			break;
 		}
 		rc = wpkg_write_all(fd, chunk, (size_t)n, err);
@@ -172,10 +181,13 @@ static int check_type(struct archive_entry *e, const char *name, struct wpkg_err
 				      archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
 	if (type != AE_IFREG && type != AE_IFDIR)
 		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": device, fifo or socket refused", name);
+	/* holes expand on extraction: a few KB of tar could write gigabytes */
+	if (archive_entry_sparse_count(e) > 0)
+		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": sparse file refused", name);
 	return 0;
 }
 
-static int extract_entry(struct archive *a, struct archive_entry *e, const char *dir, const struct caps *caps,
+static int extract_entry(struct archive *a, struct archive_entry *e, const char *dir, struct caps *caps,
 			  struct wpkg_error *err)
 {
 	const char *name = archive_entry_pathname(e);
@@ -202,12 +214,12 @@ static int extract_entry(struct archive *a, struct archive_entry *e, const char 
 	rc = wpkg_mkdir_p(path, 0755, err);
 	*slash = '/';
 	if (rc == 0)
-		rc = is_dir ? wpkg_mkdir_p(path, 0755, err) : extract_file(a, path, name, caps->entry, err);
+		rc = is_dir ? wpkg_mkdir_p(path, 0755, err) : extract_file(a, path, name, caps, err);
 	free(path);
 	return rc;
 }
 
-static int extract(const char *file, const char *dir, const struct caps *caps, struct wpkg_error *err)
+static int extract(const char *file, const char *dir, struct caps *caps, struct wpkg_error *err)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
@@ -303,6 +315,8 @@ static int archive_open(struct wpkg_store *s, const struct wpkg_ref *ref, const 
 			     opts->max_entry_size, WPKG_ARCHIVE_ENTRY_MAX);
 	caps.entries = (size_t)env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRIES", wpkg_settings_get()->archive_max_entries,
 				       opts->max_entries, WPKG_ARCHIVE_ENTRIES_MAX);
+	caps.total = opts->max_total_size != 0 ? opts->max_total_size : WPKG_ARCHIVE_TOTAL_MAX;
+	caps.used = 0;
 	rc = make_tmpdir(&l->tmpdir, err);
 	if (rc < 0)
 		return rc;

@@ -13,6 +13,7 @@
 
 /* connect-timeout, retries, timeout, min-rate and concurrency as parsed; 0 (-1 for retries): not given */
 static long connect_timeout, retries = -1, timeout, min_rate, concurrency;
+static long archive_max_size; /* bytes; 0: the library's WPKG_ARCHIVE_TOTAL_MAX */
 
 static int password_opt(const struct cli_opt_spec *o, const char *arg)
 {
@@ -32,6 +33,7 @@ void cli_registry_init(struct cli_registry *r)
 		retries = -1;
 		timeout = min_rate = 0;
 		concurrency = 0;
+		archive_max_size = 0;
 	}
 }
 
@@ -64,6 +66,8 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  .min = 1, .max = 64 },
 	{ CLI_OPT_STRING, "wkg-config", 0, &cli_reg.wkg_config, "FILE",
 	  "package names: read this wkg config, not $XDG_CONFIG_HOME/wasm-pkg/config.toml (no built-in fallbacks)" },
+	{ CLI_OPT_NUMBER, "archive-max-size", 0, &archive_max_size, "BYTES",
+	  "extract at most BYTES from an oci-archive in all (default 8 GiB)", .min = 1, .max = LONG_MAX },
 	CLI_OPT_END,
 };
 
@@ -233,6 +237,7 @@ void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r
 
 	*out = init;
 	out->writable = writable;
+	out->max_total_size = (uint64_t)archive_max_size;
 	if (r != NULL) {
 		out->http = r->transport;
 		out->credentials_fn = store_credentials;

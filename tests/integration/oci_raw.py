@@ -6,7 +6,9 @@ lands in the registry is exactly the bytes built here.
 """
 
 import hashlib
+import io
 import json
+import tarfile
 import urllib.parse
 
 MT_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
@@ -16,6 +18,28 @@ MT_WASM = 'application/wasm'
 ACCEPT = ', '.join([MT_MANIFEST, MT_INDEX,
                     'application/vnd.docker.distribution.manifest.v2+json',
                     'application/vnd.docker.distribution.manifest.list.v2+json'])
+LAYOUT_DOC = b'{"imageLayoutVersion":"1.0.0"}'
+EMPTY_INDEX = b'{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}'
+
+
+def tar_add(tf, name, data=b'', kind=tarfile.REGTYPE, linkname='', pax=None):
+    """One entry: a regular file holding data, or a kind (a link to linkname, a directory, ...) with pax headers."""
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.linkname = linkname
+    info.size = len(data) if kind == tarfile.REGTYPE else 0
+    if pax:
+        info.pax_headers = pax
+    tf.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+
+
+def write_layout_tar(path, entries):
+    """An oci-archive: an empty layout's oci-layout and index.json, then entries (tar_add's arguments)."""
+    with tarfile.open(path, 'w', format=tarfile.PAX_FORMAT) as tf:
+        tar_add(tf, 'oci-layout', LAYOUT_DOC)
+        tar_add(tf, 'index.json', EMPTY_INDEX)
+        for e in entries:
+            tar_add(tf, *e)
 
 
 def digest(data):

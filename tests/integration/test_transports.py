@@ -12,17 +12,7 @@ from regcase import RegistryCase, read
 
 COMPONENT = 'components/hello-c.component.wasm'
 MODULE = 'modules/hello-c.core.wasm'
-LAYOUT_DOC = b'{"imageLayoutVersion":"1.0.0"}'
-EMPTY_INDEX = b'{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}'
 EPOCH = 1700000000
-
-
-def tar_add(tf, name, data=b'', kind=tarfile.REGTYPE, linkname=''):
-    info = tarfile.TarInfo(name)
-    info.type = kind
-    info.linkname = linkname
-    info.size = len(data) if kind == tarfile.REGTYPE else 0
-    tf.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
 
 
 class TransportTests(RegistryCase, harness.TestCase):
@@ -147,11 +137,7 @@ class TransportTests(RegistryCase, harness.TestCase):
     def hostile(self, entries, env=None):
         """Builds an archive of a layout head plus entries, pulls from it; returns stderr (exit 3 asserted)."""
         path = self.path('hostile.tar')
-        with tarfile.open(path, 'w', format=tarfile.PAX_FORMAT) as tf:
-            tar_add(tf, 'oci-layout', LAYOUT_DOC)
-            tar_add(tf, 'index.json', EMPTY_INDEX)
-            for e in entries:
-                tar_add(tf, *e)
+        oci_raw.write_layout_tar(path, entries)
         work = self.path('work', 'tmp')
         os.makedirs(work, exist_ok=True)
         e = {'TMPDIR': work}
