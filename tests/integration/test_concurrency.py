@@ -14,20 +14,12 @@ import os
 
 import harness
 import test_faults
+from oci_raw import leb128
 from fakereg import Delay, Drop, FakeRegistry, Status
 
 N = 32
 SIZE = 96 * 1024
 FEW = 4   # blobs (and a config) whose HEADs and upload sessions all fit in the default 16 connections
-
-
-def leb128(n):
-    out = bytearray()
-    while True:
-        b, n = n & 0x7f, n >> 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
 
 
 def component(i):

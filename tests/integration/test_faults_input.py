@@ -16,6 +16,7 @@ import time
 
 import harness
 from faultcase import FaultCase
+from oci_raw import leb128 as leb
 
 # 2 million empty custom sections: a valid module whose walk takes long enough to be caught in the middle
 MANY_SECTIONS = b'\x00asm\x01\x00\x00\x00' + b'\x00\x01\x00' * 2000000
@@ -24,16 +25,6 @@ MIB = 1 << 20
 BIG = 192 * MIB
 # far below BIG: what a sanitizer build of wpkg costs by itself, with room to spare
 MAX_RSS = 96 * MIB
-
-
-def leb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7f
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
 
 
 def write_big_component(path, size):
