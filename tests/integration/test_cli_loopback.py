@@ -133,7 +133,8 @@ class TlsLoopback(harness.TestCase):
         r = self.wpkg('tags', '--plain-http', '%s/loop/t' % self.reg.host, expect=7)
         self.assertEqual(r.stdout, '')
         self.assertIn('%s speaks HTTPS, not plain HTTP: drop --plain-http' % self.reg.host, r.stderr)
-        self.assertNotIn('400', r.stderr)
+        # the registry's 400 answer is not what the user reads (the port itself may contain "400")
+        self.assertNotIn('400', r.stderr.replace(self.reg.host, 'HOST'))
 
 
 if __name__ == '__main__':
