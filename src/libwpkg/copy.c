@@ -7,6 +7,7 @@
 #include "wpkg/copy.h"
 #include "wpkg/referrers_index.h"
 #include "wpkg/signature.h"
+#include "blob_pipe.h"
 #include "http_multi.h"
 #include "store_internal.h"
 #include "store_registry.h"
@@ -84,13 +85,19 @@ static int copy_children(struct copier *c, const struct wpkg_index *ix, const st
 	return rc;
 }
 
-/* One blob of a speculative batch: what its HEAD on dst found, and its bytes once fetched. */
+/* A blob's bytes in flight from src's GET to dst's PUT: bounded, whatever the blob's size. */
+#define PIPE_CAP ((size_t)128 << 10)
+
+/* One blob of a speculative or streaming batch: what its HEAD on dst found, and its bytes once fetched. */
 struct copy_slot {
 	struct copier *c;
 	const struct wpkg_descriptor *d;
 	bool known;
 	bool present;
 	struct wpkg_blob b;
+	struct wpkg_pipe pipe;     /* streaming: GET job -> PUT job */
+	bool pipe_ready;
+	unsigned pipe_users;       /* the two jobs on it; the last one out frees it */
 };
 
 struct blob_batch {
@@ -155,12 +162,119 @@ static int copy_job(void *payload, size_t i, struct wpkg_error *err)
 	return copy_blob(b->c, i < b->m->n_layers ? &b->m->layers[i] : &b->m->config, err);
 }
 
+/* The streaming upload's gate: waits for dst's HEAD; sends (from the pipe) unless the blob is there. */
+static int stream_gate(void *arg, struct wpkg_error *err)
+{
+	struct copy_slot *sl = arg;
+
+	wpkg_multi_wait(&sl->known);
+	if (!sl->known)
+		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	return sl->present ? 0 : 1;
+}
+
+static void stream_leave(struct copy_slot *sl)
+{
+	if (--sl->pipe_users == 0 && sl->pipe_ready) {
+		wpkg_pipe_free(&sl->pipe);
+		sl->pipe_ready = false;
+	}
+}
+
+/* The PUT side of a streamed blob: opens the session (while the HEAD may be out) and sends what the GET passes. */
+static int stream_put(struct blob_batch *bb, struct copy_slot *sl, struct wpkg_error *err)
+{
+	struct copier *c = bb->c;
+	bool sent = false;
+	int rc;
+
+	rc = wpkg_pipe_init(&sl->pipe, (uint64_t)sl->d->size, PIPE_CAP, err);
+	if (rc < 0)
+		return rc;
+	sl->pipe_ready = true;
+	sl->b.desc = *sl->d;
+	c->dst->dirty = true;
+	rc = wpkg_registry_blob_upload_pipe(wpkg_store_reg(c->dst)->client, c->dst->repo, &sl->b, &sl->pipe,
+					    stream_gate, sl, &sent, err);
+	memset(&sl->b.desc, 0, sizeof(sl->b.desc));
+	if (rc == 0 && sent) {
+		c->res.blobs_copied++;
+		c->res.bytes_copied += (uint64_t)sl->d->size;
+	}
+	return rc;
+}
+
+/* The GET side: once dst's HEAD says the blob is missing, fetch it from src into the pipe, verified. */
+static int stream_get(struct copy_slot *sl, struct wpkg_error *err)
+{
+	struct copier *c = sl->c;
+
+	wpkg_multi_wait(&sl->known);
+	if (sl->known && !sl->present)
+		wpkg_multi_wait(&sl->pipe_ready);
+	if (!sl->known || (!sl->present && !sl->pipe_ready))
+		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	if (sl->present)
+		return 0;
+	return wpkg_registry_blob_get_pipe(wpkg_store_reg(c->src)->client, c->src->repo, &sl->d->digest,
+					   (uint64_t)sl->d->size, &sl->pipe, err);
+}
+
+/*
+ * Streaming batch of n blobs: jobs 0..n-1 HEAD every blob on dst at once;
+ * then per blob k, job n+2k opens dst's upload and PUTs from the pipe while
+ * job n+2k+1 GETs from src into it.  No byte touches the disk.
+ */
+static int copy_stream_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct blob_batch *bb = payload;
+	size_t n = bb->m->n_layers + 1;
+	struct copy_slot *sl = &bb->slots[i < n ? i : (i - n) / 2];
+	uint64_t size = (uint64_t)sl->d->size;
+	bool present = false;
+	int rc;
+
+	if (i < n) {
+		rc = wpkg_store_blob_exists(sl->c->dst, &sl->d->digest, &present, err);
+		if (rc == 0) {
+			sl->present = present;
+			sl->known = true;
+			if (present) {
+				sl->c->res.blobs_skipped++;
+				sl->c->res.bytes_skipped += size;
+			}
+		}
+	} else {
+		sl->pipe_users++;
+		if ((i - n) % 2 == 1) {
+			/* the download's own errors name the blob */
+			rc = stream_get(sl, err);
+			stream_leave(sl);
+			return rc;
+		}
+		rc = stream_put(bb, sl, err);
+		stream_leave(sl);
+	}
+	if (rc < 0)
+		wpkg_error_wrap(err, "blob %s", sl->d->digest.str);
+	return rc;
+}
+
+/* Registry to registry, no mount, not inside another batch, and dst takes a blob in one PUT: stream it. */
+static bool copy_streams(const struct copier *c, unsigned conc)
+{
+	return c->src->transport == WPKG_TRANSPORT_REGISTRY && c->dst->transport == WPKG_TRANSPORT_REGISTRY &&
+	       c->mount_from == NULL && conc > 1 && wpkg_multi_slots() == 0 &&
+	       wpkg_registry_blob_streamable(wpkg_store_reg(c->dst)->client);
+}
+
 static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const struct wpkg_digest *d,
 		      struct wpkg_error *err)
 {
 	struct blob_batch b = { c, m, NULL };
 	unsigned conc = wpkg_store_concurrency(c->src, c->dst);
 	size_t i, n = m->n_layers + 1;
+	bool stream = copy_streams(c, conc);
 	int rc;
 
 	/*
@@ -168,7 +282,8 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 	 * every HEAD and POST fit in the connections, each upload opens while its
 	 * HEAD is out (as push does).
 	 */
-	if (c->dst->transport == WPKG_TRANSPORT_REGISTRY && c->mount_from == NULL && conc > 1 && 2 * n <= conc) {
+	if (stream || (c->dst->transport == WPKG_TRANSPORT_REGISTRY && c->mount_from == NULL && conc > 1 &&
+		       2 * n <= conc)) {
 		b.slots = calloc(n, sizeof(*b.slots));
 		if (b.slots == NULL) {
 			rc = wpkg_error_nomem(err);
@@ -179,11 +294,18 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 			b.slots[i].d = i < m->n_layers ? &m->layers[i] : &m->config;
 			wpkg_buf_init(&b.slots[i].b.mem);
 		}
-		rc = wpkg_multi_run(2 * n, conc, copy_spec_job, &b, err);
+		/* streaming: a GET on src and a PUT on dst per blob, with up to conc connections on each side */
+		if (stream)
+			rc = wpkg_multi_run_hosts(3 * n, 2 * conc, conc, copy_stream_job, &b, err);
+		else
+			rc = wpkg_multi_run(2 * n, conc, copy_spec_job, &b, err);
 	} else {
 		rc = wpkg_multi_run(n, conc, copy_job, &b, err);
 	}
 out:
+	for (i = 0; b.slots != NULL && i < n; i++)
+		if (b.slots[i].pipe_ready)
+			wpkg_pipe_free(&b.slots[i].pipe);
 	free(b.slots);
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", d->str);

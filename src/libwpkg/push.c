@@ -125,6 +125,60 @@ static int push_job(void *payload, size_t i, struct wpkg_error *err)
 	return push_blob(b->res, b->s, push_nth(b, i), b->mount_from, err);
 }
 
+/*
+ * HEADs first: jobs 0..n-1 ask for every blob at once, and job n+k then
+ * mounts or uploads blob k if its HEAD found nothing.  No request is spent
+ * on a blob that is there, and the uploads queue behind the HEADs on the
+ * connections instead of each blob holding one for its three round trips.
+ */
+static int push_heads_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct push_batch *b = payload;
+	size_t n = b->p->n_layers + 1, k = i < n ? i : i - n;
+	const struct wpkg_blob *blob = push_nth(b, k);
+	struct push_probe *pr = &b->probes[k];
+	uint64_t size = (uint64_t)blob->desc.size;
+	bool present = false;
+	int rc = 0;
+
+	if (i < n) {
+		rc = wpkg_store_blob_exists(b->s, &blob->desc.digest, &present, err);
+		if (rc == 0) {
+			pr->present = present;
+			pr->known = true;
+			if (present) {
+				b->res->bytes_skipped += size;
+				b->res->blobs_skipped++;
+			}
+		}
+		goto out;
+	}
+	wpkg_multi_wait(&pr->known);
+	if (!pr->known) {
+		rc = wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+		goto out;
+	}
+	if (pr->present)
+		goto out;
+	if (b->mount_from != NULL) {
+		rc = wpkg_store_blob_mount(b->s, b->mount_from, &blob->desc.digest, &present, err);
+		if (rc < 0 || present) {
+			b->res->bytes_mounted += present ? size : 0;
+			b->res->blobs_mounted += present;
+			goto out;
+		}
+	}
+	rc = wpkg_store_blob_put(b->s, blob, err);
+	if (rc == 0) {
+		b->res->bytes_uploaded += size;
+		b->res->blobs_uploaded++;
+	}
+out:
+	if (rc < 0)
+		wpkg_error_wrap(err, "blob %s", blob->desc.digest.str);
+	return rc;
+}
+
 int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct wpkg_package *p,
 	      const struct wpkg_push_opts *opts, struct wpkg_error *err)
 {
@@ -143,13 +197,17 @@ int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct w
 	 * in the connections at once, each upload opens while its HEAD is out:
 	 * a request more per blob buys a round trip only where nothing queues.
 	 */
-	if (s->transport == WPKG_TRANSPORT_REGISTRY && opts->mount_from == NULL && conc > 1 && 2 * n <= conc) {
+	if (s->transport == WPKG_TRANSPORT_REGISTRY && conc > 1 && wpkg_multi_slots() == 0) {
 		batch.probes = calloc(n, sizeof(*batch.probes));
 		if (batch.probes == NULL) {
 			rc = wpkg_error_nomem(err);
 			goto out;
 		}
-		rc = wpkg_multi_run(2 * n, conc, push_spec_job, &batch, err);
+		/* more jobs than connections: the next request waits in curl's queue, not for a job to end */
+		if (opts->mount_from == NULL && 2 * n <= conc)
+			rc = wpkg_multi_run(2 * n, conc, push_spec_job, &batch, err);
+		else
+			rc = wpkg_multi_run_hosts(2 * n, 2 * conc, conc, push_heads_job, &batch, err);
 	} else {
 		rc = wpkg_multi_run(n, conc, push_job, &batch, err);
 	}

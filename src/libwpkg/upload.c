@@ -19,7 +19,7 @@ struct up {
 	struct wpkg_registry *r;
 	const char *repo;
 	const struct wpkg_blob *b;
-	struct wpkg_http_body whole;   /* the blob, replayable */
+	struct wpkg_http_body whole;   /* the blob, replayable unless it comes through a pipe */
 	struct reg_scopes s;
 	char *location;                /* newest Location of the session */
 	uint64_t min_chunk;            /* OCI-Chunk-Min-Length */
@@ -202,6 +202,8 @@ static int up_open(struct up *u, struct wpkg_error *err)
 
 	u->whole.fd = -1;
 	u->whole.len = (uint64_t)b->desc.size;
+	if (u->whole.pipe != NULL)
+		return 0;
 	if (b->path == NULL) {
 		if (b->mem.len != u->whole.len)
 			return wpkg_error_set(err, WPKG_E_INVALID, "blob %s: %zu bytes in memory, descriptor says %lld",
@@ -222,15 +224,21 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 	return wpkg_registry_blob_upload_gated(r, repo, b, NULL, NULL, NULL, err);
 }
 
-int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
-				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
+bool wpkg_registry_blob_streamable(struct wpkg_registry *r)
 {
-	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1 } };
-	/* the host's known limits (chunk_policy.c) shape the size asked for */
-	uint64_t chunk = wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size);
+	return wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size) == 0;
+}
+
+static int upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b, struct wpkg_pipe *pipe,
+		  wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
+{
+	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1, .pipe = pipe } };
+	/* the host's known limits (chunk_policy.c) shape the size asked for; a pipe goes in one PUT */
+	uint64_t chunk = pipe ? 0 : wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size);
 	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
-	bool chunked = chunk > 0, fell_back = false, refused, skipped = false;
-	unsigned attempts = 0, max = wpkg_http_max_retries(r->http);
+	bool chunked = chunk > 0, fell_back = pipe != NULL, refused, skipped = false;
+	/* a pipe's bytes pass once: a failed PUT cannot be sent again */
+	unsigned attempts = 0, max = pipe ? 0 : wpkg_http_max_retries(r->http);
 	long status;
 	int rc;
 
@@ -297,6 +305,19 @@ out:
 		close(u.whole.fd);
 	reg_scopes_free(&u.s);
 	return rc;
+}
+
+int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
+{
+	return upload(r, repo, b, NULL, gate, gate_arg, sent, err);
+}
+
+int wpkg_registry_blob_upload_pipe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+				   struct wpkg_pipe *pipe, wpkg_upload_gate gate, void *gate_arg, bool *sent,
+				   struct wpkg_error *err)
+{
+	return upload(r, repo, b, pipe, gate, gate_arg, sent, err);
 }
 
 int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const char *from_repo,
