@@ -29,6 +29,8 @@ int wpkg_pipe_write(struct wpkg_pipe *p, const void *data, size_t len, struct wp
 	const uint8_t *d = data;
 	size_t tail, first;
 
+	if (p->abandoned)
+		return wpkg_error_set(err, WPKG_E_IO, "the upload it fed was abandoned");
 	if (len > p->size - p->written)
 		return wpkg_error_set(err, WPKG_E_DIGEST, "more than the expected %llu bytes",
 				      (unsigned long long)p->size);
@@ -76,6 +78,15 @@ void wpkg_pipe_close(struct wpkg_pipe *p, int rc, const struct wpkg_error *err)
 	if (p->reader_paused) {
 		p->reader_paused = false;
 		wpkg_multi_unpause(p->reader);
+	}
+}
+
+void wpkg_pipe_abandon(struct wpkg_pipe *p)
+{
+	p->abandoned = true;
+	if (p->writer_paused) {
+		p->writer_paused = false;
+		wpkg_multi_unpause(p->writer);
 	}
 }
 

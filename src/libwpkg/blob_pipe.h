@@ -29,6 +29,7 @@ struct wpkg_pipe {
 	uint64_t written, read;
 	bool closed;                 /* the writer verified everything it wrote */
 	bool failed;                 /* the writer gave up: err says why */
+	bool abandoned;              /* the reader gave up (its PUT failed): the writer stops, quietly */
 	struct wpkg_error err;
 	CURL *writer, *reader;       /* the two jobs' handles, to resume them */
 	bool writer_paused, reader_paused;
@@ -36,10 +37,15 @@ struct wpkg_pipe {
 
 int wpkg_pipe_init(struct wpkg_pipe *p, uint64_t size, size_t cap, struct wpkg_error *err);
 void wpkg_pipe_free(struct wpkg_pipe *p);
-/* Writer: takes all len bytes, or none and returns WPKG_PIPE_WAIT (call again with the same bytes). */
+/*
+ * Writer: takes all len bytes, or none and returns WPKG_PIPE_WAIT (call again
+ * with the same bytes); WPKG_E_IO once the reader abandoned the pipe.
+ */
 int wpkg_pipe_write(struct wpkg_pipe *p, const void *data, size_t len, struct wpkg_error *err);
 /* Writer: every byte written and verified (rc 0), or the copy failed (rc < 0, with err). */
 void wpkg_pipe_close(struct wpkg_pipe *p, int rc, const struct wpkg_error *err);
+/* Reader: its PUT failed and it will fetch the blob another way; a paused writer is resumed to stop. */
+void wpkg_pipe_abandon(struct wpkg_pipe *p);
 /*
  * Reader: copies up to len bytes to out and sets *got; WPKG_PIPE_WAIT when
  * nothing may be read yet; < 0 (err filled) when the writer failed.

@@ -197,6 +197,22 @@ static int stream_put(struct blob_batch *bb, struct copy_slot *sl, struct wpkg_e
 	rc = wpkg_registry_blob_upload_pipe(wpkg_store_reg(c->dst)->client, c->dst->repo, &sl->b, &sl->pipe,
 					    stream_gate, sl, &sent, err);
 	memset(&sl->b.desc, 0, sizeof(sl->b.desc));
+	if ((rc == WPKG_E_NETWORK || rc == WPKG_E_TOO_MANY_REQUESTS) && !sl->pipe.failed && !wpkg_multi_cancelled()) {
+		/*
+		 * The PUT failed on the way (a 5xx, a drop): the bytes that went are
+		 * gone, so this blob alone goes the spooled way, with the upload's
+		 * own retries, and its GET stops.
+		 */
+		wpkg_log_to(wpkg_store_log(c->dst), WPKG_LOG_DEBUG, "* blob %s: %s; copying it through a file",
+			    sl->d->digest.str, err ? err->msg : "upload failed");
+		wpkg_pipe_abandon(&sl->pipe);
+		wpkg_error_clear(err);
+		rc = wpkg_store_blob_open(&sl->b, c->src, sl->d, err);
+		if (rc == 0)
+			rc = wpkg_store_blob_put(c->dst, &sl->b, err);
+		wpkg_blob_clear(&sl->b);
+		sent = rc == 0;
+	}
 	if (rc == 0 && sent) {
 		c->res.blobs_copied++;
 		c->res.bytes_copied += (uint64_t)sl->d->size;
@@ -208,16 +224,23 @@ static int stream_put(struct blob_batch *bb, struct copy_slot *sl, struct wpkg_e
 static int stream_get(struct copy_slot *sl, struct wpkg_error *err)
 {
 	struct copier *c = sl->c;
+	int rc;
 
 	wpkg_multi_wait(&sl->known);
 	if (sl->known && !sl->present)
 		wpkg_multi_wait(&sl->pipe_ready);
 	if (!sl->known || (!sl->present && !sl->pipe_ready))
 		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
-	if (sl->present)
+	if (sl->present || sl->pipe.abandoned)
 		return 0;
-	return wpkg_registry_blob_get_pipe(wpkg_store_reg(c->src)->client, c->src->repo, &sl->d->digest,
-					   (uint64_t)sl->d->size, &sl->pipe, err);
+	rc = wpkg_registry_blob_get_pipe(wpkg_store_reg(c->src)->client, c->src->repo, &sl->d->digest,
+					 (uint64_t)sl->d->size, &sl->pipe, err);
+	/* the PUT it fed failed and fetches the blob again by itself: not this job's failure */
+	if (rc < 0 && sl->pipe.abandoned) {
+		wpkg_error_clear(err);
+		rc = 0;
+	}
+	return rc;
 }
 
 /*

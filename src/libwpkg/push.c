@@ -5,6 +5,7 @@
 
 #include "wpkg/push.h"
 #include "http_multi.h"
+#include "push_internal.h"
 #include "store_internal.h"
 #include "store_registry.h"
 
@@ -179,18 +180,14 @@ out:
 	return rc;
 }
 
-int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct wpkg_package *p,
-	      const struct wpkg_push_opts *opts, struct wpkg_error *err)
+int wpkg_push_blobs(struct wpkg_push_result *res, struct wpkg_store *s, const struct wpkg_package *p,
+		    const char *mount_from, struct wpkg_error *err)
 {
-	struct wpkg_push_result res;
-	struct push_batch batch = { &res, s, p, opts->mount_from, NULL };
-	const char *mt = p->manifest_desc.media_type;
+	struct push_batch batch = { res, s, p, mount_from, NULL };
 	unsigned conc = wpkg_store_concurrency(s, NULL);
-	size_t i, n = p->n_layers + 1;
-	int rc = 0;
+	size_t n = p->n_layers + 1;
+	int rc;
 
-	memset(&res, 0, sizeof(res));
-	res.digest = p->manifest_desc.digest;
 	/*
 	 * Every blob at once; any failure cancels the rest, before the manifest.
 	 * To a registry (no mount to try), when every blob's HEAD and POST fit
@@ -199,20 +196,32 @@ int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct w
 	 */
 	if (s->transport == WPKG_TRANSPORT_REGISTRY && conc > 1 && wpkg_multi_slots() == 0) {
 		batch.probes = calloc(n, sizeof(*batch.probes));
-		if (batch.probes == NULL) {
-			rc = wpkg_error_nomem(err);
-			goto out;
-		}
+		if (batch.probes == NULL)
+			return wpkg_error_nomem(err);
 		/* more jobs than connections: the next request waits in curl's queue, not for a job to end */
-		if (opts->mount_from == NULL && 2 * n <= conc)
+		if (mount_from == NULL && 2 * n <= conc)
 			rc = wpkg_multi_run(2 * n, conc, push_spec_job, &batch, err);
 		else
 			rc = wpkg_multi_run_hosts(2 * n, 2 * conc, conc, push_heads_job, &batch, err);
-	} else {
-		rc = wpkg_multi_run(n, conc, push_job, &batch, err);
+		free(batch.probes);
+		return rc;
 	}
+	return wpkg_multi_run(n, conc, push_job, &batch, err);
+}
+
+int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct wpkg_package *p,
+	      const struct wpkg_push_opts *opts, struct wpkg_error *err)
+{
+	struct wpkg_push_result res;
+	const char *mt = p->manifest_desc.media_type;
+	size_t i;
+	int rc = 0;
+
+	memset(&res, 0, sizeof(res));
+	res.digest = p->manifest_desc.digest;
+	rc = wpkg_push_blobs(&res, s, p, opts->mount_from, err);
 	if (rc < 0)
-		goto out;
+		return rc;
 	if (opts->n_tags == 0) {
 		rc = wpkg_store_manifest_put(s, res.digest.str, mt, &res.digest, p->manifest.data, p->manifest.len, err);
 		if (rc < 0)
@@ -225,9 +234,7 @@ int wpkg_push(struct wpkg_push_result *out, struct wpkg_store *s, const struct w
 			wpkg_error_wrap(err, "manifest %s as tag %s", res.digest.str, opts->tags[i]);
 	}
 	if (rc < 0)
-		goto out;
+		return rc;
 	*out = res;
-out:
-	free(batch.probes);
-	return rc;
+	return 0;
 }

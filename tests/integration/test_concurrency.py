@@ -206,6 +206,30 @@ class ConcurrencyTests(harness.TestCase):
         self.assertEqual(src.seen('GET', '/blobs/'), [])
         self.assertEqual(dst.uploads, {})
 
+    def test_attach_sends_its_blobs_side_by_side(self):
+        reg = self.registry()
+        self.push(reg, 'app/pkg:v1', files=self.files[:1])
+        reg.fault('HEAD', '/blobs/', Delay(1.0), times=None)
+        reg.requests.clear()
+        self.wpkg('attach', '--plain-http', '--artifact-type', 'application/x-test', '%s/app/pkg:v1' % reg.host,
+                  *self.files[1:1 + FEW])
+        heads = reg.seen('HEAD', '/blobs/')
+        self.assertEqual(len(heads), FEW + 1, 'every layer and the config')
+        # each HEAD takes a second: one after another they would span FEW seconds
+        self.assertLess(max(q.time for q in heads) - min(q.time for q in heads), 0.9, 'the HEADs went together')
+        posts = reg.seen('POST', '/blobs/uploads/')
+        self.assertEqual(len(posts), FEW + 1)
+        self.assertLess(max(q.time for q in posts), heads[0].time + 0.9, 'sessions opened beside the HEADs')
+        # the referrer by digest, then (no referrers API here) the subject's fallback tag index
+        puts = reg.seen('PUT', '/manifests/')
+        self.assertEqual([q.path.split('/manifests/')[1][:7] for q in puts], ['sha256:', 'sha256-'])
+        last_blob = max(q.time for q in reg.seen('PUT', '/blobs/uploads/'))
+        self.assertGreaterEqual(min(q.time for q in puts), last_blob, 'the manifest after every blob')
+        self.assertEqual(reg.uploads, {})
+        for p in self.files[1:1 + FEW]:
+            with open(p, 'rb') as f:
+                self.assertIn(digest(f.read()), reg.blobs)
+
     def test_pull_reads_the_config_beside_the_layers(self):
         reg = self.registry()
         pushed = json.loads(self.push(reg, 'app/pkg:v1').stdout)

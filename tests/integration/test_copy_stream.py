@@ -6,7 +6,9 @@ in-memory pipe runs with TMPDIR naming a plain file (so that any temporary
 file would fail the copy) and leaves byte-identical blobs and manifest at
 the destination.  A fake source serving a corrupt blob: the copy fails on
 the digest, the destination's upload is cancelled with a DELETE, and no
-manifest reaches the destination.
+manifest reaches the destination.  A source GET dropped mid-way resumes with
+Range into the same PUT; a PUT that fails on the way (5xx) sends that one
+blob again the spooled way, with the upload's retries.
 """
 
 import hashlib
@@ -16,7 +18,7 @@ import os
 import harness
 import oci_raw
 import test_faults
-from fakereg import Corrupt, FakeRegistry
+from fakereg import Corrupt, Drop, FakeRegistry, Status
 from registry import Registry
 
 # around the 128 KiB pipe: smaller, several times larger, and not a multiple of anything
@@ -97,8 +99,50 @@ class CopyStreamTests(harness.TestCase):
         self.assertNotIn('cancelled', r.stderr, 'the error names the cause')
         self.assertEqual(dst.seen('PUT', '/manifests/'), [], 'no manifest pushed')
         self.assertNotIn(victim, dst.blobs, 'the corrupt bytes were never accepted')
+        # the last byte waited for the digest check: the PUT was cut short before it
+        puts = dst.seen('PUT', r'digest=sha256%3A' + victim[7:])
+        self.assertLess(max([q.body_len for q in puts] + [0]), SIZES[2], 'no PUT carried the whole blob')
         self.assertEqual(dst.uploads, {}, 'every upload session was finished or cancelled with DELETE')
         self.assertTrue(dst.seen('DELETE', '/blobs/uploads/'), "the victim's upload was cancelled")
+
+    def fakes(self):
+        src, dst = FakeRegistry().start(), FakeRegistry().start()
+        self.addCleanup(src.stop)
+        self.addCleanup(dst.stop)
+        pushed = json.loads(self.wpkg('push', '--plain-http', '--json', '%s/app/pkg:v1' % src.host,
+                                      *self.files(), env={'SOURCE_DATE_EPOCH': '1700000000'}).stdout)
+        return src, dst, pushed
+
+    def assertCopied(self, src, dst, pushed):
+        self.assertEqual(dst.manifests[('app/pkg', 'v1')], src.manifests[('app/pkg', 'v1')])
+        for d in pushed['layers'] + [pushed['config']]:
+            self.assertEqual('sha256:' + hashlib.sha256(dst.blobs[d['digest']]).hexdigest(), d['digest'])
+        self.assertEqual(dst.uploads, {})
+
+    def test_source_dropped_mid_blob_resumes_into_the_same_put(self):
+        src, dst, pushed = self.fakes()
+        victim = [x['digest'] for x in pushed['layers'] if x['size'] == SIZES[2]][0]
+        src.fault('GET', '/blobs/' + victim, Drop(700 * 1024), times=1)
+        self.wpkg('copy', '--plain-http', '--no-progress', '%s/app/pkg:v1' % src.host, '%s/app/pkg:v1' % dst.host,
+                  env={'TMPDIR': self.path('nowhere')})
+        gets = src.seen('GET', '/blobs/' + victim)
+        self.assertEqual(len(gets), 2)
+        self.assertEqual(gets[1].headers.get('range'), 'bytes=%d-' % (700 * 1024))
+        self.assertEqual(len(dst.seen('PUT', '/blobs/uploads/.*' + victim[7:])), 1, 'one PUT for the blob')
+        self.assertCopied(src, dst, pushed)
+
+    def test_put_failing_on_the_way_sends_that_blob_again_through_a_file(self):
+        src, dst, pushed = self.fakes()
+        victim = [x['digest'] for x in pushed['layers'] if x['size'] == SIZES[2]][0]
+        dst.fault('PUT', r'digest=sha256%3A' + victim[7:], Status(500, body='boom'), times=1)
+        empty = self.path('tmp')
+        os.makedirs(empty)
+        self.wpkg('copy', '--plain-http', '--no-progress', '%s/app/pkg:v1' % src.host, '%s/app/pkg:v1' % dst.host,
+                  env={'TMPDIR': empty})
+        self.assertEqual(len(dst.seen('PUT', r'digest=sha256%3A' + victim[7:])), 2)
+        self.assertEqual(len(src.seen('GET', '/blobs/' + victim)), 2, 'fetched again for the second PUT')
+        self.assertEqual(os.listdir(empty), [], 'the spooled copy was removed')
+        self.assertCopied(src, dst, pushed)
 
 
 if __name__ == '__main__':
