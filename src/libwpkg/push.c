@@ -54,6 +54,7 @@ out:
 struct push_probe {
 	bool known;
 	bool present;
+	bool handled;                /* its probe job sent it too (or found it): nothing left to do */
 };
 
 struct push_batch {
@@ -62,6 +63,11 @@ struct push_batch {
 	const struct wpkg_package *p;
 	const char *mount_from;
 	struct push_probe *probes;   /* speculative mode: one per blob */
+	size_t wave;                 /* heads-first mode: the first blobs, asked for with HEAD */
+	size_t wave_known;
+	bool wave_done;              /* every HEAD of the first wave answered */
+	bool any_present;            /* one of them found its blob: the repository is not new, HEAD everything */
+	bool probe;                  /* after the first wave, blobs may be probed with a self-mount POST */
 };
 
 static const struct wpkg_blob *push_nth(const struct push_batch *b, size_t k)
@@ -139,9 +145,34 @@ static int push_heads_job(void *payload, size_t i, struct wpkg_error *err)
 	const struct wpkg_blob *blob = push_nth(b, k);
 	struct push_probe *pr = &b->probes[k];
 	uint64_t size = (uint64_t)blob->desc.size;
-	bool present = false;
+	bool present = false, sent = false;
 	int rc = 0;
 
+	if (i < n && k >= b->wave && b->probe) {
+		/*
+		 * Past the first wave, in a repository where none of it was found
+		 * (a new one, most likely): ask "is it there?" and open the session
+		 * in one POST, saving a request a blob where requests queue for a
+		 * connection.  A registry that does not mount just opens a session.
+		 */
+		wpkg_multi_wait(&b->wave_done);
+		if (!b->wave_done) {
+			rc = wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+			goto out;
+		}
+		if (!b->any_present) {
+			rc = wpkg_store_reg_blob_put_probe(b->s, blob, &sent, err);
+			if (rc == 0) {
+				pr->handled = true;
+				pr->known = true;
+				b->res->bytes_uploaded += sent ? size : 0;
+				b->res->blobs_uploaded += sent;
+				b->res->bytes_skipped += sent ? 0 : size;
+				b->res->blobs_skipped += !sent;
+			}
+			goto out;
+		}
+	}
 	if (i < n) {
 		rc = wpkg_store_blob_exists(b->s, &blob->desc.digest, &present, err);
 		if (rc == 0) {
@@ -150,7 +181,10 @@ static int push_heads_job(void *payload, size_t i, struct wpkg_error *err)
 			if (present) {
 				b->res->bytes_skipped += size;
 				b->res->blobs_skipped++;
+				b->any_present = true;
 			}
+			if (k < b->wave && ++b->wave_known == b->wave)
+				b->wave_done = true;
 		}
 		goto out;
 	}
@@ -159,7 +193,7 @@ static int push_heads_job(void *payload, size_t i, struct wpkg_error *err)
 		rc = wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
 		goto out;
 	}
-	if (pr->present)
+	if (pr->present || pr->handled)
 		goto out;
 	if (b->mount_from != NULL) {
 		rc = wpkg_store_blob_mount(b->s, b->mount_from, &blob->desc.digest, &present, err);
@@ -183,7 +217,7 @@ out:
 int wpkg_push_blobs(struct wpkg_push_result *res, struct wpkg_store *s, const struct wpkg_package *p,
 		    const char *mount_from, struct wpkg_error *err)
 {
-	struct push_batch batch = { res, s, p, mount_from, NULL };
+	struct push_batch batch = { .res = res, .s = s, .p = p, .mount_from = mount_from };
 	unsigned conc = wpkg_store_concurrency(s, NULL);
 	size_t n = p->n_layers + 1;
 	int rc;
@@ -199,6 +233,8 @@ int wpkg_push_blobs(struct wpkg_push_result *res, struct wpkg_store *s, const st
 		if (batch.probes == NULL)
 			return wpkg_error_nomem(err);
 		/* more jobs than connections: the next request waits in curl's queue, not for a job to end */
+		batch.wave = n < conc ? n : conc;
+		batch.probe = mount_from == NULL;
 		if (mount_from == NULL && 2 * n <= conc)
 			rc = wpkg_multi_run(2 * n, conc, push_spec_job, &batch, err);
 		else

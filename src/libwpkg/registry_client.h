@@ -67,6 +67,14 @@ typedef int (*wpkg_upload_gate)(void *arg, struct wpkg_error *err);
  */
 int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
 				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err);
+/*
+ * wpkg_registry_blob_upload whose first POST also asks to mount the blob
+ * from repo itself: one round trip says whether the repository has it
+ * (*sent false: nothing to send) and opens the session otherwise.  A
+ * registry that does not mount opens a session: the blob is sent again.
+ */
+int wpkg_registry_blob_upload_probe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b, bool *sent,
+				    struct wpkg_error *err);
 struct wpkg_pipe;
 /* Whether blobs to this registry go in one PUT (no chunk size asked or known for its host): a pipe can feed it. */
 bool wpkg_registry_blob_streamable(struct wpkg_registry *r);

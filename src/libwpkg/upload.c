@@ -229,9 +229,25 @@ bool wpkg_registry_blob_streamable(struct wpkg_registry *r)
 	return wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size) == 0;
 }
 
-static int upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b, struct wpkg_pipe *pipe,
-		  wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
+/* "mount=D&from=REPO", URL-encoded. */
+static int mount_query(struct wpkg_buf *q, const struct wpkg_digest *d, const char *from_repo)
 {
+	if (wpkg_buf_puts(q, "mount=") < 0 || wpkg_url_encode(q, d->str) < 0 || wpkg_buf_puts(q, "&from=") < 0 ||
+	    wpkg_url_encode(q, from_repo) < 0)
+		return WPKG_E_NOMEM;
+	return 0;
+}
+
+/*
+ * probe: the first POST asks to mount the blob from the repository itself,
+ * which a registry answers 201 when the repository has it and otherwise
+ * (or when it does not mount at all) with an upload session: the HEAD and
+ * the POST in one round trip.
+ */
+static int upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b, struct wpkg_pipe *pipe,
+		  bool probe, wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
+{
+	struct wpkg_buf probe_q = WPKG_BUF_INIT;
 	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1, .pipe = pipe } };
 	/* the host's known limits (chunk_policy.c) shape the size asked for; a pipe goes in one PUT */
 	uint64_t chunk = pipe ? 0 : wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size);
@@ -243,6 +259,8 @@ static int upload(struct wpkg_registry *r, const char *repo, const struct wpkg_b
 	int rc;
 
 	rc = reg_scopes_init(&u.s, repo, "pull,push", NULL);
+	if (rc == 0 && probe)
+		rc = mount_query(&probe_q, &b->desc.digest, repo);
 	if (rc < 0) {
 		rc = wpkg_error_nomem(err);
 		goto out;
@@ -251,7 +269,14 @@ static int upload(struct wpkg_registry *r, const char *repo, const struct wpkg_b
 	if (gate == NULL && (rc = up_open(&u, err)) < 0)
 		goto out;
 	for (;;) {
-		rc = up_start(&u, NULL, &status, err);
+		status = 0;
+		rc = up_start(&u, probe ? probe_q.data : NULL, &status, err);
+		if (rc == 0 && probe && status == 201) {
+			/* mounted from itself: the repository has the blob */
+			skipped = true;
+			break;
+		}
+		probe = false;
 		if (rc < 0 && gate != NULL && gate(gate_arg, NULL) == 0) {
 			/* the blob is there anyway: the failed session does not matter */
 			wpkg_error_clear(err);
@@ -304,20 +329,27 @@ out:
 	if (u.whole.fd >= 0)
 		close(u.whole.fd);
 	reg_scopes_free(&u.s);
+	wpkg_buf_free(&probe_q);
 	return rc;
 }
 
 int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
 				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
 {
-	return upload(r, repo, b, NULL, gate, gate_arg, sent, err);
+	return upload(r, repo, b, NULL, false, gate, gate_arg, sent, err);
 }
 
 int wpkg_registry_blob_upload_pipe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
 				   struct wpkg_pipe *pipe, wpkg_upload_gate gate, void *gate_arg, bool *sent,
 				   struct wpkg_error *err)
 {
-	return upload(r, repo, b, pipe, gate, gate_arg, sent, err);
+	return upload(r, repo, b, pipe, false, gate, gate_arg, sent, err);
+}
+
+int wpkg_registry_blob_upload_probe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b, bool *sent,
+				    struct wpkg_error *err)
+{
+	return upload(r, repo, b, NULL, true, NULL, NULL, sent, err);
 }
 
 int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const char *from_repo,
@@ -331,13 +363,7 @@ int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const ch
 
 	rc = reg_scopes_init(&u.s, repo, "pull,push", from_repo);
 	if (rc == 0)
-		rc = wpkg_buf_puts(&q, "mount=");
-	if (rc == 0)
-		rc = wpkg_url_encode(&q, d->str);
-	if (rc == 0)
-		rc = wpkg_buf_puts(&q, "&from=");
-	if (rc == 0)
-		rc = wpkg_url_encode(&q, from_repo);
+		rc = mount_query(&q, d, from_repo);
 	if (rc < 0) {
 		rc = wpkg_error_nomem(err);
 		goto out;

@@ -70,10 +70,40 @@ class ConcurrencyTests(harness.TestCase):
         conns = {q.conn for q in reg.requests if '/blobs/' in q.path}
         self.assertGreater(len(conns), 1, 'blobs went over several connections')
         self.assertLessEqual(len(conns), 16, 'no more connections than --concurrency')
+        # the first wave (one blob per connection) is asked with HEAD; none is there, so each later blob's
+        # POST asks to mount it from the repository itself: "is it there?" and the session in one request
         heads = [q for q in reg.requests if q.method == 'HEAD']
-        self.assertEqual(len(heads), N + 1, 'one HEAD per blob')
+        self.assertEqual(len(heads), 16, 'one HEAD per blob of the first wave')
         self.assertGreater(len({q.conn for q in heads}), 1, 'HEADs went out side by side')
+        probes = reg.seen('POST', r'/blobs/uploads/\?mount=sha256%3A[0-9a-f]{64}&from=app%2Fpar$')
+        self.assertEqual(len(probes), N + 1 - 16)
+        self.assertEqual(len(reg.seen('POST', '/blobs/uploads/')), N + 1, 'one session per blob')
+        self.assertEqual(len([q for q in reg.seen('PUT') if '/manifests/' not in q.path]), N + 1)
         self.assertEqual(len(reg.seen('PUT', r'/manifests/')), 1)
+        self.assertEqual(reg.uploads, {})
+
+    def test_push_probes_by_self_mount_only_where_the_first_wave_found_nothing(self):
+        reg = self.registry()
+        size = len(component(0))
+        # the second half is there already; the first wave (files 0..15) is not
+        self.push(reg, 'app/pkg:half', files=self.files[16:])
+        reg.requests.clear()
+        r = json.loads(self.push(reg, 'app/pkg:v1').stdout)
+        self.assertEqual(r['bytes']['skipped'], 16 * size, 'files 16..31 found by their mount POST')
+        self.assertEqual(r['bytes']['uploaded'], 16 * size + r['config']['size'])
+        self.assertEqual(len(reg.seen('HEAD', '/blobs/')), 16)
+        self.assertEqual(len(reg.seen('POST', r'\?mount=')), N + 1 - 16)
+        for p in self.files[16:]:
+            with open(p, 'rb') as f:
+                d = digest(f.read())
+            self.assertEqual(reg.seen('PUT', r'digest=sha256%3A' + d[7:]), [], 'not sent again')
+        self.assertEqual(reg.uploads, {})
+        # a repository where the first wave finds its blobs: HEAD for every blob, nothing sent, no probe
+        reg.requests.clear()
+        again = json.loads(self.push(reg, 'app/pkg:v2').stdout)
+        self.assertEqual(again['bytes']['uploaded'], 0)
+        self.assertEqual(len(reg.seen('HEAD', '/blobs/')), N + 1)
+        self.assertEqual(reg.seen('POST'), [])
 
     def test_pull_resumes_the_one_blob_dropped_among_32(self):
         reg = self.registry()
