@@ -57,6 +57,7 @@ int wpkg_pipe_write(struct wpkg_pipe *p, const void *data, size_t len, struct wp
 	memcpy(p->buf, d + first, len - first);
 	p->len += len;
 	p->written += len;
+	p->started = true;
 	if (p->reader_paused && len > 0) {
 		p->reader_paused = false;
 		wpkg_multi_unpause(p->reader);
@@ -66,6 +67,7 @@ int wpkg_pipe_write(struct wpkg_pipe *p, const void *data, size_t len, struct wp
 
 void wpkg_pipe_close(struct wpkg_pipe *p, int rc, const struct wpkg_error *err)
 {
+	p->started = true;
 	if (rc < 0) {
 		p->failed = true;
 		if (err != NULL)

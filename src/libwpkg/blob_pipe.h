@@ -27,6 +27,7 @@ struct wpkg_pipe {
 	size_t cap, head, len;       /* ring buffer: len bytes from head */
 	uint64_t size;               /* the blob's size: everything that will pass */
 	uint64_t written, read;
+	bool started;                /* the first bytes are in (or the writer is done): worth starting the PUT */
 	bool closed;                 /* the writer verified everything it wrote */
 	bool failed;                 /* the writer gave up: err says why */
 	bool abandoned;              /* the reader gave up (its PUT failed): the writer stops, quietly */

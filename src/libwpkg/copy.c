@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* copy.c - copies a manifest or index with its blobs, children and (optionally) referrers between two stores. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,8 @@ struct copy_slot {
 	struct wpkg_blob b;
 	struct wpkg_pipe pipe;     /* streaming: GET job -> PUT job */
 	bool pipe_ready;
+	bool probe;                /* streaming, past the first wave: no HEAD, the PUT job's POST self-mounts */
+	bool decided;              /* streaming: whether dst has it is known (the GET waits for this) */
 	unsigned pipe_users;       /* the two jobs on it; the last one out frees it */
 };
 
@@ -104,6 +107,10 @@ struct blob_batch {
 	struct copier *c;
 	const struct wpkg_manifest *m;
 	struct copy_slot *slots;   /* speculative mode: one per blob */
+	size_t wave;               /* streaming: the first blobs, asked for with HEAD (as push does) */
+	size_t wave_known;
+	bool wave_done;
+	bool any_present;
 };
 
 /* The upload's gate: waits for dst's HEAD; if the blob is missing there, reads it from src to send. */
@@ -162,7 +169,11 @@ static int copy_job(void *payload, size_t i, struct wpkg_error *err)
 	return copy_blob(b->c, i < b->m->n_layers ? &b->m->layers[i] : &b->m->config, err);
 }
 
-/* The streaming upload's gate: waits for dst's HEAD; sends (from the pipe) unless the blob is there. */
+/*
+ * The streaming upload's gate: waits for dst's HEAD; unless the blob is
+ * there, waits for the GET's first bytes before the PUT goes, so that the
+ * PUT does not hold a connection to dst idle through src's round trip.
+ */
 static int stream_gate(void *arg, struct wpkg_error *err)
 {
 	struct copy_slot *sl = arg;
@@ -170,7 +181,17 @@ static int stream_gate(void *arg, struct wpkg_error *err)
 	wpkg_multi_wait(&sl->known);
 	if (!sl->known)
 		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
-	return sl->present ? 0 : 1;
+	/* after a self-mount POST that opened a session: dst lacks the blob, the GET may start */
+	if (sl->probe)
+		sl->decided = true;
+	else if (sl->present)
+		return 0;
+	if (err == NULL)
+		return 1;
+	wpkg_multi_wait(&sl->pipe.started);
+	if (!sl->pipe.started)
+		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	return 1;
 }
 
 static void stream_leave(struct copy_slot *sl)
@@ -192,11 +213,24 @@ static int stream_put(struct blob_batch *bb, struct copy_slot *sl, struct wpkg_e
 	if (rc < 0)
 		return rc;
 	sl->pipe_ready = true;
+	/* past the first wave: the HEAD job decides (HEAD, or a self-mount POST from here) */
+	if (sl - bb->slots >= (ptrdiff_t)bb->wave) {
+		wpkg_multi_wait(&sl->known);
+		if (!sl->known)
+			return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	}
 	sl->b.desc = *sl->d;
 	c->dst->dirty = true;
 	rc = wpkg_registry_blob_upload_pipe(wpkg_store_reg(c->dst)->client, c->dst->repo, &sl->b, &sl->pipe,
-					    stream_gate, sl, &sent, err);
+					    sl->probe, stream_gate, sl, &sent, err);
 	memset(&sl->b.desc, 0, sizeof(sl->b.desc));
+	if (rc == 0 && !sent && sl->probe) {
+		/* mounted from itself: dst has it after all, and the GET has nothing to do */
+		sl->present = true;
+		sl->decided = true;
+		c->res.blobs_skipped++;
+		c->res.bytes_skipped += (uint64_t)sl->d->size;
+	}
 	if ((rc == WPKG_E_NETWORK || rc == WPKG_E_TOO_MANY_REQUESTS) && !sl->pipe.failed && !wpkg_multi_cancelled()) {
 		/*
 		 * The PUT failed on the way (a 5xx, a drop): the bytes that went are
@@ -226,10 +260,10 @@ static int stream_get(struct copy_slot *sl, struct wpkg_error *err)
 	struct copier *c = sl->c;
 	int rc;
 
-	wpkg_multi_wait(&sl->known);
-	if (sl->known && !sl->present)
+	wpkg_multi_wait(&sl->decided);
+	if (sl->decided && !sl->present)
 		wpkg_multi_wait(&sl->pipe_ready);
-	if (!sl->known || (!sl->present && !sl->pipe_ready))
+	if (!sl->decided || (!sl->present && !sl->pipe_ready))
 		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
 	if (sl->present || sl->pipe.abandoned)
 		return 0;
@@ -257,15 +291,30 @@ static int copy_stream_job(void *payload, size_t i, struct wpkg_error *err)
 	bool present = false;
 	int rc;
 
+	if (i < n && i >= bb->wave) {
+		/* as push: where the first wave found nothing, the PUT job's POST asks instead of a HEAD */
+		wpkg_multi_wait(&bb->wave_done);
+		if (!bb->wave_done)
+			return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+		sl->probe = !bb->any_present;
+		if (sl->probe) {
+			sl->known = true;
+			return 0;
+		}
+	}
 	if (i < n) {
 		rc = wpkg_store_blob_exists(sl->c->dst, &sl->d->digest, &present, err);
 		if (rc == 0) {
 			sl->present = present;
 			sl->known = true;
+			sl->decided = true;
 			if (present) {
 				sl->c->res.blobs_skipped++;
 				sl->c->res.bytes_skipped += size;
+				bb->any_present = true;
 			}
+			if (i < bb->wave && ++bb->wave_known == bb->wave)
+				bb->wave_done = true;
 		}
 	} else {
 		sl->pipe_users++;
@@ -294,7 +343,7 @@ static bool copy_streams(const struct copier *c, unsigned conc)
 static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const struct wpkg_digest *d,
 		      struct wpkg_error *err)
 {
-	struct blob_batch b = { c, m, NULL };
+	struct blob_batch b = { .c = c, .m = m };
 	unsigned conc = wpkg_store_concurrency(c->src, c->dst);
 	size_t i, n = m->n_layers + 1;
 	bool stream = copy_streams(c, conc);
@@ -317,9 +366,14 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 			b.slots[i].d = i < m->n_layers ? &m->layers[i] : &m->config;
 			wpkg_buf_init(&b.slots[i].b.mem);
 		}
-		/* streaming: a GET on src and a PUT on dst per blob, with up to conc connections on each side */
+		b.wave = n < conc ? n : conc;
+		/*
+		 * Streaming: a GET on src and a PUT on dst per blob, up to conc
+		 * connections each side; jobs waiting on another side's progress
+		 * hold a job slot but no connection, hence the slots to spare.
+		 */
 		if (stream)
-			rc = wpkg_multi_run_hosts(3 * n, 2 * conc, conc, copy_stream_job, &b, err);
+			rc = wpkg_multi_run_hosts(3 * n, 4 * conc, conc, copy_stream_job, &b, err);
 		else
 			rc = wpkg_multi_run(2 * n, conc, copy_spec_job, &b, err);
 	} else {

@@ -81,10 +81,12 @@ bool wpkg_registry_blob_streamable(struct wpkg_registry *r);
 /*
  * wpkg_registry_blob_upload_gated with the bytes read from pipe as they
  * arrive (b gives the descriptor only): one PUT, not retried, since the bytes
- * pass once.  It fails with the writer's error if the writer fails.
+ * pass once.  It fails with the writer's error if the writer fails.  With
+ * probe, the POST asks to mount from repo itself first (as
+ * wpkg_registry_blob_upload_probe): a 201 ends it unsent, the gate unasked.
  */
 int wpkg_registry_blob_upload_pipe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
-				   struct wpkg_pipe *pipe, wpkg_upload_gate gate, void *gate_arg, bool *sent,
+				   struct wpkg_pipe *pipe, bool probe, wpkg_upload_gate gate, void *gate_arg, bool *sent,
 				   struct wpkg_error *err);
 /*
  * Downloads a blob into pipe, verified as it streams (resumed with Range

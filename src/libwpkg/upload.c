@@ -340,10 +340,10 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 }
 
 int wpkg_registry_blob_upload_pipe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
-				   struct wpkg_pipe *pipe, wpkg_upload_gate gate, void *gate_arg, bool *sent,
+				   struct wpkg_pipe *pipe, bool probe, wpkg_upload_gate gate, void *gate_arg, bool *sent,
 				   struct wpkg_error *err)
 {
-	return upload(r, repo, b, pipe, false, gate, gate_arg, sent, err);
+	return upload(r, repo, b, pipe, probe, gate, gate_arg, sent, err);
 }
 
 int wpkg_registry_blob_upload_probe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b, bool *sent,
