@@ -87,7 +87,7 @@ static int copy_children(struct copier *c, const struct wpkg_index *ix, const st
 }
 
 /* A blob's bytes in flight from src's GET to dst's PUT: bounded, whatever the blob's size. */
-#define PIPE_CAP ((size_t)128 << 10)
+#define PIPE_CAP ((size_t)64 << 10)
 
 /* One blob of a speculative or streaming batch: what its HEAD on dst found, and its bytes once fetched. */
 struct copy_slot {
@@ -100,6 +100,7 @@ struct copy_slot {
 	bool pipe_ready;
 	bool probe;                /* streaming, past the first wave: no HEAD, the PUT job's POST self-mounts */
 	bool decided;              /* streaming: whether dst has it is known (the GET waits for this) */
+	bool abandoned;            /* streaming: the PUT failed and the blob went through a file: no GET */
 	unsigned pipe_users;       /* the two jobs on it; the last one out frees it */
 };
 
@@ -169,6 +170,18 @@ static int copy_job(void *payload, size_t i, struct wpkg_error *err)
 	return copy_blob(b->c, i < b->m->n_layers ? &b->m->layers[i] : &b->m->config, err);
 }
 
+/* The blob's buffer, made by whichever side needs it first: memory for the blobs in flight, not the batch. */
+static int slot_pipe(struct copy_slot *sl, struct wpkg_error *err)
+{
+	int rc = 0;
+
+	if (!sl->pipe_ready) {
+		rc = wpkg_pipe_init(&sl->pipe, (uint64_t)sl->d->size, PIPE_CAP, err);
+		sl->pipe_ready = rc == 0;
+	}
+	return rc;
+}
+
 /*
  * The streaming upload's gate: waits for dst's HEAD; unless the blob is
  * there, waits for the GET's first bytes before the PUT goes, so that the
@@ -188,6 +201,8 @@ static int stream_gate(void *arg, struct wpkg_error *err)
 		return 0;
 	if (err == NULL)
 		return 1;
+	if (slot_pipe(sl, err) < 0)
+		return err->code;
 	wpkg_multi_wait(&sl->pipe.started);
 	if (!sl->pipe.started)
 		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
@@ -209,10 +224,6 @@ static int stream_put(struct blob_batch *bb, struct copy_slot *sl, struct wpkg_e
 	bool sent = false;
 	int rc;
 
-	rc = wpkg_pipe_init(&sl->pipe, (uint64_t)sl->d->size, PIPE_CAP, err);
-	if (rc < 0)
-		return rc;
-	sl->pipe_ready = true;
 	/* past the first wave: the HEAD job decides (HEAD, or a self-mount POST from here) */
 	if (sl - bb->slots >= (ptrdiff_t)bb->wave) {
 		wpkg_multi_wait(&sl->known);
@@ -239,7 +250,10 @@ static int stream_put(struct blob_batch *bb, struct copy_slot *sl, struct wpkg_e
 		 */
 		wpkg_log_to(wpkg_store_log(c->dst), WPKG_LOG_DEBUG, "* blob %s: %s; copying it through a file",
 			    sl->d->digest.str, err ? err->msg : "upload failed");
-		wpkg_pipe_abandon(&sl->pipe);
+		sl->abandoned = true;
+		sl->decided = true;
+		if (sl->pipe_ready)
+			wpkg_pipe_abandon(&sl->pipe);
 		wpkg_error_clear(err);
 		rc = wpkg_store_blob_open(&sl->b, c->src, sl->d, err);
 		if (rc == 0)
@@ -261,16 +275,16 @@ static int stream_get(struct copy_slot *sl, struct wpkg_error *err)
 	int rc;
 
 	wpkg_multi_wait(&sl->decided);
-	if (sl->decided && !sl->present)
-		wpkg_multi_wait(&sl->pipe_ready);
-	if (!sl->decided || (!sl->present && !sl->pipe_ready))
+	if (!sl->decided)
 		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
-	if (sl->present || sl->pipe.abandoned)
+	if (sl->present || sl->abandoned)
 		return 0;
+	if ((rc = slot_pipe(sl, err)) < 0)
+		return rc;
 	rc = wpkg_registry_blob_get_pipe(wpkg_store_reg(c->src)->client, c->src->repo, &sl->d->digest,
 					 (uint64_t)sl->d->size, &sl->pipe, err);
 	/* the PUT it fed failed and fetches the blob again by itself: not this job's failure */
-	if (rc < 0 && sl->pipe.abandoned) {
+	if (rc < 0 && sl->abandoned) {
 		wpkg_error_clear(err);
 		rc = 0;
 	}

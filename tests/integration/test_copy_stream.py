@@ -21,7 +21,7 @@ import test_faults
 from fakereg import Corrupt, Drop, FakeRegistry, Status
 from registry import Registry
 
-# around the 128 KiB pipe: smaller, several times larger, and not a multiple of anything
+# around the 64 KiB pipe: smaller, several times larger, and not a multiple of anything
 SIZES = (1000, 96 * 1024, 1536 * 1024 + 7)
 N = 12
 
