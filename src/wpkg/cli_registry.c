@@ -10,6 +10,7 @@
 #include "cli_auth_hint.h"
 #include "cli_output.h"
 #include "cli_registry.h"
+#include "config_file.h"
 
 /* connect-timeout, retries, timeout, min-rate and concurrency as parsed; 0 (-1 for retries): not given */
 static long connect_timeout, retries = -1, timeout, min_rate, concurrency;
@@ -64,6 +65,8 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  "allow a transfer 1 s more per BYTES it moves (default 16384)", .min = 1, .max = 1L << 30 },
 	{ CLI_OPT_NUMBER, "concurrency", 0, &concurrency, "N", "transfer up to N blobs at once (default 16)",
 	  .min = 1, .max = 64 },
+	{ CLI_OPT_STRING, "config", 0, &cli_reg.config, "FILE",
+	  "per-registry settings from FILE, not $XDG_CONFIG_HOME/wpkg/config.toml (see wpkg-config(5))" },
 	{ CLI_OPT_STRING, "wkg-config", 0, &cli_reg.wkg_config, "FILE",
 	  "package names: read this wkg config, not $XDG_CONFIG_HOME/wasm-pkg/config.toml (no built-in fallbacks)" },
 	{ CLI_OPT_NUMBER, "archive-max-size", 0, &archive_max_size, "BYTES",
@@ -92,6 +95,8 @@ void cli_registry_apply(struct cli_registry *r)
 		r->transport.max_retries = (unsigned)retries;
 	if (concurrency > 0)
 		r->transport.concurrency = (unsigned)concurrency;
+	if (r->config != NULL)
+		cli_config_set_path(r->config);
 }
 
 int cli_prompt(char *out, size_t size, const char *prompt, bool secret, struct wpkg_error *err)

@@ -19,6 +19,8 @@ struct cli_registry {
 	const char *wkg_config;    /* --wkg-config: package names' wkg config */
 	const char *wkg_lock;      /* pull --lock: a package name's version and layer digest from wkg.lock */
 	const struct wpkg_credentials *credentials;  /* a package name's (names.c), used instead of the lookup */
+	const char *config;        /* --config: wpkg's config.toml (config_file.c) */
+	bool reads_only;           /* the command only reads the registry: the config's mirrors may serve it */
 };
 
 /* The values of cli_registry_opts (a process runs one command). */

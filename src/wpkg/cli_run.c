@@ -257,6 +257,7 @@ static int steps(struct cli_run *r)
 		if (rc != WPKG_EXIT_OK)
 			return rc;
 	}
+	cli_reg.reads_only = !(cmd->needs & (CLI_WRITABLE | CLI_COMMIT));
 	if ((cmd->needs & CLI_STORE) &&
 	    cli_store_open(&r->store, &cli_reg, &r->ref, (cmd->needs & CLI_WRITABLE) != 0, &r->err) < 0)
 		return cli_run_fail(r);

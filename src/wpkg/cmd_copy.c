@@ -141,6 +141,7 @@ static int run(struct cli_run *r)
 	reference = wpkg_ref_reference(&src_ref);
 	if (cp.verify_key != NULL && wpkg_sigkey_load_public_file(&key, cp.verify_key, err) < 0)
 		goto fail;
+	src_reg.reads_only = true;   /* the source may come from a mirror */
 	if (cli_store_open(&src, &src_reg, &src_ref, false, err) < 0) {
 		wpkg_error_wrap(err, "copy %s", src_arg);
 		goto fail;

@@ -9,6 +9,7 @@
 #include "wpkg/creds.h"
 #include "cli_run.h"
 #include "cli_tls.h"
+#include "config_file.h"
 
 static struct {
 	struct wpkg_credentials creds;
@@ -47,9 +48,16 @@ static int check(char *host, struct cli_registry *reg, const struct wpkg_credent
 	struct wpkg_store_opts opts;
 	int rc;
 
+	const struct cli_config *cfg;
+
 	cli_registry_store_opts(&opts, reg, false);
 	opts.credentials = c;
-	rc = cli_tls_resolve(&opts.http, host, err);
+	/* the host's transport settings from config.toml; its location and mirrors are for repositories */
+	rc = cli_config_get(&cfg, err);
+	if (rc == 0)
+		rc = cli_config_apply(&opts.http, cfg, cli_config_find(cfg, host), err);
+	if (rc == 0)
+		rc = cli_tls_resolve(&opts.http, host, err);
 	if (rc < 0)
 		return rc;
 	return wpkg_store_ping(host, &opts, err);

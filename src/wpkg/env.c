@@ -59,3 +59,10 @@ void cli_env_tls_dirs(const char **home_certs_d, const char **system_certs_d)
 	}
 	*system_certs_d = sys != NULL && *sys != '\0' ? sys : "/etc/docker/certs.d";
 }
+
+void cli_env_config(const char **wpkg_config, const char **xdg_config_home, const char **home)
+{
+	*wpkg_config = getenv("WPKG_CONFIG");
+	*xdg_config_home = getenv("XDG_CONFIG_HOME");
+	*home = getenv("HOME");
+}
