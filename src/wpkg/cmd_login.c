@@ -23,7 +23,7 @@ static int read_credentials(struct wpkg_credentials *out, struct cli_registry *r
 	bool given;
 	int rc;
 
-	if (reg->username == NULL) {
+	if (reg->username == NULL && !reg->identity_token_stdin) {
 		if (!isatty(STDIN_FILENO))
 			return wpkg_error_set(err, WPKG_E_INVALID, "no --username given and no terminal to ask on");
 		rc = cli_prompt(user, size, "Username", false, err);
@@ -34,7 +34,7 @@ static int read_credentials(struct wpkg_credentials *out, struct cli_registry *r
 		reg->username = user;
 	}
 	rc = cli_registry_flag_credentials(out, &given, reg, err);
-	if (rc == 0 && out->password[0] == '\0') {
+	if (rc == 0 && out->password != NULL && out->password[0] == '\0') {
 		wpkg_credentials_clear(out);
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "empty password");
 	}
@@ -80,9 +80,13 @@ static int run(struct cli_run *r)
 		size_t used = strlen(r->err.msg);
 
 		/* the registry's "authentication required" does not say it was the password */
-		snprintf(r->err.msg + used, sizeof(r->err.msg) - used, " (the registry refused the password of %s: "
-			 "check it and log in again; nothing was stored)",
-			 login.creds.username ? login.creds.username : "the user");
+		if (login.creds.identity_token != NULL)
+			snprintf(r->err.msg + used, sizeof(r->err.msg) - used, " (the registry refused the identity "
+				 "token: get a fresh one and log in again; nothing was stored)");
+		else
+			snprintf(r->err.msg + used, sizeof(r->err.msg) - used, " (the registry refused the password of %s: "
+				 "check it and log in again; nothing was stored)",
+				 login.creds.username ? login.creds.username : "the user");
 	}
 	cli_log_sink(&log);
 	if (rc == 0 && wpkg_creds_store(login.host, &login.creds, &log, &r->err) < 0)
@@ -104,7 +108,8 @@ static void text(struct cli_run *r)
 static json_t *result_json(struct cli_run *r)
 {
 	(void)r;
-	return json_pack("{s:s, s:s}", "registry", login.host, "username", login.creds.username);
+	/* an identity token may come without a user name */
+	return json_pack("{s:s, s:s?}", "registry", login.host, "username", login.creds.username);
 }
 
 static void cleanup(struct cli_run *r)

@@ -6,6 +6,9 @@
 #include "env.h"
 #include "wpkg/settings.h"
 
+/* what cli_env_load handed the library, kept for cli_env_set_auth_file */
+static struct wpkg_settings loaded;
+
 int cli_env_load(struct wpkg_error *err)
 {
 	const char *upper_proxy = getenv("HTTP_PROXY");
@@ -29,6 +32,15 @@ int cli_env_load(struct wpkg_error *err)
 		.archive_max_entries = getenv("WPKG_ARCHIVE_MAX_ENTRIES"),
 	};
 
+	loaded = s;
+	return wpkg_settings_set(&s, err);
+}
+
+int cli_env_set_auth_file(const char *file, struct wpkg_error *err)
+{
+	struct wpkg_settings s = loaded;
+
+	s.auth_file = file;
 	return wpkg_settings_set(&s, err);
 }
 

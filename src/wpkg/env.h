@@ -12,6 +12,9 @@
  */
 int cli_env_load(struct wpkg_error *err);
 
+/* The settings of cli_env_load with one credentials file instead of config.json and auth.json (--authfile). */
+int cli_env_set_auth_file(const char *file, struct wpkg_error *err);
+
 /* WPKG_CACHE, XDG_CACHE_HOME and HOME, which name the cache directory (cli_cache_init); each may be NULL. */
 void cli_env_cache(const char **wpkg_cache, const char **xdg_cache_home, const char **home);
 
