@@ -63,6 +63,27 @@ static int check(char *host, struct cli_registry *reg, const struct wpkg_credent
 	return wpkg_store_ping(host, &opts, err);
 }
 
+/* A host config.toml moves elsewhere (location) is logged in to there: the credentials its repositories get. */
+static int relocate(struct wpkg_error *err)
+{
+	const struct cli_config *cfg;
+	const struct cli_config_registry *e;
+	const char *prefix;
+	char host[300], *moved;
+
+	if (cli_config_get(&cfg, err) < 0)
+		return err->code;
+	e = cli_config_find(cfg, login.host);
+	if (e == NULL || e->location == NULL || !cli_config_split_location(host, sizeof(host), &prefix, e->location))
+		return 0;
+	if (wpkg_creds_host(&moved, host, err) < 0)
+		return err->code;
+	cli_note("%s is at %s (location in %s): logging in there", login.host, moved, cfg->path);
+	free(login.host);
+	login.host = moved;
+	return 0;
+}
+
 static int run(struct cli_run *r)
 {
 	struct wpkg_log_sink log;
@@ -73,6 +94,8 @@ static int run(struct cli_run *r)
 		return cli_usage_error(r->cmd->name, "--password and --password-stdin need --username");
 	if (wpkg_creds_host(&login.host, r->pos.v[0], &r->err) < 0)
 		return cli_fail(&r->err);
+	if (relocate(&r->err) < 0)
+		return cli_run_fail(r);
 	rc = read_credentials(&login.creds, &cli_reg, user, sizeof(user), &r->err);
 	if (rc == 0)
 		rc = check(login.host, &cli_reg, &login.creds, &r->err);

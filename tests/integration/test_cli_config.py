@@ -381,6 +381,18 @@ class BasicTests(RegistryCase, ConfigCase):
                       'auth.example/%s:v1' % repo, harness.fixture(HELLO), input=self.reg.password + '\n')
         self.assertEqual(self.reg.raw_get('/v2/org/%s/tags/list' % repo)[0], 200)
 
+    def test_login_to_a_relocated_name_logs_in_at_its_location(self):
+        path = self.write_config('[registry."auth.example"]\nlocation = "%s/org"\n' % self.reg.host)
+        r = self.run_wpkg('login', '--config', path, '-u', self.reg.username, '--password-stdin', 'auth.example',
+                          input=self.reg.password + '\n')
+        self.assertEqual(r.stdout, 'Login Succeeded\n')
+        self.assertIn('wpkg: note: auth.example is at %s (location in %s): logging in there\n'
+                      % (self.reg.host, path), r.stderr)
+        with open(os.path.join(self.docker_config, 'config.json')) as f:
+            self.assertEqual(list(json.load(f)['auths']), [self.reg.host])
+        self.run_wpkg('push', '--config', path, 'auth.example/%s:v1' % self.repo(), harness.fixture(HELLO))
+        self.assertEqual(self.reg.raw_get('/v2/org/%s/tags/list' % self.repo())[0], 200)
+
 
 if __name__ == '__main__':
     harness.main()
