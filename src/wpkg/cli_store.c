@@ -93,7 +93,8 @@ int cli_store_open(struct wpkg_store **out, struct cli_registry *reg, const stru
 	if (rc < 0)
 		return rc;
 	e = cli_config_find(c, ref->registry);
-	if (e != NULL && e->n_mirrors > 0 && reg->reads_only) {
+	/* mirrors serve reads only: never a destination, even of a command that reads elsewhere (copy) */
+	if (e != NULL && e->n_mirrors > 0 && reg->reads_only && !writable) {
 		try_mirrors(out, reg, ref, c, e);
 		if (*out != NULL)
 			return 0;

@@ -272,6 +272,17 @@ class PlainTests(RegistryCase, ConfigCase):
         self.assertEqual(mirror.requests, [])
         self.assertEqual(self.reg.raw_get('/v2/%s/tags/list' % self.repo())[0], 200)
 
+    def test_a_copy_destination_never_goes_to_a_mirror(self):
+        repo = self.repo()
+        self.push(self.ref(repo, 'v1'), harness.fixture(HELLO))
+        mirror = FakeRegistry().start()
+        self.addCleanup(mirror.stop)
+        path = self.write_config('[registry."dst.example"]\nlocation = "%s"\nmirrors = ["%s"]\n'
+                                 % (self.reg.host, mirror.host))
+        self.run_wpkg('copy', '--config', path, self.ref(repo, 'v1'), 'dst.example/%s/copied:v1' % repo)
+        self.assertEqual(mirror.requests, [])
+        self.assertEqual(self.reg.raw_get('/v2/%s/copied/tags/list' % repo)[0], 200)
+
     def test_a_mirror_serves_a_pull_when_the_registry_is_down(self):
         repo = self.repo()
         out = json.loads(self.push(self.ref(repo, 'v1'), harness.fixture(HELLO)).stdout)
