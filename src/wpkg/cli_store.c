@@ -27,15 +27,17 @@ static int relocate(struct wpkg_ref *out, char *host, size_t host_size, char *re
 	return 0;
 }
 
-/* Opens ref's registry with the config's settings for the host it names (e, may be NULL) over the flags. */
+/* Opens ref's registry with the config's settings for the host it names (e, may be NULL) over the flags; a probe
+ * tries once only. */
 static int open_registry(struct wpkg_store **out, struct cli_registry *reg, const struct wpkg_ref *ref,
-			 const struct cli_config *c, const struct cli_config_registry *e, bool writable,
+			 const struct cli_config *c, const struct cli_config_registry *e, bool writable, bool probe,
 			 struct wpkg_error *err)
 {
 	struct wpkg_store_opts opts;
 	int rc;
 
 	cli_registry_store_opts(&opts, reg, writable);
+	opts.http.no_retries |= probe;
 	rc = cli_config_apply(&opts.http, c, e, err);
 	/* a missing --ca-file is the user's to fix, said before anything is sent */
 	if (rc == 0)
@@ -45,7 +47,24 @@ static int open_registry(struct wpkg_store **out, struct cli_registry *reg, cons
 	return rc;
 }
 
-/* The first mirror that has the manifest ref names, into *out; *out stays NULL when none has it. */
+/* Whether the mirror m has the manifest ref names, asked once (a mirror that is down is skipped at once). */
+static int probe(struct cli_registry *reg, const struct wpkg_ref *m, const struct wpkg_ref *ref,
+		 const struct cli_config *c, const struct cli_config_registry *e, struct wpkg_error *err)
+{
+	struct wpkg_descriptor d;
+	struct wpkg_store *s = NULL;
+	int rc;
+
+	rc = open_registry(&s, reg, m, c, e, false, true, err);
+	if (rc == 0)
+		rc = wpkg_store_manifest_resolve(&d, s, wpkg_ref_reference(ref), err);
+	if (rc == 0)
+		wpkg_descriptor_clear(&d);
+	wpkg_store_close(s);
+	return rc;
+}
+
+/* The first mirror that has the manifest ref names, opened as usual into *out; *out stays NULL when none has it. */
 static void try_mirrors(struct wpkg_store **out, struct cli_registry *reg, const struct wpkg_ref *ref,
 			const struct cli_config *c, const struct cli_config_registry *e)
 {
@@ -54,23 +73,22 @@ static void try_mirrors(struct wpkg_store **out, struct cli_registry *reg, const
 	*out = NULL;
 	for (size_t i = 0; i < e->n_mirrors; i++) {
 		struct wpkg_error err = { 0 };
-		struct wpkg_descriptor d;
-		struct wpkg_store *s = NULL;
 		struct wpkg_ref m;
+		int rc = relocate(&m, host, sizeof(host), repo, sizeof(repo), ref, e->mirrors[i], &err);
 
-		if (relocate(&m, host, sizeof(host), repo, sizeof(repo), ref, e->mirrors[i], &err) < 0 ||
-		    open_registry(&s, reg, &m, c, cli_config_find(c, host), false, &err) < 0 ||
-		    wpkg_store_manifest_resolve(&d, s, wpkg_ref_reference(ref), &err) < 0) {
+		/* the mirror's own table, if the file has one, says how to reach it */
+		if (rc == 0)
+			rc = probe(reg, &m, ref, c, cli_config_find(c, host), &err);
+		if (rc == 0)
+			rc = open_registry(out, reg, &m, c, cli_config_find(c, host), false, false, &err);
+		if (rc < 0) {
 			/* a mirror is a shortcut: when it fails the next one, then the registry itself, is asked */
 			if (cli_g.debug)
 				fprintf(stderr, "wpkg: debug: mirror %s of %s: %s; trying the next\n", e->mirrors[i],
 					e->name, err.msg);
-			wpkg_store_close(s);
 			continue;
 		}
-		wpkg_descriptor_clear(&d);
 		cli_note("reading %s/%s from its mirror %s/%s", ref->registry, ref->repository, host, repo);
-		*out = s;
 		return;
 	}
 }
@@ -105,5 +123,5 @@ int cli_store_open(struct wpkg_store **out, struct cli_registry *reg, const stru
 			return rc;
 		ref = &moved;
 	}
-	return open_registry(out, reg, ref, c, e, writable, err);
+	return open_registry(out, reg, ref, c, e, writable, false, err);
 }

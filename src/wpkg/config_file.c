@@ -212,10 +212,8 @@ static int parse_key(struct cli_config_registry *r, const char *path, const char
 		bool plain = key[0] == 'p';
 
 		rc = want(path, v, WPKG_TOML_BOOL, where, key, err);
-		if (rc == 0) {
+		if (rc == 0)
 			*(plain ? &r->plain_http : &r->insecure) = v->boolean != 0;
-			*(plain ? &r->has_plain_http : &r->has_insecure) = true;
-		}
 		return rc;
 	}
 	if (file != NULL) {

@@ -15,7 +15,6 @@ struct cli_config_registry {
 	char *name;            /* "HOST[:PORT]", lowercased, as in the table header */
 	int line;              /* of the header, for messages */
 	bool plain_http, insecure;
-	bool has_plain_http, has_insecure;
 	char *ca_file, *cert_file, *key_file;   /* resolved against the file's directory */
 	uint64_t chunk_size;   /* 0: not set (monolithic, the default) */
 	long concurrency;      /* 0: not set */

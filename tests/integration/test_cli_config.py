@@ -297,7 +297,7 @@ class PlainTests(RegistryCase, ConfigCase):
         self.assertIn('wpkg: note: reading %s/%s from its mirror %s/%s\n' % (down, repo, self.reg.host, mirror_repo),
                       r.stderr)
         # without the mirror the registry's own failure is the answer
-        r = self.run_wpkg('pull', '%s/%s:v1' % (down, repo), '-o', self.path('n.wasm'), expect=None)
+        r = self.run_wpkg('pull', '--retries', '0', '%s/%s:v1' % (down, repo), '-o', self.path('n.wasm'), expect=None)
         self.assertNotEqual(r.returncode, 0)
         self.assertFalse(os.path.exists(self.path('n.wasm')))
 
