@@ -345,6 +345,15 @@ class TlsTests(RegistryCase, ConfigCase):
         r = self.run_wpkg('tags', '--config', path, self.ref(repo))
         self.assertEqual(r.stdout, 'v1\n')
 
+    def test_insecure_skips_verification_for_that_host_only(self):
+        path = self.write_config('[registry."%s"]\ninsecure = true\n' % self.reg.host)
+        env = {'SSL_CERT_FILE': None}
+        r = self.run_wpkg('tags', '--retries', '0', self.ref(self.repo()), expect=7, env=env)
+        self.assertIn('certificate', r.stderr)
+        self.run_wpkg('tags', '--config', path, self.ref(self.repo()), expect=4, env=env)
+        other = self.write_config('[registry."127.0.0.1:1"]\ninsecure = true\n', 'other.toml')
+        self.run_wpkg('tags', '--retries', '0', '--config', other, self.ref(self.repo()), expect=7, env=env)
+
     def test_location_to_a_tls_registry_uses_the_entry_settings(self):
         path = self.write_config('[registry."secure.example"]\nlocation = "%s"\nca_file = "%s"\n'
                                  % (self.reg.host, self.reg.ca_file))
