@@ -12,7 +12,7 @@
 
 /*
  * A layout directory and an archive read in place share these (layout.c,
- * archive_store.c): what names the document in messages ("DIR/index.json",
+ * store_archive_read.c): what names the document in messages ("DIR/index.json",
  * "FILE: index.json").
  */
 
