@@ -225,7 +225,7 @@ static int archive_open(struct wpkg_store *s, const struct wpkg_ref *ref, const 
 	caps.c.total = opts->max_total_size != 0 ? opts->max_total_size : WPKG_ARCHIVE_TOTAL_MAX;
 	caps.used = 0;
 	/* a reader needs no copy: the tar is scanned once and read in place, nothing written anywhere */
-	if (!opts->writable)
+	if (opts->read_only && !opts->writable)
 		return wpkg_store_archive_read_open(s, &caps.c, err);
 	/*
 	 * A writer extracts, changes the layout and rewrites the whole tar on

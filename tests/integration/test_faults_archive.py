@@ -42,7 +42,7 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
     def test_total_cap(self):
         a, b = 'blobs/sha256/' + 'a' * 64, 'blobs/sha256/' + 'b' * 64
         self.assertEqual(self.refused([(a, b'x' * 3000), (b, b'y' * 3000)], '--archive-max-size', '5000'),
-                         '"%s": more than 5000 bytes extracted in all; pass --archive-max-size SIZE to allow '
+                         '"%s": more than 5000 bytes in all; pass --archive-max-size SIZE to allow '
                          'more' % b)
 
     def test_under_total_cap_is_read(self):
