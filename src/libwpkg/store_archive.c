@@ -135,8 +135,10 @@ static int extract(const char *file, const char *dir, struct caps *caps, struct 
 
 	if (a == NULL)
 		return wpkg_error_nomem(err);
-	/* plain tar only: no decompressors, no other formats */
+	/* tar only; compressed ones are recognised to be refused by name: they are read in place, never rewritten */
 	archive_read_support_format_tar(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
 	if (archive_read_open_filename(a, file, WPKG_IO_CHUNK) != ARCHIVE_OK) {
 		/* libarchive's own errno: the global one may be stale (a compressed archive is bad input, not missing) */
 		rc = wpkg_error_set(err, archive_errno(a) == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_INVALID, "%s: %s", file,
@@ -146,6 +148,11 @@ static int extract(const char *file, const char *dir, struct caps *caps, struct 
 	while (rc == 0 && (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
 		if (r < ARCHIVE_WARN) {
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "not a tar archive: %s", archive_error_string(a));
+			break;
+		}
+		if (count == 0 && archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE) {
+			rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "a %s compressed archive is only read; write to a "
+					    "plain tar (decompress it first)", archive_filter_name(a, 0));
 			break;
 		}
 		if (++count > caps->c.entries) {

@@ -157,6 +157,16 @@ class ArchiveFaultTests(RegistryCase, harness.TestCase):
         with open(src, 'rb') as f:
             self.assertEqual(self.pull_bytes(self.path('w.tar.gz')), f.read())
 
+    def test_compressed_archive_is_not_rewritten(self):
+        path = self.path('w.tar.gz')
+        self.write_wasm_archive(path, self.big_layer(1), 'w:gz')
+        before = harness.sha256_file(path)
+        r = self.run_wpkg('tag', 'oci-archive:%s:v1' % path, 'v2', expect=3)
+        self.assertEqual(r.stderr, 'wpkg: error: tag oci-archive:%s:v1: %s: a gzip compressed archive is only read; '
+                         'write to a plain tar (decompress it first)\n' % (path, path))
+        self.assertEqual(harness.sha256_file(path), before)
+        self.assertEqual(self.run_wpkg('tags', 'oci-archive:' + path).stdout, 'v1\n')
+
     def test_copy_archives_to_registry(self):
         layer = self.big_layer(3)
         for name, mode in (('c.tar', 'w'), ('c.tar.gz', 'w:gz')):
