@@ -176,7 +176,9 @@ WPKG_API int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_dig
 /*
  * A blob to hand to another store's wpkg_store_blob_put: for a layout or
  * archive the blob file itself (a file range, nothing copied); for a
- * registry a verified temporary spool file that wpkg_blob_clear deletes.
+ * compressed archive read in place its bytes in memory (up to 1 MiB) or,
+ * like a registry's, a verified temporary spool file that wpkg_blob_clear
+ * deletes.
  * out->desc is a copy of desc.  Clear out with wpkg_blob_clear.
  */
 WPKG_API int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
