@@ -22,7 +22,7 @@
 #define LAYOUT_FILE_MAX 4096
 /* a compressed tar keeps entries this small in memory (manifests, configs), so that reading them costs no pass */
 #define KEEP_ENTRY_MAX ((uint64_t)1 << 20)
-#define KEEP_TOTAL_MAX ((uint64_t)32 << 20)
+#define KEEP_TOTAL_MAX ((uint64_t)8 << 20)
 
 /* ---- the name rules ---- */
 
