@@ -22,7 +22,6 @@ struct cli_registry {
 	const struct wpkg_credentials *credentials;  /* a package name's (names.c), used instead of the lookup */
 	const char *config;        /* --config: wpkg's config.toml (config_file.c) */
 	const char *auth_file;     /* --registry-config / --authfile: the one credentials file */
-	bool reads_only;           /* the command only reads the registry: the config's mirrors may serve it */
 };
 
 /* The values of cli_registry_opts (a process runs one command). */

@@ -30,13 +30,14 @@ static int relocate(struct wpkg_ref *out, char *host, size_t host_size, char *re
 /* Opens ref's registry with the config's settings for the host it names (e, may be NULL) over the flags; a probe
  * tries once only. */
 static int open_registry(struct wpkg_store **out, struct cli_registry *reg, const struct wpkg_ref *ref,
-			 const struct cli_config *c, const struct cli_config_registry *e, bool writable, bool probe,
-			 struct wpkg_error *err)
+			 const struct cli_config *c, const struct cli_config_registry *e, enum cli_store_mode mode,
+			 bool probe, struct wpkg_error *err)
 {
 	struct wpkg_store_opts opts;
 	int rc;
 
-	cli_registry_store_opts(&opts, reg, writable);
+	cli_registry_store_opts(&opts, reg, mode == CLI_STORE_CREATE);
+	opts.read_only = mode == CLI_STORE_READ;
 	opts.http.no_retries |= probe;
 	rc = cli_config_apply(&opts.http, c, e, err);
 	/* a missing --ca-file is the user's to fix, said before anything is sent */
@@ -55,7 +56,7 @@ static int probe(struct cli_registry *reg, const struct wpkg_ref *m, const struc
 	struct wpkg_store *s = NULL;
 	int rc;
 
-	rc = open_registry(&s, reg, m, c, e, false, true, err);
+	rc = open_registry(&s, reg, m, c, e, CLI_STORE_READ, true, err);
 	if (rc == 0)
 		rc = wpkg_store_manifest_resolve(&d, s, wpkg_ref_reference(ref), err);
 	if (rc == 0)
@@ -80,7 +81,7 @@ static void try_mirrors(struct wpkg_store **out, struct cli_registry *reg, const
 		if (rc == 0)
 			rc = probe(reg, &m, ref, c, cli_config_find(c, host), &err);
 		if (rc == 0)
-			rc = open_registry(out, reg, &m, c, cli_config_find(c, host), false, false, &err);
+			rc = open_registry(out, reg, &m, c, cli_config_find(c, host), CLI_STORE_READ, false, &err);
 		if (rc < 0) {
 			/* a mirror is a shortcut: when it fails the next one, then the registry itself, is asked */
 			if (cli_g.debug)
@@ -93,8 +94,8 @@ static void try_mirrors(struct wpkg_store **out, struct cli_registry *reg, const
 	}
 }
 
-int cli_store_open(struct wpkg_store **out, struct cli_registry *reg, const struct wpkg_ref *ref, bool writable,
-		   struct wpkg_error *err)
+int cli_store_open(struct wpkg_store **out, struct cli_registry *reg, const struct wpkg_ref *ref,
+		   enum cli_store_mode mode, struct wpkg_error *err)
 {
 	struct wpkg_store_opts opts;
 	const struct cli_config *c = NULL;
@@ -104,15 +105,16 @@ int cli_store_open(struct wpkg_store **out, struct cli_registry *reg, const stru
 	int rc;
 
 	if (reg == NULL || ref->transport != WPKG_TRANSPORT_REGISTRY) {
-		cli_registry_store_opts(&opts, reg, writable);
+		cli_registry_store_opts(&opts, reg, mode == CLI_STORE_CREATE);
+		opts.read_only = mode == CLI_STORE_READ;
 		return wpkg_store_open(out, ref, &opts, err);
 	}
 	rc = cli_config_get(&c, err);
 	if (rc < 0)
 		return rc;
 	e = cli_config_find(c, ref->registry);
-	/* mirrors serve reads only: never a destination, even of a command that reads elsewhere (copy) */
-	if (e != NULL && e->n_mirrors > 0 && reg->reads_only && !writable) {
+	/* mirrors serve reads only: never a store that is changed or a destination */
+	if (e != NULL && e->n_mirrors > 0 && mode == CLI_STORE_READ) {
 		try_mirrors(out, reg, ref, c, e);
 		if (*out != NULL)
 			return 0;
@@ -123,5 +125,5 @@ int cli_store_open(struct wpkg_store **out, struct cli_registry *reg, const stru
 			return rc;
 		ref = &moved;
 	}
-	return open_registry(out, reg, ref, c, e, writable, false, err);
+	return open_registry(out, reg, ref, c, e, mode, false, err);
 }
