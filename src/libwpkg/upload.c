@@ -224,9 +224,17 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 	return wpkg_registry_blob_upload_gated(r, repo, b, NULL, NULL, NULL, err);
 }
 
+/* The chunk size asked for: the host's known limits (chunk_policy.c) shape it, unless a config set it for the host. */
+static uint64_t up_chunk_size(struct wpkg_registry *r)
+{
+	const struct wpkg_http_opts *ho = wpkg_http_get_opts(r->http);
+
+	return ho->chunk_size_exact ? ho->chunk_size : wpkg_chunk_policy_size(r->host, ho->chunk_size);
+}
+
 bool wpkg_registry_blob_streamable(struct wpkg_registry *r)
 {
-	return wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size) == 0;
+	return up_chunk_size(r) == 0;
 }
 
 /* "mount=D&from=REPO", URL-encoded. */
@@ -249,8 +257,8 @@ static int upload(struct wpkg_registry *r, const char *repo, const struct wpkg_b
 {
 	struct wpkg_buf probe_q = WPKG_BUF_INIT;
 	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1, .pipe = pipe } };
-	/* the host's known limits (chunk_policy.c) shape the size asked for; a pipe goes in one PUT */
-	uint64_t chunk = pipe ? 0 : wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size);
+	/* a pipe goes in one PUT */
+	uint64_t chunk = pipe ? 0 : up_chunk_size(r);
 	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
 	bool chunked = chunk > 0, fell_back = pipe != NULL, refused, skipped = false;
 	/* a pipe's bytes pass once: a failed PUT cannot be sent again */
