@@ -353,6 +353,13 @@ int wpkg_multi_run_hosts(size_t n, unsigned concurrency, unsigned per_host, wpkg
 	if (s.multi == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory (curl multi handle)");
 	curl_multi_setopt(s.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)per_host);
+	/*
+	 * Idle connections are kept for the next wave: curl's default cache is
+	 * four per handle in the multi at that moment, which at the tail of a
+	 * wave (few handles in) closes warm connections a later wave reopens.
+	 * Room for two registries, a token server and a storage host.
+	 */
+	curl_multi_setopt(s.multi, CURLMOPT_MAXCONNECTS, (long)(4 * per_host));
 	curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	rc = slots_init(&s, concurrency, err);
 	if (rc < 0)
