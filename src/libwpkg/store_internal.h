@@ -79,6 +79,7 @@ struct wpkg_store {
 	wpkg_progress_label_fn label; /* opts' progress_label and progress_payload */
 	void *label_payload;
 	bool dirty;                   /* written to since opened or committed */
+	struct wpkg_cache *cache;     /* registries: the content cache and offline switch; NULL: neither */
 	void *be;                     /* the backend's own state, freed by its close hook */
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
+#include "cache_internal.h"
 #include "http_multi.h"
 #include "opts.h"
 #include "registry_internal.h"
@@ -68,7 +69,8 @@ static int reg_open(struct wpkg_store *s, const struct wpkg_ref *ref, const stru
 		s->name = NULL;
 		return wpkg_error_nomem(err);
 	}
-	return open_client(&r->client, ref, opts, &s->log, err);
+	/* offline, nothing is sent, and no credential helper is run either */
+	return opts->offline ? 0 : open_client(&r->client, ref, opts, &s->log, err);
 }
 
 static void reg_close(struct wpkg_store *s)
@@ -176,7 +178,7 @@ static int reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const stru
 	b.temp = true;
 	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_nomem(err) : 0;
 	if (rc == 0)
-		rc = reg_blob_get(s, &desc->digest, (uint64_t)desc->size, fd, err);
+		rc = wpkg_cache_blob_get_file(s, &desc->digest, (uint64_t)desc->size, fd, path, err);
 	if (close(fd) < 0 && rc == 0)
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
 	if (rc < 0) {

@@ -63,6 +63,54 @@ class ContentCacheTests(harness.TestCase):
             self.assertEqual(self.reg.seen('GET', '/blobs/' + d), [], 'shared layer %s came from the cache' % d)
         self.assertLess(self.blob_bytes(), 0.2 * len(read(out)))
 
+    def record(self, ref):
+        """The cache's index.json entry for ref (HOST/REPO:TAG or HOST/REPO@DIGEST), or None."""
+        with open(os.path.join(self.xdg, 'wpkg', 'index.json')) as f:
+            index = json.load(f)
+        found = [m for m in index['manifests'] if m.get('annotations', {}).get('dev.wpkg.cache.ref') == ref]
+        self.assertLessEqual(len(found), 1, 'one record per reference')
+        return found[0] if found else None
+
+    def test_pull_by_digest_after_a_pull_sends_no_request(self):
+        pushed = self.push('app/hello:v1', SMALL)
+        wasm = read(harness.shared_fixture(SMALL))
+        self.pull('app/hello:v1', self.path('a.wasm'))
+        blobs = os.path.join(self.xdg, 'wpkg', 'blobs', 'sha256')
+        manifest = read(os.path.join(blobs, pushed['digest'][7:]))
+        self.assertEqual('sha256:' + hashlib.sha256(manifest).hexdigest(), pushed['digest'])
+        config = json.loads(manifest)['config']['digest']
+        self.assertTrue(os.path.isfile(os.path.join(blobs, config[7:])), 'the config is kept')
+        rec = self.record('%s/app/hello:v1' % self.reg.host)
+        self.assertEqual((rec['digest'], rec['size'], rec['mediaType']),
+                         (pushed['digest'], len(manifest), 'application/vnd.oci.image.manifest.v1+json'))
+        self.reg.requests.clear()
+        out = self.path('b.wasm')
+        self.pull('app/hello@' + pushed['digest'], out)
+        self.assertEqual(read(out), wasm)
+        self.assertEqual(self.reg.requests, [], 'manifest, config and layer all came from the cache')
+        out = self.path('c.wasm')
+        self.pull('app/hello:v1', out)
+        self.assertEqual(read(out), wasm)
+        self.assertEqual([(q.method, q.path) for q in self.reg.requests], [('GET', '/v2/app/hello/manifests/v1')],
+                         'by tag: only the manifest, for a tag moves')
+
+    def test_inspect_and_copy_fill_the_cache(self):
+        pushed = self.push('app/hello:v1', SMALL)
+        blobs = os.path.join(self.xdg, 'wpkg', 'blobs', 'sha256')
+        self.wpkg('inspect', '--plain-http', '%s/app/hello:v1' % self.reg.host, env=self.env)
+        manifest = json.loads(read(os.path.join(blobs, pushed['digest'][7:])))
+        self.assertTrue(os.path.isfile(os.path.join(blobs, manifest['config']['digest'][7:])))
+        self.assertEqual(self.record('%s/app/hello:v1' % self.reg.host)['digest'], pushed['digest'])
+        self.wpkg('copy', '--plain-http', '%s/app/hello:v1' % self.reg.host, 'oci-layout:%s:v1' % self.path('layout'),
+                  env=self.env)
+        layer = manifest['layers'][0]['digest']
+        self.assertEqual(hashlib.sha256(read(os.path.join(blobs, layer[7:]))).hexdigest(), layer[7:],
+                         'copy kept the layer it read from the registry')
+        self.reg.requests.clear()
+        self.wpkg('copy', '--plain-http', '%s/app/hello@%s' % (self.reg.host, pushed['digest']),
+                  'oci-layout:%s:v2' % self.path('layout2'), env=self.env)
+        self.assertEqual(self.reg.requests, [], 'a second copy by digest reads the cache only')
+
     def test_corrupt_entry_is_dropped_and_fetched_again(self):
         self.push('app/hello:v1', SMALL)
         first = self.path('a.wasm')
