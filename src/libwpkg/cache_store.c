@@ -29,8 +29,7 @@ int wpkg_cache_need_network(const struct wpkg_store *s, const char *what, struct
 {
 	if (s->cache == NULL || !s->cache->offline)
 		return 0;
-	return wpkg_error_set(err, WPKG_E_NETWORK, "%s: %s needs the registry, and --offline allows no network",
-			      s->name, what);
+	return wpkg_error_set(err, WPKG_E_NETWORK, "%s needs the registry, and --offline allows no network", what);
 }
 
 /*
