@@ -10,6 +10,7 @@ can be counted.
 import hashlib
 import json
 import os
+import threading
 import time
 
 import harness
@@ -145,6 +146,64 @@ class ContentCacheTests(harness.TestCase):
         self.assertEqual(read(out), wasm)
         self.assertEqual(self.reg.seen('GET', '/blobs/sha256:' + layer), [], 'the layer came from wkg\'s cache')
         self.assertEqual(os.listdir(wkg), ['sha256:' + layer], 'nothing written into wkg\'s cache')
+
+    def test_corrupt_manifest_wkg_entry_and_index_are_survived(self):
+        pushed = self.push('app/hello:v1', SMALL)
+        wasm = read(harness.shared_fixture(SMALL))
+        layer = hashlib.sha256(wasm).hexdigest()
+        self.pull('app/hello:v1', self.path('a.wasm'))
+        cache = os.path.join(self.xdg, 'wpkg')
+        entry = os.path.join(cache, 'blobs', 'sha256', pushed['digest'][7:])
+        good = read(entry)
+        with open(entry, 'wb') as f:
+            f.write(good.replace(b'schemaVersion', b'schemaVersiom'))
+        with open(os.path.join(cache, 'index.json'), 'w') as f:
+            f.write('{"manifests": [')
+        # a corrupt wkg entry is passed over, never deleted or repaired: that cache is wkg's
+        wkg = os.path.join(self.xdg, 'wasm-pkg')
+        os.makedirs(wkg)
+        with open(os.path.join(wkg, 'sha256:' + layer), 'wb') as f:
+            f.write(b'not the layer')
+        os.unlink(os.path.join(cache, 'blobs', 'sha256', layer))
+        self.reg.requests.clear()
+        out = self.path('b.wasm')
+        r = self.pull('app/hello@' + pushed['digest'], out)
+        self.assertIn('wpkg: warning: cache: %s is corrupt; dropped, fetching it again' % pushed['digest'], r.stderr)
+        self.assertEqual(read(out), wasm)
+        self.assertEqual(read(entry), good, 'the manifest entry is whole again')
+        self.assertEqual([q.path for q in self.reg.requests],
+                         ['/v2/app/hello/manifests/' + pushed['digest'], '/v2/app/hello/blobs/sha256:' + layer])
+        self.assertEqual(read(os.path.join(wkg, 'sha256:' + layer)), b'not the layer')
+        self.assertEqual(self.record('%s/app/hello@%s' % (self.reg.host, pushed['digest']))['digest'],
+                         pushed['digest'], 'an unreadable index.json is started again')
+
+    def test_prune_never_breaks_a_concurrent_reader(self):
+        pushed = self.push('app/calc:v1', CALC)
+        wasm = read(harness.shared_fixture(CALC))
+        ref = '%s/app/calc@%s' % (self.reg.host, pushed['digest'])
+        stop = threading.Event()
+        cleans = []
+
+        def cleaner():
+            # paced so that some pulls read the cache while an entry goes, and some find it gone
+            while not stop.wait(0.05):
+                cleans.append(self.wpkg('cache', 'clean', env=self.env, expect=None).returncode)
+
+        t = threading.Thread(target=cleaner)
+        t.start()
+        try:
+            codes = []
+            for i in range(12):
+                out = self.path('c%d.wasm' % i)
+                r = self.wpkg('pull', '--plain-http', '--no-progress', '-o', out, ref, env=self.env, expect=None)
+                codes.append((r.returncode, r.stderr))
+                self.assertEqual(read(out), wasm, r.stderr)
+        finally:
+            stop.set()
+            t.join(60)
+        self.assertEqual(codes, [(0, '')] * 12)
+        self.assertTrue(cleans and set(cleans) == {0}, cleans)
+        self.assertNoTempFiles(os.path.join(self.xdg, 'wpkg'))
 
     def test_no_cache_reads_and_writes_nothing(self):
         self.push('app/hello:v1', SMALL)
