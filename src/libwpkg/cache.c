@@ -13,28 +13,25 @@
 #include "wpkg/tempreg.h"
 #include "cache_internal.h"
 #include "log_internal.h"
-#include "store_internal.h"
 
 #define LAYOUT_FILE "{\"imageLayoutVersion\":\"1.0.0\"}"
 
-int wpkg_cache_open(struct wpkg_cache **out, const struct wpkg_store_opts *opts, struct wpkg_error *err)
+/* A copy of src in *dst; NULL or "" is none. */
+static int set_str(char **dst, const char *src)
 {
-	bool on = !opts->no_cache && (opts->cache_dir != NULL || opts->wkg_cache_dir != NULL);
-	struct wpkg_cache *c;
+	*dst = NULL;
+	return src != NULL && src[0] != '\0' && (*dst = strdup(src)) == NULL ? WPKG_E_NOMEM : 0;
+}
 
-	*out = NULL;
-	if (!on && !opts->offline)
-		return 0;
-	c = calloc(1, sizeof(*c));
-	if (c == NULL)
-		return wpkg_error_nomem(err);
-	c->offline = opts->offline;
-	if ((on && opts->cache_dir != NULL && opts->cache_dir[0] != '\0' && (c->dir = strdup(opts->cache_dir)) == NULL) ||
-	    (on && opts->wkg_cache_dir != NULL && opts->wkg_cache_dir[0] != '\0' &&
-	     (c->wkg = strdup(opts->wkg_cache_dir)) == NULL)) {
+int wpkg_cache_open(struct wpkg_cache **out, const char *dir, const char *wkg, bool offline, struct wpkg_error *err)
+{
+	struct wpkg_cache *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || set_str(&c->dir, dir) < 0 || set_str(&c->wkg, wkg) < 0) {
 		wpkg_cache_close(c);
 		return wpkg_error_nomem(err);
 	}
+	c->offline = offline;
 	*out = c;
 	return 0;
 }
@@ -151,7 +148,7 @@ static bool serve(const struct wpkg_log_sink *log, const char *path, bool drop_i
 
 	if (path == NULL || (in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return false;
-	ok = fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (size == WPKG_SIZE_UNKNOWN || (uint64_t)st.st_size == size);
+	ok = fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (size == UINT64_MAX || (uint64_t)st.st_size == size);
 	if (ok)
 		size = (uint64_t)st.st_size;
 	if (ok && pos >= 0)

@@ -1,59 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cache_internal.h - the content cache a registry store reads through: blobs, documents, reference records. */
+/* cache_internal.h - the content cache's files: blobs and documents by digest, and the records of references. */
 #ifndef WPKG_CACHE_INTERNAL_H
 #define WPKG_CACHE_INTERNAL_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "wpkg/buf.h"
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/log.h"
 #include "wpkg/oci.h"
-#include "wpkg/store.h"
 #include "lock_internal.h"
 
-/* What a registry store was opened with: where its cache is, and whether the network is off. */
+/* A registry store's content cache: where it is, and whether the network is off. */
 struct wpkg_cache {
 	char *dir;      /* the OCI layout read and filled; NULL: none */
 	char *wkg;      /* wkg's cache, only read; NULL: none */
 	bool offline;
 };
 
-/* The cache of opts (copied), or *out NULL when it has neither a cache nor offline. */
-int wpkg_cache_open(struct wpkg_cache **out, const struct wpkg_store_opts *opts, struct wpkg_error *err);
+/* A cache over dir and wkg (either NULL; copied). */
+int wpkg_cache_open(struct wpkg_cache **out, const char *dir, const char *wkg, bool offline, struct wpkg_error *err);
 void wpkg_cache_close(struct wpkg_cache *c);
 
-/*
- * The store operations of a registry store that has a cache (store.c sends
- * them here): same meaning, results and errors as wpkg_store_*, answered
- * from the cache when an intact copy is there, else by the backend, and
- * then kept.  Offline, a miss is WPKG_E_NOT_FOUND naming what is not cached.
- * A manifest asked for by tag is fetched from the registry when online (a
- * tag moves), and the tag's digest recorded.  With no cache (s has none)
- * they are the backend's.
- */
-int wpkg_cache_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body, char **media_type,
-			    struct wpkg_digest *digest, struct wpkg_error *err);
-int wpkg_cache_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
-				struct wpkg_error *err);
-int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
-			struct wpkg_error *err);
-/*
- * The same for a whole file at path (fd open on it, at offset 0): a blob
- * fetched is kept by a hard link to path where the cache is on the same
- * file system (no second copy of a large layer), else copied.
- */
-int wpkg_cache_blob_get_file(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
-			     const char *path, struct wpkg_error *err);
-int wpkg_cache_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
-			    struct wpkg_error *err);
-/* Offline, an operation that needs the registry fails: WPKG_E_NETWORK saying what; else 0. */
-int wpkg_cache_need_network(const struct wpkg_store *s, const char *what, struct wpkg_error *err);
-
 /* cache.c: the blob files. */
-/* Serves blob d (size, or WPKG_SIZE_UNKNOWN) into fd from the cache or wkg's; true on a verified hit. */
+/* Serves blob d (size; UINT64_MAX, WPKG_SIZE_UNKNOWN: any) into fd from the cache or wkg's; true on a hit. */
 bool wpkg_cache_serve(const struct wpkg_cache *c, const struct wpkg_log_sink *log, const struct wpkg_digest *d,
 		      uint64_t size, int fd);
 /* Reads blob d, verified, at most max bytes, into out (emptied first); true on a hit. */

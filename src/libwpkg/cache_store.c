@@ -8,6 +8,7 @@
 
 #include "wpkg/fsutil.h"
 #include "cache_internal.h"
+#include "cache_store.h"
 #include "log_internal.h"
 #include "store_internal.h"
 
@@ -23,13 +24,6 @@ static int not_cached(const struct wpkg_store *s, const char *what, struct wpkg_
 {
 	return wpkg_error_set(err, WPKG_E_NOT_FOUND, "%s is not in the cache (--offline): pull it once without "
 			      "--offline", what != NULL ? what : s->name);
-}
-
-int wpkg_cache_need_network(const struct wpkg_store *s, const char *what, struct wpkg_error *err)
-{
-	if (s->cache == NULL || !s->cache->offline)
-		return 0;
-	return wpkg_error_set(err, WPKG_E_NETWORK, "%s needs the registry, and --offline allows no network", what);
 }
 
 /*
@@ -83,7 +77,7 @@ static int cached_ref(struct wpkg_descriptor *desc, char **key, struct wpkg_stor
 	return s->cache->offline ? not_cached(s, *key, err) : 0;
 }
 
-int wpkg_cache_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body, char **media_type,
+static int cache_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body, char **media_type,
 			    struct wpkg_digest *digest, struct wpkg_error *err)
 {
 	struct wpkg_descriptor desc = { 0 };
@@ -108,7 +102,7 @@ int wpkg_cache_manifest_get(struct wpkg_store *s, const char *reference, struct 
 	return rc;
 }
 
-int wpkg_cache_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
+static int cache_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
 				struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
@@ -173,7 +167,7 @@ int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint6
 	return wpkg_cache_blob_get_file(s, d, size, fd, NULL, err);
 }
 
-int wpkg_cache_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
+static int cache_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
 			    struct wpkg_error *err)
 {
 	int rc;
@@ -186,4 +180,33 @@ int wpkg_cache_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, s
 	if (rc == 0)
 		wpkg_cache_keep_bytes(s->cache, d, out->data, out->len);
 	return rc;
+}
+
+static const struct wpkg_store_ops front = {
+	.name = "cache",
+	.manifest_get = cache_manifest_get,
+	.manifest_resolve = cache_manifest_resolve,
+	.blob_get = wpkg_cache_blob_get,
+	.blob_get_buf = cache_blob_get_buf,
+};
+
+int wpkg_cache_attach(struct wpkg_store *s, const struct wpkg_store_opts *opts, struct wpkg_error *err)
+{
+	bool on = !opts->no_cache && (opts->cache_dir != NULL || opts->wkg_cache_dir != NULL);
+	int rc;
+
+	if (!on && !opts->offline)
+		return 0;
+	rc = wpkg_cache_open(&s->cache, on ? opts->cache_dir : NULL, on ? opts->wkg_cache_dir : NULL, opts->offline,
+			     err);
+	if (rc == 0)
+		s->front = &front;
+	return rc;
+}
+
+void wpkg_cache_detach(struct wpkg_store *s)
+{
+	wpkg_cache_close(s->cache);
+	s->cache = NULL;
+	s->front = NULL;
 }
