@@ -52,7 +52,7 @@ WPKG_API int wpkg_cache_list(struct wpkg_cache_entry **out, size_t *n, const cha
  * *removed / *bytes count what went.  with_digests also empties the
  * input-digest entries (clean).
  */
-WPKG_API int wpkg_cache_prune(const char *dir, uint64_t max_size, time_t older_than, time_t now, bool with_digests, size_t *removed,
-		     uint64_t *bytes, struct wpkg_error *err);
+WPKG_API int wpkg_cache_prune(const char *dir, uint64_t max_size, time_t older_than, time_t now, bool with_digests,
+			      size_t *removed, uint64_t *bytes, struct wpkg_error *err);
 
 #endif

@@ -9,7 +9,7 @@
 /* Offline, an operation that needs the registry fails, saying what. */
 static int offline(const char *what, struct wpkg_error *err)
 {
-	return wpkg_error_set(err, WPKG_E_NETWORK, "%s needs the registry, and --offline allows no network", what);
+	return wpkg_error_set(err, WPKG_E_NETWORK, "%s needs the registry: run it without --offline", what);
 }
 
 /* A new transport is a backend file and one line here. */

@@ -74,8 +74,8 @@ static int run(struct cli_run *r)
 		for (i = 0; rc == 0 && i < res.n; i++)
 			res.total += res.v[i].size;
 	} else if (strcmp(res.what, "prune") == 0) {
-		rc = wpkg_cache_prune(cli_cache_dir(), res.max_size ? res.max_size : WPKG_CACHE_DEFAULT_MAX, res.age, time(NULL), false,
-				      &res.removed, &res.bytes, &r->err);
+		rc = wpkg_cache_prune(cli_cache_dir(), res.max_size ? res.max_size : WPKG_CACHE_DEFAULT_MAX, res.age,
+				      time(NULL), false, &res.removed, &res.bytes, &r->err);
 	} else {
 		rc = wpkg_cache_prune(cli_cache_dir(), 0, 0, time(NULL), true, &res.removed, &res.bytes, &r->err);
 	}

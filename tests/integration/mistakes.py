@@ -91,6 +91,10 @@ MISTAKES = [
      'refused the password of wpkg-user', 'check it and log in again', {'input': 'not-the-password\n'}),
     ('pull of a missing tag', ['pull', '-o', '{tmp}/x.wasm', '{plain}/m/a:nope'], 4, 'nope', 'manifest unknown',
      'wpkg tags REPO'),
+    ('--offline pull of a tag never fetched', ['pull', '--offline', '-o', '{tmp}/x.wasm', '{plain}/m/a:never'], 4,
+     'm/a:never', 'is not in the cache', 'pull it once without --offline'),
+    ('--offline with a command that needs the registry', ['tags', '--offline', '{plain}/m/a'], 7, 'listing tags',
+     'needs the registry', 'run it without --offline'),
 ]
 
 

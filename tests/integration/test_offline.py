@@ -94,10 +94,10 @@ class OfflineTests(harness.TestCase):
     def test_what_needs_the_registry_fails_with_exit_7(self):
         self.reg.stop()
         r = self.offline('tags', '%s/app/hello' % self.host, expect=7)
-        self.assertEqual(r.stderr, 'wpkg: error: tags %s/app/hello: listing tags needs the registry, and --offline '
-                         'allows no network\n' % self.host)
+        self.assertEqual(r.stderr, 'wpkg: error: tags %s/app/hello: listing tags needs the registry: run it without '
+                         '--offline\n' % self.host)
         r = self.offline('push', '%s/app/hello:v3' % self.host, harness.shared_fixture(SMALL), expect=7)
-        self.assertIn('needs the registry, and --offline allows no network', r.stderr)
+        self.assertIn('a blob check needs the registry: run it without --offline\n', r.stderr)
 
 
 if __name__ == '__main__':
