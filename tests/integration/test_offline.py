@@ -72,6 +72,10 @@ class OfflineTests(harness.TestCase):
                             '-o', '-'], env=self.child_env(self.env), cwd=self.tmp, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=60)
         self.assertEqual((r.returncode, r.stdout), (0, self.wasm), 'to a pipe too')
+        self.offline('copy', ref, 'oci-layout:%s:v1' % self.path('layout'))
+        out = self.path('from-layout.wasm')
+        self.wpkg('pull', '-o', out, 'oci-layout:%s:v1' % self.path('layout'), env=self.env)
+        self.assertEqual(read(out), self.wasm)
 
     def test_what_is_not_cached_is_named(self):
         self.reg.stop()
