@@ -37,24 +37,23 @@ static bool cached_doc(struct wpkg_descriptor *desc, struct wpkg_store *s, const
 	struct wpkg_descriptor rec = { 0 };
 	bool known = d != NULL ? wpkg_cache_lookup(&rec, s->cache, NULL, d) : wpkg_cache_lookup(&rec, s->cache, key, NULL);
 	const char *mt;
+	char *copy;
+	bool hit;
 
 	if (d == NULL && !known)
 		return false;
-	if (!wpkg_cache_read(s->cache, &s->log, d != NULL ? d : &rec.digest, WPKG_DOC_MAX, body)) {
-		wpkg_descriptor_clear(&rec);
-		return false;
+	hit = wpkg_cache_read(s->cache, &s->log, d != NULL ? d : &rec.digest, WPKG_DOC_MAX, body);
+	mt = rec.media_type != NULL ? rec.media_type : hit ? wpkg_doc_sniff_media_type(body->data, body->len) : NULL;
+	copy = hit ? strdup(mt != NULL ? mt : WPKG_MT_OCI_MANIFEST) : NULL;
+	/* only what a registry would say: the record's own annotation stays in the cache */
+	if (copy != NULL) {
+		memset(desc, 0, sizeof(*desc));
+		desc->media_type = copy;
+		desc->digest = d != NULL ? *d : rec.digest;
+		desc->size = (int64_t)body->len;
 	}
-	if (d != NULL)
-		rec.digest = *d;
-	mt = rec.media_type != NULL ? rec.media_type : wpkg_doc_sniff_media_type(body->data, body->len);
-	mt = mt != NULL ? mt : WPKG_MT_OCI_MANIFEST;
-	if (rec.media_type == NULL && (rec.media_type = strdup(mt)) == NULL) {
-		wpkg_descriptor_clear(&rec);
-		return false;
-	}
-	rec.size = (int64_t)body->len;
-	*desc = rec;
-	return true;
+	wpkg_descriptor_clear(&rec);
+	return copy != NULL;
 }
 
 /*

@@ -37,6 +37,8 @@ class OfflineTests(harness.TestCase):
         self.pushed = json.loads(r.stdout)
         self.layer = 'sha256:' + hashlib.sha256(self.wasm).hexdigest()
         self.wpkg('pull', '--plain-http', '-o', self.path('first.wasm'), '%s/app/hello:v1' % self.host, env=self.env)
+        self.descriptor = self.wpkg('manifest', '--plain-http', 'fetch', '--descriptor', '%s/app/hello:v1' % self.host,
+                                    env=self.env).stdout
 
     def offline(self, *args, expect=0):
         return self.wpkg(args[0], '--offline', *args[1:], env=self.env, expect=expect)
@@ -60,6 +62,8 @@ class OfflineTests(harness.TestCase):
         self.assertEqual(self.offline('resolve', ref).stdout, self.pushed['digest'] + '\n')
         manifest = self.offline('manifest', 'fetch', ref).stdout.encode()
         self.assertEqual('sha256:' + hashlib.sha256(manifest).hexdigest(), self.pushed['digest'])
+        self.assertEqual(self.offline('manifest', 'fetch', '--descriptor', ref).stdout, self.descriptor,
+                         'what the registry said, and no more')
         config = json.loads(manifest)['config']
         got = self.offline('manifest', 'fetch-config', ref).stdout.encode()
         self.assertEqual('sha256:' + hashlib.sha256(got).hexdigest(), config['digest'])
@@ -73,6 +77,10 @@ class OfflineTests(harness.TestCase):
                            stderr=subprocess.PIPE, timeout=60)
         self.assertEqual((r.returncode, r.stdout), (0, self.wasm), 'to a pipe too')
         self.offline('copy', ref, 'oci-layout:%s:v1' % self.path('layout'))
+        with open(self.path('layout', 'index.json')) as f:
+            entry, = json.load(f)['manifests']
+        self.assertEqual(entry['annotations'], {'org.opencontainers.image.ref.name': 'v1'},
+                         'the cache\'s own record stays in the cache')
         out = self.path('from-layout.wasm')
         self.wpkg('pull', '-o', out, 'oci-layout:%s:v1' % self.path('layout'), env=self.env)
         self.assertEqual(read(out), self.wasm)
