@@ -135,54 +135,61 @@ static bool stream_out(int out, int in, uint64_t size)
 
 /*
  * Serves the blob from path into fd (at pos when seekable, else verified
- * first and then streamed); a copy that is short or corrupt leaves fd as it
- * was.
+ * first and then streamed): 1 on a hit, 0 on a miss (a copy that is short
+ * or corrupt leaves fd as it was), WPKG_E_IO when streaming it failed half
+ * way (a pipe cannot be taken back).
  */
-static bool serve(const struct wpkg_log_sink *log, const char *path, bool drop_if_bad, const struct wpkg_digest *d,
-		  uint64_t size, int fd)
+static int serve(const struct wpkg_log_sink *log, const char *path, bool drop_if_bad, const struct wpkg_digest *d,
+		 uint64_t size, int fd)
 {
 	off_t pos = lseek(fd, 0, SEEK_CUR);
 	struct stat st;
-	bool ok;
+	bool intact;
 	int in;
 
 	if (path == NULL || (in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return false;
-	ok = fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (size == UINT64_MAX || (uint64_t)st.st_size == size);
-	if (ok)
-		size = (uint64_t)st.st_size;
-	if (ok && pos >= 0)
-		ok = copy_verified(fd, (uint64_t)pos, in, 0, size, d);
-	else if (ok)
-		ok = copy_verified(-1, 0, in, 0, size, d) && stream_out(fd, in, size);
+		return 0;
+	/* another size is another blob's (or a wrong descriptor's) business: a miss that leaves the entry alone */
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode) || (size != UINT64_MAX && (uint64_t)st.st_size != size)) {
+		close(in);
+		return 0;
+	}
+	size = (uint64_t)st.st_size;
+	intact = copy_verified(pos >= 0 ? fd : -1, pos >= 0 ? (uint64_t)pos : 0, in, 0, size, d);
+	if (intact && pos < 0 && !stream_out(fd, in, size)) {
+		close(in);
+		return WPKG_E_IO;
+	}
 	close(in);
-	if (!ok) {
+	if (!intact) {
 		if (pos >= 0 && ftruncate(fd, pos) < 0)
 			wpkg_log_to(log, WPKG_LOG_DEBUG, "cache: could not truncate a bad copy: %s", strerror(errno));
-		if (drop_if_bad && pos >= 0) {
+		if (drop_if_bad) {
 			wpkg_log_to(log, WPKG_LOG_WARN, "cache: %s is corrupt; dropped, fetching it again", d->str);
 			unlink(path);
 		}
-		return false;
+		return 0;
 	}
 	/* a hit: the output continues after it, and the entry is fresh for least-recently-used pruning */
 	if (pos >= 0 && lseek(fd, pos + (off_t)size, SEEK_SET) < 0)
-		return false;
+		return WPKG_E_IO;
 	if (drop_if_bad)
 		utimensat(AT_FDCWD, path, NULL, 0);
 	wpkg_log_to(log, WPKG_LOG_DEBUG, "cache: %s from %s", d->str, path);
-	return true;
+	return 1;
 }
 
-bool wpkg_cache_serve(const struct wpkg_cache *c, const struct wpkg_log_sink *log, const struct wpkg_digest *d,
-		      uint64_t size, int fd)
+int wpkg_cache_serve(const struct wpkg_cache *c, const struct wpkg_log_sink *log, const struct wpkg_digest *d,
+		     uint64_t size, int fd)
 {
 	char *path = blob_path(c, d), *wkg = wkg_path(c, d);
-	bool hit = serve(log, path, true, d, size, fd) || serve(log, wkg, false, d, size, fd);
+	int rc = serve(log, path, true, d, size, fd);
 
+	if (rc == 0)
+		rc = serve(log, wkg, false, d, size, fd);
 	free(path);
 	free(wkg);
-	return hit;
+	return rc;
 }
 
 /* Reads the blob at path into out when it is at most max bytes and its digest is d. */
@@ -297,4 +304,67 @@ void wpkg_cache_keep_bytes(const struct wpkg_cache *c, const struct wpkg_digest 
 		(void)wpkg_write_file_atomic(path, data, len, 0644, NULL);
 	free(dir);
 	free(path);
+}
+
+struct wpkg_cache_tee {
+	struct wpkg_hasher h;
+	const struct wpkg_digest *d;
+	char *tmp, *path;
+	int fd;
+	bool ok;
+};
+
+struct wpkg_cache_tee *wpkg_cache_tee_open(const struct wpkg_cache *c, const struct wpkg_digest *d)
+{
+	struct wpkg_cache_tee *t;
+	char *dir = NULL, *name = NULL;
+
+	if (c == NULL || c->dir == NULL || (t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->fd = -1;
+	t->d = d;
+	t->path = blob_path(c, d);
+	/* an entry already kept needs nothing written */
+	if (t->path != NULL && access(t->path, F_OK) != 0 && blob_dir(&dir, c, d) &&
+	    asprintf(&name, ".tmp-%s.", wpkg_digest_hex(d)) >= 0) {
+		t->ok = wpkg_temp_open(&t->tmp, &t->fd, dir, name, NULL, NULL) == 0;
+		free(name);
+	}
+	free(dir);
+	if (t->ok && wpkg_hasher_init(&t->h, d->alg, NULL) == 0)
+		return t;
+	if (t->ok) {
+		close(t->fd);
+		unlink(t->tmp);
+		wpkg_tempreg_drop(t->tmp);
+		free(t->tmp);
+	}
+	free(t->path);
+	free(t);
+	return NULL;
+}
+
+void wpkg_cache_tee_write(struct wpkg_cache_tee *t, const void *data, size_t len)
+{
+	if (t == NULL || !t->ok)
+		return;
+	/* the cache only saves work: a failed write just means nothing is kept */
+	t->ok = wpkg_write_all(t->fd, data, len, NULL) == 0;
+	if (t->ok)
+		wpkg_hasher_update(&t->h, data, len);
+}
+
+void wpkg_cache_tee_close(struct wpkg_cache_tee *t, bool complete)
+{
+	struct wpkg_digest got;
+
+	if (t == NULL)
+		return;
+	wpkg_hasher_final(&t->h, &got);
+	if (close(t->fd) < 0 || !t->ok || !complete || strcmp(got.str, t->d->str) != 0 || rename(t->tmp, t->path) < 0)
+		unlink(t->tmp);
+	wpkg_tempreg_drop(t->tmp);
+	free(t->tmp);
+	free(t->path);
+	free(t);
 }

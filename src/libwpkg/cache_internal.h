@@ -26,9 +26,13 @@ int wpkg_cache_open(struct wpkg_cache **out, const char *dir, const char *wkg, b
 void wpkg_cache_close(struct wpkg_cache *c);
 
 /* cache.c: the blob files. */
-/* Serves blob d (size; UINT64_MAX, WPKG_SIZE_UNKNOWN: any) into fd from the cache or wkg's; true on a hit. */
-bool wpkg_cache_serve(const struct wpkg_cache *c, const struct wpkg_log_sink *log, const struct wpkg_digest *d,
-		      uint64_t size, int fd);
+/*
+ * Serves blob d (size; UINT64_MAX, WPKG_SIZE_UNKNOWN: any) into fd from the
+ * cache or wkg's: 1 on a verified hit, 0 on a miss (fd as it was),
+ * WPKG_E_IO when a pipe took part of it and then failed.
+ */
+int wpkg_cache_serve(const struct wpkg_cache *c, const struct wpkg_log_sink *log, const struct wpkg_digest *d,
+		     uint64_t size, int fd);
 /* Reads blob d, verified, at most max bytes, into out (emptied first); true on a hit. */
 bool wpkg_cache_read(const struct wpkg_cache *c, const struct wpkg_log_sink *log, const struct wpkg_digest *d,
 		     size_t max, struct wpkg_buf *out);
@@ -37,6 +41,18 @@ void wpkg_cache_keep_fd(const struct wpkg_cache *c, const struct wpkg_digest *d,
 			const char *src);
 /* Keeps len bytes at data as blob d, when their digest is d. */
 void wpkg_cache_keep_bytes(const struct wpkg_cache *c, const struct wpkg_digest *d, const void *data, size_t len);
+
+/*
+ * A blob kept as it streams past (a copy's registry-to-registry pipe): tee_open
+ * gives NULL when there is nothing to keep (no cache, already kept, or it
+ * cannot be written; every call takes NULL); tee_close keeps it when
+ * complete and what was written hashes to d, else drops it.  d must live
+ * until tee_close.
+ */
+struct wpkg_cache_tee;
+struct wpkg_cache_tee *wpkg_cache_tee_open(const struct wpkg_cache *c, const struct wpkg_digest *d);
+void wpkg_cache_tee_write(struct wpkg_cache_tee *t, const void *data, size_t len);
+void wpkg_cache_tee_close(struct wpkg_cache_tee *t, bool complete);
 
 /* cache_index.c: index.json's records, one per reference ("HOST/REPO:TAG" or "HOST/REPO@DIGEST"). */
 /*

@@ -148,8 +148,9 @@ int wpkg_cache_blob_get_file(struct wpkg_store *s, const struct wpkg_digest *d, 
 
 	if (s->cache == NULL)
 		return s->ops->blob_get(s, d, size, fd, err);
-	if (wpkg_cache_serve(s->cache, &s->log, d, size, fd))
-		return 0;
+	rc = wpkg_cache_serve(s->cache, &s->log, d, size, fd);
+	if (rc != 0)
+		return rc > 0 ? 0 : wpkg_error_set(err, WPKG_E_IO, "write %s: %s", d->str, strerror(errno));
 	if (s->cache->offline)
 		return blob_miss(s, d, err);
 	pos = lseek(fd, 0, SEEK_CUR);
@@ -208,4 +209,9 @@ void wpkg_cache_detach(struct wpkg_store *s)
 	wpkg_cache_close(s->cache);
 	s->cache = NULL;
 	s->front = NULL;
+}
+
+struct wpkg_cache_tee *wpkg_cache_tee_store(struct wpkg_store *s, const struct wpkg_digest *d)
+{
+	return s->cache != NULL ? wpkg_cache_tee_open(s->cache, d) : NULL;
 }

@@ -8,6 +8,7 @@
 #include "wpkg/digest.h"
 #include "wpkg/error.h"
 #include "wpkg/store.h"
+#include "cache_internal.h"
 
 /*
  * Puts opts' cache (cache_dir, wkg_cache_dir, no_cache, offline) in front
@@ -33,5 +34,8 @@ int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint6
 			struct wpkg_error *err);
 int wpkg_cache_blob_get_file(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			     const char *path, struct wpkg_error *err);
+
+/* The tee (cache_internal.h) that keeps blob d of s's registry as it streams past; NULL: nothing to keep. */
+struct wpkg_cache_tee *wpkg_cache_tee_store(struct wpkg_store *s, const struct wpkg_digest *d);
 
 #endif
