@@ -245,6 +245,8 @@ class ContentCacheTests(harness.TestCase):
         self.assertEqual(self.cache('clean', '--json'), {'removed': 1, 'bytes': keep})
         self.assertEqual(os.listdir(blobs), [])
         self.assertEqual(self.cache('du').stdout, '0 blobs, 0 bytes\n')
+        with open(os.path.join(self.xdg, 'wpkg', 'index.json')) as f:
+            self.assertEqual(json.load(f)['manifests'], [], 'no record outlives its manifest')
 
     def test_cache_usage_errors(self):
         for args in (['frob'], [], ['ls', '--max-size', '1M'], ['prune', '--older-than', 'soon'],
