@@ -53,3 +53,13 @@ void cli_cache_store_opts(struct wpkg_store_opts *out)
 	out->no_cache = disabled;
 	out->offline = cli_offline;
 }
+
+int cli_offline_fetch(void *payload, const char *url, size_t max, struct wpkg_buf *body, long *status,
+		      struct wpkg_error *err)
+{
+	(void)payload;
+	(void)max;
+	(void)body;
+	(void)status;
+	return wpkg_error_set(err, WPKG_E_NETWORK, "GET %s needs the network: run it without --offline", url);
+}

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include "wpkg/buf.h"
+#include "wpkg/error.h"
 #include "wpkg/store.h"
 
 /* --offline: the stores this process opens send nothing. */
@@ -17,5 +19,9 @@ void cli_cache_disable(void);
 const char *cli_cache_dir(void);
 /* Sets out's cache_dir, wkg_cache_dir, no_cache and offline (the strings stay valid for the process). */
 void cli_cache_store_opts(struct wpkg_store_opts *out);
+
+/* A package name's registry lookup under --offline: refused (wpkg_wkg_fetch_fn), nothing is sent. */
+int cli_offline_fetch(void *payload, const char *url, size_t max, struct wpkg_buf *body, long *status,
+		      struct wpkg_error *err);
 
 #endif

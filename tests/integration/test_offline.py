@@ -103,6 +103,16 @@ class OfflineTests(harness.TestCase):
         r = self.wpkg('--no-cache', 'resolve', '--offline', '%s/app/hello:v1' % self.host, env=self.env, expect=4)
         self.assertIn('%s/app/hello:v1 is not in the cache (--offline)' % self.host, r.stderr)
 
+    def test_a_package_name_sends_nothing_either(self):
+        config = self.path('wkg.toml')
+        with open(config, 'w') as f:
+            f.write('default_registry = "%s"\n\n[registry."%s".oci]\nprotocol = "http"\n' % (self.host, self.host))
+        self.reg.requests.clear()
+        r = self.offline('resolve', '--wkg-config', config, 'app:hello@1.0.0', expect=7)
+        self.assertIn('GET http://%s/.well-known/wasm-pkg/registry.json needs the network: run it without '
+                      '--offline' % self.host, r.stderr)
+        self.assertEqual(self.reg.requests, [])
+
     def test_what_needs_the_registry_fails_with_exit_7(self):
         self.reg.stop()
         r = self.offline('tags', '%s/app/hello' % self.host, expect=7)
