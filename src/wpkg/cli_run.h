@@ -128,6 +128,6 @@ size_t cli_command_tables(struct cli_help_table *out, size_t max, const struct c
 extern const struct cli_command cli_cmd_build, cli_cmd_inspect, cli_cmd_push, cli_cmd_pull, cli_cmd_tags,
 	cli_cmd_tag, cli_cmd_delete, cli_cmd_login, cli_cmd_logout, cli_cmd_help, cli_cmd_attach,
 	cli_cmd_discover, cli_cmd_copy, cli_cmd_completion, cli_cmd_version, cli_cmd_resolve, cli_cmd_cache,
-	cli_cmd_manifest, cli_cmd_blob;
+	cli_cmd_manifest, cli_cmd_blob, cli_cmd_config;
 
 #endif

@@ -25,7 +25,7 @@ MODULE = 'modules/hello-c.core.wasm'
 ESC = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 BUILD_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(harness.WPKG))))
 COMMANDS = ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'resolve', 'manifest', 'blob', 'copy', 'attach',
-            'discover', 'login', 'logout', 'sign', 'verify', 'key', 'sbom', 'cache', 'completion', 'version', 'help')
+            'discover', 'login', 'logout', 'sign', 'verify', 'key', 'sbom', 'cache', 'config', 'completion', 'version', 'help')
 
 
 def run_on_pty(argv, env, cols=40, timeout=60):
