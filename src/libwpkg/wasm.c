@@ -19,6 +19,8 @@ struct walk {
 	struct wpkg_wasm_info *info;
 	size_t parts_cap;
 	struct wasm_strv imports;
+	uint8_t *import_sorts;
+	size_t import_sorts_cap;
 	struct wasm_strv exports;
 	struct wasm_export_ref *refs;
 	size_t refs_cap;
@@ -96,7 +98,7 @@ static int top_level_section(struct walk *w, const struct wasm_scope *sc, const 
 	if (sc->kind != WPKG_WASM_COMPONENT)
 		return 0;
 	if (s->s.id == 10)
-		return wpkg_wasm_read_imports(&c, section, &w->imports);
+		return wpkg_wasm_read_imports(&c, section, &w->imports, &w->import_sorts, &w->import_sorts_cap);
 	if (s->s.id == 11)
 		return wpkg_wasm_read_exports(&c, section, &w->exports, &w->refs, &w->refs_cap);
 	return 0;
@@ -153,9 +155,20 @@ static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct
 		goto out;
 	/* FORMAT-NOTES §7: only a component without imports or nested binaries can be a WIT package */
 	if (sc.kind == WPKG_WASM_COMPONENT && w.imports.n == 0 && w.info->n_parts == 0 && w.exports.n > 0) {
-		rc = wpkg_wasm_wit_package(data, map, len, &w.exports, w.refs, &w.info->is_wit_package, err);
+		rc = wpkg_wasm_wit_package(data, map, len, &w.exports, w.refs, &w.info->is_wit_package,
+					   &w.info->wit_package, err);
 		if (rc < 0)
 			goto out;
+	}
+	if (!w.info->is_wit_package && w.exports.n > 0) {
+		w.info->export_sorts = malloc(w.exports.n);
+		if (w.info->export_sorts == NULL) {
+			rc = wpkg_error_nomem(err);
+			goto out;
+		}
+		/* a core sort (0x00) in a component export can only be a core module */
+		for (i = 0; i < w.exports.n; i++)
+			w.info->export_sorts[i] = w.refs[i].sort;
 	}
 	/* hashing in memory reads everything: callers with a file hash it with pread instead */
 	if ((flags & (WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS)) && (rc = wpkg_map_ensure(map, 0, len, err)) < 0)
@@ -167,6 +180,8 @@ static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct
 			hex_of(w.info->parts[i].sha256, data + w.info->parts[i].offset, w.info->parts[i].size);
 	w.info->imports = w.imports.v;
 	w.info->n_imports = w.imports.n;
+	w.info->import_sorts = w.import_sorts;
+	w.import_sorts = NULL;
 	w.info->exports = w.exports.v;
 	w.info->n_exports = w.exports.n;
 	memset(&w.imports, 0, sizeof(w.imports));
@@ -176,6 +191,7 @@ static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct
 out:
 	wpkg_wasm_strv_free(&w.imports);
 	wpkg_wasm_strv_free(&w.exports);
+	free(w.import_sorts);
 	free(w.refs);
 	wpkg_wasm_info_free(w.info);
 	return rc;
@@ -340,6 +356,9 @@ void wpkg_wasm_info_free(struct wpkg_wasm_info *info)
 	s = (struct wasm_strv){ info->exports, info->n_exports, info->n_exports };
 	wpkg_wasm_strv_free(&s);
 	wpkg_wasm_producers_free(info->producers, info->n_producers);
+	free(info->import_sorts);
+	free(info->export_sorts);
+	free(info->wit_package);
 	free(info->parts);
 	free(info);
 }

@@ -6,6 +6,7 @@
 
 #include "cli_run.h"
 #include "wpkg/artifact.h"
+#include "wpkg/escape.h"
 #include "wpkg/explode.h"
 #include "wpkg/oci.h"
 #include "wpkg/pkgname.h"
@@ -14,6 +15,36 @@
 #include "names.h"
 
 /* ---- a Wasm file ---- */
+
+/*
+ * Names and producers strings come from the binary (or the registry): each is
+ * printed on one line with every control character escaped, newlines too
+ * (cli_out keeps the line breaks of its format, not those of a value).  The
+ * few most recent results stay valid; esc_release frees them.
+ */
+static char *esc_ring[8];
+static unsigned esc_next;
+
+static const char *esc(const char *s)
+{
+	size_t n = strlen(s), size = 4 * n + 1;
+	char **slot = &esc_ring[esc_next++ % 8];
+
+	free(*slot);
+	*slot = malloc(size);
+	if (*slot == NULL)
+		return "?";
+	wpkg_escape(*slot, size, s, n, 0);
+	return *slot;
+}
+
+static void esc_release(void)
+{
+	for (size_t i = 0; i < 8; i++) {
+		free(esc_ring[i]);
+		esc_ring[i] = NULL;
+	}
+}
 
 static json_t *strings_json(char *const *v, size_t n)
 {
@@ -44,12 +75,12 @@ static json_t *file_json(const char *path, const struct wpkg_wasm_info *info)
 						       "sectionOffset", (json_int_t)p->section_offset,
 						       "headerLen", (json_int_t)p->header_len, "sha256", p->sha256));
 	}
-	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:b, s:o}", "file", path, "kind",
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:b, s:s*, s:o}", "file", path, "kind",
 			 wpkg_wasm_kind_name(info->kind), "os", wpkg_wasm_os(info->kind), "size",
 			 (json_int_t)info->size, "sha256", info->sha256, "imports",
 			 strings_json(info->imports, info->n_imports), "exports",
 			 strings_json(info->exports, info->n_exports), "producers", producers, "witPackage",
-			 info->is_wit_package, "parts", parts);
+			 info->is_wit_package, "package", info->wit_package, "parts", parts);
 }
 
 /* "title:" then one name per line, all indent deeper. */
@@ -57,7 +88,7 @@ static void print_list(int indent, const char *title, char *const *v, size_t n)
 {
 	cli_out("%*s%s:%s\n", indent, "", title, n == 0 ? " none" : "");
 	for (size_t i = 0; i < n; i++)
-		cli_out("%*s  %s\n", indent, "", v[i]);
+		cli_out("%*s  %s\n", indent, "", esc(v[i]));
 }
 
 static void print_file(const char *path, const struct wpkg_wasm_info *info)
@@ -65,14 +96,14 @@ static void print_file(const char *path, const struct wpkg_wasm_info *info)
 	cli_out("file: %s\nkind: %s\nos: %s\nsize: %llu\nsha256: %s\n", path, wpkg_wasm_kind_name(info->kind),
 		wpkg_wasm_os(info->kind), (unsigned long long)info->size, info->sha256);
 	if (info->is_wit_package)
-		cli_out("WIT package: yes\n");
+		cli_out("WIT package: %s\n", info->wit_package != NULL ? esc(info->wit_package) : "yes");
 	print_list(0, "imports", info->imports, info->n_imports);
 	print_list(0, "exports", info->exports, info->n_exports);
 	cli_out("producers:%s\n", info->n_producers == 0 ? " none" : "");
 	for (size_t i = 0; i < info->n_producers; i++) {
 		const struct wpkg_wasm_producer *p = &info->producers[i];
 
-		cli_out("  %s: %s%s%s\n", p->field, p->name, p->version[0] != '\0' ? " " : "", p->version);
+		cli_out("  %s: %s%s%s\n", esc(p->field), esc(p->name), p->version[0] != '\0' ? " " : "", esc(p->version));
 	}
 	/* the nesting drawn by indentation, one part per line in walk order */
 	cli_out("parts:%s\n", info->n_parts == 0 ? " none" : "");
@@ -111,7 +142,7 @@ static int inspect_file(const char *path, struct wpkg_error *err)
 		print_file(path, info);
 		cli_out("metadata:%s\n", json_object_size(md) == 0 ? " none" : "");
 		json_object_foreach(md, key, v)
-			cli_out("  %s: %s\n", key, json_string_value(v));
+			cli_out("  %s: %s\n", esc(key), esc(json_string_value(v)));
 	}
 	rc = WPKG_OK;
 out:
@@ -306,9 +337,9 @@ static void print_artifact(const struct artifact *a)
 		m->config.digest.str, (long long)m->config.size);
 	if (c != NULL) {
 		cli_out("  created: %s\n  author: %s\n  architecture: %s\n  os: %s\n  target: %s\n",
-			c->created != NULL ? c->created : "-", c->author != NULL ? c->author : "-",
-			c->architecture != NULL ? c->architecture : "-", c->os != NULL ? c->os : "-",
-			c->target != NULL ? c->target : "-");
+			c->created != NULL ? esc(c->created) : "-", c->author != NULL ? esc(c->author) : "-",
+			c->architecture != NULL ? esc(c->architecture) : "-", c->os != NULL ? esc(c->os) : "-",
+			c->target != NULL ? esc(c->target) : "-");
 		if (c->has_component) {
 			print_list(2, "imports", c->imports, c->n_imports);
 			print_list(2, "exports", c->exports, c->n_exports);
@@ -318,16 +349,16 @@ static void print_artifact(const struct artifact *a)
 	for (size_t i = 0; i < m->n_layers; i++) {
 		const struct wpkg_descriptor *d = &m->layers[i];
 
-		cli_out("  %s %s %lld%s%s\n", d->media_type != NULL ? d->media_type : "-", d->digest.str,
+		cli_out("  %s %s %lld%s%s\n", d->media_type != NULL ? esc(d->media_type) : "-", d->digest.str,
 			(long long)d->size, layer_title(d) != NULL ? " " : "",
-			layer_title(d) != NULL ? layer_title(d) : "");
+			layer_title(d) != NULL ? esc(layer_title(d)) : "");
 	}
 	if (a->recipe != NULL)
 		print_exploded(a);
 	if (m->annotations != NULL && json_object_size(m->annotations) > 0) {
 		cli_out("annotations:\n");
 		json_object_foreach(m->annotations, key, value)
-			cli_out("  %s: %s\n", key, json_is_string(value) ? json_string_value(value) : "?");
+			cli_out("  %s: %s\n", esc(key), json_is_string(value) ? esc(json_string_value(value)) : "?");
 	}
 }
 
@@ -414,6 +445,7 @@ static int run(struct cli_run *r)
 	} else {
 		rc = inspect_ref(target, &cli_reg, &r->err);
 	}
+	esc_release();
 	return rc < 0 ? cli_fail(&r->err) : WPKG_EXIT_OK;
 }
 
