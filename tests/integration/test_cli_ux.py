@@ -24,7 +24,7 @@ BIG = 'components/calc-qjs.component.wasm'       # 1.6 MB: a "large" transfer fo
 MODULE = 'modules/hello-c.core.wasm'
 ESC = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 BUILD_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(harness.WPKG))))
-COMMANDS = ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'resolve', 'manifest', 'blob', 'copy', 'attach',
+COMMANDS = ('build', 'inspect', 'push', 'publish', 'pull', 'tags', 'tag', 'delete', 'resolve', 'manifest', 'blob', 'copy', 'attach',
             'discover', 'login', 'logout', 'sign', 'verify', 'key', 'sbom', 'cache', 'completion', 'version', 'help')
 
 

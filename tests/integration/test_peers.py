@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: Apache-2.0
+"""test_peers.py - what peers write and read, against the real docker-registry: wpkg publish (the name and
+version a WIT package carries, as wkg publish), the config's imports/exports exactly as rust-oci-wasm writes
+them (hand-encoded components and WIT packages in tests/fixtures/peers), and pulling what other tools push
+(ORAS-style artifacts, the legacy layer type, Docker+Wasm images and indexes), each pushed raw."""
+
+import json
+import os
+
+import harness
+import oci_raw
+from regcase import CREATED, RegistryCase
+
+PEERS = os.path.join(harness.FIXTURES, 'peers')
+EXPECTED = json.load(open(os.path.join(PEERS, 'expected.json')))
+BINARY_WIT = 'external/rust-oci-wasm/binary_wit.wasm'
+# rust-oci-wasm tests/integration_tests.rs test_binary_wit_parse (sorted there; binary order here)
+BINARY_WIT_EXPORTS = ['wasi:http/types@0.2.0', 'wasi:http/incoming-handler@0.2.0',
+                      'wasi:http/outgoing-handler@0.2.0', 'wasi:http/imports@0.2.0', 'wasi:http/proxy@0.2.0']
+
+
+def peer(name):
+    return os.path.join(PEERS, name)
+
+
+def config_bytes(wasm, exports, imports):
+    """The config wpkg must write: rust-oci-wasm's WasmConfig, serde order, compact, target null."""
+    return oci_raw.compact({'created': CREATED, 'author': None, 'architecture': 'wasm', 'os': 'wasip2',
+                            'layerDigests': [oci_raw.digest(wasm)],
+                            'component': {'exports': exports, 'imports': imports, 'target': None}})
+
+
+class PeerCase(RegistryCase, harness.TestCase):
+    VARIANT = 'plain'
+
+    def pushed_config(self, repo, tag):
+        status, _, body = oci_raw.get_manifest(self.reg, repo, tag)
+        self.assertEqual(status, 200, body)
+        m = json.loads(body)
+        return m, oci_raw.get_blob(self.reg, repo, m['config']['digest'])
+
+    def wkg_config(self, *namespaces):
+        cfg = self.path('config.toml')
+        with open(cfg, 'w') as f:
+            f.write('[namespace_registries]\n')
+            for ns in namespaces:
+                f.write('%s = "%s"\n' % (ns, self.reg.host))
+            f.write('\n[registry."%s".oci]\nprotocol = "http"\n' % self.reg.host)
+        return cfg
+
+
+class WorldTests(PeerCase):
+    """component.imports/exports as oci-wasm writes them, exact config bytes from the real registry."""
+
+    def push_config(self, fname, *flags, expect=0):
+        repo = self.repo(fname.split('.')[0])
+        r = self.run_wpkg('push', *self.reg.flags, *flags, self.ref(repo, 'v1'), peer(fname), expect=expect)
+        return repo, r
+
+    def test_imports_of_modules_and_components_are_not_listed(self):
+        exp = EXPECTED['imports.component.wasm']
+        repo, _ = self.push_config('imports.component.wasm')
+        _, config = self.pushed_config(repo, 'v1')
+        wasm = open(peer('imports.component.wasm'), 'rb').read()
+        self.assertEqual(config, config_bytes(wasm, exp['exports'], exp['imports']))
+        # the binary itself still shows every import: inspect reads the file, not the world
+        doc = json.loads(self.run_wpkg('inspect', '--json', peer('imports.component.wasm')).stdout)
+        self.assertEqual(doc['imports'], ['wasi:io/streams@0.2.0', 'plugin', 'dep', 'run-host'])
+
+    def test_exports_wit_component_refuses(self):
+        for fname in ('export-module.component.wasm', 'export-component.component.wasm',
+                      'export-type.component.wasm'):
+            with self.subTest(file=fname):
+                exp = EXPECTED[fname]
+                repo, r = self.push_config(fname, expect=3)
+                self.assertEqual(r.stderr, 'wpkg: error: %s: %s (it is a %s): wit-component cannot describe this '
+                                 "component's world; pass --lenient to leave the export out of the config\n"
+                                 % (peer(fname), exp['refused'], exp['sort']))
+                status, _, _ = oci_raw.get_manifest(self.reg, repo, 'v1')
+                self.assertEqual(status, 404)
+                # build refuses the same way, before writing anything
+                out = self.path(fname + '.layout')
+                r = self.run_wpkg('build', '-o', out, peer(fname), expect=3)
+                self.assertIn(exp['refused'], r.stderr)
+                self.assertFalse(os.path.exists(out))
+                repo, _ = self.push_config(fname, '--lenient')
+                _, config = self.pushed_config(repo, 'v1')
+                wasm = open(peer(fname), 'rb').read()
+                self.assertEqual(config, config_bytes(wasm, exp['exports'], exp['imports']))
+
+    def test_wit_packages_with_worlds(self):
+        for fname in ('worlds.wit.wasm', 'world-only.wit.wasm'):
+            with self.subTest(file=fname):
+                exp = EXPECTED[fname]
+                repo, _ = self.push_config(fname)
+                _, config = self.pushed_config(repo, 'v1')
+                wasm = open(peer(fname), 'rb').read()
+                self.assertEqual(config, config_bytes(wasm, exp['exports'], []))
+                # the reference collects a set: same members, each once
+                self.assertEqual(len(set(exp['exports'])), len(exp['exports']))
+                doc = json.loads(self.run_wpkg('inspect', '--json', peer(fname)).stdout)
+                self.assertEqual((doc['witPackage'], doc['package']), (True, exp['package']))
+
+    def test_binary_wit_fixture(self):
+        src = harness.shared_fixture(BINARY_WIT)
+        repo = self.repo()
+        self.run_wpkg('push', *self.reg.flags, self.ref(repo, 'v1'), src)
+        _, config = self.pushed_config(repo, 'v1')
+        self.assertEqual(config, config_bytes(open(src, 'rb').read(), BINARY_WIT_EXPORTS, []))
+
+    def test_invalid_names_refused(self):
+        for fname in ('bad-custom-name.component.wasm', 'bad-import-name.component.wasm',
+                      'bad-export-version.component.wasm'):
+            with self.subTest(file=fname):
+                r = self.run_wpkg('inspect', peer(fname), expect=3)
+                self.assertTrue(r.stderr.startswith('wpkg: error: %s: %s' % (peer(fname), EXPECTED[fname]['invalid'])),
+                                r.stderr)
+                self.assertEqual(r.stderr.count('\n'), 1)
+                self.assertEqual(r.stdout, '')
+
+    def test_inspect_escapes_names(self):
+        # a producers string with a newline and an ESC: one line each, escaped
+        def name(b):
+            return oci_raw.leb128(len(b)) + b
+        producers = oci_raw.leb128(1) + name(b'language') + oci_raw.leb128(1) + name(b'evil\nx: \x1b') + name(b'1\r')
+        sec = name(b'producers') + producers
+        data = b'\x00asm\x0d\x00\x01\x00' + b'\x00' + oci_raw.leb128(len(sec)) + sec
+        src = self.path('evil.wasm')
+        with open(src, 'wb') as f:
+            f.write(data)
+        r = self.run_wpkg('inspect', src)
+        self.assertIn('\nproducers:\n  language: evil\\x0ax: \\x1b 1\\x0d\n', r.stdout)
+
+
+class PublishTests(PeerCase):
+    """wpkg publish FILE: push under the name and version the WIT package carries."""
+
+    def test_publish_wit_package(self):
+        src = harness.shared_fixture(BINARY_WIT)
+        cfg = self.wkg_config('wasi')
+        r = self.run_wpkg('publish', '--json', '--wkg-config', cfg, src)
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc['reference'], '%s/wasi/http:0.2.0' % self.reg.host)
+        self.assertEqual(doc['tags'], ['0.2.0'])
+        self.assertIn('wpkg: note: %s is the WIT package wasi:http@0.2.0\n' % src, r.stderr)
+        m, config = self.pushed_config('wasi/http', '0.2.0')
+        self.assertEqual(m['annotations']['org.opencontainers.image.version'], '0.2.0')
+        self.assertEqual(m['layers'][0]['annotations'], {'org.opencontainers.image.title': 'http.wasm'})
+        self.assertEqual(config, config_bytes(open(src, 'rb').read(), BINARY_WIT_EXPORTS, []))
+        # the same refusal as wpkg push ns:name@version: the version exists
+        r = self.run_wpkg('publish', '--wkg-config', cfg, src, expect=1)
+        self.assertEqual(r.stderr.splitlines()[-1],
+                         'wpkg: error: publish %s/wasi/http:0.2.0: version 0.2.0 is already published (%s): '
+                         'pass --force to replace it' % (self.reg.host, doc['digest']))
+        self.run_wpkg('publish', '--force', '--wkg-config', cfg, src)
+
+    def test_publish_world_only_package(self):
+        cfg = self.wkg_config('my')
+        r = self.run_wpkg('publish', '--wkg-config', cfg, peer('world-only.wit.wasm'))
+        status, _, body = oci_raw.get_manifest(self.reg, 'my/tool', '0.3.0')
+        self.assertEqual((status, r.stdout), (200, oci_raw.digest(body) + '\n'))
+
+    def test_publish_refusals(self):
+        cfg = self.wkg_config('my')
+        comp = harness.fixture('components/hello-c.component.wasm')
+        r = self.run_wpkg('publish', '--wkg-config', cfg, comp, expect=3)
+        self.assertEqual(r.stderr, 'wpkg: error: %s is a component, not a WIT package: it carries no package name '
+                         'and version (wkg reads them only from a WIT package); publish it with wpkg push '
+                         'NAMESPACE:NAME@VERSION %s\n' % (comp, comp))
+        mod = harness.fixture('modules/hello-c.core.wasm')
+        r = self.run_wpkg('publish', '--wkg-config', cfg, mod, expect=3)
+        self.assertIn('%s is a core module, not a WIT package' % mod, r.stderr)
+        src = peer('unversioned.wit.wasm')
+        r = self.run_wpkg('publish', '--wkg-config', cfg, src, expect=3)
+        self.assertEqual(r.stderr, 'wpkg: error: %s: the WIT package my:tool has no version: add one to its package '
+                         'statement (package my:tool@1.0.0;), or publish it with wpkg push my:tool@VERSION %s\n'
+                         % (src, src))
+        src = peer('build-meta.wit.wasm')
+        r = self.run_wpkg('publish', '--wkg-config', cfg, src, expect=3)
+        self.assertEqual(r.stderr.splitlines()[-1], "wpkg: error: publish my:tool@0.3.0+build.7: the version has build "
+                         "metadata ('+'), which an OCI tag cannot hold: publish it without the '+...' part")
+        r = self.run_wpkg('publish', '--wkg-config', cfg, expect=2)
+        self.assertIn('expected one FILE, got 0 arguments', r.stderr)
+        status, _, _ = oci_raw.get_manifest(self.reg, 'my/tool', '0.3.0')
+        self.assertEqual(status, 404)
+
+
+if __name__ == '__main__':
+    harness.main()
