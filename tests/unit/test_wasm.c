@@ -588,7 +588,7 @@ START_TEST(test_import_forms)
 	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "m", 1); wpkg_buf_put(&imp, "\x00\x11\x00", 3);
 	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "r", 1); wpkg_buf_put(&imp, "\x03\x01", 2);
 	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "t", 1); wpkg_buf_put(&imp, "\x03\x00\x03", 3);
-	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "v\xc3\xa9", 3); wpkg_buf_put(&imp, "\x02\x01\x73", 3);
+	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "ve", 2); wpkg_buf_put(&imp, "\x02\x01\x73", 3);
 	wpkg_buf_put(&file, component_preamble, 8);
 	put_section(&file, 10, imp.data, imp.len);
 	ck_assert_msg(inspect_buf(&info, &file, &err) == 0, "%s", err.msg);
@@ -599,8 +599,21 @@ START_TEST(test_import_forms)
 	ck_assert_str_eq(info->imports[3], "m");
 	ck_assert_str_eq(info->imports[4], "r");
 	ck_assert_str_eq(info->imports[5], "t");
-	ck_assert_str_eq(info->imports[6], "v\xc3\xa9");
+	ck_assert_str_eq(info->imports[6], "ve");
+	/* instance, func, component, module, type, type, value: only instances, funcs and types form the world */
+	ck_assert_mem_eq(info->import_sorts, "\x05\x01\x04\x00\x03\x03\x02", 7);
 	wpkg_wasm_info_free(info);
+	wpkg_buf_free(&file);
+	/* a name that is UTF-8 but not kebab-case: wasmparser refuses the binary, and so does the reader */
+	wpkg_buf_free(&imp);
+	put_leb(&imp, 1);
+	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "v\xc3\xa9", 3); wpkg_buf_put(&imp, "\x02\x01\x73", 3);
+	wpkg_buf_put(&file, component_preamble, 8);
+	put_section(&file, 10, imp.data, imp.len);
+	ck_assert_int_eq(inspect_buf(&info, &file, &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "import name at offset 0xb: \"v\xc3\xa9\" is not a valid component name: it is not "
+			 "kebab-case (words of letters and digits, each starting with a letter, all lower or all upper "
+			 "case, joined by '-')");
 	wpkg_buf_free(&imp);
 	wpkg_buf_free(&file);
 }
@@ -697,6 +710,73 @@ START_TEST(test_module_section_table)
 }
 END_TEST
 
+/* ---- component names, as wasmparser's ComponentNameParser takes them ----------------------- */
+
+static const struct {
+	const char *name;
+	const char *why;   /* NULL: valid */
+} name_cases[] = {
+	{ "greet", NULL },
+	{ "a1-b2", NULL },
+	{ "HTTP-client", NULL },
+	{ "wasi:http/types@0.2.0", NULL },
+	{ "wasi:http/types", NULL },
+	{ "my-ns:my-pkg/my-iface@1.0.0-rc.1+build.5", NULL },
+	{ "[constructor]res", NULL },
+	{ "[method]res.get-x", NULL },
+	{ "[static]res.new", NULL },
+	{ "[async]run", NULL },
+	{ "[async method]res.m", NULL },
+	{ "url=<https://example.com/x.wasm>", NULL },
+	{ "url=<https://example.com/x.wasm>,integrity=<sha256-YWJj>", NULL },
+	{ "integrity=<sha256-YWJj sha512-ZGVm>", NULL },
+	{ "locked-dep=<a:b@1.0.0>", NULL },
+	{ "locked-dep=<a:b>,integrity=<sha384-YWJj>", NULL },
+	{ "unlocked-dep=<a:b@*>", NULL },
+	{ "unlocked-dep=<a:b@{>=1.0.0 <2.0.0}>", NULL },
+	{ "unlocked-dep=<a:b>", NULL },
+	{ "", "it is not kebab-case" },
+	{ "Bad-Name", "it is not kebab-case" },
+	{ "a-", "it is not kebab-case" },
+	{ "-a", "it is not kebab-case" },
+	{ "a--b", "it is not kebab-case" },
+	{ "1a", "it is not kebab-case" },
+	{ "a_b", "it is not kebab-case" },
+	{ "a b", "it is not kebab-case" },
+	{ "a:b", "an interface name needs '/' after the package name" },
+	{ "a:b/c@1", "the version is not a semver version" },
+	{ "a:b/c/d", "the interface name is not kebab-case" },
+	{ "A:b/c", NULL },
+	{ "a:B_/c", "the package name is not kebab-case" },
+	{ "[method]res", "expected '.' between the resource and the function" },
+	{ "[static]res.", "the function name is not kebab-case" },
+	{ "[constructor]", "the name is not kebab-case" },
+	{ "url=<a<b>", "a URL cannot contain '<'" },
+	{ "url=<https://x", "expected '>' after the URL" },
+	{ "integrity=<md5-YWJj>", "integrity metadata must be sha256-, sha384- or sha512- then base64" },
+	{ "locked-dep=<a:b@1>", "the version is not a semver version" },
+	{ "unlocked-dep=<a:b@1.0.0>", "expected '*' or '{' after '@' in a dependency range" },
+	{ "url=<x>junk", "trailing characters after the name" },
+};
+
+START_TEST(test_component_names)
+{
+	struct wpkg_error err = { 0 };
+	int rc = wpkg_wasm_check_name(name_cases[_i].name, &err);
+
+	if (name_cases[_i].why == NULL) {
+		ck_assert_msg(rc == 0, "%s: %s", name_cases[_i].name, err.msg);
+	} else {
+		char want[512];
+
+		ck_assert_int_eq(rc, WPKG_E_INVALID);
+		snprintf(want, sizeof(want), "\"%s\" is not a valid component name: %s", name_cases[_i].name,
+			 name_cases[_i].why);
+		ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s: got %s", name_cases[_i].name, err.msg);
+	}
+}
+END_TEST
+
 /* ---- runner --------------------------------------------------------------------------- */
 
 static Suite *wasm_suite(void)
@@ -727,6 +807,7 @@ static Suite *wasm_suite(void)
 	tcase_add_loop_test(tc, test_bad_world, 0, UNIT_N(world_cases));
 	tcase_add_test(tc, test_nested_kind_mismatch);
 	tcase_add_test(tc, test_module_section_table);
+	tcase_add_loop_test(tc, test_component_names, 0, UNIT_N(name_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
