@@ -38,6 +38,7 @@ struct wpkg_artifact {
 	 * caller's choice (inspect fails, pull only warns).
 	 */
 	struct wpkg_error config_error;
+	size_t index_entry;                  /* from_index: the position of the entry followed */
 };
 
 /*

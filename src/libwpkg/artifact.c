@@ -134,8 +134,10 @@ static int follow_index(struct wpkg_artifact *a, struct wpkg_store *s, const cha
 	wpkg_buf_init(&a->manifest_bytes);
 	snprintf(what, sizeof(what), "index %s", a->index.digest.str);
 	for (i = 0; i < ix->n_manifests && pick == NULL; i++)
-		if (platform_matches(ix->manifests[i].platform, platform))
+		if (platform_matches(ix->manifests[i].platform, platform)) {
 			pick = &ix->manifests[i];
+			a->index_entry = i;
+		}
 	if (pick == NULL) {
 		char have[1024];
 

@@ -162,6 +162,19 @@ struct artifact {
 	struct wpkg_manifest *manifest;
 	struct wpkg_wasm_config *config;   /* NULL when the config is not a Wasm config */
 	struct wpkg_recipe *recipe;        /* exploded artifacts only */
+	struct wpkg_index *index;          /* the reference named an index: every entry; else NULL */
+	struct wpkg_descriptor index_desc;
+	size_t index_entry;                /* the entry shown */
+};
+
+static struct {
+	const char *platform;              /* --platform: the index entry to show */
+} insp;
+
+static const struct cli_opt_spec inspect_opts[] = {
+	{ CLI_OPT_STRING, "platform", 0, &insp.platform, "OS[/ARCH]",
+	  "the index entry to show, as pull picks it (default: the first wasip1/wasip2/wasm one)" },
+	CLI_OPT_END,
 };
 
 static void artifact_free(struct artifact *a)
@@ -173,6 +186,8 @@ static void artifact_free(struct artifact *a)
 	free(a->media_type);
 	wpkg_manifest_free(a->manifest);
 	wpkg_wasm_config_free(a->config);
+	wpkg_index_free(a->index);
+	wpkg_descriptor_clear(&a->index_desc);
 }
 
 /*
@@ -186,9 +201,18 @@ static int load_artifact(struct artifact *out, struct wpkg_store *s, const char 
 	struct artifact a = { 0 };
 	int rc;
 
-	rc = wpkg_artifact_resolve(&r, s, reference, NULL, err);
+	rc = wpkg_artifact_resolve(&r, s, reference, insp.platform, err);
 	if (rc < 0)
 		return rc;
+	/* an index: every entry is listed, the one shown (pull's choice) marked */
+	if (r->from_index) {
+		rc = wpkg_index_parse(&a.index, r->index_bytes.data, r->index_bytes.len, err);
+		if (rc < 0)
+			goto out;
+		a.index_desc = r->index;
+		memset(&r->index, 0, sizeof(r->index));
+		a.index_entry = r->index_entry;
+	}
 	if (r->config_error.code != 0) {
 		*err = r->config_error;
 		rc = err->code;
@@ -205,9 +229,48 @@ static int load_artifact(struct artifact *out, struct wpkg_store *s, const char 
 	a.recipe = r->recipe;
 	r->recipe = NULL;
 	*out = a;
+	memset(&a, 0, sizeof(a));
 out:
+	wpkg_index_free(a.index);
+	wpkg_descriptor_clear(&a.index_desc);
 	wpkg_artifact_free(r);
 	return rc;
+}
+
+static const char *platform_of(char *buf, size_t size, const struct wpkg_descriptor *d)
+{
+	wpkg_artifact_platform_string(buf, size, d->platform);
+	return buf;
+}
+
+static json_t *index_json(const struct artifact *a)
+{
+	json_t *entries = json_array();
+
+	for (size_t i = 0; entries != NULL && i < a->index->n_manifests; i++) {
+		const struct wpkg_descriptor *d = &a->index->manifests[i];
+		char p[256];
+
+		json_array_append_new(entries, json_pack("{s:s?, s:s, s:I, s:s, s:b}", "mediaType", d->media_type,
+							 "digest", d->digest.str, "size", (json_int_t)d->size,
+							 "platform", platform_of(p, sizeof(p), d), "chosen",
+							 i == a->index_entry));
+	}
+	return json_pack("{s:s?, s:s, s:I, s:o}", "mediaType", a->index_desc.media_type, "digest",
+			 a->index_desc.digest.str, "size", (json_int_t)a->index_desc.size, "manifests", entries);
+}
+
+static void print_index(const struct artifact *a)
+{
+	cli_out("index: %s %s\nplatforms:\n", a->index_desc.digest.str,
+		a->index_desc.media_type != NULL ? esc(a->index_desc.media_type) : "-");
+	for (size_t i = 0; i < a->index->n_manifests; i++) {
+		const struct wpkg_descriptor *d = &a->index->manifests[i];
+		char p[256];
+
+		cli_out("  %s %s%s\n", esc(platform_of(p, sizeof(p), d)), d->digest.str,
+			i == a->index_entry ? " (shown below)" : "");
+	}
 }
 
 static const char *layer_title(const struct wpkg_descriptor *d)
@@ -312,14 +375,16 @@ static json_t *artifact_json(const struct artifact *a)
 	for (size_t i = 0; layers != NULL && i < m->n_layers; i++) {
 		const struct wpkg_descriptor *d = &m->layers[i];
 
-		json_array_append_new(layers, json_pack("{s:s?, s:s, s:I, s:s?}", "mediaType", d->media_type,
+		/* an untitled layer has no title key (the schema's title is a string) */
+		json_array_append_new(layers, json_pack("{s:s?, s:s, s:I, s:s*}", "mediaType", d->media_type,
 							"digest", d->digest.str, "size", (json_int_t)d->size,
 							"title", layer_title(d)));
 	}
-	return json_pack("{s:s, s:s, s:s, s:I, s:s*, s:o, s:o, s:O*, s:o*}", "reference", a->reference, "digest",
+	return json_pack("{s:s, s:s, s:s, s:I, s:s*, s:o, s:o, s:O*, s:o*, s:o*}", "reference", a->reference, "digest",
 			 a->digest.str, "mediaType", a->media_type, "size", (json_int_t)a->size, "artifactType",
 			 m->artifact_type, "config", config_json(&m->config, a->config), "layers", layers,
-			 "annotations", m->annotations, "exploded", a->recipe != NULL ? exploded_json(a) : NULL);
+			 "annotations", m->annotations, "exploded", a->recipe != NULL ? exploded_json(a) : NULL,
+			 "index", a->index != NULL ? index_json(a) : NULL);
 }
 
 static void print_artifact(const struct artifact *a)
@@ -329,8 +394,10 @@ static void print_artifact(const struct artifact *a)
 	const char *key;
 	json_t *value;
 
-	cli_out("reference: %s\ndigest: %s\nmediaType: %s\nsize: %zu\n", a->reference, a->digest.str,
-		a->media_type, a->size);
+	cli_out("reference: %s\n", a->reference);
+	if (a->index != NULL)
+		print_index(a);
+	cli_out("digest: %s\nmediaType: %s\nsize: %zu\n", a->digest.str, a->media_type, a->size);
 	if (m->artifact_type != NULL)
 		cli_out("artifactType: %s\n", m->artifact_type);
 	cli_out("config: %s %s %lld\n", m->config.media_type != NULL ? m->config.media_type : "-",
@@ -455,5 +522,6 @@ const struct cli_command cli_cmd_inspect = {
 	.usage = "[OPTIONS] FILE|REF|oci-layout:DIR[:TAG]|oci-archive:FILE[:TAG]",
 	.needs = CLI_REGISTRY_OPTS,
 	.min_pos = 0, .max_pos = -1,
+	.opts = inspect_opts,
 	.run = run,
 };

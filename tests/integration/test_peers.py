@@ -4,8 +4,11 @@ version a WIT package carries, as wkg publish), the config's imports/exports exa
 them (hand-encoded components and WIT packages in tests/fixtures/peers), and pulling what other tools push
 (ORAS-style artifacts, the legacy layer type, Docker+Wasm images and indexes), each pushed raw."""
 
+import gzip
+import io
 import json
 import os
+import tarfile
 
 import harness
 import oci_raw
@@ -183,6 +186,166 @@ class PublishTests(PeerCase):
         self.assertIn('expected one FILE, got 0 arguments', r.stderr)
         status, _, _ = oci_raw.get_manifest(self.reg, 'my/tool', '0.3.0')
         self.assertEqual(status, 404)
+
+
+MT_EMPTY = 'application/vnd.oci.empty.v1+json'
+MT_LEGACY = 'application/vnd.module.wasm.content.layer.v1+wasm'
+MT_OCI_CONFIG = 'application/vnd.oci.image.config.v1+json'
+MT_TAR_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip'
+TITLE = 'org.opencontainers.image.title'
+
+
+def manifest(config_mt, config, layers, artifact_type=None):
+    """An OCI manifest as ORAS writes it: mediaType, artifactType (when given), config, layers (mt, data, annots)."""
+    doc = {'schemaVersion': 2, 'mediaType': oci_raw.MT_MANIFEST}
+    if artifact_type is not None:
+        doc['artifactType'] = artifact_type
+    doc['config'] = oci_raw.descriptor(config_mt, config)
+    doc['layers'] = [oci_raw.descriptor(mt, data, annots) for mt, data, annots in layers]
+    return oci_raw.compact(doc)
+
+
+def docker_wasm_image(wasm, name='hello.wasm'):
+    """(config, layer) of a Docker+Wasm image: a gzipped tar with /NAME, config platform wasi/wasm, Entrypoint."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode='w', format=tarfile.PAX_FORMAT) as tf:
+        oci_raw.tar_add(tf, name, wasm)
+    layer = gzip.compress(raw.getvalue(), mtime=0)
+    config = oci_raw.compact({'architecture': 'wasm', 'os': 'wasi', 'config': {'Entrypoint': ['/' + name]},
+                              'rootfs': {'type': 'layers', 'diff_ids': [oci_raw.digest(raw.getvalue())]}})
+    return config, layer
+
+
+class PullPeersTests(PeerCase):
+    """Artifacts other tools push, pushed here raw: pull writes the Wasm file, byte for byte."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.comp = open(harness.fixture('components/composed-wat.component.wasm'), 'rb').read()
+        cls.mod = open(harness.fixture('modules/hello-c.core.wasm'), 'rb').read()
+
+    def push(self, repo, tag, man, blobs):
+        for b in blobs:
+            oci_raw.push_blob(self.reg, repo, b)
+        return oci_raw.push_manifest(self.reg, repo, tag, man)
+
+    def pull(self, *args, expect=0):
+        return self.run_wpkg('pull', *self.reg.flags, *args, expect=expect)
+
+    def test_oras_artifacts(self):
+        repo = self.repo()
+        cases = {
+            # oras push --artifact-type X: the empty config
+            'empty': (MT_EMPTY, b'{}', 'application/vnd.example.component.v1'),
+            # oras push without --artifact-type (ORAS 1.0): the unknown config type
+            'unknown': ('application/vnd.unknown.config.v1+json', b'{}', None),
+        }
+        for tag, (cmt, config, at) in cases.items():
+            with self.subTest(kind=tag):
+                man = manifest(cmt, config, [(oci_raw.MT_WASM, self.comp, {TITLE: 'hello.wasm'})], at)
+                d = self.push(repo, tag, man, [config, self.comp])
+                out = self.path(tag)
+                os.mkdir(out)
+                r = self.pull('-o', out, self.ref(repo, tag))
+                self.assertEqual(r.stdout, '%s %s\n' % (d, os.path.join(out, 'hello.wasm')))
+                self.assertEqual(open(os.path.join(out, 'hello.wasm'), 'rb').read(), self.comp)
+
+    def test_legacy_layer_type(self):
+        repo = self.repo()
+        man = manifest(MT_EMPTY, b'{}', [(MT_LEGACY, self.mod, None)])
+        d = self.push(repo, 'v1', man, [b'{}', self.mod])
+        out = self.path('legacy.wasm')
+        r = self.pull('-o', out, self.ref(repo, 'v1'))
+        self.assertEqual(r.stdout, '%s %s\n' % (d, out))
+        self.assertEqual(open(out, 'rb').read(), self.mod)
+
+    def docker_index(self, repo):
+        """An index as Docker+Wasm and multi-target publishers write it: wasi/wasm, wasip1, wasip2, linux/amd64."""
+        config, layer = docker_wasm_image(self.mod)
+        img = manifest(MT_OCI_CONFIG, config, [(MT_TAR_GZIP, layer, None)])
+        self.push(repo, 'img', img, [config, layer])
+        entries = [(img, {'architecture': 'wasm', 'os': 'wasi'})]
+        for wasm, os_name in ((self.mod, 'wasip1'), (self.comp, 'wasip2')):
+            c = oci_raw.rust_oci_wasm_config(wasm, os_name, [], [])
+            m = oci_raw.rust_oci_wasm_manifest(c, wasm)
+            oci_raw.push_artifact(self.reg, repo, os_name, wasm, c, m)
+            entries.append((m, {'architecture': 'wasm', 'os': os_name}))
+        entries.append((img, {'architecture': 'amd64', 'os': 'linux'}))
+        index = oci_raw.compact({'schemaVersion': 2, 'mediaType': oci_raw.MT_INDEX,
+                                 'manifests': [oci_raw.descriptor(oci_raw.MT_MANIFEST, m, platform=p)
+                                               for m, p in entries]})
+        oci_raw.push_manifest(self.reg, repo, 'multi', index, oci_raw.MT_INDEX)
+        return index, entries
+
+    def test_docker_wasm_image_and_index_platforms(self):
+        repo = self.repo()
+        index, entries = self.docker_index(repo)
+        ref = self.ref(repo, 'multi')
+        # the Docker+Wasm image: the file comes out of its tar layer
+        out = self.path('wasi.wasm')
+        self.pull('--platform', 'wasi/wasm', '-o', out, ref)
+        self.assertEqual(open(out, 'rb').read(), self.mod)
+        # an OS alone picks by os
+        out = self.path('p2.wasm')
+        r = self.pull('--platform', 'wasip2', '-o', out, ref)
+        self.assertEqual(r.stdout, '%s %s\n' % (oci_raw.digest(entries[2][0]), out))
+        self.assertEqual(open(out, 'rb').read(), self.comp)
+        out = self.path('p1.wasm')
+        self.pull('--platform', 'wasip1/wasm', '-o', out, ref)
+        self.assertEqual(open(out, 'rb').read(), self.mod)
+        # none matches: every platform is listed, nothing written
+        out = self.path('none.wasm')
+        r = self.pull('--platform', 'windows/arm64', '-o', out, ref, expect=4)
+        self.assertEqual(r.stderr, 'wpkg: error: pull %s: index %s: no entry for platform windows/arm64 (it has '
+                         'wasi/wasm, wasip1/wasm, wasip2/wasm, linux/amd64): pass one of them with --platform\n'
+                         % (ref, oci_raw.digest(index)))
+        self.assertFalse(os.path.exists(out))
+
+    def test_inspect_index_lists_platforms(self):
+        repo = self.repo()
+        index, entries = self.docker_index(repo)
+        ref = self.ref(repo, 'multi')
+        r = self.run_wpkg('inspect', *self.reg.flags, ref)
+        want = ('reference: %s\nindex: %s %s\nplatforms:\n' % (ref, oci_raw.digest(index), oci_raw.MT_INDEX)
+                + ''.join('  %s/%s %s%s\n' % (p['os'], p['architecture'], oci_raw.digest(m),
+                                              ' (shown below)' if i == 0 else '')
+                          for i, (m, p) in enumerate(entries)))
+        self.assertTrue(r.stdout.startswith(want + 'digest: %s\n' % oci_raw.digest(entries[0][0])), r.stdout)
+        doc = json.loads(self.run_wpkg('inspect', '--json', '--platform', 'wasip2', *self.reg.flags, ref).stdout)
+        harness.validate_schema(doc, 'cli/inspect-artifact')
+        self.assertEqual(doc['digest'], oci_raw.digest(entries[2][0]))
+        self.assertEqual(doc['index']['digest'], oci_raw.digest(index))
+        self.assertEqual([(e['platform'], e['chosen']) for e in doc['index']['manifests']],
+                         [('wasi/wasm', False), ('wasip1/wasm', False), ('wasip2/wasm', True),
+                          ('linux/amd64', False)])
+
+    def test_layer_digests_checked(self):
+        repo = self.repo()
+        # a CNCF config whose layerDigests names another file: copied beside the wrong layer
+        config = oci_raw.rust_oci_wasm_config(self.mod, 'wasip2', [], [])
+        man = manifest(oci_raw.MT_WASM_CONFIG, config, [(oci_raw.MT_WASM, self.comp, None)])
+        d = self.push(repo, 'v1', man, [config, self.comp])
+        out = self.path('x.wasm')
+        r = self.pull('-o', out, self.ref(repo, 'v1'), expect=3)
+        self.assertEqual(r.stderr, 'wpkg: error: pull %s: manifest %s: config layerDigests[0] is %s, but layer 0 '
+                         'is %s\n' % (self.ref(repo, 'v1'), d, oci_raw.digest(self.mod), oci_raw.digest(self.comp)))
+        self.assertEqual([f for f in os.listdir(self.path()) if 'x.wasm' in f], [])
+
+    def test_two_layers_to_a_wasm_name(self):
+        repo = self.repo()
+        man = manifest(MT_EMPTY, b'{}', [(oci_raw.MT_WASM, self.comp, {TITLE: 'a.wasm'}),
+                                         (oci_raw.MT_WASM, self.mod, {TITLE: 'b.wasm'})])
+        d = self.push(repo, 'v1', man, [b'{}', self.comp, self.mod])
+        out = self.path('x.wasm')
+        r = self.pull('-o', out, self.ref(repo, 'v1'), expect=3)
+        self.assertEqual(r.stderr, 'wpkg: error: pull %s: manifest %s holds 2 components, not one package: -o %s '
+                         'names a file; pass a directory (-o DIR) to write them into\n' % (self.ref(repo, 'v1'), d, out))
+        self.assertFalse(os.path.exists(out))
+        # a directory takes them
+        os.mkdir(self.path('dir'))
+        self.pull('-o', self.path('dir'), self.ref(repo, 'v1'))
+        self.assertEqual(sorted(os.listdir(self.path('dir'))), ['a.wasm', 'b.wasm'])
 
 
 if __name__ == '__main__':
