@@ -408,7 +408,7 @@ class LocalTests(harness.TestCase):
                     % (script, ' '.join("'%s'" % w for w in words), len(words)))
             return self.run_cmd(['bash', '-c', line]).stdout.split()
 
-        self.assertEqual(complete('pu'), ['push', 'pull'])
+        self.assertEqual(complete('pu'), ['push', 'publish', 'pull'])
         self.assertEqual(sorted(complete('')), sorted(COMMANDS))
         self.assertIn('--artifact-format', complete('push', '--a'))
         self.assertIn('--keep-old-files', complete('pull', '--k'))
