@@ -15,6 +15,7 @@
 #define ALL_HASHES (WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS)
 
 static json_t *expected;        /* tests/fixtures/expected.json */
+static json_t *peers;           /* tests/fixtures/peers/expected.json (written by gen-peers.py) */
 static char fixtures_dir[4096];
 
 /* ---- fixture access ---------------------------------------------------- */
@@ -777,6 +778,76 @@ START_TEST(test_component_names)
 }
 END_TEST
 
+/* ---- the config's world, as rust-oci-wasm writes it (tests/fixtures/peers) ------------------ */
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Every hand-encoded peer case: the lists oci-wasm writes, its refusals, the WIT package's name, bad names. */
+START_TEST(test_peer_worlds)
+{
+	const char *fname;
+	json_t *exp;
+	size_t seen = 0;
+
+	json_object_foreach(peers, fname, exp) {
+		char rel[256], *path;
+		struct wpkg_error err = { 0, "" };
+		struct wpkg_wasm_info *info = NULL;
+		char **im = NULL, **ex = NULL;
+		size_t ni = 0, ne = 0;
+		const char *invalid = json_string_value(json_object_get(exp, "invalid"));
+		const char *refused = json_string_value(json_object_get(exp, "refused"));
+		const char *pkg = json_string_value(json_object_get(exp, "package"));
+		int rc;
+
+		snprintf(rel, sizeof(rel), "peers/%s", fname);
+		path = wpkg_path_join(fixtures_dir, rel);
+		rc = wpkg_wasm_inspect_file(&info, path, 0, &err);
+		if (invalid != NULL) {
+			char want[1024];
+
+			snprintf(want, sizeof(want), "%s: %s", path, invalid);
+			ck_assert_int_eq(rc, WPKG_E_INVALID);
+			ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s: got %s", fname, err.msg);
+			free(path);
+			seen++;
+			continue;
+		}
+		ck_assert_msg(rc == 0, "%s: %s", fname, err.msg);
+		rc = wpkg_wasm_world_lists(info, false, &im, &ni, &ex, &ne, &err);
+		if (refused != NULL) {
+			ck_assert_int_eq(rc, WPKG_E_INVALID);
+			ck_assert_msg(strncmp(err.msg, refused, strlen(refused)) == 0, "%s: got %s", fname, err.msg);
+			ck_assert_ptr_null(im);
+			rc = wpkg_wasm_world_lists(info, true, &im, &ni, &ex, &ne, &err);
+		}
+		ck_assert_msg(rc == 0, "%s: %s", fname, err.msg);
+		assert_names(fname, "imports", json_object_get(exp, "imports"), im, ni);
+		assert_names(fname, "exports", json_object_get(exp, "exports"), ex, ne);
+		ck_assert_ptr_null(im[ni]);
+		ck_assert_ptr_null(ex[ne]);
+		if (pkg != NULL) {
+			ck_assert(info->is_wit_package);
+			ck_assert_ptr_null(info->export_sorts);
+			ck_assert_str_eq(info->wit_package, pkg);
+		} else {
+			ck_assert_ptr_null(info->wit_package);
+		}
+		free_strv(im, ni);
+		free_strv(ex, ne);
+		wpkg_wasm_info_free(info);
+		free(path);
+		seen++;
+	}
+	ck_assert_uint_ge(seen, 11);
+}
+END_TEST
+
 /* ---- runner --------------------------------------------------------------------------- */
 
 static Suite *wasm_suite(void)
@@ -808,6 +879,7 @@ static Suite *wasm_suite(void)
 	tcase_add_test(tc, test_nested_kind_mismatch);
 	tcase_add_test(tc, test_module_section_table);
 	tcase_add_loop_test(tc, test_component_names, 0, UNIT_N(name_cases));
+	tcase_add_test(tc, test_peer_worlds);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -827,7 +899,15 @@ int main(void)
 		return 1;
 	}
 	free(path);
+	path = wpkg_path_join(fixtures_dir, "peers/expected.json");
+	peers = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (peers == NULL) {
+		printf("Bail out! %s: %s\n", path, jerr.text);
+		return 1;
+	}
+	free(path);
 	status = unit_run(wasm_suite());
 	json_decref(expected);
+	json_decref(peers);
 	return status;
 }
