@@ -91,6 +91,27 @@ static void print_list(int indent, const char *title, char *const *v, size_t n)
 		cli_out("%*s  %s\n", indent, "", esc(v[i]));
 }
 
+/* push and build refuse what wit-component cannot describe as a world: said here before they do. */
+static void world_note(const struct wpkg_wasm_info *info)
+{
+	struct wpkg_error err = { 0 };
+	char **im = NULL, **ex = NULL;
+	size_t ni = 0, ne = 0;
+
+	if (info->kind != WPKG_WASM_COMPONENT)
+		return;
+	if (wpkg_wasm_world_lists(info, false, &im, &ni, &ex, &ne, &err) < 0) {
+		cli_out("config: refused by push and build: %s\n", esc(err.msg));
+		return;
+	}
+	for (size_t i = 0; i < ni; i++)
+		free(im[i]);
+	for (size_t i = 0; i < ne; i++)
+		free(ex[i]);
+	free(im);
+	free(ex);
+}
+
 static void print_file(const char *path, const struct wpkg_wasm_info *info)
 {
 	cli_out("file: %s\nkind: %s\nos: %s\nsize: %llu\nsha256: %s\n", path, wpkg_wasm_kind_name(info->kind),
@@ -99,6 +120,7 @@ static void print_file(const char *path, const struct wpkg_wasm_info *info)
 		cli_out("WIT package: %s\n", info->wit_package != NULL ? esc(info->wit_package) : "yes");
 	print_list(0, "imports", info->imports, info->n_imports);
 	print_list(0, "exports", info->exports, info->n_exports);
+	world_note(info);
 	cli_out("producers:%s\n", info->n_producers == 0 ? " none" : "");
 	for (size_t i = 0; i < info->n_producers; i++) {
 		const struct wpkg_wasm_producer *p = &info->producers[i];

@@ -81,6 +81,10 @@ class WorldTests(PeerCase):
                                  % (peer(fname), exp['refused'], exp['sort']))
                 status, _, _ = oci_raw.get_manifest(self.reg, repo, 'v1')
                 self.assertEqual(status, 404)
+                # inspect says so before push and build do
+                r = self.run_wpkg('inspect', peer(fname))
+                self.assertIn('\nconfig: refused by push and build: %s (it is a %s)' % (exp['refused'], exp['sort']),
+                              r.stdout)
                 # build refuses the same way, before writing anything
                 out = self.path(fname + '.layout')
                 r = self.run_wpkg('build', '-o', out, peer(fname), expect=3)
@@ -319,6 +323,31 @@ class PullPeersTests(PeerCase):
         self.assertEqual([(e['platform'], e['chosen']) for e in doc['index']['manifests']],
                          [('wasi/wasm', False), ('wasip1/wasm', False), ('wasip2/wasm', True),
                           ('linux/amd64', False)])
+
+    def test_docker_typed_image_list(self):
+        # docker buildx --platform wasi/wasm: a Docker manifest list and schema-2 manifest, Docker media types
+        repo = self.repo()
+        config, layer = docker_wasm_image(self.comp, 'app.wasm')
+        img = oci_raw.compact({
+            'schemaVersion': 2, 'mediaType': 'application/vnd.docker.distribution.manifest.v2+json',
+            'config': oci_raw.descriptor('application/vnd.docker.container.image.v1+json', config),
+            'layers': [oci_raw.descriptor('application/vnd.docker.image.rootfs.diff.tar.gzip', layer)]})
+        for b in (config, layer):
+            oci_raw.push_blob(self.reg, repo, b)
+        oci_raw.push_manifest(self.reg, repo, 'img', img, 'application/vnd.docker.distribution.manifest.v2+json')
+        mt_list = 'application/vnd.docker.distribution.manifest.list.v2+json'
+        lst = oci_raw.compact({'schemaVersion': 2, 'mediaType': mt_list, 'manifests': [
+            oci_raw.descriptor('application/vnd.docker.distribution.manifest.v2+json', img,
+                               platform={'architecture': 'wasm', 'os': 'wasi'})]})
+        oci_raw.push_manifest(self.reg, repo, 'list', lst, mt_list)
+        out = self.path('out')
+        os.mkdir(out)
+        # no --platform: architecture wasm is a Wasm entry; the file is named by the Entrypoint
+        r = self.pull('-o', out, self.ref(repo, 'list'))
+        self.assertEqual(r.stdout, '%s %s\n' % (oci_raw.digest(img), os.path.join(out, 'app.wasm')))
+        self.assertEqual(open(os.path.join(out, 'app.wasm'), 'rb').read(), self.comp)
+        r = self.pull('--platform', 'wasip1', '-o', out, self.ref(repo, 'list'), expect=4)
+        self.assertIn('no entry for platform wasip1 (it has wasi/wasm): pass one of them with --platform', r.stderr)
 
     def test_layer_digests_checked(self):
         repo = self.repo()
