@@ -89,7 +89,7 @@ WPKG_API int wpkg_wasm_world_lists(const struct wpkg_wasm_info *info, bool lenie
 /*
  * Checks name as wasmparser checks a component import or export name: a
  * kebab-case label, [constructor]/[method]/[static]/[async...] forms, an
- * interface name ns:pkg/iface[@semver], or url=, relative-url=, integrity=,
+ * interface name ns:pkg/iface[@semver], or url=, integrity=,
  * locked-dep= and unlocked-dep= names.  WPKG_E_INVALID says what is wrong.
  */
 WPKG_API int wpkg_wasm_check_name(const char *name, struct wpkg_error *err);

@@ -754,11 +754,71 @@ static const struct {
 	{ "[constructor]", "the name is not kebab-case" },
 	{ "url=<a<b>", "a URL cannot contain '<'" },
 	{ "url=<https://x", "expected '>' after the URL" },
-	{ "integrity=<md5-YWJj>", "integrity metadata must be sha256-, sha384- or sha512- then base64" },
+	{ "integrity=<md5-YWJj>", "unrecognized hash algorithm (sha256, sha384 or sha512)" },
 	{ "locked-dep=<a:b@1>", "the version is not a semver version" },
 	{ "unlocked-dep=<a:b@1.0.0>", "expected '*' or '{' after '@' in a dependency range" },
 	{ "url=<x>junk", "trailing characters after the name" },
 };
+
+/*
+ * Every name of wasm-tools' tests/local/component-model/import.wast (the
+ * validator's own test of ComponentNameParser), valid or not as it says.
+ */
+static const struct {
+	const char *name;
+	bool valid;
+} wast_names[] = {
+	{ "a", true }, { "b", true }, { "wasi:http/types", true }, { "wasi:http/types@1.0.0", true },
+	{ "wasi:http/types@2.0.0", true }, { "a-b:c-d/e-f@123456.7890.488", true }, { "a:b/c@1.2.3", true },
+	{ "a:b/c@0.0.0", true }, { "a:b/c@0.0.0+abcd", true }, { "a:b/c@0.0.0+abcd-efg", true },
+	{ "a:b/c@0.0.0-abcd+efg", true }, { "a:b/c@0.0.0-abcd.1.2+efg.4.ee.5", true },
+	{ "", false }, { "wasi:", false }, { "wasi:/", false }, { ":/", false }, { "wasi/http", false },
+	{ "wasi:http/TyPeS", false }, { "WaSi:http/types", false }, { "wasi:HtTp/types", false },
+	{ "wasi:http/types@", false }, { "wasi:http/types@.", false }, { "wasi:http/types@1.", false },
+	{ "wasi:http/types@a.2", false }, { "wasi:http/types@2.b", false }, { "wasi:http/types@2.0x0", false },
+	{ "wasi:http/types@2.0.0+", false }, { "wasi:http/types@2.0.0-", false }, { "foo:bar:baz/qux", false },
+	{ "foo:bar/baz/qux", false },
+	{ "unlocked-dep=<a:b>", true }, { "unlocked-dep=<a:b@*>", true }, { "unlocked-dep=<a:b@{>=1.2.3}>", true },
+	{ "unlocked-dep=<a:b@{>=1.2.3-rc}>", true }, { "unlocked-dep=<a:b@{<1.2.3}>", true },
+	{ "unlocked-dep=<a:b@{<1.2.3-rc}>", true }, { "unlocked-dep=<a:b@{>=1.2.3 <1.2.3}>", true },
+	{ "unlocked-dep=<a:b@{>=1.2.3-rc <1.2.3}>", true },
+	{ "unlocked-dep=", false }, { "unlocked-dep=<", false }, { "unlocked-dep=<>", false },
+	{ "unlocked-dep=<:>", false }, { "unlocked-dep=<a:>", false }, { "unlocked-dep=<:a>", false },
+	{ "unlocked-dep=<a:a@>", false }, { "unlocked-dep=<a:a@{xyz}>", false }, { "unlocked-dep=<a:a@{<xyz}>", false },
+	{ "unlocked-dep=<a:a@{<1.2.3 >=2.3.4}>", false },
+	{ "locked-dep=<a:b>", true }, { "locked-dep=<a:b@1.2.3>", true }, { "locked-dep=<a:b>,integrity=<sha256-a>", true },
+	{ "locked-dep=<a:b@1.2.3>,integrity=<sha256-a>", true },
+	{ "locked-dep=", false }, { "locked-dep=<", false }, { "locked-dep=<:", false }, { "locked-dep=<:>", false },
+	{ "locked-dep=<a:>", false }, { "locked-dep=<:a>", false }, { "locked-dep=<a:a", false },
+	{ "locked-dep=<a:a@>", false }, { "locked-dep=<a:a@1.2.3", false }, { "locked-dep=<a:a@1.2.3>,", false },
+	{ "locked-dep=<a:a@1.2.3>x", false },
+	{ "url=<>", true }, { "url=<a>", true }, { "url=<a>,integrity=<sha256-a>", true },
+	{ "url=", false }, { "url=<", false }, { "url=<<>", false },
+	{ "relative-url=<>", false }, { "relative-url=<a>", false }, { "relative-url=<a>,integrity=<sha256-a>", false },
+	{ "relative-url=", false }, { "relative-url=<", false }, { "relative-url=<<>", false },
+	{ "integrity=<sha256-a>", true }, { "integrity=<sha384-a>", true }, { "integrity=<sha512-a>", true },
+	{ "integrity=<sha512-a sha256-b>", true }, { "integrity=< sha512-a sha256-b >", true },
+	{ "integrity=<  sha512-a?abcd  >", true }, { "integrity=<sha256-abcdefghijklmnopqrstuvwxyz>", true },
+	{ "integrity=<sha256-ABCDEFGHIJKLMNOPQRSTUVWXYZ>", true }, { "integrity=<sha256-++++++++++++++++++++==>", true },
+	{ "integrity=<sha256-////////////////////==>", true },
+	{ "integrity=<>", false }, { "integrity=<sha256>", false }, { "integrity=<sha256->", false },
+	{ "integrity=<sha256-^^^^>", false }, { "integrity=<sha256-=========>", false }, { "integrity=<sha256-=>", false },
+	{ "integrity=<sha256-==>", false }, { "integrity=<md5-ABC>", false },
+	/* wasmparser's own unit tests of KebabStr and the [..] forms */
+	{ "aB", false }, { "a-B", true }, { "a-", false }, { "-", false }, { "\xc2\xb6", false }, { "0", false },
+	{ "a0", true }, { "a-0", false }, { "[foo]a", false }, { "[constructor]a", true }, { "[method]a", false },
+	{ "[method]a.b", true }, { "[method]a.b.c", false }, { "[static]a.b", true }, { "[static]a", false },
+};
+
+START_TEST(test_wast_names)
+{
+	struct wpkg_error err = { 0 };
+	int rc = wpkg_wasm_check_name(wast_names[_i].name, &err);
+
+	ck_assert_msg((rc == 0) == wast_names[_i].valid, "\"%s\": %s", wast_names[_i].name,
+		      rc == 0 ? "accepted, wasmparser refuses it" : err.msg);
+}
+END_TEST
 
 START_TEST(test_component_names)
 {
@@ -879,6 +939,7 @@ static Suite *wasm_suite(void)
 	tcase_add_test(tc, test_nested_kind_mismatch);
 	tcase_add_test(tc, test_module_section_table);
 	tcase_add_loop_test(tc, test_component_names, 0, UNIT_N(name_cases));
+	tcase_add_loop_test(tc, test_wast_names, 0, UNIT_N(wast_names));
 	tcase_add_test(tc, test_peer_worlds);
 	suite_add_tcase(s, tc);
 	return s;
