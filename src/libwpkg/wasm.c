@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "wpkg/digest.h"
+#include "wpkg/escape.h"
 #include "wpkg/fsutil.h"
 #include "digest_cache_internal.h"
 #include "wasm_internal.h"
@@ -125,6 +126,63 @@ static int walk_binary(struct walk *w, const struct wasm_scope *sc, size_t self)
 	return rc;
 }
 
+/* [static]r.f and [method]r.f are the same name to wasmparser's uniqueness check. */
+static const char *unique_key(const char *name, size_t *skip)
+{
+	*skip = strncmp(name, "[static]", 8) == 0 ? 8 : strncmp(name, "[method]", 8) == 0 ? 8 : 0;
+	return name + *skip;
+}
+
+struct named {
+	const char *name;
+	size_t at;               /* position in the section: ties keep binary order */
+};
+
+static int cmp_key(const char *x, const char *y)
+{
+	size_t sx, sy;
+	int c = strcmp(unique_key(x, &sx), unique_key(y, &sy));
+
+	/* a plain label never equals a resource function: keep them apart */
+	return c != 0 ? c : (sx != 0) - (sy != 0);
+}
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = cmp_key(x->name, y->name);
+
+	return c != 0 ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* wasmparser refuses a binary whose top-level imports (or exports) repeat a name. */
+static int check_unique(const struct wasm_strv *v, const char *what, struct wpkg_error *err)
+{
+	struct named *sorted;
+	int rc = 0;
+
+	if (v->n < 2)
+		return 0;
+	sorted = malloc(v->n * sizeof(*sorted));
+	if (sorted == NULL)
+		return wpkg_error_nomem(err);
+	for (size_t i = 0; i < v->n; i++)
+		sorted[i] = (struct named){ v->v[i], i };
+	qsort(sorted, v->n, sizeof(*sorted), cmp_named);
+	for (size_t i = 1; i < v->n && rc == 0; i++) {
+		char a[160], b[160];
+
+		if (cmp_key(sorted[i - 1].name, sorted[i].name) != 0)
+			continue;
+		wpkg_escape(a, sizeof(a), sorted[i].name, strlen(sorted[i].name), 0);
+		wpkg_escape(b, sizeof(b), sorted[i - 1].name, strlen(sorted[i - 1].name), 0);
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s name \"%s\" conflicts with previous name \"%s\": a "
+				    "component's %ss must have distinct names", what, a, b, what);
+	}
+	free(sorted);
+	return rc;
+}
+
 static void hex_of(char out[65], const void *data, size_t len)
 {
 	struct wpkg_digest d;
@@ -151,6 +209,10 @@ static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct
 	w.info->kind = sc.kind;
 	w.info->size = len;
 	rc = walk_binary(&w, &sc, 0);
+	if (rc == 0)
+		rc = check_unique(&w.imports, "import", err);
+	if (rc == 0)
+		rc = check_unique(&w.exports, "export", err);
 	if (rc < 0)
 		goto out;
 	/* FORMAT-NOTES §7: only a component without imports or nested binaries can be a WIT package */

@@ -810,6 +810,46 @@ static const struct {
 	{ "[method]a.b", true }, { "[method]a.b.c", false }, { "[static]a.b", true }, { "[static]a", false },
 };
 
+/* import.wast: a repeated import name is refused ([method] and [static] count as one); imports and exports apart. */
+START_TEST(test_unique_names)
+{
+	static const struct {
+		const char *a, *b;
+		bool ok;
+	} cases[] = {
+		{ "a", "a", false }, { "[method]r.f", "[static]r.f", false }, { "wasi:http/types", "wasi:http/types", false },
+		{ "a", "b", true }, { "f", "[method]r.f", true }, { "wasi:http/types", "wasi:http/types@1.0.0", true },
+	};
+	struct wpkg_error err = { 0, "" };
+	struct wpkg_wasm_info *info = NULL;
+
+	for (size_t k = 0; k < UNIT_N(cases); k++) {
+		struct wpkg_buf imp = WPKG_BUF_INIT, file = WPKG_BUF_INIT;
+		int rc;
+
+		put_leb(&imp, 2);
+		wpkg_buf_putc(&imp, 0x00); put_name(&imp, cases[k].a, strlen(cases[k].a)); wpkg_buf_put(&imp, "\x03\x01", 2);
+		wpkg_buf_putc(&imp, 0x00); put_name(&imp, cases[k].b, strlen(cases[k].b)); wpkg_buf_put(&imp, "\x03\x01", 2);
+		wpkg_buf_put(&file, component_preamble, 8);
+		put_section(&file, 10, imp.data, imp.len);
+		rc = inspect_buf(&info, &file, &err);
+		if (cases[k].ok) {
+			ck_assert_msg(rc == 0, "%s, %s: %s", cases[k].a, cases[k].b, err.msg);
+			wpkg_wasm_info_free(info);
+		} else {
+			char want[256];
+
+			snprintf(want, sizeof(want), "import name \"%s\" conflicts with previous name \"%s\": a component's "
+				 "imports must have distinct names", cases[k].b, cases[k].a);
+			ck_assert_int_eq(rc, WPKG_E_INVALID);
+			ck_assert_str_eq(err.msg, want);
+		}
+		wpkg_buf_free(&imp);
+		wpkg_buf_free(&file);
+	}
+}
+END_TEST
+
 START_TEST(test_wast_names)
 {
 	struct wpkg_error err = { 0 };
@@ -940,6 +980,7 @@ static Suite *wasm_suite(void)
 	tcase_add_test(tc, test_module_section_table);
 	tcase_add_loop_test(tc, test_component_names, 0, UNIT_N(name_cases));
 	tcase_add_loop_test(tc, test_wast_names, 0, UNIT_N(wast_names));
+	tcase_add_test(tc, test_unique_names);
 	tcase_add_test(tc, test_peer_worlds);
 	suite_add_tcase(s, tc);
 	return s;
