@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "blob_pipe.h"
+#include "cache_internal.h"
 #include "http_multi.h"
 
 int wpkg_pipe_init(struct wpkg_pipe *p, uint64_t size, size_t cap, struct wpkg_error *err)
@@ -20,6 +21,8 @@ int wpkg_pipe_init(struct wpkg_pipe *p, uint64_t size, size_t cap, struct wpkg_e
 
 void wpkg_pipe_free(struct wpkg_pipe *p)
 {
+	wpkg_cache_tee_close(p->tee, false);
+	p->tee = NULL;
 	free(p->buf);
 	p->buf = NULL;
 }
@@ -58,6 +61,7 @@ int wpkg_pipe_write(struct wpkg_pipe *p, const void *data, size_t len, struct wp
 	p->len += len;
 	p->written += len;
 	p->started = true;
+	wpkg_cache_tee_write(p->tee, data, len);
 	if (p->reader_paused && len > 0) {
 		p->reader_paused = false;
 		wpkg_multi_unpause(p->reader);
@@ -77,6 +81,9 @@ void wpkg_pipe_close(struct wpkg_pipe *p, int rc, const struct wpkg_error *err)
 	} else {
 		p->closed = true;
 	}
+	/* kept only when the whole blob passed and matched its digest (tee_close checks it again) */
+	wpkg_cache_tee_close(p->tee, rc == 0 && p->written == p->size);
+	p->tee = NULL;
 	if (p->reader_paused) {
 		p->reader_paused = false;
 		wpkg_multi_unpause(p->reader);

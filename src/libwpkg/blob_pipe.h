@@ -22,6 +22,8 @@
  * never completes with bytes that turned out wrong: a failed writer makes
  * the reader fail with the writer's error.
  */
+struct wpkg_cache_tee;
+
 struct wpkg_pipe {
 	uint8_t *buf;
 	size_t cap, head, len;       /* ring buffer: len bytes from head */
@@ -34,6 +36,8 @@ struct wpkg_pipe {
 	struct wpkg_error err;
 	CURL *writer, *reader;       /* the two jobs' handles, to resume them */
 	bool writer_paused, reader_paused;
+	/* the content cache keeps what passes (NULL: nothing kept); it is closed with the writer's verdict */
+	struct wpkg_cache_tee *tee;
 };
 
 int wpkg_pipe_init(struct wpkg_pipe *p, uint64_t size, size_t cap, struct wpkg_error *err);

@@ -9,6 +9,7 @@
 #include "wpkg/referrers_index.h"
 #include "wpkg/signature.h"
 #include "blob_pipe.h"
+#include "cache_store.h"
 #include "http_multi.h"
 #include "store_internal.h"
 #include "store_registry.h"
@@ -281,6 +282,8 @@ static int stream_get(struct copy_slot *sl, struct wpkg_error *err)
 		return 0;
 	if ((rc = slot_pipe(sl, err)) < 0)
 		return rc;
+	/* what a copy reads from a registry fills the content cache, as a pull does */
+	sl->pipe.tee = wpkg_cache_tee_store(c->src, &sl->d->digest);
 	rc = wpkg_registry_blob_get_pipe(wpkg_store_reg(c->src)->client, c->src->repo, &sl->d->digest,
 					 (uint64_t)sl->d->size, &sl->pipe, err);
 	/* the PUT it fed failed and fetches the blob again by itself: not this job's failure */

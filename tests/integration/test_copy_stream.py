@@ -51,6 +51,22 @@ class CopyStreamTests(harness.TestCase):
 
     assertOneErrorLine = test_faults.FaultTests.assertOneErrorLine
 
+    def test_streamed_copy_fills_the_content_cache(self):
+        with Registry('plain') as a, Registry('plain') as b:
+            pushed = json.loads(self.wpkg('push', '--plain-http', '--json', '--no-cache', '%s/src/pkg:v1' % a.host,
+                                          *self.files()).stdout)
+            cache = self.path('cache')
+            self.wpkg('copy', '--plain-http', '%s/src/pkg:v1' % a.host, '%s/dst/pkg:v1' % b.host,
+                      env={'WPKG_CACHE': cache})
+            _, _, body = oci_raw.get_manifest(a, 'src/pkg', 'v1')
+            m = json.loads(body)
+            blobs = os.path.join(cache, 'blobs', 'sha256')
+            for d in m['layers'] + [m['config']]:
+                with open(os.path.join(blobs, d['digest'][7:]), 'rb') as f:
+                    self.assertEqual('sha256:' + hashlib.sha256(f.read()).hexdigest(), d['digest'])
+            self.assertTrue(os.path.isfile(os.path.join(blobs, pushed['digest'][7:])))
+            self.assertEqual([n for n in os.listdir(blobs) if n.startswith('.')], [], 'no temporary left')
+
     def test_registry_to_registry_copy_writes_no_temporary_file(self):
         with Registry('plain') as a, Registry('plain') as b:
             env = {'SOURCE_DATE_EPOCH': '1700000000'}
@@ -137,8 +153,9 @@ class CopyStreamTests(harness.TestCase):
         dst.fault('PUT', r'digest=sha256%3A' + victim[7:], Status(500, body='boom'), times=1)
         empty = self.path('tmp')
         os.makedirs(empty)
-        self.wpkg('copy', '--plain-http', '--no-progress', '%s/app/pkg:v1' % src.host, '%s/app/pkg:v1' % dst.host,
-                  env={'TMPDIR': empty})
+        # --no-cache: the first GET completed may otherwise be kept by the cache and serve the second PUT
+        self.wpkg('copy', '--plain-http', '--no-progress', '--no-cache', '%s/app/pkg:v1' % src.host,
+                  '%s/app/pkg:v1' % dst.host, env={'TMPDIR': empty})
         self.assertEqual(len(dst.seen('PUT', r'digest=sha256%3A' + victim[7:])), 2)
         self.assertEqual(len(src.seen('GET', '/blobs/' + victim)), 2, 'fetched again for the second PUT')
         self.assertEqual(os.listdir(empty), [], 'the spooled copy was removed')
