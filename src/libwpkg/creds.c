@@ -19,6 +19,7 @@
 #include "wpkg/settings.h"
 #include "log_internal.h"
 #include "creds_helper.h"
+#include "creds_internal.h"
 #include "lock_internal.h"
 
 /* Docker Hub's historical key, used by docker login for every name Hub answers to. */

@@ -6,9 +6,7 @@
 #include <stddef.h>
 
 #include "wpkg/buf.h"
-#include "wpkg/creds.h"
 #include "wpkg/error.h"
-#include "wpkg/log.h"
 
 /* The protocol caps what a helper may answer; more is refused, not truncated. */
 #define WPKG_CREDS_HELPER_OUTPUT_MAX (64 * 1024)
@@ -25,15 +23,6 @@
  */
 int wpkg_creds_helper_exec(const char *name, const char *action, const char *input, size_t input_len,
 			   struct wpkg_buf *out, int *exit_code, struct wpkg_error *err);
-
-/*
- * What a helper's "get" answer (its exit code and stdout, reply) gives for
- * key: 1 with *out set (the caller clears it) when it holds credentials, 0
- * when it had none or its answer is unusable, which is a warning on log
- * (never an error, never a secret).  creds.c; apart so it can be fuzzed.
- */
-int wpkg_creds_helper_answer(struct wpkg_credentials *out, const char *helper, const char *key, int code,
-			     const struct wpkg_buf *reply, const struct wpkg_log_sink *log);
 
 /* Zeroes every byte b ever held, then frees it. */
 void wpkg_creds_buf_wipe(struct wpkg_buf *b);

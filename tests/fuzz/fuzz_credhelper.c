@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "../../src/libwpkg/creds_helper.h"
+#include "../../src/libwpkg/creds_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
