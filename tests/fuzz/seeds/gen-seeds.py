@@ -5,7 +5,9 @@ usage: tests/fuzz/seeds/gen-seeds.py WPKG [OUTDIR]     (OUTDIR defaults to this 
 
 Seeds are real: tar layers as Python's tarfile, gzip and the zstd program write them, and as wpkg itself
 writes them (an image build); error bodies and headers as docker-registry answers them; oci-archives as wpkg
-pushes them.  scripts/fuzz passes tests/fuzz/seeds/TARGET to TARGET when it exists.
+pushes them; tag lists and the referrers fallback index as a docker-registry (started here) serves them after
+wpkg pushed and attached; credential-helper answers as the tests' docker-credential-wpkgtest gives them;
+oci-layout directories as wpkg builds, tags and attaches into them.  scripts/fuzz passes tests/fuzz/seeds/TARGET to TARGET when it exists.
 """
 import gzip
 import io
