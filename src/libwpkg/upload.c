@@ -226,8 +226,9 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
 {
 	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1 } };
-	/* the host's known limits (chunk_policy.c) shape the size asked for */
-	uint64_t chunk = wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size);
+	/* the host's known limits (chunk_policy.c) shape the size asked for, unless a config set it for the host */
+	const struct wpkg_http_opts *ho = wpkg_http_get_opts(r->http);
+	uint64_t chunk = ho->chunk_size_exact ? ho->chunk_size : wpkg_chunk_policy_size(r->host, ho->chunk_size);
 	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
 	bool chunked = chunk > 0, fell_back = false, refused, skipped = false;
 	unsigned attempts = 0, max = wpkg_http_max_retries(r->http);

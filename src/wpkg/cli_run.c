@@ -238,6 +238,14 @@ static int parse_ref(struct cli_run *r)
 }
 
 /* Every step after the options; the exit status. */
+/* Commands that neither create nor commit only read: an archive of theirs is read in place. */
+static enum cli_store_mode store_mode(unsigned needs)
+{
+	if (needs & CLI_WRITABLE)
+		return CLI_STORE_CREATE;
+	return (needs & CLI_COMMIT) ? CLI_STORE_CHANGE : CLI_STORE_READ;
+}
+
 static int steps(struct cli_run *r)
 {
 	const struct cli_command *cmd = r->cmd;
@@ -246,6 +254,11 @@ static int steps(struct cli_run *r)
 	if (r->pos.n < cmd->min_pos || (cmd->max_pos >= 0 && r->pos.n > cmd->max_pos))
 		return cli_usage_error(cmd->name, "expected %s, got %d argument%s", cmd->pos_what, r->pos.n,
 				       r->pos.n == 1 ? "" : "s");
+	if (cmd->positionals != NULL) {
+		rc = cmd->positionals(r);
+		if (rc != WPKG_EXIT_OK)
+			return rc;
+	}
 	if (cmd->needs & CLI_REF) {
 		r->ref_arg = r->pos.v[(cmd->needs & CLI_VERB) ? 1 : 0];
 		rc = parse_ref(r);
@@ -257,8 +270,7 @@ static int steps(struct cli_run *r)
 		if (rc != WPKG_EXIT_OK)
 			return rc;
 	}
-	if ((cmd->needs & CLI_STORE) &&
-	    cli_store_open(&r->store, &cli_reg, &r->ref, (cmd->needs & CLI_WRITABLE) != 0, &r->err) < 0)
+	if ((cmd->needs & CLI_STORE) && cli_store_open(&r->store, &cli_reg, &r->ref, store_mode(cmd->needs), &r->err) < 0)
 		return cli_run_fail(r);
 	rc = cmd->run(r);
 	if (rc != WPKG_EXIT_OK)
