@@ -170,7 +170,7 @@ static int fetch_token(struct wpkg_auth *a, struct wpkg_http *h, const char *con
 	struct wpkg_http_req req = { 0 };
 	struct wpkg_http_resp resp = { 0 };
 	struct wpkg_buf form = WPKG_BUF_INIT;
-	struct wpkg_http_body body = { -1, 0, NULL, 0 };
+	struct wpkg_http_body body = { -1, 0, NULL, 0, NULL };
 	static const char *const form_headers[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
 	char *url = NULL, *basic = NULL, *shown = NULL;
 	int rc;

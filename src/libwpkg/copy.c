@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* copy.c - copies a manifest or index with its blobs, children and (optionally) referrers between two stores. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "wpkg/copy.h"
 #include "wpkg/referrers_index.h"
 #include "wpkg/signature.h"
+#include "blob_pipe.h"
 #include "http_multi.h"
 #include "store_internal.h"
 #include "store_registry.h"
@@ -84,19 +86,32 @@ static int copy_children(struct copier *c, const struct wpkg_index *ix, const st
 	return rc;
 }
 
-/* One blob of a speculative batch: what its HEAD on dst found, and its bytes once fetched. */
+/* A blob's bytes in flight from src's GET to dst's PUT: bounded, whatever the blob's size. */
+#define PIPE_CAP ((size_t)64 << 10)
+
+/* One blob of a speculative or streaming batch: what its HEAD on dst found, and its bytes once fetched. */
 struct copy_slot {
 	struct copier *c;
 	const struct wpkg_descriptor *d;
 	bool known;
 	bool present;
 	struct wpkg_blob b;
+	struct wpkg_pipe pipe;     /* streaming: GET job -> PUT job */
+	bool pipe_ready;
+	bool probe;                /* streaming, past the first wave: no HEAD, the PUT job's POST self-mounts */
+	bool decided;              /* streaming: whether dst has it is known (the GET waits for this) */
+	bool abandoned;            /* streaming: the PUT failed and the blob went through a file: no GET */
+	unsigned pipe_users;       /* the two jobs on it; the last one out frees it */
 };
 
 struct blob_batch {
 	struct copier *c;
 	const struct wpkg_manifest *m;
 	struct copy_slot *slots;   /* speculative mode: one per blob */
+	size_t wave;               /* streaming: the first blobs, asked for with HEAD (as push does) */
+	size_t wave_known;
+	bool wave_done;
+	bool any_present;
 };
 
 /* The upload's gate: waits for dst's HEAD; if the blob is missing there, reads it from src to send. */
@@ -155,12 +170,197 @@ static int copy_job(void *payload, size_t i, struct wpkg_error *err)
 	return copy_blob(b->c, i < b->m->n_layers ? &b->m->layers[i] : &b->m->config, err);
 }
 
+/* The blob's buffer, made by whichever side needs it first: memory for the blobs in flight, not the batch. */
+static int slot_pipe(struct copy_slot *sl, struct wpkg_error *err)
+{
+	int rc = 0;
+
+	if (!sl->pipe_ready) {
+		rc = wpkg_pipe_init(&sl->pipe, (uint64_t)sl->d->size, PIPE_CAP, err);
+		sl->pipe_ready = rc == 0;
+	}
+	return rc;
+}
+
+/*
+ * The streaming upload's gate: waits for dst's HEAD; unless the blob is
+ * there, waits for the GET's first bytes before the PUT goes, so that the
+ * PUT does not hold a connection to dst idle through src's round trip.
+ */
+static int stream_gate(void *arg, struct wpkg_error *err)
+{
+	struct copy_slot *sl = arg;
+
+	wpkg_multi_wait(&sl->known);
+	if (!sl->known)
+		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	/* after a self-mount POST that opened a session: dst lacks the blob, the GET may start */
+	if (sl->probe)
+		sl->decided = true;
+	else if (sl->present)
+		return 0;
+	if (err == NULL)
+		return 1;
+	if (slot_pipe(sl, err) < 0)
+		return err->code;
+	wpkg_multi_wait(&sl->pipe.started);
+	if (!sl->pipe.started)
+		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	return 1;
+}
+
+static void stream_leave(struct copy_slot *sl)
+{
+	if (--sl->pipe_users == 0 && sl->pipe_ready) {
+		wpkg_pipe_free(&sl->pipe);
+		sl->pipe_ready = false;
+	}
+}
+
+/* The PUT side of a streamed blob: opens the session (while the HEAD may be out) and sends what the GET passes. */
+static int stream_put(struct blob_batch *bb, struct copy_slot *sl, struct wpkg_error *err)
+{
+	struct copier *c = bb->c;
+	bool sent = false;
+	int rc;
+
+	/* past the first wave: the HEAD job decides (HEAD, or a self-mount POST from here) */
+	if (sl - bb->slots >= (ptrdiff_t)bb->wave) {
+		wpkg_multi_wait(&sl->known);
+		if (!sl->known)
+			return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	}
+	sl->b.desc = *sl->d;
+	c->dst->dirty = true;
+	rc = wpkg_registry_blob_upload_pipe(wpkg_store_reg(c->dst)->client, c->dst->repo, &sl->b, &sl->pipe,
+					    sl->probe, stream_gate, sl, &sent, err);
+	memset(&sl->b.desc, 0, sizeof(sl->b.desc));
+	if (rc == 0 && !sent && sl->probe) {
+		/* mounted from itself: dst has it after all, and the GET has nothing to do */
+		sl->present = true;
+		sl->decided = true;
+		c->res.blobs_skipped++;
+		c->res.bytes_skipped += (uint64_t)sl->d->size;
+	}
+	if ((rc == WPKG_E_NETWORK || rc == WPKG_E_TOO_MANY_REQUESTS) && !sl->pipe.failed && !wpkg_multi_cancelled()) {
+		/*
+		 * The PUT failed on the way (a 5xx, a drop): the bytes that went are
+		 * gone, so this blob alone goes the spooled way, with the upload's
+		 * own retries, and its GET stops.
+		 */
+		wpkg_log_to(wpkg_store_log(c->dst), WPKG_LOG_DEBUG, "* blob %s: %s; copying it through a file",
+			    sl->d->digest.str, err ? err->msg : "upload failed");
+		sl->abandoned = true;
+		sl->decided = true;
+		if (sl->pipe_ready)
+			wpkg_pipe_abandon(&sl->pipe);
+		wpkg_error_clear(err);
+		rc = wpkg_store_blob_open(&sl->b, c->src, sl->d, err);
+		if (rc == 0)
+			rc = wpkg_store_blob_put(c->dst, &sl->b, err);
+		wpkg_blob_clear(&sl->b);
+		sent = rc == 0;
+	}
+	if (rc == 0 && sent) {
+		c->res.blobs_copied++;
+		c->res.bytes_copied += (uint64_t)sl->d->size;
+	}
+	return rc;
+}
+
+/* The GET side: once dst's HEAD says the blob is missing, fetch it from src into the pipe, verified. */
+static int stream_get(struct copy_slot *sl, struct wpkg_error *err)
+{
+	struct copier *c = sl->c;
+	int rc;
+
+	wpkg_multi_wait(&sl->decided);
+	if (!sl->decided)
+		return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+	if (sl->present || sl->abandoned)
+		return 0;
+	if ((rc = slot_pipe(sl, err)) < 0)
+		return rc;
+	rc = wpkg_registry_blob_get_pipe(wpkg_store_reg(c->src)->client, c->src->repo, &sl->d->digest,
+					 (uint64_t)sl->d->size, &sl->pipe, err);
+	/* the PUT it fed failed and fetches the blob again by itself: not this job's failure */
+	if (rc < 0 && sl->abandoned) {
+		wpkg_error_clear(err);
+		rc = 0;
+	}
+	return rc;
+}
+
+/*
+ * Streaming batch of n blobs: jobs 0..n-1 HEAD every blob on dst at once;
+ * then per blob k, job n+2k opens dst's upload and PUTs from the pipe while
+ * job n+2k+1 GETs from src into it.  No byte touches the disk.
+ */
+static int copy_stream_job(void *payload, size_t i, struct wpkg_error *err)
+{
+	struct blob_batch *bb = payload;
+	size_t n = bb->m->n_layers + 1;
+	struct copy_slot *sl = &bb->slots[i < n ? i : (i - n) / 2];
+	uint64_t size = (uint64_t)sl->d->size;
+	bool present = false;
+	int rc;
+
+	if (i < n && i >= bb->wave) {
+		/* as push: where the first wave found nothing, the PUT job's POST asks instead of a HEAD */
+		wpkg_multi_wait(&bb->wave_done);
+		if (!bb->wave_done)
+			return wpkg_error_set(err, WPKG_E_NETWORK, "cancelled");
+		sl->probe = !bb->any_present;
+		if (sl->probe) {
+			sl->known = true;
+			return 0;
+		}
+	}
+	if (i < n) {
+		rc = wpkg_store_blob_exists(sl->c->dst, &sl->d->digest, &present, err);
+		if (rc == 0) {
+			sl->present = present;
+			sl->known = true;
+			sl->decided = true;
+			if (present) {
+				sl->c->res.blobs_skipped++;
+				sl->c->res.bytes_skipped += size;
+				bb->any_present = true;
+			}
+			if (i < bb->wave && ++bb->wave_known == bb->wave)
+				bb->wave_done = true;
+		}
+	} else {
+		sl->pipe_users++;
+		if ((i - n) % 2 == 1) {
+			/* the download's own errors name the blob */
+			rc = stream_get(sl, err);
+			stream_leave(sl);
+			return rc;
+		}
+		rc = stream_put(bb, sl, err);
+		stream_leave(sl);
+	}
+	if (rc < 0)
+		wpkg_error_wrap(err, "blob %s", sl->d->digest.str);
+	return rc;
+}
+
+/* Registry to registry, no mount, not inside another batch, and dst takes a blob in one PUT: stream it. */
+static bool copy_streams(const struct copier *c, unsigned conc)
+{
+	return c->src->transport == WPKG_TRANSPORT_REGISTRY && c->dst->transport == WPKG_TRANSPORT_REGISTRY &&
+	       c->mount_from == NULL && conc > 1 && wpkg_multi_slots() == 0 &&
+	       wpkg_registry_blob_streamable(wpkg_store_reg(c->dst)->client);
+}
+
 static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const struct wpkg_digest *d,
 		      struct wpkg_error *err)
 {
-	struct blob_batch b = { c, m, NULL };
+	struct blob_batch b = { .c = c, .m = m };
 	unsigned conc = wpkg_store_concurrency(c->src, c->dst);
 	size_t i, n = m->n_layers + 1;
+	bool stream = copy_streams(c, conc);
 	int rc;
 
 	/*
@@ -168,7 +368,8 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 	 * every HEAD and POST fit in the connections, each upload opens while its
 	 * HEAD is out (as push does).
 	 */
-	if (c->dst->transport == WPKG_TRANSPORT_REGISTRY && c->mount_from == NULL && conc > 1 && 2 * n <= conc) {
+	if (stream || (c->dst->transport == WPKG_TRANSPORT_REGISTRY && c->mount_from == NULL && conc > 1 &&
+		       2 * n <= conc)) {
 		b.slots = calloc(n, sizeof(*b.slots));
 		if (b.slots == NULL) {
 			rc = wpkg_error_nomem(err);
@@ -179,11 +380,23 @@ static int copy_blobs(struct copier *c, const struct wpkg_manifest *m, const str
 			b.slots[i].d = i < m->n_layers ? &m->layers[i] : &m->config;
 			wpkg_buf_init(&b.slots[i].b.mem);
 		}
-		rc = wpkg_multi_run(2 * n, conc, copy_spec_job, &b, err);
+		b.wave = n < conc ? n : conc;
+		/*
+		 * Streaming: a GET on src and a PUT on dst per blob, up to conc
+		 * connections each side; jobs waiting on another side's progress
+		 * hold a job slot but no connection, hence the slots to spare.
+		 */
+		if (stream)
+			rc = wpkg_multi_run_hosts(3 * n, 4 * conc, conc, copy_stream_job, &b, err);
+		else
+			rc = wpkg_multi_run(2 * n, conc, copy_spec_job, &b, err);
 	} else {
 		rc = wpkg_multi_run(n, conc, copy_job, &b, err);
 	}
 out:
+	for (i = 0; b.slots != NULL && i < n; i++)
+		if (b.slots[i].pipe_ready)
+			wpkg_pipe_free(&b.slots[i].pipe);
 	free(b.slots);
 	if (rc < 0)
 		wpkg_error_wrap(err, "manifest %s", d->str);

@@ -8,6 +8,8 @@
 
 #include "wpkg/fsutil.h"
 #include "wpkg/store.h"
+#include "blob_pipe.h"
+#include "http_multi.h"
 #include "registry_internal.h"
 
 /* Where the bytes go: the rest of a file from start, or a buffer. */
@@ -18,6 +20,7 @@ struct dl {
 	int fd;                    /* >= 0: write here */
 	off_t start;               /* fd's position when we began (-1: not seekable) */
 	struct wpkg_buf *buf;      /* fd < 0: append here */
+	struct wpkg_pipe *pipe;    /* or pass the bytes on through this, to a PUT */
 	struct wpkg_hasher hasher;
 	bool hashing;
 	uint64_t got;
@@ -29,6 +32,9 @@ struct dl {
 /* Forgets what was received: a server ignored our Range and sends everything again. */
 static int dl_restart(struct dl *x, struct wpkg_error *err)
 {
+	if (x->pipe != NULL)
+		return wpkg_error_set(err, WPKG_E_PROTOCOL, "blob %s: the server ignored Range after %llu bytes "
+				      "already passed on", x->want->str, (unsigned long long)x->got);
 	if (x->fd >= 0) {
 		if (x->start < 0 || ftruncate(x->fd, x->start) < 0 || lseek(x->fd, x->start, SEEK_SET) < 0)
 			return wpkg_error_set(err, WPKG_E_IO, "blob %s: cannot rewind the output to start again: %s",
@@ -84,7 +90,11 @@ static int dl_sink(void *payload, const void *data, size_t len, struct wpkg_erro
 		return wpkg_error_set(err, WPKG_E_TOO_LARGE, "blob %s: larger than %llu bytes", x->want->str,
 				      (unsigned long long)x->limit);
 	}
-	if (x->fd >= 0)
+	if (x->pipe != NULL) {
+		rc = wpkg_pipe_write(x->pipe, data, len, err);
+		if (rc == WPKG_PIPE_WAIT)
+			return WPKG_HTTP_SINK_PAUSE;
+	} else if (x->fd >= 0)
 		rc = wpkg_write_all(x->fd, data, len, err);
 	else if ((rc = wpkg_buf_put(x->buf, data, len)) < 0)
 		rc = wpkg_error_nomem(err);
@@ -213,5 +223,18 @@ int wpkg_registry_blob_get_buf(struct wpkg_registry *r, const char *repo, const 
 	} else {
 		wpkg_buf_free(&buf);
 	}
+	return rc;
+}
+
+int wpkg_registry_blob_get_pipe(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+				uint64_t size, struct wpkg_pipe *pipe, struct wpkg_error *err)
+{
+	struct dl x = { .want = d, .limit = size, .exact = true, .fd = -1, .start = -1, .pipe = pipe };
+	int rc;
+
+	pipe->writer = wpkg_multi_easy();
+	rc = blob_fetch(r, repo, &x, err);
+	/* the reader learns the verdict: the last byte goes on only now, or the PUT fails with this error */
+	wpkg_pipe_close(pipe, rc, err);
 	return rc;
 }

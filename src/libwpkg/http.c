@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "wpkg_version.h"
+#include "blob_pipe.h"
 #include "http_internal.h"
 #include "log_internal.h"
 #include "http_multi.h"
@@ -49,7 +50,7 @@ struct xfer {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-static const struct wpkg_http_body empty_body = { -1, 0, (const uint8_t *)"", 0 };
+static const struct wpkg_http_body empty_body = { -1, 0, (const uint8_t *)"", 0, NULL };
 
 static bool is_redirect(long status)
 {
@@ -90,6 +91,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *payload)
 
 	if (status_ok(x->resp->status) && x->req->sink) {
 		int rc = x->req->sink(x->req->sink_payload, data, len, x->err);
+		if (rc == WPKG_HTTP_SINK_PAUSE)
+			return CURL_WRITEFUNC_PAUSE;
 		if (rc < 0) {
 			x->abort_rc = rc;
 			return 0;
@@ -130,7 +133,21 @@ static size_t on_read(char *out, size_t size, size_t n, void *payload)
 		want = (size_t)left;
 	if (want == 0)
 		return 0;
-	if (b->fd >= 0) {
+	if (b->pipe != NULL) {
+		size_t taken = 0;
+		int rc;
+
+		b->pipe->reader = x->curl;
+		rc = wpkg_pipe_read(b->pipe, out, want, &taken, x->err);
+
+		if (rc == WPKG_PIPE_WAIT)
+			return CURL_READFUNC_PAUSE;
+		if (rc < 0) {
+			x->abort_rc = rc;
+			return CURL_READFUNC_ABORT;
+		}
+		got = (ssize_t)taken;
+	} else if (b->fd >= 0) {
 		do
 			got = pread(b->fd, out, want, (off_t)(b->offset + x->body_pos));
 		while (got < 0 && errno == EINTR);
@@ -157,6 +174,9 @@ static int on_seek(void *payload, curl_off_t offset, int origin)
 
 	if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > x->body->len)
 		return CURL_SEEKFUNC_FAIL;
+	/* a pipe's bytes are gone once read: only a rewind to where it stands costs nothing */
+	if (x->body->pipe != NULL && (uint64_t)offset != x->body_pos)
+		return CURL_SEEKFUNC_CANTSEEK;
 	x->body_pos = (uint64_t)offset;
 	return CURL_SEEKFUNC_OK;
 }

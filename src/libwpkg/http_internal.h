@@ -17,17 +17,23 @@
  * A request body that can be sent again (retries, re-authentication): the
  * range [offset, offset + len) of fd, read with pread, or len bytes at mem.
  */
+struct wpkg_pipe;
+
 struct wpkg_http_body {
 	int fd;                 /* >= 0: stream from this file; < 0: use mem */
 	uint64_t offset;
 	const uint8_t *mem;
 	uint64_t len;
+	struct wpkg_pipe *pipe; /* non-NULL: read once, as it arrives, from this pipe (not replayable) */
 };
 
 /*
- * Receives the body of a 2xx answer as it arrives.  Returns 0 to go on or a
- * negative WPKG_E_* (with err filled) to abort the transfer.
+ * Receives the body of a 2xx answer as it arrives.  Returns 0 to go on, a
+ * negative WPKG_E_* (with err filled) to abort the transfer, or
+ * WPKG_HTTP_SINK_PAUSE having taken nothing: the transfer pauses, and the
+ * same bytes come again once it is resumed (wpkg_multi_unpause).
  */
+#define WPKG_HTTP_SINK_PAUSE 1
 typedef int (*wpkg_http_sink_fn)(void *payload, const void *data, size_t len, struct wpkg_error *err);
 
 struct wpkg_http_req {

@@ -61,6 +61,8 @@ struct sched {
 	struct wpkg_error first_err;
 	const void *main_bottom;     /* sanitizer bookkeeping */
 	size_t main_size;
+	CURL *kicks[WPKG_MULTI_MAX]; /* paused transfers to resume once curl has returned (wpkg_multi_unpause) */
+	size_t n_kicks;
 };
 
 static _Thread_local struct sched *active;
@@ -235,6 +237,30 @@ static int run_sequential(size_t n, wpkg_multi_fn fn, void *payload, struct wpkg
 	return 0;
 }
 
+/*
+ * Resumes the paused transfers a callback asked for.  Done here, outside
+ * curl's callbacks, so that no callback runs inside another; an unpause may
+ * itself deliver data whose callback kicks another, hence the growing list.
+ */
+static size_t unpause_kicked(struct sched *s)
+{
+	size_t k, done = 0;
+	unsigned i;
+
+	for (k = 0; k < s->n_kicks; k++) {
+		for (i = 0; i < s->n_slots; i++)
+			if (s->jobs[i].easy == s->kicks[k] && s->jobs[i].state == JOB_XFER)
+				break;
+		/* a transfer that ended or was aborted meanwhile has nothing to resume */
+		if (i < s->n_slots) {
+			curl_easy_pause(s->kicks[k], CURLPAUSE_CONT);
+			done++;
+		}
+	}
+	s->n_kicks = 0;
+	return done;
+}
+
 /* One turn of the loop: drive curl, resume the jobs whose exchange ended or whose sleep is over, then wait. */
 static void turn(struct sched *s)
 {
@@ -278,7 +304,7 @@ static void turn(struct sched *s)
 			i = (unsigned)-1;
 		}
 	}
-	if (n_ended > 0 || n_woken > 0)
+	if (unpause_kicked(s) > 0 || n_ended > 0 || n_woken > 0)
 		return;
 	now = now_ms();
 	for (i = 0; i < s->n_slots; i++)
@@ -298,6 +324,12 @@ static unsigned running(const struct sched *s)
 
 int wpkg_multi_run(size_t n, unsigned concurrency, wpkg_multi_fn fn, void *payload, struct wpkg_error *err)
 {
+	return wpkg_multi_run_hosts(n, concurrency, concurrency, fn, payload, err);
+}
+
+int wpkg_multi_run_hosts(size_t n, unsigned concurrency, unsigned per_host, wpkg_multi_fn fn, void *payload,
+			 struct wpkg_error *err)
+{
 	struct sched s;
 	size_t next = 0;
 	unsigned i;
@@ -312,13 +344,22 @@ int wpkg_multi_run(size_t n, unsigned concurrency, wpkg_multi_fn fn, void *paylo
 		return run_sequential(n, fn, payload, err);
 	if (concurrency > n)
 		concurrency = (unsigned)n;
+	if (per_host == 0 || per_host > concurrency)
+		per_host = concurrency;
 	memset(&s, 0, sizeof(s));
 	s.fn = fn;
 	s.payload = payload;
 	s.multi = curl_multi_init();
 	if (s.multi == NULL)
 		return wpkg_error_set(err, WPKG_E_NOMEM, "out of memory (curl multi handle)");
-	curl_multi_setopt(s.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)concurrency);
+	curl_multi_setopt(s.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)per_host);
+	/*
+	 * Idle connections are kept for the next wave: curl's default cache is
+	 * four per handle in the multi at that moment, which at the tail of a
+	 * wave (few handles in) closes warm connections a later wave reopens.
+	 * Room for two registries, a token server and a storage host.
+	 */
+	curl_multi_setopt(s.multi, CURLMOPT_MAXCONNECTS, (long)(4 * per_host));
 	curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	rc = slots_init(&s, concurrency, err);
 	if (rc < 0)
@@ -427,4 +468,18 @@ unsigned wpkg_multi_slots(void)
 bool wpkg_multi_cancelled(void)
 {
 	return active != NULL && active->cur != NULL && active->cancel;
+}
+
+void wpkg_multi_unpause(CURL *easy)
+{
+	struct sched *s = active;
+	size_t k;
+
+	if (s == NULL || easy == NULL)
+		return;
+	for (k = 0; k < s->n_kicks; k++)
+		if (s->kicks[k] == easy)
+			return;
+	if (s->n_kicks < WPKG_MULTI_MAX)
+		s->kicks[s->n_kicks++] = easy;
 }

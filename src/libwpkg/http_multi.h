@@ -34,6 +34,14 @@ typedef int (*wpkg_multi_fn)(void *payload, size_t index, struct wpkg_error *err
  */
 int wpkg_multi_run(size_t n, unsigned concurrency, wpkg_multi_fn fn, void *payload, struct wpkg_error *err);
 
+/*
+ * The same with concurrency jobs at once but at most per_host connections to
+ * any one host (0: concurrency): a copy runs a GET from one registry and a
+ * PUT to the other per blob, each side with its own connections.
+ */
+int wpkg_multi_run_hosts(size_t n, unsigned concurrency, unsigned per_host, wpkg_multi_fn fn, void *payload,
+			 struct wpkg_error *err);
+
 /* The current job's own easy handle, or NULL outside wpkg_multi_run. */
 CURL *wpkg_multi_easy(void);
 /*
@@ -51,6 +59,11 @@ void wpkg_multi_sleep(long ms);
  * it) or the batch is cancelled.  Returns at once outside a batch.
  */
 void wpkg_multi_wait(const bool *flag);
+/*
+ * From a curl callback: resume the paused transfer on easy (one of the
+ * batch's job handles) once curl returns to the loop.  Nothing outside a batch.
+ */
+void wpkg_multi_unpause(CURL *easy);
 /* True inside a job of a batch that is being cancelled. */
 bool wpkg_multi_cancelled(void);
 

@@ -12,7 +12,7 @@
 #include "wpkg/pack_image.h"
 #include "wpkg/pull.h"
 #include "artifact_internal.h"
-#include "cache_internal.h"
+#include "cache_store.h"
 #include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"

@@ -10,7 +10,7 @@
 #include "wpkg/escape.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pull.h"
-#include "cache_internal.h"
+#include "cache_store.h"
 #include "pull_internal.h"
 #include "store_internal.h"
 

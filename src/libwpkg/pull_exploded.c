@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "artifact_internal.h"
-#include "cache_internal.h"
+#include "cache_store.h"
 #include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"

@@ -6,6 +6,7 @@
 #include "wpkg/artifact.h"
 #include "wpkg/referrers.h"
 #include "wpkg/store.h"
+#include "push_internal.h"
 
 void wpkg_attach_result_clear(struct wpkg_attach_result *res)
 {
@@ -61,20 +62,12 @@ static int store_artifact(char **oci_subject, struct wpkg_store *s, const struct
 			  struct wpkg_error *err)
 {
 	const struct wpkg_descriptor *md = &p->manifest_desc;
-	const struct wpkg_blob *b;
-	bool present;
-	size_t i;
-	int rc = 0;
+	struct wpkg_push_result counts;
+	int rc;
 
-	for (i = 0; i <= p->n_layers && rc == 0; i++) {
-		b = i < p->n_layers ? &p->layers[i] : &p->config;
-		present = false;
-		rc = wpkg_store_blob_exists(s, &b->desc.digest, &present, err);
-		if (rc == 0 && !present)
-			rc = wpkg_store_blob_put(s, b, err);
-		if (rc < 0)
-			wpkg_error_wrap(err, "blob %s", b->desc.digest.str);
-	}
+	/* side by side, as a push: the layers and the config at once */
+	memset(&counts, 0, sizeof(counts));
+	rc = wpkg_push_blobs(&counts, s, p, NULL, err);
 	if (rc < 0)
 		return rc;
 	rc = wpkg_store_manifest_put_subject(s, md->digest.str, md->media_type, &md->digest, p->manifest.data,

@@ -388,7 +388,7 @@ out:
 static int manifest_put(struct wpkg_registry *r, const char *repo, const char *reference, const char *media_type,
 			const void *data, size_t len, char **oci_subject, struct wpkg_error *err)
 {
-	struct wpkg_http_body body = { -1, 0, data, len };
+	struct wpkg_http_body body = { -1, 0, data, len, NULL };
 	struct wpkg_buf resp_headers = WPKG_BUF_INIT;
 	const char *headers[2] = { NULL, NULL };
 	char *url = reg_url(r, repo, "manifests", reference), *ct = NULL;

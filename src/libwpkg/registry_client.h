@@ -68,6 +68,33 @@ typedef int (*wpkg_upload_gate)(void *arg, struct wpkg_error *err);
 int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
 				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err);
 /*
+ * wpkg_registry_blob_upload whose first POST also asks to mount the blob
+ * from repo itself: one round trip says whether the repository has it
+ * (*sent false: nothing to send) and opens the session otherwise.  A
+ * registry that does not mount opens a session: the blob is sent again.
+ */
+int wpkg_registry_blob_upload_probe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b, bool *sent,
+				    struct wpkg_error *err);
+struct wpkg_pipe;
+/* Whether blobs to this registry go in one PUT (no chunk size asked or known for its host): a pipe can feed it. */
+bool wpkg_registry_blob_streamable(struct wpkg_registry *r);
+/*
+ * wpkg_registry_blob_upload_gated with the bytes read from pipe as they
+ * arrive (b gives the descriptor only): one PUT, not retried, since the bytes
+ * pass once.  It fails with the writer's error if the writer fails.  With
+ * probe, the POST asks to mount from repo itself first (as
+ * wpkg_registry_blob_upload_probe): a 201 ends it unsent, the gate unasked.
+ */
+int wpkg_registry_blob_upload_pipe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+				   struct wpkg_pipe *pipe, bool probe, wpkg_upload_gate gate, void *gate_arg, bool *sent,
+				   struct wpkg_error *err);
+/*
+ * Downloads a blob into pipe, verified as it streams (resumed with Range
+ * after a drop), then closes the pipe with the verdict.  Inside a batch job.
+ */
+int wpkg_registry_blob_get_pipe(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *d,
+				uint64_t size, struct wpkg_pipe *pipe, struct wpkg_error *err);
+/*
  * Downloads a blob into fd (from its current position), verifying digest and
  * size while it streams; resumes with Range after a dropped connection.
  * WPKG_E_DIGEST when the bytes do not match.

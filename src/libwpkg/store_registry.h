@@ -29,6 +29,14 @@ static inline int wpkg_store_reg_blob_put_gated(struct wpkg_store *s, const stru
 	return wpkg_registry_blob_upload_gated(wpkg_store_reg(s)->client, s->repo, b, gate, gate_arg, sent, err);
 }
 
+/* A registry store's blob_put whose POST first asks to mount the blob from the repository itself. */
+static inline int wpkg_store_reg_blob_put_probe(struct wpkg_store *s, const struct wpkg_blob *b, bool *sent,
+						struct wpkg_error *err)
+{
+	s->dirty = true;
+	return wpkg_registry_blob_upload_probe(wpkg_store_reg(s)->client, s->repo, b, sent, err);
+}
+
 /* store_registry_referrers.c: the referrers operations (the API, or the distribution spec's fallback tag). */
 int wpkg_store_reg_referrers_list(struct wpkg_index **out, struct wpkg_store *s, const struct wpkg_digest *subject,
 				  const char *artifact_type, bool *filtered, struct wpkg_store_referrers_info *info,

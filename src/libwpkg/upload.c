@@ -19,7 +19,7 @@ struct up {
 	struct wpkg_registry *r;
 	const char *repo;
 	const struct wpkg_blob *b;
-	struct wpkg_http_body whole;   /* the blob, replayable */
+	struct wpkg_http_body whole;   /* the blob, replayable unless it comes through a pipe */
 	struct reg_scopes s;
 	char *location;                /* newest Location of the session */
 	uint64_t min_chunk;            /* OCI-Chunk-Min-Length */
@@ -202,6 +202,8 @@ static int up_open(struct up *u, struct wpkg_error *err)
 
 	u->whole.fd = -1;
 	u->whole.len = (uint64_t)b->desc.size;
+	if (u->whole.pipe != NULL)
+		return 0;
 	if (b->path == NULL) {
 		if (b->mem.len != u->whole.len)
 			return wpkg_error_set(err, WPKG_E_INVALID, "blob %s: %zu bytes in memory, descriptor says %lld",
@@ -222,20 +224,51 @@ int wpkg_registry_blob_upload(struct wpkg_registry *r, const char *repo, const s
 	return wpkg_registry_blob_upload_gated(r, repo, b, NULL, NULL, NULL, err);
 }
 
-int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
-				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
+/* The chunk size asked for: the host's known limits (chunk_policy.c) shape it, unless a config set it for the host. */
+static uint64_t up_chunk_size(struct wpkg_registry *r)
 {
-	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1 } };
-	/* the host's known limits (chunk_policy.c) shape the size asked for, unless a config set it for the host */
 	const struct wpkg_http_opts *ho = wpkg_http_get_opts(r->http);
-	uint64_t chunk = ho->chunk_size_exact ? ho->chunk_size : wpkg_chunk_policy_size(r->host, ho->chunk_size);
+
+	return ho->chunk_size_exact ? ho->chunk_size : wpkg_chunk_policy_size(r->host, ho->chunk_size);
+}
+
+bool wpkg_registry_blob_streamable(struct wpkg_registry *r)
+{
+	return up_chunk_size(r) == 0;
+}
+
+/* "mount=D&from=REPO", URL-encoded. */
+static int mount_query(struct wpkg_buf *q, const struct wpkg_digest *d, const char *from_repo)
+{
+	if (wpkg_buf_puts(q, "mount=") < 0 || wpkg_url_encode(q, d->str) < 0 || wpkg_buf_puts(q, "&from=") < 0 ||
+	    wpkg_url_encode(q, from_repo) < 0)
+		return WPKG_E_NOMEM;
+	return 0;
+}
+
+/*
+ * probe: the first POST asks to mount the blob from the repository itself,
+ * which a registry answers 201 when the repository has it and otherwise
+ * (or when it does not mount at all) with an upload session: the HEAD and
+ * the POST in one round trip.
+ */
+static int upload(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b, struct wpkg_pipe *pipe,
+		  bool probe, wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
+{
+	struct wpkg_buf probe_q = WPKG_BUF_INIT;
+	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1, .pipe = pipe } };
+	/* a pipe goes in one PUT */
+	uint64_t chunk = pipe ? 0 : up_chunk_size(r);
 	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
-	bool chunked = chunk > 0, fell_back = false, refused, skipped = false;
-	unsigned attempts = 0, max = wpkg_http_max_retries(r->http);
+	bool chunked = chunk > 0, fell_back = pipe != NULL, refused, skipped = false;
+	/* a pipe's bytes pass once: a failed PUT cannot be sent again */
+	unsigned attempts = 0, max = pipe ? 0 : wpkg_http_max_retries(r->http);
 	long status;
 	int rc;
 
 	rc = reg_scopes_init(&u.s, repo, "pull,push", NULL);
+	if (rc == 0 && probe)
+		rc = mount_query(&probe_q, &b->desc.digest, repo);
 	if (rc < 0) {
 		rc = wpkg_error_nomem(err);
 		goto out;
@@ -244,7 +277,14 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 	if (gate == NULL && (rc = up_open(&u, err)) < 0)
 		goto out;
 	for (;;) {
-		rc = up_start(&u, NULL, &status, err);
+		status = 0;
+		rc = up_start(&u, probe ? probe_q.data : NULL, &status, err);
+		if (rc == 0 && probe && status == 201) {
+			/* mounted from itself: the repository has the blob */
+			skipped = true;
+			break;
+		}
+		probe = false;
 		if (rc < 0 && gate != NULL && gate(gate_arg, NULL) == 0) {
 			/* the blob is there anyway: the failed session does not matter */
 			wpkg_error_clear(err);
@@ -297,7 +337,27 @@ out:
 	if (u.whole.fd >= 0)
 		close(u.whole.fd);
 	reg_scopes_free(&u.s);
+	wpkg_buf_free(&probe_q);
 	return rc;
+}
+
+int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
+{
+	return upload(r, repo, b, NULL, false, gate, gate_arg, sent, err);
+}
+
+int wpkg_registry_blob_upload_pipe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b,
+				   struct wpkg_pipe *pipe, bool probe, wpkg_upload_gate gate, void *gate_arg, bool *sent,
+				   struct wpkg_error *err)
+{
+	return upload(r, repo, b, pipe, probe, gate, gate_arg, sent, err);
+}
+
+int wpkg_registry_blob_upload_probe(struct wpkg_registry *r, const char *repo, const struct wpkg_blob *b, bool *sent,
+				    struct wpkg_error *err)
+{
+	return upload(r, repo, b, NULL, true, NULL, NULL, sent, err);
 }
 
 int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const char *from_repo,
@@ -311,13 +371,7 @@ int wpkg_registry_blob_mount(struct wpkg_registry *r, const char *repo, const ch
 
 	rc = reg_scopes_init(&u.s, repo, "pull,push", from_repo);
 	if (rc == 0)
-		rc = wpkg_buf_puts(&q, "mount=");
-	if (rc == 0)
-		rc = wpkg_url_encode(&q, d->str);
-	if (rc == 0)
-		rc = wpkg_buf_puts(&q, "&from=");
-	if (rc == 0)
-		rc = wpkg_url_encode(&q, from_repo);
+		rc = mount_query(&q, d, from_repo);
 	if (rc < 0) {
 		rc = wpkg_error_nomem(err);
 		goto out;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli_auth_hint.h"
+#include "cli_cache.h"
 #include "cli_output.h"
 #include "cli_registry.h"
 #include "config_file.h"
@@ -78,6 +79,8 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  "package names: read this wkg config, not $XDG_CONFIG_HOME/wasm-pkg/config.toml (no built-in fallbacks)" },
 	{ CLI_OPT_NUMBER, "archive-max-size", 0, &archive_max_size, "BYTES",
 	  "extract at most BYTES from an oci-archive in all (default 8 GiB)", .min = 1, .max = LONG_MAX },
+	{ CLI_OPT_SWITCH, "offline", 0, &cli_offline, NULL,
+	  "no network: manifests, configs and blobs from the cache, tags as last fetched (not cached: exit 4)" },
 	CLI_OPT_END,
 };
 
@@ -285,4 +288,5 @@ void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r
 		out->progress_label = cli_progress_label;
 	}
 	cli_log_sink(&out->log);
+	cli_cache_store_opts(out);
 }

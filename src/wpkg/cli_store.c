@@ -39,6 +39,8 @@ static int open_registry(struct wpkg_store **out, struct cli_registry *reg, cons
 	cli_registry_store_opts(&opts, reg, mode == CLI_STORE_CREATE);
 	opts.read_only = mode == CLI_STORE_READ;
 	opts.http.no_retries |= probe;
+	/* a probe asks the mirror itself: a cached manifest says nothing of what the mirror holds */
+	opts.no_cache |= probe;
 	rc = cli_config_apply(&opts.http, c, e, err);
 	/* a missing --ca-file is the user's to fix, said before anything is sent */
 	if (rc == 0)

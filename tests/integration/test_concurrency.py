@@ -70,10 +70,40 @@ class ConcurrencyTests(harness.TestCase):
         conns = {q.conn for q in reg.requests if '/blobs/' in q.path}
         self.assertGreater(len(conns), 1, 'blobs went over several connections')
         self.assertLessEqual(len(conns), 16, 'no more connections than --concurrency')
+        # the first wave (one blob per connection) is asked with HEAD; none is there, so each later blob's
+        # POST asks to mount it from the repository itself: "is it there?" and the session in one request
         heads = [q for q in reg.requests if q.method == 'HEAD']
-        self.assertEqual(len(heads), N + 1, 'one HEAD per blob')
+        self.assertEqual(len(heads), 16, 'one HEAD per blob of the first wave')
         self.assertGreater(len({q.conn for q in heads}), 1, 'HEADs went out side by side')
+        probes = reg.seen('POST', r'/blobs/uploads/\?mount=sha256%3A[0-9a-f]{64}&from=app%2Fpar$')
+        self.assertEqual(len(probes), N + 1 - 16)
+        self.assertEqual(len(reg.seen('POST', '/blobs/uploads/')), N + 1, 'one session per blob')
+        self.assertEqual(len([q for q in reg.seen('PUT') if '/manifests/' not in q.path]), N + 1)
         self.assertEqual(len(reg.seen('PUT', r'/manifests/')), 1)
+        self.assertEqual(reg.uploads, {})
+
+    def test_push_probes_by_self_mount_only_where_the_first_wave_found_nothing(self):
+        reg = self.registry()
+        size = len(component(0))
+        # the second half is there already; the first wave (files 0..15) is not
+        self.push(reg, 'app/pkg:half', files=self.files[16:])
+        reg.requests.clear()
+        r = json.loads(self.push(reg, 'app/pkg:v1').stdout)
+        self.assertEqual(r['bytes']['skipped'], 16 * size, 'files 16..31 found by their mount POST')
+        self.assertEqual(r['bytes']['uploaded'], 16 * size + r['config']['size'])
+        self.assertEqual(len(reg.seen('HEAD', '/blobs/')), 16)
+        self.assertEqual(len(reg.seen('POST', r'\?mount=')), N + 1 - 16)
+        for p in self.files[16:]:
+            with open(p, 'rb') as f:
+                d = digest(f.read())
+            self.assertEqual(reg.seen('PUT', r'digest=sha256%3A' + d[7:]), [], 'not sent again')
+        self.assertEqual(reg.uploads, {})
+        # a repository where the first wave finds its blobs: HEAD for every blob, nothing sent, no probe
+        reg.requests.clear()
+        again = json.loads(self.push(reg, 'app/pkg:v2').stdout)
+        self.assertEqual(again['bytes']['uploaded'], 0)
+        self.assertEqual(len(reg.seen('HEAD', '/blobs/')), N + 1)
+        self.assertEqual(reg.seen('POST'), [])
 
     def test_pull_resumes_the_one_blob_dropped_among_32(self):
         reg = self.registry()
@@ -205,6 +235,30 @@ class ConcurrencyTests(harness.TestCase):
         self.assertEqual(r['blobs'], {'copied': 0, 'skipped': FEW + 1, 'mounted': 0})
         self.assertEqual(src.seen('GET', '/blobs/'), [])
         self.assertEqual(dst.uploads, {})
+
+    def test_attach_sends_its_blobs_side_by_side(self):
+        reg = self.registry()
+        self.push(reg, 'app/pkg:v1', files=self.files[:1])
+        reg.fault('HEAD', '/blobs/', Delay(1.0), times=None)
+        reg.requests.clear()
+        self.wpkg('attach', '--plain-http', '--artifact-type', 'application/x-test', '%s/app/pkg:v1' % reg.host,
+                  *self.files[1:1 + FEW])
+        heads = reg.seen('HEAD', '/blobs/')
+        self.assertEqual(len(heads), FEW + 1, 'every layer and the config')
+        # each HEAD takes a second: one after another they would span FEW seconds
+        self.assertLess(max(q.time for q in heads) - min(q.time for q in heads), 0.9, 'the HEADs went together')
+        posts = reg.seen('POST', '/blobs/uploads/')
+        self.assertEqual(len(posts), FEW + 1)
+        self.assertLess(max(q.time for q in posts), heads[0].time + 0.9, 'sessions opened beside the HEADs')
+        # the referrer by digest, then (no referrers API here) the subject's fallback tag index
+        puts = reg.seen('PUT', '/manifests/')
+        self.assertEqual([q.path.split('/manifests/')[1][:7] for q in puts], ['sha256:', 'sha256-'])
+        last_blob = max(q.time for q in reg.seen('PUT', '/blobs/uploads/'))
+        self.assertGreaterEqual(min(q.time for q in puts), last_blob, 'the manifest after every blob')
+        self.assertEqual(reg.uploads, {})
+        for p in self.files[1:1 + FEW]:
+            with open(p, 'rb') as f:
+                self.assertIn(digest(f.read()), reg.blobs)
 
     def test_pull_reads_the_config_beside_the_layers(self):
         reg = self.registry()
