@@ -19,6 +19,7 @@
 #include "wpkg/settings.h"
 #include "log_internal.h"
 #include "creds_helper.h"
+#include "creds_internal.h"
 #include "lock_internal.h"
 
 /* Docker Hub's historical key, used by docker login for every name Hub answers to. */
@@ -343,27 +344,21 @@ static bool says_not_found(const char *text)
 	return strncmp(text, "credentials not found", 21) == 0;
 }
 
-/* Asks helper for key: 1 found, 0 nothing.  Every failure is a warning, never an error. */
-static int helper_get(struct wpkg_credentials *out, const char *helper, const char *key,
-		      const struct wpkg_log_sink *log)
+int wpkg_creds_helper_answer(struct wpkg_credentials *out, const char *helper, const char *key, int code,
+			     const struct wpkg_buf *reply, const struct wpkg_log_sink *log)
 {
-	struct wpkg_buf reply = WPKG_BUF_INIT;
 	struct wpkg_error e = { 0 };
 	const char *user = NULL, *secret = NULL;
 	json_t *doc = NULL;
-	int code, found = 0;
+	int found = 0;
 
-	if (wpkg_creds_helper_exec(helper, "get", key, strlen(key), &reply, &code, &e) < 0) {
-		wpkg_log_to(log, WPKG_LOG_WARN, "credential helper for %s: %s; continuing without it", key, e.msg);
-		goto out;
-	}
 	if (code != 0) {
-		if (!says_not_found(reply.data))
+		if (!says_not_found(reply->data))
 			wpkg_log_to(log, WPKG_LOG_WARN, "credential helper docker-credential-%s get %s: exit status %d; "
 				 "continuing without it", helper, key, code);
 		goto out;
 	}
-	doc = json_loadb(reply.data, reply.len, 0, NULL);
+	doc = json_loadb(reply->data, reply->len, 0, NULL);
 	if (json_unpack(doc, "{s:s, s:s}", "Username", &user, "Secret", &secret) < 0) {
 		wpkg_log_to(log, WPKG_LOG_WARN, "credential helper docker-credential-%s get %s: answer is not "
 			 "{\"Username\", \"Secret\"} JSON; continuing without it", helper, key);
@@ -377,6 +372,21 @@ static int helper_get(struct wpkg_credentials *out, const char *helper, const ch
 	wpkg_log_to(log, WPKG_LOG_DEBUG, "credentials for %s from docker-credential-%s", key, helper);
 out:
 	json_decref(doc);
+	return found;
+}
+
+/* Asks helper for key: 1 found, 0 nothing.  Every failure is a warning, never an error. */
+static int helper_get(struct wpkg_credentials *out, const char *helper, const char *key,
+		      const struct wpkg_log_sink *log)
+{
+	struct wpkg_buf reply = WPKG_BUF_INIT;
+	struct wpkg_error e = { 0 };
+	int code, found = 0;
+
+	if (wpkg_creds_helper_exec(helper, "get", key, strlen(key), &reply, &code, &e) < 0)
+		wpkg_log_to(log, WPKG_LOG_WARN, "credential helper for %s: %s; continuing without it", key, e.msg);
+	else
+		found = wpkg_creds_helper_answer(out, helper, key, code, &reply, log);
 	wpkg_creds_buf_wipe(&reply);
 	return found;
 }

@@ -8,6 +8,7 @@
 
 #include "wpkg/oci.h"
 #include "http_pager.h"
+#include "registry_tags.h"
 #include "log_internal.h"
 #include "registry_internal.h"
 
@@ -15,8 +16,6 @@
 	WPKG_MT_DOCKER_MANIFEST ", " WPKG_MT_DOCKER_LIST
 #define TAGS_PAGE_MAX ((size_t)16 << 20)
 #define TAGS_PAGES_MAX 10000
-/* All pages together: a hostile registry must not be able to fill memory one capped page at a time. */
-#define TAGS_TOTAL_MAX ((size_t)64 << 20)
 
 int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_http_opts *opts,
 		       const struct wpkg_registry_hooks *hooks, const struct wpkg_credentials *creds,
@@ -437,53 +436,15 @@ int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, con
 	return rc;
 }
 
-/* Appends the tags of one tags/list page; *count gets how many it had. */
-static int add_tags(char ***tags, size_t *n, const struct wpkg_buf *page, const char *url, size_t *count,
-		    char **last, struct wpkg_error *err)
-{
-	json_t *doc = json_loadb(page->data, page->len, JSON_REJECT_DUPLICATES, NULL);
-	json_t *list = json_object_get(doc, "tags"), *v;
-	char **grown;
-	size_t i;
-	int rc = 0;
-
-	*count = 0;
-	if (!json_is_object(doc) || !(json_is_array(list) || json_is_null(list) || list == NULL)) {
-		rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: the answer is not a tag list", url);
-		goto out;
-	}
-	json_array_foreach(list, i, v) {
-		if (!json_is_string(v)) {
-			rc = wpkg_error_set(err, WPKG_E_PROTOCOL, "GET %s: a tag that is not a string", url);
-			goto out;
-		}
-		grown = realloc(*tags, (*n + 1) * sizeof(*grown));
-		if (grown == NULL || (grown[*n] = strdup(json_string_value(v))) == NULL) {
-			if (grown)
-				*tags = grown;
-			rc = wpkg_error_nomem(err);
-			goto out;
-		}
-		*tags = grown;
-		(*n)++;
-		(*count)++;
-		free(*last);
-		*last = strdup(json_string_value(v));
-	}
-out:
-	json_decref(doc);
-	return rc;
-}
-
 int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
 		       struct wpkg_error *err)
 {
 	struct wpkg_http_req req = { .method = "GET", .max_body = TAGS_PAGE_MAX };
 	struct wpkg_http_resp resp = { 0 };
 	struct wpkg_pager pg = { 0 };
+	struct wpkg_tags_list tl = { 0 };
 	struct reg_scopes s;
-	char **out = NULL, *url = NULL, *last = NULL, *prev_last = NULL;
-	size_t n = 0, count, i, total = 0;
+	char *url = NULL;
 	int rc;
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
@@ -504,35 +465,17 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 			rc = reg_status_error(err, "GET", &resp);
 			goto out;
 		}
-		total += resp.body.len;
-		if (total > TAGS_TOTAL_MAX) {
-			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "tags of %s: more than %zu MiB of tag lists", repo,
-					    TAGS_TOTAL_MAX >> 20);
-			goto out;
-		}
-		free(prev_last);
-		prev_last = last;
-		last = NULL;
-		rc = add_tags(&out, &n, &resp.body, req.url, &count, &last, err);
+		rc = wpkg_tags_list_page(&tl, &pg, &resp, repo, err);
 		if (rc < 0)
 			goto out;
-		/* an empty page, or the same page again under another URL, would keep us here forever */
-		if (count == 0 || (last && prev_last && strcmp(last, prev_last) == 0))
-			wpkg_pager_stop(&pg);
-		else if ((rc = wpkg_pager_advance(&pg, &resp, err)) < 0)
-			goto out;
 	}
-	*tags = out;
-	*n_tags = n;
-	out = NULL;
-	n = 0;
+	*tags = tl.tags;
+	*n_tags = tl.n;
+	tl.tags = NULL;
+	tl.n = 0;
 out:
-	for (i = 0; i < n; i++)
-		free(out[i]);
-	free(out);
+	wpkg_tags_list_clear(&tl);
 	wpkg_pager_clear(&pg);
-	free(last);
-	free(prev_last);
 	reg_scopes_free(&s);
 	wpkg_http_resp_free(&resp);
 	return rc;

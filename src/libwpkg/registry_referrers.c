@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "http_pager.h"
+#include "registry_referrers.h"
 #include "wpkg/oci.h"
 #include "registry_internal.h"
 
@@ -57,41 +58,83 @@ static int join_pages(struct wpkg_buf *out, json_t *all, struct wpkg_error *err)
 	return rc;
 }
 
+int wpkg_referrers_pages_init(struct wpkg_referrers_pages *rp, bool filtered, struct wpkg_error *err)
+{
+	memset(rp, 0, sizeof(*rp));
+	wpkg_buf_init(&rp->first);
+	rp->filtered = filtered;
+	rp->all = json_array();
+	return rp->all != NULL ? 0 : wpkg_error_nomem(err);
+}
+
+int wpkg_referrers_page(struct wpkg_referrers_pages *rp, struct wpkg_pager *pg, struct wpkg_http_resp *resp,
+			struct wpkg_error *err)
+{
+	int rc;
+
+	rc = add_page(rp->all, &resp->body, wpkg_pager_url(pg), err);
+	if (rc < 0)
+		return rc;
+	rp->filtered = rp->filtered && artifact_type_filtered(resp);
+	if (rp->pages++ == 0) {
+		rp->first = resp->body;
+		wpkg_buf_init(&resp->body);
+	}
+	return wpkg_pager_advance(pg, resp, err);
+}
+
+int wpkg_referrers_pages_finish(struct wpkg_referrers_pages *rp, struct wpkg_buf *index_body, struct wpkg_error *err)
+{
+	int rc;
+
+	if (rp->pages > 1 && (rc = join_pages(&rp->first, rp->all, err)) < 0)
+		return rc;
+	wpkg_buf_free(index_body);
+	*index_body = rp->first;
+	wpkg_buf_init(&rp->first);
+	return 0;
+}
+
+void wpkg_referrers_pages_clear(struct wpkg_referrers_pages *rp)
+{
+	wpkg_buf_free(&rp->first);
+	json_decref(rp->all);
+	rp->all = NULL;
+}
+
 int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const struct wpkg_digest *subject,
 			    const char *artifact_type, struct wpkg_buf *index_body, bool *api_supported,
 			    bool *filtered, struct wpkg_error *err)
 {
 	static const char *const headers[] = { REFERRERS_ACCEPT, NULL };
 	struct wpkg_http_resp resp = { 0 };
-	struct wpkg_buf first = WPKG_BUF_INIT;
+	struct wpkg_referrers_pages rp = { 0 };
 	struct reg_scopes s;
-	json_t *all = json_array();
 	char *base = reg_url(r, repo, "referrers", subject->str), *url = NULL;
 	const char *page;
 	struct wpkg_pager pg = { 0 };
-	bool supported = true, filt = artifact_type != NULL;
-	unsigned pages = 0;
+	bool supported = true;
 	int rc;
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
 	url = base == NULL || artifact_type == NULL ? base : wpkg_url_add_param(base, "artifactType", artifact_type);
 	if (url != base)
 		free(base);
-	if (rc < 0 || url == NULL || all == NULL) {
+	if (rc < 0 || url == NULL) {
 		free(url);
 		rc = wpkg_error_nomem(err);
 		goto out;
 	}
 	rc = wpkg_pager_init(&pg, url, REFERRERS_PAGES_MAX, err);
 	url = NULL;     /* the pager owns it now */
-	if (rc < 0)
+	if (rc < 0 || (rc = wpkg_referrers_pages_init(&rp, artifact_type != NULL, err)) < 0)
 		goto out;
 	while ((page = wpkg_pager_url(&pg)) != NULL) {
 		rc = reg_get_doc(r, page, headers, &s, &resp, err);
 		if (rc < 0)
 			goto out;
 		/* the spec's sign of a registry without the API; one that has it never answers 404 */
-		if (pages == 0 && resp.status == 404) {
+		if (rp.pages == 0 && resp.status == 404) {
 			supported = false;
 			break;
 		}
@@ -99,30 +142,19 @@ int wpkg_registry_referrers(struct wpkg_registry *r, const char *repo, const str
 			rc = reg_status_error(err, "GET", &resp);
 			goto out;
 		}
-		rc = add_page(all, &resp.body, page, err);
-		if (rc < 0)
-			goto out;
-		filt = filt && artifact_type_filtered(&resp);
-		if (pages++ == 0) {
-			first = resp.body;
-			wpkg_buf_init(&resp.body);
-		}
-		rc = wpkg_pager_advance(&pg, &resp, err);
+		rc = wpkg_referrers_page(&rp, &pg, &resp, err);
 		if (rc < 0)
 			goto out;
 	}
-	if (pages > 1 && (rc = join_pages(&first, all, err)) < 0)
+	rc = wpkg_referrers_pages_finish(&rp, index_body, err);
+	if (rc < 0)
 		goto out;
-	wpkg_buf_free(index_body);
-	*index_body = first;
-	wpkg_buf_init(&first);
 	*api_supported = supported;
-	*filtered = supported && filt;
+	*filtered = supported && rp.filtered;
 out:
 	wpkg_pager_clear(&pg);
 	reg_scopes_free(&s);
 	wpkg_http_resp_free(&resp);
-	wpkg_buf_free(&first);
-	json_decref(all);
+	wpkg_referrers_pages_clear(&rp);
 	return rc;
 }

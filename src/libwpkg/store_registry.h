@@ -47,4 +47,14 @@ int wpkg_store_reg_referrers_add(struct wpkg_store *s, const struct wpkg_digest 
 int wpkg_store_reg_referrers_remove(struct wpkg_store *s, const struct wpkg_digest *subject,
 				    const struct wpkg_digest *gone, struct wpkg_error *err);
 
+/*
+ * What the fallback tag's manifest GET answered (body, its media type mt, its
+ * digest d) means: the index it holds, or -- for the subject itself (a
+ * registry that reads the tag as a digest) or anything that is not an index
+ * -- an error, or (lenient) a new empty index with a note on log.
+ */
+int wpkg_referrers_fallback_doc(struct wpkg_index **out, const char *tag, const struct wpkg_buf *body,
+				const char *mt, const struct wpkg_digest *d, bool lenient,
+				const struct wpkg_log_sink *log, struct wpkg_error *err);
+
 #endif

@@ -15,6 +15,42 @@
  */
 #define ADD_SETTLE_MS 250L
 
+int wpkg_referrers_fallback_doc(struct wpkg_index **out, const char *tag, const struct wpkg_buf *body,
+				const char *mt, const struct wpkg_digest *d, bool lenient,
+				const struct wpkg_log_sink *log, struct wpkg_error *err)
+{
+	char own[WPKG_REFERRERS_TAG_MAX];
+	int rc;
+
+	/*
+	 * GitLab resolves a "sha256-HEX" tag as the digest sha256:HEX and so
+	 * answers the subject itself: that is no fallback index (never merge the
+	 * subject's own entries into its referrers), and one written there could
+	 * never be read back.
+	 */
+	if (wpkg_referrers_tag(own, d->str, NULL) == 0 && strcmp(own, tag) == 0) {
+		if (lenient) {
+			wpkg_log_to(log, WPKG_LOG_DEBUG, "tag %s answered the subject itself (the registry reads "
+				    "it as a digest): no fallback index there", tag);
+			return wpkg_referrers_index_new(out, err);
+		}
+		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "the registry answers tag %s with the subject "
+				      "itself (it reads the tag as a digest), so it cannot list referrers by that "
+				      "tag: use a registry with the referrers API", tag);
+	}
+	if (!wpkg_media_type_is_index(mt))
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "tag %s holds a %s, not an image index", tag, mt);
+	else if ((rc = wpkg_index_parse(out, body->data, body->len, err)) < 0)
+		wpkg_error_wrap(err, "tag %s", tag);
+	if (rc < 0 && lenient) {
+		/* the spec: a tag that is not a valid index means no referrers */
+		wpkg_log_to(log, WPKG_LOG_WARN, "%s; listing no referrers from it", err ? err->msg : tag);
+		wpkg_error_clear(err);
+		rc = wpkg_referrers_index_new(out, err);
+	}
+	return rc;
+}
+
 /*
  * The index at the fallback tag; a new empty one when the tag does not
  * exist.  Anything else there is an error, or (lenient) no referrers.
@@ -23,7 +59,6 @@ static int tag_read(struct wpkg_index **out, struct wpkg_store *s, const char *t
 		    struct wpkg_error *err)
 {
 	struct wpkg_buf body = WPKG_BUF_INIT;
-	char own[WPKG_REFERRERS_TAG_MAX];
 	struct wpkg_digest d;
 	char *mt = NULL;
 	int rc;
@@ -32,39 +67,9 @@ static int tag_read(struct wpkg_index **out, struct wpkg_store *s, const char *t
 	if (rc == WPKG_E_NOT_FOUND) {
 		wpkg_error_clear(err);
 		rc = wpkg_referrers_index_new(out, err);
-		goto out;
+	} else if (rc == 0) {
+		rc = wpkg_referrers_fallback_doc(out, tag, &body, mt, &d, lenient, &s->log, err);
 	}
-	if (rc < 0)
-		goto out;
-	/*
-	 * GitLab resolves a "sha256-HEX" tag as the digest sha256:HEX and so
-	 * answers the subject itself: that is no fallback index (never merge the
-	 * subject's own entries into its referrers), and one written there could
-	 * never be read back.
-	 */
-	if (wpkg_referrers_tag(own, d.str, NULL) == 0 && strcmp(own, tag) == 0) {
-		if (lenient) {
-			wpkg_log_to(&s->log, WPKG_LOG_DEBUG, "tag %s answered the subject itself (the registry reads "
-				    "it as a digest): no fallback index there", tag);
-			rc = wpkg_referrers_index_new(out, err);
-		} else {
-			rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "the registry answers tag %s with the subject "
-					    "itself (it reads the tag as a digest), so it cannot list referrers by that "
-					    "tag: use a registry with the referrers API", tag);
-		}
-		goto out;
-	}
-	if (!wpkg_media_type_is_index(mt))
-		rc = wpkg_error_set(err, WPKG_E_INVALID, "tag %s holds a %s, not an image index", tag, mt);
-	else if ((rc = wpkg_index_parse(out, body.data, body.len, err)) < 0)
-		wpkg_error_wrap(err, "tag %s", tag);
-	if (rc < 0 && lenient) {
-		/* the spec: a tag that is not a valid index means no referrers */
-		wpkg_log_to(&s->log, WPKG_LOG_WARN, "%s; listing no referrers from it", err ? err->msg : tag);
-		wpkg_error_clear(err);
-		rc = wpkg_referrers_index_new(out, err);
-	}
-out:
 	wpkg_buf_free(&body);
 	free(mt);
 	return rc;

@@ -8,17 +8,15 @@
 
 #include "wpkg/pack.h"
 
+#include "fuzz_scratch.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[64];
+static char path[320];
 
 static void setup(void)
 {
-	static char dir[] = "/tmp/wpkg-fuzz-annot-XXXXXX";
-
-	if (mkdtemp(dir) == NULL)
-		abort();
-	snprintf(path, sizeof(path), "%s/annotations.json", dir);
+	snprintf(path, sizeof(path), "%s/annotations.json", fuzz_scratch_dir("wpkg-fuzz-annot"));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

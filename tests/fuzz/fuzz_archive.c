@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_archive.c - libFuzzer target: any bytes opened as an oci-archive, which must never write outside its sandbox. */
 #include <dirent.h>
-#include <ftw.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +12,8 @@
 #include "wpkg/settings.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/store.h"
+
+#include "fuzz_scratch.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -47,30 +49,13 @@ static bool holds_only(const char *dir, const char *const *want)
 	return ok && n == i;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* libFuzzer leaves through exit(): the sandbox goes with it (kept after a crash, for the record). */
-static void remove_sandbox(void)
-{
-	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct wpkg_settings settings = { 0 };
-	const char *tmp = getenv("TMPDIR");
 
 	(void)argc;
 	(void)argv;
-	snprintf(root, sizeof(root), "%s/fuzz_archive.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
-	if (mkdtemp(root) == NULL)
-		abort();
+	snprintf(root, sizeof(root), "%s", fuzz_scratch_dir("fuzz_archive"));
 	snprintf(dir_a, sizeof(dir_a), "%s/a", root);
 	snprintf(dir_b, sizeof(dir_b), "%s/b", dir_a);
 	snprintf(dir_tmp, sizeof(dir_tmp), "%s/tmp", dir_b);
@@ -80,7 +65,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	settings.tmpdir = dir_tmp;
 	if (wpkg_settings_set(&settings, NULL) < 0)
 		abort();
-	atexit(remove_sandbox);
 	return 0;
 }
 
@@ -111,8 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wpkg_ref ref = { .transport = WPKG_TRANSPORT_OCI_ARCHIVE, .path = input };
 	struct wpkg_store_opts opts = { .size = sizeof(opts), .max_entry_size = 1u << 20, .max_entries = 64 };
 	struct wpkg_store *s = NULL;
+	int fd = open(input, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-	if (wpkg_write_file_atomic(input, data, size, 0600, NULL) < 0)
+	/* in place, not temp + rename: nothing else reads it meanwhile */
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd) != 0)
 		abort();
 	if (wpkg_store_open(&s, &ref, &opts, NULL) == 0) {
 		use_store(s);

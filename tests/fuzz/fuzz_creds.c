@@ -9,18 +9,18 @@
 #include "wpkg/settings.h"
 #include "wpkg/creds.h"
 
+#include "fuzz_scratch.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char config_path[64];
+static char config_path[320];
 
 /* A private DOCKER_CONFIG, and a PATH where no credential helper can be found. */
 static void setup(void)
 {
-	static char dir[] = "/tmp/wpkg-fuzz-creds-XXXXXX";
+	const char *dir = fuzz_scratch_dir("wpkg-fuzz-creds");
 	struct wpkg_settings settings = { 0 };
 
-	if (mkdtemp(dir) == NULL)
-		abort();
 	snprintf(config_path, sizeof(config_path), "%s/config.json", dir);
 	/* no auth.json, no helper: only the config.json under test is read */
 	settings.creds.docker_config = dir;

@@ -30,17 +30,22 @@ static int escapes(const char *name)
 	       strstr(name, "/../") != NULL || (n >= 3 && strcmp(name + n - 3, "/..") == 0);
 }
 
+/* Two memfds made once and emptied per input: a memfd_create and close per input cost a third of the time. */
+static int in = -1, out = -1;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct wpkg_error err;
 	char *found = NULL;
-	int in, out, rc;
+	int rc;
 
 	if (size < 1)
 		return 0;
-	in = memfd_create("layer", 0);
-	out = memfd_create("wasm", 0);
-	if (in < 0 || out < 0 || write(in, data + 1, size - 1) != (ssize_t)(size - 1) || lseek(in, 0, SEEK_SET) != 0)
+	if (in < 0 && ((in = memfd_create("layer", 0)) < 0 || (out = memfd_create("wasm", 0)) < 0))
+		abort();
+	/* the layer is exactly the input (the library fstat()s it for the bomb cap), read from its start */
+	if (ftruncate(in, 0) != 0 || ftruncate(out, 0) != 0 || lseek(out, 0, SEEK_SET) != 0 ||
+	    pwrite(in, data + 1, size - 1, 0) != (ssize_t)(size - 1) || lseek(in, 0, SEEK_SET) != 0)
 		abort();
 	/* odd selectors search for the only .wasm, even ones name an Entrypoint */
 	rc = wpkg_image_extract_wasm(out, in, media_types[(data[0] >> 1) % 4], (data[0] & 1) ? NULL : "/app.wasm",
@@ -54,7 +59,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	}
 	free(found);
-	close(in);
-	close(out);
 	return 0;
 }

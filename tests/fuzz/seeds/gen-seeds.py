@@ -5,7 +5,9 @@ usage: tests/fuzz/seeds/gen-seeds.py WPKG [OUTDIR]     (OUTDIR defaults to this 
 
 Seeds are real: tar layers as Python's tarfile, gzip and the zstd program write them, and as wpkg itself
 writes them (an image build); error bodies and headers as docker-registry answers them; oci-archives as wpkg
-pushes them.  scripts/fuzz passes tests/fuzz/seeds/TARGET to TARGET when it exists.
+pushes them; tag lists and the referrers fallback index as a docker-registry (started here) serves them after
+wpkg pushed and attached; credential-helper answers as the tests' docker-credential-wpkgtest gives them;
+oci-layout directories as wpkg builds, tags and attaches into them.  scripts/fuzz passes tests/fuzz/seeds/TARGET to TARGET when it exists.
 """
 import gzip
 import io
@@ -115,3 +117,106 @@ put('fuzz_annotfile', 'flat', json.dumps({'org.opencontainers.image.title': 'x',
 put('fuzz_annotfile', 'oras', json.dumps({'$manifest': {'org.example.k': 'v'},
                                           'app.wasm': {'org.example.layer': 'l'}}).encode())
 put('fuzz_annotfile', 'oras-bad', json.dumps({'$manifest': {'k': 1}, 'f': 'x'}).encode())
+
+# fuzz_credhelper: exit-status byte (even: 0; odd: status << 1 | 1) + stdout, as the tests' real helper answers
+helper = os.path.join(root, 'tests', 'integration', 'docker-credential-wpkgtest')
+with tempfile.TemporaryDirectory() as d:
+    env = dict(os.environ, HOME=d)
+
+    def call(action, data):
+        return subprocess.run([helper, action], input=data, stdout=subprocess.PIPE, env=env)
+
+    call('store', json.dumps({'ServerURL': 'r.example', 'Username': 'wpkg-user', 'Secret': 'pw-1'}).encode())
+    call('store', json.dumps({'ServerURL': 'tok.example', 'Username': '<token>', 'Secret': 'eyJ0b2tlbiI6MX0'}).encode())
+    for name, url in (('user', b'r.example\n'), ('token', b'tok.example\n'), ('missing', b'other.example\n')):
+        p = call('get', url)
+        put('fuzz_credhelper', name, bytes([0 if p.returncode == 0 else p.returncode << 1 | 1]) + p.stdout)
+
+# fuzz_tags and fuzz_referrers: a real docker-registry's answers, pages joined as fuzz_pages.h reads them
+PAGE_SEP = b'\n--page--\n'
+sys.path.insert(0, os.path.join(root, 'tests', 'integration'))
+import registry  # noqa: E402
+import urllib.parse  # noqa: E402
+import urllib.request  # noqa: E402
+
+
+def answer(url, accept=None):
+    """GET url: (status line + header lines as curl hands them over, CRLF, then the empty line), body.
+
+    Date is left out, so that the seeds are the same from run to run."""
+    req = urllib.request.Request(url, headers={'Accept': accept} if accept else {})
+    with urllib.request.urlopen(req) as r:
+        head = 'HTTP/1.1 %d %s\r\n' % (r.status, r.reason) + ''.join(
+            '%s: %s\r\n' % kv for kv in r.headers.items() if kv[0] != 'Date')
+        return head.encode() + b'\r\n', r.read()
+
+
+with tempfile.TemporaryDirectory() as d, registry.Registry('plain') as reg:
+    src = os.path.join(d, 'app.wasm')
+    open(src, 'wb').write(wasm)
+    sig = os.path.join(d, 'sig.json')
+    open(sig, 'w').write('{"critical":{}}')
+    env = dict(os.environ, SOURCE_DATE_EPOCH='1700000000', HOME=d, DOCKER_CONFIG=d)
+    repo = '%s/fuzz/app' % reg.host
+    for tag in ('v1', 'v1.1', 'v2', 'latest', 'rc-1'):
+        subprocess.run([wpkg, 'push', '--plain-http', '%s:%s' % (repo, tag), src], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([wpkg, 'attach', '--plain-http', '--artifact-type', 'application/vnd.dev.cosign.artifact.sig.v1+json',
+                    '%s:v1' % repo, sig], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = '%s/v2/fuzz/app' % reg.url
+    # the whole list in one page, as the registry answers it
+    head, body = answer(base + '/tags/list')
+    put('fuzz_tags', 'one-page', head + body)
+    # Distribution 2.8 ignores n; paged the way Distribution 3 and GHCR page it: n tags, Link to the rest
+    tags = json.loads(body)['tags']
+    pages = []
+    for i in range(0, len(tags), 2):
+        more = i + 2 < len(tags)
+        link = 'Link: </v2/fuzz/app/tags/list?last=%s&n=2>; rel="next"\r\n' % tags[i + 1] if more else ''
+        page = json.dumps({'name': 'fuzz/app', 'tags': tags[i:i + 2]}).encode()
+        pages.append(head.replace(b'\r\n\r\n', ('\r\n' + link + '\r\n').encode())
+                     .replace(b'Content-Length: %d' % len(body), b'Content-Length: %d' % len(page)) + page)
+    put('fuzz_tags', 'paged', PAGE_SEP.join(pages))
+    put('fuzz_tags', 'same-page-twice', PAGE_SEP.join(pages[:1] * 2))
+    # the fallback tag sha256-HEX that attach wrote, as an image index; and the subject itself under it
+    head, subject = answer(base + '/manifests/v1', 'application/vnd.oci.image.manifest.v1+json')
+    digest = [v for k, v in (line.split(': ', 1) for line in head.decode().split('\r\n')[1:] if ': ' in line)
+              if k.lower() == 'docker-content-digest'][0]
+    head, index = answer(base + '/manifests/' + digest.replace(':', '-'), 'application/vnd.oci.image.index.v1+json')
+    put('fuzz_referrers', 'fallback-index', b'\x01' + index)
+    put('fuzz_referrers', 'fallback-index-lenient', b'\x03' + index)
+    put('fuzz_referrers', 'fallback-subject-itself', b'\x05' + subject)
+    put('fuzz_referrers', 'fallback-manifest-lenient', b'\x13' + subject)
+    # the referrers API answers with the same index; Distribution 2.8 has no API, so its tag pages' Link form
+    api = b'HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.index.v1+json\r\n'
+    put('fuzz_referrers', 'api-one-page', b'\x00' + api + b'\r\n' + index)
+    put('fuzz_referrers', 'api-filtered', b'\x02' + api + b'OCI-Filters-Applied: artifactType\r\n\r\n' + index)
+    put('fuzz_referrers', 'api-two-pages', b'\x02' + api + b'Link: </v2/fuzz/app/referrers/' + digest.encode() +
+        b'?n=1&last=x>; rel="next"\r\n\r\n' + index + PAGE_SEP + api + b'\r\n' + index)
+
+# fuzz_layoutdir: layouts as wpkg writes them: oci-layout, index.json, then every blob, framed
+PART_SEP = b'\n--blob--\n'
+
+
+def layout_seed(name, args, env, d):
+    out = os.path.join(d, name)
+    for a in args:
+        subprocess.run([wpkg] + a(out), env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    blobs = os.path.join(out, 'blobs', 'sha256')
+    parts = [open(os.path.join(out, 'oci-layout'), 'rb').read(), open(os.path.join(out, 'index.json'), 'rb').read()]
+    parts += [open(os.path.join(blobs, b), 'rb').read() for b in sorted(os.listdir(blobs))]
+    put('fuzz_layoutdir', name, PART_SEP.join(parts))
+
+
+with tempfile.TemporaryDirectory() as d:
+    src = os.path.join(d, 'app.wasm')
+    open(src, 'wb').write(wasm)
+    sig = os.path.join(d, 'sig.json')
+    open(sig, 'w').write('{"critical":{}}')
+    env = dict(os.environ, SOURCE_DATE_EPOCH='1700000000', HOME=d, DOCKER_CONFIG=d)
+    layout_seed('component', [lambda o: ['build', '-o', 'oci-layout:%s:v1' % o, src]], env, d)
+    layout_seed('image', [lambda o: ['build', '--artifact-format', 'image', '-o', 'oci-layout:%s:v1' % o, src]], env, d)
+    layout_seed('two-tags-referrer', [lambda o: ['build', '-o', 'oci-layout:%s:v1' % o, src],
+                                      lambda o: ['tag', 'oci-layout:%s:v1' % o, 'v2'],
+                                      lambda o: ['attach', '--artifact-type', 'application/vnd.example+json',
+                                                 'oci-layout:%s:v1' % o, sig]], env, d)
