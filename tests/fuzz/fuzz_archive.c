@@ -100,9 +100,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* in place, not temp + rename: nothing else reads it meanwhile */
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd) != 0)
 		abort();
-	if (wpkg_store_open(&s, &ref, &opts, NULL) == 0) {
-		use_store(s);
-		wpkg_store_close(s);
+	/* both ways an archive is opened: read in place (what tags, inspect and pull do), then extracted to change */
+	for (int read_only = 1; read_only >= 0; read_only--) {
+		opts.read_only = read_only;
+		if (wpkg_store_open(&s, &ref, &opts, NULL) == 0) {
+			use_store(s);
+			wpkg_store_close(s);
+		}
 	}
 	if (!holds_only(root, in_root) || !holds_only(dir_a, in_a) || !holds_only(dir_b, in_b) ||
 	    !holds_only(dir_tmp, in_tmp))
