@@ -15,6 +15,7 @@
 	WPKG_MT_DOCKER_MANIFEST ", " WPKG_MT_DOCKER_LIST
 #define TAGS_PAGE_MAX ((size_t)16 << 20)
 #define TAGS_PAGES_MAX 10000
+#define TAGS_PAGE_WANT ((size_t)1000)
 /* All pages together: a hostile registry must not be able to fill memory one capped page at a time. */
 #define TAGS_TOTAL_MAX ((size_t)64 << 20)
 
@@ -476,6 +477,14 @@ out:
 int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
 		       struct wpkg_error *err)
 {
+	bool capped;
+
+	return wpkg_registry_tags_paged(r, repo, 0, 0, tags, n_tags, &capped, err);
+}
+
+int wpkg_registry_tags_paged(struct wpkg_registry *r, const char *repo, size_t limit, size_t max_pages,
+			     char ***tags, size_t *n_tags, bool *capped, struct wpkg_error *err)
+{
 	struct wpkg_http_req req = { .method = "GET", .max_body = TAGS_PAGE_MAX };
 	struct wpkg_http_resp resp = { 0 };
 	struct wpkg_pager pg = { 0 };
@@ -485,12 +494,14 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 	int rc;
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
-	if (rc < 0 || asprintf(&url, "%s/v2/%s/tags/list?n=1000", r->base, repo) < 0) {
+	/* n is only a wish: registries may send fewer a page, or more */
+	if (rc < 0 || asprintf(&url, "%s/v2/%s/tags/list?n=%zu", r->base, repo,
+			       limit != 0 && limit < TAGS_PAGE_WANT ? limit : TAGS_PAGE_WANT) < 0) {
 		url = NULL;
 		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	rc = wpkg_pager_init(&pg, url, TAGS_PAGES_MAX, err);
+	rc = wpkg_pager_init(&pg, url, max_pages ? max_pages : TAGS_PAGES_MAX, err);
 	url = NULL;     /* the pager owns it now */
 	if (rc < 0)
 		goto out;
@@ -515,13 +526,16 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 		if (rc < 0)
 			goto out;
 		/* an empty page, or the same page again under another URL, would keep us here forever */
-		if (count == 0 || (last && prev_last && strcmp(last, prev_last) == 0))
+		if (count == 0 || (last && prev_last && strcmp(last, prev_last) == 0) || (limit != 0 && n >= limit))
 			wpkg_pager_stop(&pg);
 		else if ((rc = wpkg_pager_advance(&pg, &resp, err)) < 0)
 			goto out;
 	}
+	for (; limit != 0 && n > limit; n--)
+		free(out[n - 1]);
 	*tags = out;
 	*n_tags = n;
+	*capped = pg.capped;
 	out = NULL;
 	n = 0;
 out:

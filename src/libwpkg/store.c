@@ -188,6 +188,32 @@ int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct w
 	return s->ops->tags(s, tags, n_tags, err);
 }
 
+int wpkg_store_tags_list(struct wpkg_store *s, const struct wpkg_tags_opts *o, char ***tags, size_t *n_tags,
+			 bool *capped, struct wpkg_error *err)
+{
+	struct wpkg_tags_opts opts;
+	char **got = NULL;
+	size_t n = 0;
+	bool cut = false;
+	int rc = wpkg_opts_load(&opts, sizeof(opts), o, "tags options", err);
+
+	if (rc < 0)
+		return rc;
+	if (s->ops->tags_paged != NULL)
+		rc = s->ops->tags_paged(s, &opts, &got, &n, &cut, err);
+	else
+		rc = s->ops->tags(s, &got, &n, err);
+	if (rc < 0)
+		return rc;
+	/* a local index is read whole; the limit still holds */
+	for (; opts.limit != 0 && n > opts.limit; n--)
+		free(got[n - 1]);
+	*tags = got;
+	*n_tags = n;
+	*capped = cut;
+	return 0;
+}
+
 int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 		      struct wpkg_error *err)
 {

@@ -47,6 +47,9 @@ struct wpkg_store_ops {
 	int (*blob_mount)(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d, bool *mounted,
 			  struct wpkg_error *err);
 	int (*tags)(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
+	/* a paginated listing (registries); NULL: tags, cut to o->limit by store.c */
+	int (*tags_paged)(struct wpkg_store *s, const struct wpkg_tags_opts *o, char ***tags, size_t *n_tags,
+			  bool *capped, struct wpkg_error *err);
 	int (*delete)(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference, struct wpkg_error *err);
 	/* info is never NULL here (store.c passes a scratch one); filtering by artifact_type is left to store.c
 	 * unless *filtered is set */

@@ -272,7 +272,7 @@ static int steps(struct cli_run *r)
 		cli_out_json(cmd->json(r));
 	else if (cmd->text != NULL)
 		cmd->text(r);
-	return WPKG_EXIT_OK;
+	return r->partial;
 }
 
 int cli_run_command(const struct cli_command *cmd, int argc, char **argv)

@@ -43,6 +43,7 @@ struct cli_run {
 	struct wpkg_store *store;     /* open with CLI_STORE */
 	struct wpkg_error err;        /* set it and return cli_run_fail(run) */
 	bool no_result;               /* set by run: stdout already holds the result (pull -o -) */
+	int partial;                  /* set by run: the exit status after the result is printed (it is incomplete) */
 	struct names_ref *name;       /* the REF was a package name (names.h): how it was resolved; else NULL */
 	char *ref_buf;                /* private */
 };

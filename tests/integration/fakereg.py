@@ -10,7 +10,8 @@
 It speaks enough of the distribution API for wpkg pull/push (blobs, uploads
 monolithic and chunked, manifests, tags; with referrers_api=True the OCI 1.1
 referrers API too; referrers_page_size=N splits its answer into pages of N
-descriptors chained by Link: <...?n=N&last=DIGEST>; rel="next") and keeps
+descriptors chained by Link: <...?n=N&last=DIGEST>; rel="next"; tags/list pages
+by ?n= or tags_page_size the same way) and keeps
 everything in memory.
 Faults are matched in the order they were added, by method and a regular
 expression searched in the path (query included); each fires `times` times
@@ -123,7 +124,7 @@ class _Rule:
 
 class FakeRegistry:
     def __init__(self, auth=None, storage=False, shared_blobs=None, referrers_api=False, referrers_filter=True,
-                 referrers_page_size=None):
+                 referrers_page_size=None, tags_page_size=None):
         self.auth = auth                     # (user, password) for Basic, or None
         # the OCI 1.1 referrers API: GET /v2/R/referrers/D, OCI-Subject on PUT; referrers_filter False
         # ignores ?artifactType= (no OCI-Filters-Applied), as the spec allows; 'first' honours it on the
@@ -133,6 +134,9 @@ class FakeRegistry:
         # None: one answer; N: pages of N descriptors in digest order, the next one named by a relative
         # Link: </v2/R/referrers/D?...&n=N&last=DIGEST>; rel="next" (as distribution pages tags/list)
         self.referrers_page_size = referrers_page_size
+        # None: the client's ?n= (all when it sends none); N: at most N tags a page whatever it asks, in
+        # lexical order, the next page named by Link: </v2/R/tags/list?n=N&last=TAG>; rel="next"
+        self.tags_page_size = tags_page_size
         self.storage = storage               # serve /storage/DIGEST only
         self.blobs = shared_blobs if shared_blobs is not None else {}
         self.manifests = {}                  # (repo, ref) -> (media type, bytes)
@@ -366,11 +370,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._referrers(m.group(1), m.group(2), query)
         m = re.fullmatch(r'/v2/(.+)/tags/list', path)
         if m:
-            tags = reg.tags.get(m.group(1))
-            if tags is None:
-                return self._send(404, _error('NAME_UNKNOWN', 'repository name not known to registry'))
-            return self._send(200, json.dumps({'name': m.group(1), 'tags': tags}).encode(),
-                              {'Content-Type': 'application/json'})
+            return self._tags(m.group(1), query)
         return self._send(404, b'404 page not found\n', {'Content-Type': 'text/plain'})
 
     def _blob(self, digest, fault):
@@ -464,6 +464,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = json.dumps({'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.index.v1+json',
                            'manifests': found}).encode()
         return self._send(200, body, headers)
+
+    def _tags(self, repo, query):
+        import urllib.parse
+        tags = self.reg.tags.get(repo)
+        if tags is None:
+            return self._send(404, _error('NAME_UNKNOWN', 'repository name not known to registry'))
+        params = urllib.parse.parse_qs(query)
+        headers = {'Content-Type': 'application/json'}
+        sizes = [int(params['n'][0])] if 'n' in params else []
+        sizes += [self.reg.tags_page_size] if self.reg.tags_page_size else []
+        if sizes:
+            last = params.get('last', [''])[0]
+            tags = [t for t in sorted(tags) if t > last]
+            if len(tags) > min(sizes):
+                tags = tags[:min(sizes)]
+                q = urllib.parse.urlencode([('n', str(min(sizes))), ('last', tags[-1])])
+                headers['Link'] = '</v2/%s/tags/list?%s>; rel="next"' % (repo, q)
+        return self._send(200, json.dumps({'name': repo, 'tags': tags}).encode(), headers)
 
     def _manifest(self, repo, ref, body, fault):
         reg = self.reg

@@ -24,6 +24,57 @@ class QuirkTests(FaultCase):
         r = self.wpkg('tags', '--plain-http', reg.host + '/app/x')
         self.assertEqual(r.stdout, '')
 
+    def paged_tags(self, n=7):
+        reg = self.registry(tags_page_size=2)
+        reg.tags['app/x'] = ['t%d' % i for i in reversed(range(n))]
+        return reg
+
+    def test_tags_follows_every_page(self):
+        reg = self.paged_tags()
+        r = self.wpkg('tags', '--plain-http', reg.host + '/app/x')
+        self.assertEqual(r.stdout.split(), ['t%d' % i for i in range(7)])
+        self.assertEqual(r.stderr, '')
+        self.assertEqual(len(reg.seen('GET', r'/tags/list')), 4)
+
+    def test_tags_page_cap_warns_and_fails(self):
+        # a listing cut short at the cap used to pass for the whole one, silently
+        reg = self.paged_tags()
+        for fmt in ('text', 'json'):
+            with self.subTest(format=fmt):
+                r = self.wpkg('tags', '--plain-http', '--format', fmt, '--max-pages', '3', reg.host + '/app/x',
+                              expect=EXIT_UNSUPPORTED)
+                got = json.loads(r.stdout) if fmt == 'json' else r.stdout.split()
+                self.assertEqual(got, ['t%d' % i for i in range(6)])
+                self.assertEqual(r.stderr, 'wpkg: warning: tags %s/app/x: the registry has more than 3 pages of '
+                                 'tags; only the 6 tags of the first 3 are listed (use --max-pages N to read '
+                                 'further, or --limit N to ask for a part)\n' % reg.host)
+        self.assertEqual(len(reg.seen('GET', r'/tags/list')), 6)
+
+    def test_tags_limit_lists_a_part_without_warning(self):
+        reg = self.paged_tags()
+        for limit, pages in (('3', 2), ('4', 2), ('7', 4), ('100', 4)):
+            with self.subTest(limit=limit):
+                before = len(reg.seen('GET', r'/tags/list'))
+                r = self.wpkg('tags', '--plain-http', '--limit', limit, reg.host + '/app/x')
+                self.assertEqual(r.stdout.split(), ['t%d' % i for i in range(min(7, int(limit)))])
+                self.assertEqual(r.stderr, '')
+                seen = reg.seen('GET', r'/tags/list')
+                self.assertEqual(len(seen) - before, pages, 'no page read after the limit')
+                self.assertIn('n=%d' % min(1000, int(limit)), seen[before].path, 'the registry is asked for no more')
+        # a limit is no leave to cut a listing short at the page cap without saying so
+        r = self.wpkg('tags', '--plain-http', '--limit', '100', '--max-pages', '2', reg.host + '/app/x',
+                      expect=EXIT_UNSUPPORTED)
+        self.assertEqual(r.stdout.split(), ['t0', 't1', 't2', 't3'])
+        self.assertIn('more than 2 pages', r.stderr)
+
+    def test_tags_limit_on_a_layout(self):
+        layout = self.path('lay')
+        for tag in ('b', 'a', 'c'):
+            self.wpkg('push', 'oci-layout:%s:%s' % (layout, tag), harness.fixture(COMPONENT))
+        r = self.wpkg('tags', '--limit', '2', 'oci-layout:' + layout)
+        self.assertEqual(r.stdout.split(), ['a', 'b'])
+        self.assertEqual(r.stderr, '')
+
     def test_gitlab_fallback_tag_answering_the_subject_is_no_index(self):
         # GitLab reads the tag sha256-HEX as the digest sha256:HEX and answers the subject itself
         reg = self.registry()
