@@ -31,6 +31,9 @@ struct wpkg_http_opts {
 	 * only, never to a redirect target, a token server or a proxy */
 	const char *cert_file;
 	const char *key_file;
+	/* one PUT per blob (--monolithic): chunk_size, the host table and the fallback to chunks on a refusal
+	 * are all set aside */
+	bool monolithic;
 };
 
 WPKG_END_DECL

@@ -227,9 +227,11 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 {
 	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1 } };
 	/* the host's known limits (chunk_policy.c) shape the size asked for */
-	uint64_t chunk = wpkg_chunk_policy_size(r->host, wpkg_http_get_opts(r->http)->chunk_size);
+	const struct wpkg_http_opts *ho = wpkg_http_get_opts(r->http);
+	uint64_t chunk = ho->monolithic ? 0 : wpkg_chunk_policy_size(r->host, ho->chunk_size);
 	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
-	bool chunked = chunk > 0, fell_back = false, refused, skipped = false;
+	/* asked for one PUT, the caller gets one PUT: a refusal is an error, not a reason to send chunks */
+	bool chunked = chunk > 0, fell_back = ho->monolithic, refused, skipped = false;
 	unsigned attempts = 0, max = wpkg_http_max_retries(r->http);
 	long status;
 	int rc;

@@ -29,6 +29,7 @@ enum cli_needs {
 	CLI_PACK_OPTS = 1u << 7,      /* takes cli_pack_opts (bound to cli_pk) */
 	CLI_VERB = 1u << 9,           /* pos.v[0] is a verb ("manifest fetch REF"): the REF is pos.v[1] */
 	CLI_REF_PUBLISH = 1u << 10,    /* a package-name REF names the version to write (ns:name@1.2.3), not chosen */
+	CLI_UPLOAD_OPTS = 1u << 11,    /* takes cli_upload_opts (--chunk-size, --monolithic; bound to cli_reg) */
 };
 
 struct names_ref;

@@ -75,6 +75,51 @@ class QuirkTests(FaultCase):
         self.assertEqual(r.stdout.split(), ['a', 'b'])
         self.assertEqual(r.stderr, '')
 
+    def blob_puts(self, reg):
+        # the requests that carried bytes of a blob: PUTs with a body, and PATCHes
+        return [q for q in reg.seen(None, r'/blobs/uploads/') if q.method == 'PATCH' or
+                (q.method == 'PUT' and q.body_len)]
+
+    def test_monolithic_sends_each_blob_in_one_put(self):
+        wasm = read(harness.fixture(COMPONENT))
+        digest = 'sha256:' + harness.sha256_file(harness.fixture(COMPONENT))
+        reg = self.registry()
+        # --monolithic overrides a --chunk-size given before or after it
+        self.wpkg('push', '--plain-http', '--chunk-size', '10K', '--monolithic', reg.host + '/app/x:v1',
+                  harness.fixture(COMPONENT))
+        self.assertEqual(reg.blobs[digest], wasm)
+        layer = [q for q in self.blob_puts(reg) if 'digest=' + digest.replace(':', '%3A') in q.path or
+                 'digest=' + digest in q.path]
+        self.assertEqual([(q.method, q.body_len) for q in layer], [('PUT', len(wasm))])
+        self.assertEqual([q for q in self.blob_puts(reg) if q.method == 'PATCH'], [])
+        # copy and attach take it too
+        dst = self.registry()
+        self.wpkg('copy', '--plain-http', '--monolithic', '--chunk-size', '10K', reg.host + '/app/x:v1',
+                  dst.host + '/app/y:v1')
+        self.assertEqual(dst.blobs[digest], wasm)
+        self.assertEqual(sorted(q.method for q in self.blob_puts(dst)), ['PUT', 'PUT'])
+        other = read(harness.fixture(OTHER))
+        self.wpkg('attach', '--plain-http', '--chunk-size', '10K', '--monolithic', '--artifact-type',
+                  'application/spdx+json', dst.host + '/app/y:v1', harness.fixture(OTHER))
+        self.assertIn(other, dst.blobs.values())
+        self.assertEqual([q for q in self.blob_puts(dst) if q.method == 'PATCH'], [])
+
+    def test_monolithic_refused_is_an_error_not_chunks(self):
+        for extra, patches in (((), 1), (('--monolithic', ), 0)):
+            with self.subTest(extra=extra):
+                reg = self.registry()
+                reg.fault('PUT', r'/blobs/uploads/', Status(413, {'Content-Type': 'application/json'},
+                                                           json.dumps({'errors': [{'code': 'SIZE_INVALID',
+                                                                                   'message': 'too big'}]})),
+                          times=None)
+                r = self.wpkg('push', '--plain-http', '--concurrency', '1', *extra, reg.host + '/app/x:v1',
+                              harness.fixture(COMPONENT), expect=None)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertOneErrorLine(r, '413')
+                # without it the refusal falls back to chunks (which this server refuses too)
+                self.assertEqual(len(reg.seen('PATCH', r'/blobs/uploads/')), patches)
+                self.assertEqual(reg.seen('PUT', r'/manifests/'), [])
+
     def test_gitlab_fallback_tag_answering_the_subject_is_no_index(self):
         # GitLab reads the tag sha256-HEX as the digest sha256:HEX and answers the subject itself
         reg = self.registry()
