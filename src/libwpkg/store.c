@@ -168,6 +168,23 @@ int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, s
 	return s->ops->blob_get_buf(s, d, max, out, err);
 }
 
+int wpkg_store_blob_get_doc(struct wpkg_store *s, const struct wpkg_descriptor *desc, size_t max,
+			    struct wpkg_buf *out, struct wpkg_error *err)
+{
+	int rc;
+
+	if (desc->size < 0 || (uint64_t)desc->size > max)
+		return wpkg_error_set(err, WPKG_E_TOO_LARGE, "blob %s: its descriptor gives %lld bytes, more than the "
+				      "%zu a document may have", desc->digest.str, (long long)desc->size, max);
+	rc = s->ops->blob_get_buf(s, &desc->digest, (size_t)desc->size, out, err);
+	/* more bytes than the descriptor gives cannot be the blob it names: a corrupt (or endless) answer,
+	 * stopped as soon as it ran over */
+	if (rc == WPKG_E_TOO_LARGE)
+		return wpkg_error_set(err, WPKG_E_DIGEST, "blob %s: more than the %lld bytes its descriptor gives; "
+				      "refusing the answer", desc->digest.str, (long long)desc->size);
+	return rc;
+}
+
 int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
 			 struct wpkg_error *err)
 {

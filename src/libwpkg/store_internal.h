@@ -115,6 +115,14 @@ int wpkg_store_local_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_s
 int wpkg_store_local_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
 				  const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
 				  struct wpkg_error *err);
+/*
+ * A document blob (a config) that desc describes, into out: one whose
+ * descriptor gives more than max bytes is WPKG_E_TOO_LARGE without a
+ * fetch; an answer running past desc->size is WPKG_E_DIGEST (the store
+ * reads at most that many bytes, and the next chunk).
+ */
+int wpkg_store_blob_get_doc(struct wpkg_store *s, const struct wpkg_descriptor *desc, size_t max,
+			    struct wpkg_buf *out, struct wpkg_error *err);
 int wpkg_store_local_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
 				 struct wpkg_error *err);
 int wpkg_store_local_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
