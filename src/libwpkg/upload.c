@@ -158,7 +158,8 @@ static int up_patch(struct up *u, uint64_t start, uint64_t len, long *status, st
 	rc = reg_request(u->r, &req, &u->s, &resp, err);
 	if (rc == 0) {
 		*status = resp.status;
-		if (resp.status != 202 && resp.status != 204) {
+		/* 202 is the spec's; ECR answers 201, and the session still goes on at its Location */
+		if (resp.status != 202 && resp.status != 201 && resp.status != 204) {
 			up_check_stale(u, &resp);
 			rc = reg_status_error(err, "PATCH", &resp);
 		} else
