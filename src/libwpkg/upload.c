@@ -133,7 +133,13 @@ static int up_monolithic(struct up *u, bool *refused, struct wpkg_error *err)
 	return rc;
 }
 
-/* PATCH one chunk [start, start + len). */
+/*
+ * PATCH one chunk [start, start + len).  The answer's Range is not read:
+ * GHCR answers 0-0 whatever it holds (nothing, or one byte?), ECR keeps the
+ * first chunk's, and registries differ on whether it counts the chunk or the
+ * blob.  The next chunk starts where this one ended, and a chunk that failed
+ * starts the upload over from a new POST, so no offset is ever taken from it.
+ */
 static int up_patch(struct up *u, uint64_t start, uint64_t len, long *status, struct wpkg_error *err)
 {
 	struct wpkg_http_body body = u->whole;

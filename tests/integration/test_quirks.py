@@ -68,6 +68,17 @@ class QuirkTests(FaultCase):
         self.assertEqual(r.stdout.split(), ['t0', 't1', 't2', 't3'])
         self.assertIn('more than 2 pages', r.stderr)
 
+    def test_tags_limit_of_a_package_name_counts_versions(self):
+        reg = self.registry(tags_page_size=2)
+        reg.tags['acme/hello'] = ['0.10.0', '0.2.0', 'latest', '0.9.0', '1.0.0-rc.1', 'a', 'b']
+        cfg = self.path('config.toml')
+        with open(cfg, 'w') as f:
+            f.write('default_registry = "%s"\n\n[registry."%s".oci]\nprotocol = "http"\n' % (reg.host, reg.host))
+        r = self.wpkg('tags', '--limit', '2', '--wkg-config', cfg, 'acme:hello')
+        self.assertEqual(r.stdout.split(), ['0.2.0', '0.9.0'])
+        self.assertEqual(r.stderr, '')
+        self.assertEqual(len(reg.seen('GET', r'/tags/list')), 4, 'every page: versions are sorted out of all tags')
+
     def test_tags_limit_on_a_layout(self):
         layout = self.path('lay')
         for tag in ('b', 'a', 'c'):
