@@ -25,9 +25,11 @@ WPKG_BEGIN_DECL
  * A store is what a reference names without its tag or digest:
  *   registry    HOST/REPO   a repository, over the store's own registry client
  *   oci-layout  DIR         an OCI image layout directory (layout.h)
- *   oci-archive FILE        a tar of a layout: read by extracting it,
- *                           safely, into a private temporary layout;
- *                           written by rewriting FILE on commit.
+ *   oci-archive FILE        a tar of a layout (plain, gzip or zstd): read
+ *                           in place when opened read_only (one scan,
+ *                           blobs read on demand, nothing written);
+ *                           otherwise extracted, safely, into a private
+ *                           temporary layout and rewritten on commit.
  * Commands open one from a parsed reference and call the operations below;
  * the transport only matters in opening and committing.  Opaque; release
  * with wpkg_store_close().
@@ -73,6 +75,12 @@ struct wpkg_store_opts {
 	struct wpkg_log_sink log;
 	/* names a blob before pull downloads it (title, else media type); gets progress_payload; NULL: none */
 	wpkg_progress_label_fn progress_label;
+	/*
+	 * Only read (not with writable): an archive is scanned once and read in
+	 * place, nothing extracted, and every write fails (WPKG_E_UNSUPPORTED).
+	 * false: an archive is extracted, so that it can be changed and committed.
+	 */
+	bool read_only;
 };
 
 #define WPKG_STORE_OPTS_INIT WPKG_SIZED_INIT(struct wpkg_store_opts)
@@ -81,12 +89,12 @@ struct wpkg_store_opts {
  * Opens the store ref names (ref's tag and digest are not looked at); opts
  * NULL means WPKG_STORE_OPTS_INIT.  A registry store opens its own client
  * (credentials from opts; nothing is sent yet).  A layout must exist unless
- * writable; an archive is extracted now (so every problem with it is
- * reported here): absolute names, "..", links, devices, names outside
+ * writable; an archive is scanned now, and extracted unless read_only (so
+ * every problem with it is reported here): absolute names, "..", links, devices, names outside
  * oci-layout, index.json and blobs/ALG/HEX, an entry over the size cap or
  * too many entries are refused (WPKG_E_INVALID / WPKG_E_TOO_LARGE, "FILE:
  * entry "NAME": ...") and nothing is written outside the temporary
- * directory, which close removes.  *out is set only on success.
+ * directory, which close removes (read_only: nothing is written at all).  *out is set only on success.
  */
 WPKG_API int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const struct wpkg_store_opts *opts,
 		    struct wpkg_error *err);
@@ -168,7 +176,9 @@ WPKG_API int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_dig
 /*
  * A blob to hand to another store's wpkg_store_blob_put: for a layout or
  * archive the blob file itself (a file range, nothing copied); for a
- * registry a verified temporary spool file that wpkg_blob_clear deletes.
+ * compressed archive read in place its bytes in memory (up to 1 MiB) or,
+ * like a registry's, a verified temporary spool file that wpkg_blob_clear
+ * deletes.
  * out->desc is a copy of desc.  Clear out with wpkg_blob_clear.
  */
 WPKG_API int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,

@@ -12,6 +12,7 @@
 #include "wpkg/fsutil.h"
 #include "wpkg/layout.h"
 #include "json_internal.h"
+#include "layout_index.h"
 #include "lock_internal.h"
 
 #define LAYOUT_FILE "oci-layout"
@@ -67,27 +68,15 @@ static int dir_is_empty(const char *dir, bool *empty, struct wpkg_error *err)
 	return 0;
 }
 
-/* oci-layout must hold {"imageLayoutVersion": "1.x.y"}: the major version is what matters. */
+/* The version check of oci-layout, on the file's bytes. */
 static int check_layout_file(const char *path, struct wpkg_error *err)
 {
 	struct wpkg_buf b = WPKG_BUF_INIT;
-	json_t *root = NULL;
-	const char *v;
 	int rc;
 
 	rc = wpkg_read_file(&b, path, LAYOUT_FILE_MAX, err);
 	if (rc == 0)
-		rc = wpkg_json_load(&root, b.data, b.len, path, err);
-	if (rc < 0)
-		goto out;
-	v = json_string_value(json_object_get(root, "imageLayoutVersion"));
-	if (v == NULL)
-		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: missing \"imageLayoutVersion\"", path);
-	else if (strncmp(v, "1.", 2) != 0)
-		rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED,
-				    "%s: unsupported image layout version \"%s\" (1.x is supported)", path, v);
-out:
-	json_decref(root);
+		rc = wpkg_layout_version_check(b.data, b.len, path, err);
 	wpkg_buf_free(&b);
 	return rc;
 }
@@ -372,27 +361,15 @@ static int load_index(struct wpkg_layout *l, json_t **out, json_t **manifests, s
 {
 	struct wpkg_buf b = WPKG_BUF_INIT;
 	char *path = wpkg_path_join(l->dir, INDEX_FILE);
-	json_t *root = NULL;
 	int rc;
 
 	if (path == NULL)
 		return wpkg_error_nomem(err);
 	rc = wpkg_read_file(&b, path, WPKG_DOC_MAX, err);
 	if (rc == 0)
-		rc = wpkg_json_load(&root, b.data, b.len, path, err);
-	/* umoci init writes "manifests": null (a nil Go slice): read it as an empty list. */
-	if (rc == 0 && json_is_null(json_object_get(root, "manifests")) &&
-	    json_object_set_new(root, "manifests", json_array()) != 0)
-		rc = wpkg_error_nomem(err);
-	if (rc == 0 && !json_is_array(json_object_get(root, "manifests")))
-		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s: \"manifests\" must be an array", path);
-	if (rc == 0) {
-		if (manifests != NULL)
-			*manifests = json_object_get(root, "manifests");
-		*out = root;
-		root = NULL;
-	}
-	json_decref(root);
+		rc = wpkg_layout_index_parse(out, b.data, b.len, path, err);
+	if (rc == 0 && manifests != NULL)
+		*manifests = json_object_get(*out, "manifests");
 	wpkg_buf_free(&b);
 	free(path);
 	return rc;
@@ -412,16 +389,6 @@ static int save_index(struct wpkg_layout *l, const json_t *root, struct wpkg_err
 	wpkg_buf_free(&b);
 	free(path);
 	return rc;
-}
-
-static const char *entry_tag(const json_t *entry)
-{
-	return json_string_value(json_object_get(json_object_get(entry, "annotations"), WPKG_ANNOT_REF_NAME));
-}
-
-static const char *entry_digest(const json_t *entry)
-{
-	return json_string_value(json_object_get(entry, "digest"));
 }
 
 /* The manifest's descriptor with ref.name=tag added to its annotations (none when tag is NULL). */
@@ -471,8 +438,8 @@ int wpkg_layout_tag(struct wpkg_layout *l, const char *tag, const struct wpkg_de
 	/* The tag moves to the new manifest; every other entry stays where it is. */
 	for (i = 0; i < json_array_size(arr);) {
 		const json_t *e = json_array_get(arr, i);
-		bool same = tag ? (entry_tag(e) && strcmp(entry_tag(e), tag) == 0)
-				: (entry_digest(e) && strcmp(entry_digest(e), manifest->digest.str) == 0);
+		bool same = tag ? (wpkg_layout_entry_tag(e) && strcmp(wpkg_layout_entry_tag(e), tag) == 0)
+				: (wpkg_layout_entry_digest(e) && strcmp(wpkg_layout_entry_digest(e), manifest->digest.str) == 0);
 
 		if (same && !tag) {
 			rc = 0;     /* untagged and already listed: nothing to write */
@@ -503,71 +470,35 @@ out:
 int wpkg_layout_resolve(struct wpkg_layout *l, const char *tag_or_digest, struct wpkg_descriptor *out,
 			struct wpkg_error *err)
 {
-	struct wpkg_digest want;
-	json_t *root = NULL, *arr;
-	bool by_digest = strchr(tag_or_digest, ':') != NULL;   /* a tag cannot hold ':' */
+	json_t *root = NULL;
 	char what[512];
-	size_t i;
 	int rc;
 
-	if (by_digest) {
+	if (strchr(tag_or_digest, ':') != NULL) {
+		struct wpkg_digest want;
+
+		/* a bad digest is reported before index.json is read */
 		rc = wpkg_digest_parse(&want, tag_or_digest, err);
 		if (rc < 0)
 			return rc;
 	}
-	rc = load_index(l, &root, &arr, err);
+	rc = load_index(l, &root, NULL, err);
 	if (rc < 0)
 		return rc;
-	for (i = 0; i < json_array_size(arr); i++) {
-		const json_t *e = json_array_get(arr, i);
-		const char *key = by_digest ? entry_digest(e) : entry_tag(e);
-
-		if (key == NULL || strcmp(key, by_digest ? want.str : tag_or_digest) != 0)
-			continue;
-		snprintf(what, sizeof(what), "%s/%s: manifests[%zu]", l->dir, INDEX_FILE, i);
-		rc = wpkg_descriptor_from_json(out, e, what, err);
-		goto out;
-	}
-	if (by_digest)
-		rc = wpkg_error_set(err, WPKG_E_NOT_FOUND, "manifest %s not found in %s", want.str, l->dir);
-	else
-		rc = wpkg_error_set(err, WPKG_E_NOT_FOUND, "tag \"%s\" not found in %s", tag_or_digest, l->dir);
-out:
+	snprintf(what, sizeof(what), "%s/%s", l->dir, INDEX_FILE);
+	rc = wpkg_layout_index_find(root, tag_or_digest, out, l->dir, what, err);
 	json_decref(root);
 	return rc;
 }
 
 int wpkg_layout_tags(struct wpkg_layout *l, char ***tags, size_t *n_tags, struct wpkg_error *err)
 {
-	json_t *root = NULL, *arr;
-	char **v = NULL;
-	size_t i, n = 0;
+	json_t *root = NULL;
 	int rc;
 
-	rc = load_index(l, &root, &arr, err);
-	if (rc < 0)
-		return rc;
-	/* one spare slot: calloc(0) may be NULL, and callers may treat the array as NULL-terminated */
-	v = calloc(json_array_size(arr) + 1, sizeof(*v));
-	if (v == NULL) {
-		rc = wpkg_error_nomem(err);
-		goto out;
-	}
-	for (i = 0; i < json_array_size(arr) && rc == 0; i++) {
-		const char *t = entry_tag(json_array_get(arr, i));
-
-		if (t != NULL && (v[n++] = strdup(t)) == NULL)
-			rc = wpkg_error_nomem(err);
-	}
-	if (rc < 0)
-		goto out;
-	*tags = v;
-	*n_tags = n;
-	v = NULL;
-out:
-	for (i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
+	rc = load_index(l, &root, NULL, err);
+	if (rc == 0)
+		rc = wpkg_layout_index_tags(root, tags, n_tags, err);
 	json_decref(root);
 	return rc;
 }
@@ -588,7 +519,7 @@ int wpkg_layout_untag_digest(struct wpkg_layout *l, const struct wpkg_digest *di
 		return rc;
 	}
 	for (i = 0; i < json_array_size(arr);) {
-		const char *e = entry_digest(json_array_get(arr, i));
+		const char *e = wpkg_layout_entry_digest(json_array_get(arr, i));
 
 		if (e != NULL && strcmp(e, digest->str) == 0) {
 			json_array_remove(arr, i);
@@ -611,14 +542,14 @@ int wpkg_layout_entries(struct wpkg_layout *l, struct wpkg_descriptor **entries,
 			struct wpkg_error *err)
 {
 	json_t *root = NULL;
+	char what[512];
 	int rc;
 
 	rc = load_index(l, &root, NULL, err);
 	if (rc < 0)
 		return rc;
-	rc = wpkg_descriptors_from_json(entries, n_entries, root, "manifests", "", err);
-	if (rc < 0)
-		wpkg_error_wrap(err, "%s/%s", l->dir, INDEX_FILE);
+	snprintf(what, sizeof(what), "%s/%s", l->dir, INDEX_FILE);
+	rc = wpkg_layout_index_entries(root, entries, n_entries, what, err);
 	json_decref(root);
 	return rc;
 }

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* store.c - opens a store for a reference and sends each operation to its transport's backend. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "wpkg/fsutil.h"
 
 #include "opts.h"
 #include "store_internal.h"
@@ -189,6 +193,33 @@ int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const stru
 			 struct wpkg_error *err)
 {
 	return s->ops->blob_open(out, s, desc, err);
+}
+
+/* For a destination that reads a local file: the blob streamed once, verified, into a temporary. */
+int wpkg_store_spool_blob(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
+			  struct wpkg_error *err)
+{
+	struct wpkg_blob b = { 0 };
+	char *path = NULL;
+	int fd = -1, rc;
+
+	wpkg_buf_init(&b.mem);
+	rc = wpkg_temp_open(&path, &fd, NULL, "wpkg-blob.", NULL, err);
+	if (rc < 0)
+		return rc;
+	b.path = path;
+	b.temp = true;
+	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_nomem(err) : 0;
+	if (rc == 0)
+		rc = s->ops->blob_get(s, &desc->digest, (uint64_t)desc->size, fd, err);
+	if (close(fd) < 0 && rc == 0)
+		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
+	if (rc < 0) {
+		wpkg_blob_clear(&b);
+		return rc;
+	}
+	*out = b;
+	return 0;
 }
 
 int wpkg_store_blob_mount(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d, bool *mounted,

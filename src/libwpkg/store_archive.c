@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* store_archive.c - the oci-archive backend: a layout tar extracted safely into a private directory, written back. */
+/* store_archive.c - the oci-archive backend: read in place when read-only; else extracted safely, rewritten on commit. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,86 +21,12 @@
 
 #define NAME_MAX_LEN 512
 
-/* ---- the name rules ---- */
-
-static bool all_of(const char *s, size_t n, const char *extra)
-{
-	size_t i;
-
-	if (n == 0)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr(extra, c) != NULL) || c == '\0')
-			return false;
-	}
-	return true;
-}
-
-/* "ALG" or "ALG/HEX" after "blobs/": the characters the image-spec allows in digests. */
-static bool blob_name_ok(const char *rest, bool is_dir)
-{
-	const char *slash = strchr(rest, '/');
-
-	if (slash == NULL)
-		return is_dir && all_of(rest, strlen(rest), "+._-");
-	return !is_dir && all_of(rest, (size_t)(slash - rest), "+._-") &&
-	       all_of(slash + 1, strlen(slash + 1), "ABCDEFGHIJKLMNOPQRSTUVWXYZ=_-");
-}
-
-int wpkg_archive_check_name(char *norm, size_t norm_size, const char *name, bool is_dir, bool *skip,
-			    struct wpkg_error *err)
-{
-	const char *p = name, *c;
-	size_t len;
-	bool ok;
-
-	*skip = false;
-	if (name[0] == '/')
-		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": absolute path refused", name);
-	if (strncmp(p, "./", 2) == 0)
-		p += 2;
-	len = strlen(p);
-	if (is_dir && len > 0 && p[len - 1] == '/')
-		len--;
-	if (len == 0 || (len == 1 && p[0] == '.')) {
-		*skip = is_dir;
-		return is_dir ? 0 : wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": not a file name", name);
-	}
-	if (len >= norm_size)
-		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%.60s...\": name too long", name);
-	memcpy(norm, p, len);
-	norm[len] = '\0';
-	/* every component: not empty, not ".", not ".." */
-	for (c = norm; c != NULL; c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL) {
-		size_t n = strcspn(c, "/");
-
-		if (n == 2 && strncmp(c, "..", 2) == 0)
-			return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": \"..\" component refused", name);
-		if (n == 0 || (n == 1 && c[0] == '.'))
-			return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": empty or \".\" component refused",
-					      name);
-	}
-	if (is_dir)
-		ok = strcmp(norm, "blobs") == 0 || (strncmp(norm, "blobs/", 6) == 0 && blob_name_ok(norm + 6, true));
-	else
-		ok = strcmp(norm, "oci-layout") == 0 || strcmp(norm, "index.json") == 0 ||
-		     (strncmp(norm, "blobs/", 6) == 0 && blob_name_ok(norm + 6, false));
-	if (!ok)
-		return wpkg_error_set(err, WPKG_E_INVALID,
-				      "entry \"%s\": not part of an OCI image layout (oci-layout, index.json, "
-				      "blobs/ALG/HEX)", name);
-	return 0;
-}
-
 /* ---- reading ---- */
 
+/* the caps, and the bytes extracted so far */
 struct caps {
-	uint64_t entry;
-	size_t entries;
-	uint64_t total; /* all entries together */
-	uint64_t used;  /* bytes extracted so far */
+	struct wpkg_archive_caps c;
+	uint64_t used;
 };
 
 /* given (from the store options), else s (the settings' value for the variable name), else dflt. */
@@ -149,15 +75,15 @@ static int extract_file(struct archive *a, const char *path, const char *name, s
 		}
 		total += (uint64_t)n;
 		caps->used += (uint64_t)n;
-		if (total > caps->entry) {
+		if (total > caps->c.entry) {
 			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "entry \"%s\": larger than %llu bytes", name,
-					    (unsigned long long)caps->entry);
+					    (unsigned long long)caps->c.entry);
 			break;
 		}
-		if (caps->used > caps->total) {
+		if (caps->used > caps->c.total) {
 			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE,
 					    "entry \"%s\": more than %llu bytes extracted in all; pass --archive-max-size "
-					    "SIZE to allow more", name, (unsigned long long)caps->total);
+					    "SIZE to allow more", name, (unsigned long long)caps->c.total);
 			break;
 		}
 		rc = wpkg_write_all(fd, chunk, (size_t)n, err);
@@ -166,25 +92,6 @@ static int extract_file(struct archive *a, const char *path, const char *name, s
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
 	free(chunk);
 	return rc;
-}
-
-/* Only directories and regular files: an OCI layout needs nothing else, and links could lead out. */
-static int check_type(struct archive_entry *e, const char *name, struct wpkg_error *err)
-{
-	mode_t type = archive_entry_filetype(e);
-
-	if (archive_entry_hardlink(e) != NULL)
-		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": hard link to \"%s\" refused", name,
-				      archive_entry_hardlink(e));
-	if (type == AE_IFLNK)
-		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": symbolic link to \"%s\" refused", name,
-				      archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
-	if (type != AE_IFREG && type != AE_IFDIR)
-		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": device, fifo or socket refused", name);
-	/* holes expand on extraction: a few KB of tar could write gigabytes */
-	if (archive_entry_sparse_count(e) > 0)
-		return wpkg_error_set(err, WPKG_E_INVALID, "entry \"%s\": sparse file refused", name);
-	return 0;
 }
 
 static int extract_entry(struct archive *a, struct archive_entry *e, const char *dir, struct caps *caps,
@@ -197,14 +104,14 @@ static int extract_entry(struct archive *a, struct archive_entry *e, const char 
 
 	if (name == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "an entry without a name");
-	rc = check_type(e, name, err);
+	rc = wpkg_archive_check_type(e, name, err);
 	if (rc == 0)
 		rc = wpkg_archive_check_name(norm, sizeof(norm), name, is_dir, &skip, err);
 	if (rc < 0 || skip)
 		return rc;
-	if (!is_dir && archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > caps->entry)
+	if (!is_dir && archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > caps->c.entry)
 		return wpkg_error_set(err, WPKG_E_TOO_LARGE, "entry \"%s\": %lld bytes, more than the cap of %llu",
-				      name, (long long)archive_entry_size(e), (unsigned long long)caps->entry);
+				      name, (long long)archive_entry_size(e), (unsigned long long)caps->c.entry);
 	path = wpkg_path_join(dir, norm);
 	if (path == NULL)
 		return wpkg_error_nomem(err);
@@ -228,8 +135,10 @@ static int extract(const char *file, const char *dir, struct caps *caps, struct 
 
 	if (a == NULL)
 		return wpkg_error_nomem(err);
-	/* plain tar only: no decompressors, no other formats */
+	/* tar only; compressed ones are recognised to be refused by name: they are read in place, never rewritten */
 	archive_read_support_format_tar(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
 	if (archive_read_open_filename(a, file, WPKG_IO_CHUNK) != ARCHIVE_OK) {
 		/* libarchive's own errno: the global one may be stale (a compressed archive is bad input, not missing) */
 		rc = wpkg_error_set(err, archive_errno(a) == ENOENT ? WPKG_E_NOT_FOUND : WPKG_E_INVALID, "%s: %s", file,
@@ -241,8 +150,13 @@ static int extract(const char *file, const char *dir, struct caps *caps, struct 
 			rc = wpkg_error_set(err, WPKG_E_INVALID, "not a tar archive: %s", archive_error_string(a));
 			break;
 		}
-		if (++count > caps->entries) {
-			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "more than %zu entries", caps->entries);
+		if (count == 0 && archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE) {
+			rc = wpkg_error_set(err, WPKG_E_UNSUPPORTED, "a %s compressed archive is only read; write to a "
+					    "plain tar (decompress it first)", archive_filter_name(a, 0));
+			break;
+		}
+		if (++count > caps->c.entries) {
+			rc = wpkg_error_set(err, WPKG_E_TOO_LARGE, "more than %zu entries", caps->c.entries);
 			break;
 		}
 		rc = extract_entry(a, e, dir, caps, err);
@@ -311,12 +225,21 @@ static int archive_open(struct wpkg_store *s, const struct wpkg_ref *ref, const 
 				      strerror(errno));
 	if (exists && !S_ISREG(st.st_mode))
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a regular file", l->archive);
-	caps.entry = env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRY", wpkg_settings_get()->archive_max_entry,
+	caps.c.entry = env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRY", wpkg_settings_get()->archive_max_entry,
 			     opts->max_entry_size, WPKG_ARCHIVE_ENTRY_MAX);
-	caps.entries = (size_t)env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRIES", wpkg_settings_get()->archive_max_entries,
+	caps.c.entries = (size_t)env_cap(&s->log, "WPKG_ARCHIVE_MAX_ENTRIES", wpkg_settings_get()->archive_max_entries,
 				       opts->max_entries, WPKG_ARCHIVE_ENTRIES_MAX);
-	caps.total = opts->max_total_size != 0 ? opts->max_total_size : WPKG_ARCHIVE_TOTAL_MAX;
+	caps.c.total = opts->max_total_size != 0 ? opts->max_total_size : WPKG_ARCHIVE_TOTAL_MAX;
 	caps.used = 0;
+	/* a reader needs no copy: the tar is scanned once and read in place, nothing written anywhere */
+	if (opts->read_only && !opts->writable)
+		return wpkg_store_archive_read_open(s, &caps.c, err);
+	/*
+	 * A writer extracts, changes the layout and rewrites the whole tar on
+	 * commit: a tar cannot be changed in place (index.json comes first and
+	 * grows), and the lock held from this read to the rename keeps parallel
+	 * writers from losing each other's changes.
+	 */
 	rc = make_tmpdir(&l->tmpdir, err);
 	if (rc < 0)
 		return rc;

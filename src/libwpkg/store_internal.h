@@ -11,6 +11,7 @@
 #include "wpkg/store.h"
 #include "lock_internal.h"
 #include "log_internal.h"
+#include "archive_index.h"
 
 /*
  * One backend per transport (libgit2's odb backends): store.c looks the
@@ -71,6 +72,15 @@ extern const struct wpkg_store_ops wpkg_store_registry_ops;  /* store_registry.c
 unsigned wpkg_store_concurrency(struct wpkg_store *a, struct wpkg_store *b);
 extern const struct wpkg_store_ops wpkg_store_layout_ops;    /* store_layout.c */
 extern const struct wpkg_store_ops wpkg_store_archive_ops;   /* store_archive.c */
+/*
+ * A read-only archive read in place (store_archive_read.c): the archive's
+ * open hook puts it in s->ops after the scan, so that writes cannot reach it.
+ */
+extern const struct wpkg_store_ops wpkg_store_archive_read_ops;
+int wpkg_store_archive_read_open(struct wpkg_store *s, const struct wpkg_archive_caps *caps, struct wpkg_error *err);
+/* The blob spooled into a verified temporary file (s's blob_get), which wpkg_blob_clear deletes.  (store.c) */
+int wpkg_store_spool_blob(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
+			  struct wpkg_error *err);
 
 struct wpkg_store {
 	const struct wpkg_store_ops *ops;
@@ -91,9 +101,31 @@ void wpkg_store_label(struct wpkg_store *s, const struct wpkg_descriptor *d);
 /* The sink of s, for modules above the store that report through it (push, pull, copy). */
 const struct wpkg_log_sink *wpkg_store_log(const struct wpkg_store *s);
 
-/* The state of a layout store, and of an archive store (a layout over tmpdir, the extracted archive). */
+/*
+ * Where a local store's reads go: a layout directory (wpkg_local_dir_source,
+ * store_layout.c), or an archive read in place (store_archive_read.c).
+ * The shared operations (LOCAL_OPS) read through it.
+ */
+struct wpkg_local_source {
+	int (*resolve)(struct wpkg_store *s, const char *reference, struct wpkg_descriptor *out, struct wpkg_error *err);
+	int (*read_blob)(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
+			 struct wpkg_error *err);
+	int (*entries)(struct wpkg_store *s, struct wpkg_descriptor **entries, size_t *n, struct wpkg_error *err);
+	int (*tags)(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
+};
+
+extern const struct wpkg_local_source wpkg_local_dir_source;
+
+/*
+ * The state of a layout store, and of an archive store: a writable archive
+ * is a layout over tmpdir (the extracted archive); a read-only one is read
+ * in place (in_place, index) and has no layout.
+ */
 struct wpkg_store_local {
+	const struct wpkg_local_source *src;
 	struct wpkg_layout *layout;
+	struct wpkg_archive_index *in_place;
+	struct json_t *index;         /* in_place's index.json, parsed; NULL when it has none */
 	char *archive;                /* FILE of an archive store */
 	char *tmpdir;                 /* its private extraction directory */
 	bool locked;                  /* a writable archive: lock holds its folder's flock until close */
@@ -154,17 +186,5 @@ int wpkg_store_local_referrers(struct wpkg_index **out, struct wpkg_store *s, co
 	.referrers_list = wpkg_store_local_referrers
 
 
-
-/*
- * The name rules of archive extraction, separate so they can be tested
- * alone: a regular file must be "oci-layout", "index.json" or
- * "blobs/ALG/HEX" (ALG [a-z0-9+._-]+, HEX [a-zA-Z0-9=_-]+), a directory
- * "blobs" or "blobs/ALG", each optionally after "./" and a directory with a
- * trailing '/'; "." and "./" are the root and skipped (*skip true).  Anything
- * else, absolute names and ".." included, is WPKG_E_INVALID naming the entry.
- * norm receives the name without "./" and trailing '/' (at most norm_size).
- */
-int wpkg_archive_check_name(char *norm, size_t norm_size, const char *name, bool is_dir, bool *skip,
-			    struct wpkg_error *err);
 
 #endif

@@ -13,7 +13,7 @@
 #include "store_internal.h"
 
 /* wpkg_layout_read_blob, naming the store (an archive, not its temporary directory) in what goes wrong. */
-int wpkg_store_local_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
+static int dir_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
 			       struct wpkg_error *err)
 {
 	int rc = wpkg_layout_read_blob(wpkg_store_layout(s), d, max, out, err);
@@ -26,7 +26,7 @@ int wpkg_store_local_read_blob(struct wpkg_store *s, const struct wpkg_digest *d
 }
 
 /* wpkg_layout_resolve, naming the store (an archive, not its temporary directory) when nothing is found. */
-static int resolve(struct wpkg_store *s, const char *reference, struct wpkg_descriptor *out, struct wpkg_error *err)
+static int dir_resolve(struct wpkg_store *s, const char *reference, struct wpkg_descriptor *out, struct wpkg_error *err)
 {
 	int rc = wpkg_layout_resolve(wpkg_store_layout(s), reference, out, err);
 
@@ -35,6 +35,39 @@ static int resolve(struct wpkg_store *s, const char *reference, struct wpkg_desc
 	else if (rc == WPKG_E_NOT_FOUND)
 		rc = wpkg_error_set(err, rc, "manifest %s not found in %s", reference, s->name);
 	return rc;
+}
+
+static int dir_entries(struct wpkg_store *s, struct wpkg_descriptor **entries, size_t *n, struct wpkg_error *err)
+{
+	return wpkg_layout_entries(wpkg_store_layout(s), entries, n, err);
+}
+
+static int dir_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err)
+{
+	return wpkg_layout_tags(wpkg_store_layout(s), tags, n_tags, err);
+}
+
+const struct wpkg_local_source wpkg_local_dir_source = {
+	.resolve = dir_resolve,
+	.read_blob = dir_read_blob,
+	.entries = dir_entries,
+	.tags = dir_tags,
+};
+
+static const struct wpkg_local_source *src_of(const struct wpkg_store *s)
+{
+	return ((const struct wpkg_store_local *)s->be)->src;
+}
+
+static int resolve(struct wpkg_store *s, const char *reference, struct wpkg_descriptor *out, struct wpkg_error *err)
+{
+	return src_of(s)->resolve(s, reference, out, err);
+}
+
+int wpkg_store_local_read_blob(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
+			       struct wpkg_error *err)
+{
+	return src_of(s)->read_blob(s, d, max, out, err);
 }
 
 /*
@@ -55,7 +88,7 @@ int wpkg_store_local_manifest_get(struct wpkg_store *s, const char *reference, s
 		rc = wpkg_digest_parse(&want, reference, err);
 		if (rc < 0)
 			return rc;
-		if (wpkg_layout_resolve(wpkg_store_layout(s), reference, &entry, &ignored) < 0)
+		if (resolve(s, reference, &entry, &ignored) < 0)
 			wpkg_descriptor_clear(&entry);
 	} else {
 		rc = resolve(s, reference, &entry, err);
@@ -221,7 +254,7 @@ int wpkg_store_local_blob_open(struct wpkg_blob *out, struct wpkg_store *s, cons
 
 int wpkg_store_local_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err)
 {
-	return wpkg_layout_tags(wpkg_store_layout(s), tags, n_tags, err);
+	return src_of(s)->tags(s, tags, n_tags, err);
 }
 
 int wpkg_store_local_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
@@ -288,7 +321,7 @@ int wpkg_store_local_referrers(struct wpkg_index **out, struct wpkg_store *s, co
 	info->api = false;
 	rc = wpkg_referrers_index_new(&ix, err);
 	if (rc == 0)
-		rc = wpkg_layout_entries(wpkg_store_layout(s), &entries, &n, err);
+		rc = src_of(s)->entries(s, &entries, &n, err);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = add_if_referrer(ix, s, &entries[i], subject, err);
 	if (rc == 0) {
@@ -331,10 +364,13 @@ int wpkg_store_local_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, s
 
 int wpkg_store_local_new(struct wpkg_store *s, const char *path, struct wpkg_error *err)
 {
-	s->be = calloc(1, sizeof(struct wpkg_store_local));
+	struct wpkg_store_local *l = calloc(1, sizeof(*l));
+
+	s->be = l;
 	s->name = strdup(path);
-	if (s->be == NULL || s->name == NULL)
+	if (l == NULL || s->name == NULL)
 		return wpkg_error_nomem(err);
+	l->src = &wpkg_local_dir_source;
 	return 0;
 }
 

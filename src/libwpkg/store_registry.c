@@ -157,36 +157,6 @@ static int reg_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, s
 	return wpkg_registry_blob_get_buf(wpkg_store_reg(s)->client, s->repo, d, max, out, err);
 }
 
-/*
- * Registry blobs are spooled into a temporary file, verified while they
- * stream, so that the destination reads a local file and never memory.
- */
-static int reg_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
-			 struct wpkg_error *err)
-{
-	struct wpkg_blob b = { 0 };
-	char *path = NULL;
-	int fd = -1, rc;
-
-	wpkg_buf_init(&b.mem);
-	rc = wpkg_temp_open(&path, &fd, NULL, "wpkg-blob.", NULL, err);
-	if (rc < 0)
-		return rc;
-	b.path = path;
-	b.temp = true;
-	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_nomem(err) : 0;
-	if (rc == 0)
-		rc = reg_blob_get(s, &desc->digest, (uint64_t)desc->size, fd, err);
-	if (close(fd) < 0 && rc == 0)
-		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
-	if (rc < 0) {
-		wpkg_blob_clear(&b);
-		return rc;
-	}
-	*out = b;
-	return 0;
-}
-
 static int reg_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err)
 {
 	return wpkg_registry_blob_upload(wpkg_store_reg(s)->client, s->repo, b, err);
@@ -280,7 +250,8 @@ const struct wpkg_store_ops wpkg_store_registry_ops = {
 	.blob_exists = reg_blob_exists,
 	.blob_get = reg_blob_get,
 	.blob_get_buf = reg_blob_get_buf,
-	.blob_open = reg_blob_open,
+	/* spooled into a temporary file, verified while it streams: the destination reads a local file, never memory */
+	.blob_open = wpkg_store_spool_blob,
 	.blob_put = reg_blob_put,
 	.blob_mount = reg_blob_mount,
 	.tags = reg_tags,

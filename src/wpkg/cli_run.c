@@ -240,6 +240,14 @@ static int parse_ref(struct cli_run *r)
 }
 
 /* Every step after the options; the exit status. */
+/* Commands that neither create nor commit only read: an archive of theirs is read in place. */
+static enum cli_store_mode store_mode(unsigned needs)
+{
+	if (needs & CLI_WRITABLE)
+		return CLI_STORE_CREATE;
+	return (needs & CLI_COMMIT) ? CLI_STORE_CHANGE : CLI_STORE_READ;
+}
+
 static int steps(struct cli_run *r)
 {
 	const struct cli_command *cmd = r->cmd;
@@ -259,8 +267,7 @@ static int steps(struct cli_run *r)
 		if (rc != WPKG_EXIT_OK)
 			return rc;
 	}
-	if ((cmd->needs & CLI_STORE) &&
-	    cli_store_open(&r->store, &cli_reg, &r->ref, (cmd->needs & CLI_WRITABLE) != 0, &r->err) < 0)
+	if ((cmd->needs & CLI_STORE) && cli_store_open(&r->store, &cli_reg, &r->ref, store_mode(cmd->needs), &r->err) < 0)
 		return cli_run_fail(r);
 	rc = cmd->run(r);
 	if (rc != WPKG_EXIT_OK)

@@ -3,13 +3,14 @@
 #include "cli_store.h"
 #include "cli_tls.h"
 
-int cli_store_open(struct wpkg_store **out, struct cli_registry *reg, const struct wpkg_ref *ref, bool writable,
-		   struct wpkg_error *err)
+int cli_store_open(struct wpkg_store **out, struct cli_registry *reg, const struct wpkg_ref *ref,
+		   enum cli_store_mode mode, struct wpkg_error *err)
 {
 	struct wpkg_store_opts opts;
 	int rc;
 
-	cli_registry_store_opts(&opts, reg, writable);
+	cli_registry_store_opts(&opts, reg, mode == CLI_STORE_CREATE);
+	opts.read_only = mode == CLI_STORE_READ;
 	/* a missing --ca-file is the user's to fix, said before anything is sent */
 	if (reg != NULL && ref->transport == WPKG_TRANSPORT_REGISTRY &&
 	    (rc = cli_tls_resolve(&opts.http, wpkg_ref_api_host(ref), err)) < 0)

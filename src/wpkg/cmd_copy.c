@@ -141,7 +141,7 @@ static int run(struct cli_run *r)
 	reference = wpkg_ref_reference(&src_ref);
 	if (cp.verify_key != NULL && wpkg_sigkey_load_public_file(&key, cp.verify_key, err) < 0)
 		goto fail;
-	if (cli_store_open(&src, &src_reg, &src_ref, false, err) < 0) {
+	if (cli_store_open(&src, &src_reg, &src_ref, CLI_STORE_READ, err) < 0) {
 		wpkg_error_wrap(err, "copy %s", src_arg);
 		goto fail;
 	}
@@ -155,7 +155,7 @@ static int run(struct cli_run *r)
 		}
 		reference = pinned.str;
 	}
-	if (cli_store_open(&dst, &dst_reg, &dst_ref, true, err) < 0) {
+	if (cli_store_open(&dst, &dst_reg, &dst_ref, CLI_STORE_CREATE, err) < 0) {
 		wpkg_error_wrap(err, "copy to %s", dst_arg);
 		goto fail;
 	}

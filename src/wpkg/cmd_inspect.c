@@ -363,7 +363,7 @@ static int inspect_ref(const char *arg, struct cli_registry *reg, struct wpkg_er
 	rc = cli_ref_parse(&ref, arg, 0, reg, err);
 	if (rc < 0)
 		return rc;
-	rc = cli_store_open(&s, reg, &ref, false, err);
+	rc = cli_store_open(&s, reg, &ref, CLI_STORE_READ, err);
 	if (rc == 0)
 		rc = show_artifact(s, &ref, wpkg_ref_reference(&ref), err);
 	if (rc < 0)
