@@ -38,6 +38,7 @@ struct wpkg_artifact {
 	 * caller's choice (inspect fails, pull only warns).
 	 */
 	struct wpkg_error config_error;
+	size_t index_entry;                  /* from_index: the position of the entry followed */
 };
 
 /*
@@ -47,14 +48,16 @@ struct wpkg_artifact {
  * The index rule, the only one: when reference names an image index (OCI
  * or Docker list), the first entry, in the index's order, whose platform
  * matches is followed.  With platform "OS/ARCH" an entry matches when its
- * platform's os and architecture are exactly those; with platform NULL when
- * its os is wasip1 or wasip2 or its architecture is wasm.  No match is
- * WPKG_E_NOT_FOUND ("index D: no entry for platform P" / "index D: no Wasm
- * entry (...)"); an entry that is itself an index is WPKG_E_UNSUPPORTED.
+ * platform's os and architecture are exactly those, with "OS" (wasip2) when
+ * its os is; with platform NULL when its os is wasip1 or wasip2 or its
+ * architecture is wasm.  No match is WPKG_E_NOT_FOUND ("index D: no entry
+ * for platform P (it has wasi/wasm, ...)" / "index D: no Wasm entry (...)",
+ * listing every entry's platform); an entry that is itself an index is
+ * WPKG_E_UNSUPPORTED.
  * artifactType and a lone entry are not looked at: what pull downloads is
  * what inspect shows.
  *
- * A platform that is not OS/ARCH is WPKG_E_INVALID; a document that is not
+ * A platform that is neither OS/ARCH nor OS is WPKG_E_INVALID; a document that is not
  * an image manifest WPKG_E_UNSUPPORTED; a manifest that does not parse
  * WPKG_E_INVALID ("manifest D: ...").  Fetch errors are wrapped "fetch
  * manifest" (the reference) or "fetch manifest D" (an index entry), and
@@ -76,8 +79,10 @@ WPKG_API int wpkg_artifact_fetch(struct wpkg_artifact **out, struct wpkg_store *
 			struct wpkg_error *err);
 /* NULL is fine. */
 WPKG_API void wpkg_artifact_free(struct wpkg_artifact *a);
+/* "OS/ARCH[/VARIANT]" of p, or "(no platform)"; snprintf's return. */
+WPKG_API int wpkg_artifact_platform_string(char *out, size_t size, const struct wpkg_platform *p);
 
-/* Checks a platform argument: "OS/ARCH", both parts non-empty; WPKG_E_INVALID says what is wrong. */
+/* Checks a platform argument: "OS/ARCH" (both parts non-empty) or "OS"; WPKG_E_INVALID says what is wrong. */
 WPKG_API int wpkg_artifact_check_platform(const char *platform, struct wpkg_error *err);
 
 WPKG_END_DECL

@@ -27,7 +27,8 @@ WPKG_API void wpkg_credentials_clear(struct wpkg_credentials *c);
  * Docker config.json ($DOCKER_CONFIG or ~/.docker): credHelpers[host], then
  * credsStore, then auths[host] ("auth" base64 user:pass, "identitytoken");
  * then containers auth.json ($REGISTRY_AUTH_FILE, else
- * $XDG_RUNTIME_DIR/containers/auth.json).  Nothing found is not an error:
+ * $XDG_RUNTIME_DIR/containers/auth.json); the settings' auth_file, when
+ * set, is the one file read instead.  Nothing found is not an error:
  * *out stays empty.  A helper that is missing or fails logs a warning and
  * counts as nothing found.  Warnings and debug messages go to log (may be NULL).
  */
@@ -36,7 +37,7 @@ WPKG_API int wpkg_creds_lookup(struct wpkg_credentials *out, const char *registr
 
 /*
  * Stores credentials for registry: in credHelpers[host] or credsStore when
- * one is configured, else in config.json (created mode 0600, folder 0700,
+ * one is configured, else in config.json (or the settings' auth_file; created mode 0600, folder 0700,
  * replaced atomically, other entries kept).  Says where at info level on log (may be NULL).
  */
 WPKG_API int wpkg_creds_store(const char *registry, const struct wpkg_credentials *c, const struct wpkg_log_sink *log,

@@ -34,6 +34,8 @@ struct wpkg_http_opts {
 	/* one PUT per blob (--monolithic): chunk_size, the host table and the fallback to chunks on a refusal
 	 * are all set aside */
 	bool monolithic;
+	/* chunk_size as given, not fitted to the host's known limits (chunk_policy.c): a per-host config said it */
+	bool chunk_size_exact;
 };
 
 WPKG_END_DECL

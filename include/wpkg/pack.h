@@ -33,6 +33,7 @@ struct wpkg_pack_opts {
 	bool exploded;                 /* cut the (one) component into its constituents, see explode.h */
 	struct wpkg_explode_opts explode;  /* depth and threshold when exploded (0, 0: depth 1, no threshold) */
 	struct wpkg_log_sink log;      /* warnings (annotations that match no file, nothing to explode); zero: none */
+	bool lenient;                  /* leave out exports wit-component refuses (types, modules, components) */
 };
 #define WPKG_PACK_OPTS_INIT WPKG_SIZED_INIT(struct wpkg_pack_opts)
 

@@ -33,6 +33,9 @@ struct wpkg_settings {
 	 * value that is not a positive number is warned about and the built-in cap used. */
 	const char *archive_max_entry;
 	const char *archive_max_entries;
+	/* One credentials file (docker config.json format: "auths", credHelpers, credsStore) that replaces
+	 * config.json and auth.json for lookups, and that login writes: wpkg's --registry-config/--authfile. */
+	const char *auth_file;
 };
 
 /*

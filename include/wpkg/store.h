@@ -81,6 +81,23 @@ struct wpkg_store_opts {
 	 * false: an archive is extracted, so that it can be changed and committed.
 	 */
 	bool read_only;
+	/*
+	 * registries only: the content cache (wpkg/cache.h).  cache_dir is an
+	 * OCI layout that manifests, configs and blobs read from the registry
+	 * go into and are served from (verified), with the tag -> digest of
+	 * each reference fetched; wkg_cache_dir is wkg's cache, only read.
+	 * NULL: none.  no_cache: neither is used.
+	 */
+	const char *cache_dir;
+	const char *wkg_cache_dir;
+	bool no_cache;
+	/*
+	 * No network at all: manifests, configs and blobs come from the cache,
+	 * tags through the digests recorded when they were fetched; what is not
+	 * cached is WPKG_E_NOT_FOUND naming it, and an operation that needs the
+	 * registry (push, tags, referrers...) is WPKG_E_NETWORK.
+	 */
+	bool offline;
 };
 
 #define WPKG_STORE_OPTS_INIT WPKG_SIZED_INIT(struct wpkg_store_opts)

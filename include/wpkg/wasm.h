@@ -51,7 +51,48 @@ struct wpkg_wasm_info {
 	size_t n_producers;
 	bool is_wit_package;      /* a component that encodes a WIT package */
 	size_t n_sections;        /* top-level sections */
+	/* What each top-level import/export is (enum wpkg_wasm_sort), parallel to
+	 * imports and exports; export_sorts is NULL for a WIT package, whose
+	 * exports are then the names oci-wasm lists (see wasm_witpkg.c). */
+	uint8_t *import_sorts;
+	uint8_t *export_sorts;
+	char *wit_package;        /* a WIT package's own "ns:name@version" ("ns:name" unversioned), else NULL */
 };
+
+/* A component import's externdesc kind, or an export's sort: the binary's own numbers. */
+enum wpkg_wasm_sort {
+	WPKG_WASM_SORT_MODULE = 0,    /* core module */
+	WPKG_WASM_SORT_FUNC = 1,
+	WPKG_WASM_SORT_VALUE = 2,
+	WPKG_WASM_SORT_TYPE = 3,
+	WPKG_WASM_SORT_COMPONENT = 4,
+	WPKG_WASM_SORT_INSTANCE = 5,
+};
+
+/* "module", "func", "value", "type", "component" or "instance". */
+WPKG_API const char *wpkg_wasm_sort_name(uint8_t sort);
+
+/*
+ * The component.imports and component.exports of the CNCF config, as
+ * rust-oci-wasm derives them through wit-component: imports of core modules,
+ * components and values are not part of the world and are left out; an
+ * export that is not a function or an instance (a type, core module, value
+ * or component) is refused with WPKG_E_INVALID ("component export `NAME` was
+ * not a function or instance", wit-component's reason) unless lenient, which
+ * leaves it out.  A WIT package's exports are taken as they are.  The
+ * vectors are NULL-terminated copies (free each string and the vector);
+ * *imports and *exports are set only on success.
+ */
+WPKG_API int wpkg_wasm_world_lists(const struct wpkg_wasm_info *info, bool lenient, char ***imports, size_t *n_imports,
+				   char ***exports, size_t *n_exports, struct wpkg_error *err);
+
+/*
+ * Checks name as wasmparser checks a component import or export name: a
+ * kebab-case label, [constructor]/[method]/[static]/[async...] forms, an
+ * interface name ns:pkg/iface[@semver], or url=, integrity=,
+ * locked-dep= and unlocked-dep= names.  WPKG_E_INVALID says what is wrong.
+ */
+WPKG_API int wpkg_wasm_check_name(const char *name, struct wpkg_error *err);
 
 enum wpkg_wasm_flags {
 	WPKG_WASM_HASH_FILE = 1u << 0,

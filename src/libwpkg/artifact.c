@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wpkg/artifact.h"
+#include "wpkg/escape.h"
 #include "artifact_internal.h"
 #include "store_internal.h"
 
@@ -31,12 +32,14 @@ int wpkg_artifact_check_platform(const char *platform, struct wpkg_error *err)
 {
 	const char *slash = strchr(platform, '/');
 
-	if (slash == NULL || slash == platform || slash[1] == '\0' || strchr(slash + 1, '/') != NULL)
-		return wpkg_error_set(err, WPKG_E_INVALID, "invalid platform \"%s\": expected OS/ARCH", platform);
+	if (platform[0] == '\0' || slash == platform ||
+	    (slash != NULL && (slash[1] == '\0' || strchr(slash + 1, '/') != NULL)))
+		return wpkg_error_set(err, WPKG_E_INVALID, "invalid platform \"%s\": expected OS/ARCH or OS "
+				      "(wasi/wasm, wasip2)", platform);
 	return 0;
 }
 
-/* The index rule (artifact.h): "OS/ARCH" exactly, or with want NULL anything that looks like Wasm. */
+/* The index rule (artifact.h): "OS/ARCH" or "OS" exactly, or with want NULL anything that looks like Wasm. */
 static bool platform_matches(const struct wpkg_platform *p, const char *want)
 {
 	const char *slash;
@@ -47,8 +50,36 @@ static bool platform_matches(const struct wpkg_platform *p, const char *want)
 		return strcmp(p->os, "wasip1") == 0 || strcmp(p->os, "wasip2") == 0 ||
 		       strcmp(p->architecture, "wasm") == 0;
 	slash = strchr(want, '/');
+	if (slash == NULL)   /* an OS alone: Docker+Wasm's wasip1/wasip2 entries differ by os */
+		return strcmp(p->os, want) == 0;
 	return strlen(p->os) == (size_t)(slash - want) && strncmp(p->os, want, (size_t)(slash - want)) == 0 &&
 	       strcmp(p->architecture, slash + 1) == 0;
+}
+
+int wpkg_artifact_platform_string(char *out, size_t size, const struct wpkg_platform *p)
+{
+	if (p == NULL || p->os == NULL || p->architecture == NULL)
+		return snprintf(out, size, "(no platform)");
+	return snprintf(out, size, "%s/%s%s%s", p->os, p->architecture, p->variant != NULL ? "/" : "",
+			p->variant != NULL ? p->variant : "");
+}
+
+/* "wasi/wasm, wasip2/wasm": every entry's platform, for the error that none matched. */
+static void list_platforms(char *out, size_t size, const struct wpkg_index *ix)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < ix->n_manifests && used + 1 < size; i++) {
+		char one[256], shown[256];
+
+		/* the registry's strings: escaped before they reach a message */
+		wpkg_artifact_platform_string(one, sizeof(one), ix->manifests[i].platform);
+		wpkg_escape(shown, sizeof(shown), one, strlen(one), 0);
+		used += (size_t)snprintf(out + used, size - used, "%s%s", i > 0 ? ", " : "", shown);
+	}
+	if (ix->n_manifests == 0)
+		snprintf(out, size, "no entries");
 }
 
 /* The document at reference, as stored, into a's manifest fields; store errors as they are. */
@@ -103,12 +134,19 @@ static int follow_index(struct wpkg_artifact *a, struct wpkg_store *s, const cha
 	wpkg_buf_init(&a->manifest_bytes);
 	snprintf(what, sizeof(what), "index %s", a->index.digest.str);
 	for (i = 0; i < ix->n_manifests && pick == NULL; i++)
-		if (platform_matches(ix->manifests[i].platform, platform))
+		if (platform_matches(ix->manifests[i].platform, platform)) {
 			pick = &ix->manifests[i];
+			a->index_entry = i;
+		}
 	if (pick == NULL) {
-		rc = platform ? wpkg_error_set(err, WPKG_E_NOT_FOUND, "%s: no entry for platform %s", what, platform)
+		char have[1024];
+
+		list_platforms(have, sizeof(have), ix);
+		rc = platform ? wpkg_error_set(err, WPKG_E_NOT_FOUND, "%s: no entry for platform %s (it has %s): pass "
+					       "one of them with --platform", what, platform, have)
 			      : wpkg_error_set(err, WPKG_E_NOT_FOUND,
-					       "%s: no Wasm entry (os wasip1 or wasip2, or architecture wasm)", what);
+					       "%s: no Wasm entry (os wasip1 or wasip2, or architecture wasm; it has "
+					       "%s): pass one with --platform", what, have);
 		goto out;
 	}
 	if (!wpkg_media_type_is_manifest(pick->media_type)) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* auth.c - answers a registry's 401: Basic credentials or Bearer tokens fetched per scope set and cached. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,9 @@ struct wpkg_auth {
 	struct cached_token *tokens;
 	size_t n_tokens;
 	bool fetching;          /* a concurrent transfer is asking the token server now */
+	/* what a token fetched with credentials lacked, for the refusal that follows (wpkg_auth_explain_refusal) */
+	struct wpkg_auth_shortfall short_of;
+	bool have_short_of;
 };
 
 static char *dup_or_null(const char *s, bool *failed)
@@ -235,6 +239,60 @@ out:
 	return rc;
 }
 
+/* Remembers what a token fetched with credentials grants short of scopes (anonymous tokens grant nothing anyway). */
+static void note_grant(struct wpkg_auth *a, const char *token, const char *const *scopes, size_t n)
+{
+	struct wpkg_auth_shortfall f;
+
+	if (!have_password(a) && !(a->creds.identity_token && *a->creds.identity_token))
+		return;
+	/* an opaque (non-JWT) token says nothing of what it grants: the registry's answer stands then */
+	if (wpkg_auth_grant_shortfall(&f, token, scopes, n)) {
+		a->short_of = f;
+		a->have_short_of = true;
+	}
+}
+
+/* ": " and the formatted text after err's message. */
+static void append(struct wpkg_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(struct wpkg_error *err, const char *fmt, ...)
+{
+	size_t used = strlen(err->msg);
+	va_list ap;
+
+	if (used + 2 >= sizeof(err->msg))
+		return;
+	memcpy(err->msg + used, ": ", 3);
+	va_start(ap, fmt);
+	vsnprintf(err->msg + used + 2, sizeof(err->msg) - used - 2, fmt, ap);
+	va_end(ap);
+}
+
+void wpkg_auth_explain_refusal(const struct wpkg_auth *a, long status, struct wpkg_error *err)
+{
+	char who[200], *cut;
+	const char *user;
+
+	if (a == NULL || err == NULL || (status != 401 && status != 403) || !a->have_short_of)
+		return;
+	user = a->short_of.subject[0] ? a->short_of.subject : a->creds.username;
+	if (user != NULL && *user)
+		snprintf(who, sizeof(who), "authenticated as %s", user);
+	else
+		snprintf(who, sizeof(who), "authenticated with the identity token");
+	/* the registry's "authentication required" is wrong here: drop it, keep the request */
+	cut = strstr(err->msg, status == 401 ? ": 401" : ": 403");
+	if (cut != NULL)
+		*cut = '\0';
+	if (a->short_of.granted[0])
+		append(err, "%s but the token grants only %s on %s; ask for %s access", who, a->short_of.granted,
+		       a->short_of.repo, a->short_of.missing);
+	else
+		append(err, "%s but the token grants nothing on %s; ask for %s access", who, a->short_of.repo,
+		       a->short_of.missing);
+	err->code = WPKG_E_DENIED;
+}
+
 /* Fetches a token for scopes (plus extra, when the registry named more) and caches it under scopes' key. */
 static bool token_fresh(const struct cached_token *c);
 
@@ -267,6 +325,7 @@ static int obtain(struct wpkg_auth *a, struct wpkg_http *h, const char *const *s
 	a->fetching = false;
 	if (rc < 0)
 		goto out;
+	note_grant(a, tok.token, all, n + n_extra);
 	if (cache_put(a, key, &tok) < 0) {
 		rc = wpkg_error_nomem(err);
 		goto out;

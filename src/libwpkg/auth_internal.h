@@ -78,6 +78,22 @@ bool wpkg_auth_scope_covered(const char *const *scopes, size_t n, const char *it
 /* The cache key of a scope set: the scopes sorted and joined with spaces. Caller frees. */
 char *wpkg_auth_scope_key(const char *const *scopes, size_t n);
 
+/* What a token grants short of the scopes it was asked for (auth_grant.c). */
+struct wpkg_auth_shortfall {
+	char subject[128];   /* the JWT's "sub": who the token server took us for ("" when it did not say) */
+	char repo[256];      /* the first scope's name granted less than asked */
+	char granted[64];    /* the actions asked and granted there ("pull"; "" for none) */
+	char missing[64];    /* the actions asked and not granted ("push") */
+};
+/*
+ * Reads token as a JWT (Docker's token auth) and compares its access claim
+ * with scopes ("repository:NAME:pull,push").  True with *out set when some
+ * scope got fewer actions than it asked; false when everything was granted
+ * or the token is no JWT (opaque: nothing to read).
+ */
+bool wpkg_auth_grant_shortfall(struct wpkg_auth_shortfall *out, const char *token, const char *const *scopes,
+			       size_t n);
+
 /* ---- the authenticator of one registry (auth.c) ---- */
 
 struct wpkg_auth;
@@ -102,5 +118,13 @@ int wpkg_auth_header(struct wpkg_auth *a, struct wpkg_http *h, const char *const
  */
 int wpkg_auth_challenged(struct wpkg_auth *a, struct wpkg_http *h, const struct wpkg_http_resp *resp,
 			 const char *const *scopes, size_t n, struct wpkg_error *err);
+
+/*
+ * A 401 or 403 (status) after a JWT fetched with credentials granted less
+ * than asked: err's registry text is replaced by what the token lacked ("authenticated as
+ * USER but the token grants only pull on REPO; ask for push access") and
+ * its code becomes WPKG_E_DENIED.  Nothing changes otherwise; a may be NULL.
+ */
+void wpkg_auth_explain_refusal(const struct wpkg_auth *a, long status, struct wpkg_error *err);
 
 #endif

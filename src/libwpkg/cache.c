@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cache.c - the content cache: an OCI layout of fetched blobs (plus wkg's cache, read-only), verified on read. */
+/* cache.c - the content cache's blob files: an OCI layout (plus wkg's cache, read-only), verified on read. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,51 +13,53 @@
 #include "wpkg/tempreg.h"
 #include "cache_internal.h"
 #include "log_internal.h"
-#include "store_internal.h"
 
 #define LAYOUT_FILE "{\"imageLayoutVersion\":\"1.0.0\"}"
 
-static char *cache_dir;
-static char *wkg_dir;
-
+/* A copy of src in *dst; NULL or "" is none. */
 static int set_str(char **dst, const char *src)
 {
-	char *d = NULL;
+	*dst = NULL;
+	return src != NULL && src[0] != '\0' && (*dst = strdup(src)) == NULL ? WPKG_E_NOMEM : 0;
+}
 
-	if (src != NULL && src[0] != '\0' && (d = strdup(src)) == NULL)
-		return WPKG_E_NOMEM;
-	free(*dst);
-	*dst = d;
+int wpkg_cache_open(struct wpkg_cache **out, const char *dir, const char *wkg, bool offline, struct wpkg_error *err)
+{
+	struct wpkg_cache *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || set_str(&c->dir, dir) < 0 || set_str(&c->wkg, wkg) < 0) {
+		wpkg_cache_close(c);
+		return wpkg_error_nomem(err);
+	}
+	c->offline = offline;
+	*out = c;
 	return 0;
 }
 
-int wpkg_cache_set_dirs(const char *dir, const char *wkg)
+void wpkg_cache_close(struct wpkg_cache *c)
 {
-	if (set_str(&cache_dir, dir) < 0 || set_str(&wkg_dir, wkg) < 0)
-		return WPKG_E_NOMEM;
-	return 0;
+	if (c == NULL)
+		return;
+	free(c->dir);
+	free(c->wkg);
+	free(c);
 }
 
-const char *wpkg_cache_dir(void)
-{
-	return cache_dir;
-}
-
-static char *blob_path(const struct wpkg_digest *d)
+static char *blob_path(const struct wpkg_cache *c, const struct wpkg_digest *d)
 {
 	char *p = NULL;
 
-	if (cache_dir == NULL || asprintf(&p, "%s/blobs/%s/%s", cache_dir, wpkg_digest_alg_name(d->alg),
+	if (c->dir == NULL || asprintf(&p, "%s/blobs/%s/%s", c->dir, wpkg_digest_alg_name(d->alg),
 					  wpkg_digest_hex(d)) < 0)
 		return NULL;
 	return p;
 }
 
-static char *wkg_path(const struct wpkg_digest *d)
+static char *wkg_path(const struct wpkg_cache *c, const struct wpkg_digest *d)
 {
 	char *p = NULL;
 
-	if (wkg_dir == NULL || d->alg != WPKG_DIGEST_SHA256 || asprintf(&p, "%s/%s", wkg_dir, d->str) < 0)
+	if (c->wkg == NULL || d->alg != WPKG_DIGEST_SHA256 || asprintf(&p, "%s/%s", c->wkg, d->str) < 0)
 		return NULL;
 	return p;
 }
@@ -65,6 +67,7 @@ static char *wkg_path(const struct wpkg_digest *d)
 /*
  * Copies size bytes from in (offset in_off) to out (offset out_off) with
  * pread/pwrite, hashing them; true when all arrived and the digest is d.
+ * out -1: only hashes them.
  */
 static bool copy_verified(int out, uint64_t out_off, int in, uint64_t in_off, uint64_t size,
 			  const struct wpkg_digest *d)
@@ -86,7 +89,7 @@ static bool copy_verified(int out, uint64_t out_off, int in, uint64_t in_off, ui
 		if (n < 0 && errno == EINTR)
 			continue;
 		ok = n > 0;
-		for (ssize_t w = 0; ok && w < n;) {
+		for (ssize_t w = 0; ok && out >= 0 && w < n;) {
 			ssize_t k = pwrite(out, buf + w, (size_t)(n - w), (off_t)(out_off + done + (uint64_t)w));
 
 			if (k < 0 && errno == EINTR)
@@ -109,55 +112,153 @@ static bool copy_verified(int out, uint64_t out_off, int in, uint64_t in_off, ui
 	return ok;
 }
 
-/* Serves the blob from path into fd at pos; a copy that is short or corrupt leaves fd as it was. */
-static bool serve(const struct wpkg_log_sink *log, const char *path, bool drop_if_bad, const struct wpkg_digest *d, uint64_t size, int fd, off_t pos)
+
+/* Writes size bytes of in to a pipe or terminal out, in order. */
+static bool stream_out(int out, int in, uint64_t size)
 {
+	unsigned char *buf = malloc(WPKG_IO_CHUNK);
+	uint64_t done = 0;
+	bool ok = buf != NULL;
+
+	while (ok && done < size) {
+		size_t want = size - done < WPKG_IO_CHUNK ? (size_t)(size - done) : WPKG_IO_CHUNK;
+		ssize_t n = pread(in, buf, want, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		ok = n > 0 && wpkg_write_all(out, buf, (size_t)n, NULL) == 0;
+		done += n > 0 ? (uint64_t)n : 0;
+	}
+	free(buf);
+	return ok;
+}
+
+/*
+ * Serves the blob from path into fd (at pos when seekable, else verified
+ * first and then streamed): 1 on a hit, 0 on a miss (a copy that is short
+ * or corrupt leaves fd as it was), WPKG_E_IO when streaming it failed half
+ * way (a pipe cannot be taken back).
+ */
+static int serve(const struct wpkg_log_sink *log, const char *path, bool drop_if_bad, const struct wpkg_digest *d,
+		 uint64_t size, int fd)
+{
+	off_t pos = lseek(fd, 0, SEEK_CUR);
 	struct stat st;
-	bool ok;
+	bool intact;
 	int in;
 
 	if (path == NULL || (in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return false;
-	ok = fstat(in, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size &&
-	     copy_verified(fd, (uint64_t)pos, in, 0, size, d);
+		return 0;
+	/* another size is another blob's (or a wrong descriptor's) business: a miss that leaves the entry alone */
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode) || (size != UINT64_MAX && (uint64_t)st.st_size != size)) {
+		close(in);
+		return 0;
+	}
+	size = (uint64_t)st.st_size;
+	intact = copy_verified(pos >= 0 ? fd : -1, pos >= 0 ? (uint64_t)pos : 0, in, 0, size, d);
+	if (intact && pos < 0 && !stream_out(fd, in, size)) {
+		close(in);
+		return WPKG_E_IO;
+	}
 	close(in);
-	if (!ok) {
-		if (ftruncate(fd, pos) < 0)
+	if (!intact) {
+		if (pos >= 0 && ftruncate(fd, pos) < 0)
 			wpkg_log_to(log, WPKG_LOG_DEBUG, "cache: could not truncate a bad copy: %s", strerror(errno));
+		if (drop_if_bad) {
+			wpkg_log_to(log, WPKG_LOG_WARN, "cache: %s is corrupt; dropped, fetching it again", d->str);
+			unlink(path);
+		}
+		return 0;
+	}
+	/* a hit: the output continues after it, and the entry is fresh for least-recently-used pruning */
+	if (pos >= 0 && lseek(fd, pos + (off_t)size, SEEK_SET) < 0)
+		return WPKG_E_IO;
+	if (drop_if_bad)
+		utimensat(AT_FDCWD, path, NULL, 0);
+	wpkg_log_to(log, WPKG_LOG_DEBUG, "cache: %s from %s", d->str, path);
+	return 1;
+}
+
+int wpkg_cache_serve(const struct wpkg_cache *c, const struct wpkg_log_sink *log, const struct wpkg_digest *d,
+		     uint64_t size, int fd)
+{
+	char *path = blob_path(c, d), *wkg = wkg_path(c, d);
+	int rc = serve(log, path, true, d, size, fd);
+
+	if (rc == 0)
+		rc = serve(log, wkg, false, d, size, fd);
+	free(path);
+	free(wkg);
+	return rc;
+}
+
+/* Reads the blob at path into out when it is at most max bytes and its digest is d. */
+static bool read_verified(const struct wpkg_log_sink *log, const char *path, bool drop_if_bad,
+			  const struct wpkg_digest *d, size_t max, struct wpkg_buf *out)
+{
+	struct wpkg_digest got;
+
+	wpkg_buf_clear(out);
+	if (path == NULL || wpkg_read_file(out, path, max, NULL) < 0)
+		return false;
+	wpkg_digest_bytes(&got, d->alg, out->data, out->len);
+	if (strcmp(got.str, d->str) != 0) {
+		wpkg_buf_clear(out);
 		if (drop_if_bad) {
 			wpkg_log_to(log, WPKG_LOG_WARN, "cache: %s is corrupt; dropped, fetching it again", d->str);
 			unlink(path);
 		}
 		return false;
 	}
-	/* a hit: the output continues after it, and the entry is fresh for least-recently-used pruning */
-	if (lseek(fd, pos + (off_t)size, SEEK_SET) < 0)
-		return false;
 	if (drop_if_bad)
 		utimensat(AT_FDCWD, path, NULL, 0);
 	wpkg_log_to(log, WPKG_LOG_DEBUG, "cache: %s from %s", d->str, path);
 	return true;
 }
 
-/*
- * Keeps what fd holds at [pos, pos+size) as blob d: a hard link to src (the
- * whole verified file) when given and possible, else a checked temporary
- * renamed into place.
- */
-static void keep(const struct wpkg_digest *d, uint64_t size, int fd, off_t pos, const char *src)
+bool wpkg_cache_read(const struct wpkg_cache *c, const struct wpkg_log_sink *log, const struct wpkg_digest *d,
+		     size_t max, struct wpkg_buf *out)
 {
-	char *path = blob_path(d), *dir = NULL, *name = NULL, *tmp = NULL, *marker = NULL;
+	char *path = blob_path(c, d), *wkg = wkg_path(c, d);
+	bool hit = read_verified(log, path, true, d, max, out) || read_verified(log, wkg, false, d, max, out);
+
+	free(path);
+	free(wkg);
+	return hit;
+}
+
+/* DIR/blobs/ALG made, and DIR marked as an OCI layout; false when the directory cannot be made. */
+static bool blob_dir(char **out, const struct wpkg_cache *c, const struct wpkg_digest *d)
+{
+	char *dir = NULL, *marker = NULL;
+
+	if (asprintf(&dir, "%s/blobs/%s", c->dir, wpkg_digest_alg_name(d->alg)) < 0)
+		return false;
+	if (wpkg_mkdir_p(dir, 0700, NULL) < 0) {
+		free(dir);
+		return false;
+	}
+	/* the cache directory is an OCI layout: say so once */
+	if (asprintf(&marker, "%s/oci-layout", c->dir) < 0)
+		marker = NULL;
+	else if (access(marker, F_OK) != 0)
+		(void)wpkg_write_file_atomic(marker, LAYOUT_FILE, strlen(LAYOUT_FILE), 0644, NULL);
+	free(marker);
+	*out = dir;
+	return true;
+}
+
+void wpkg_cache_keep_fd(const struct wpkg_cache *c, const struct wpkg_digest *d, uint64_t size, int fd, off_t pos,
+			const char *src)
+{
+	char *path = NULL, *dir = NULL, *name = NULL, *tmp = NULL;
 	int out = -1;
 
-	if (path == NULL || asprintf(&dir, "%s/blobs/%s", cache_dir, wpkg_digest_alg_name(d->alg)) < 0) {
-		dir = NULL;
-		goto out;
-	}
-	if (wpkg_mkdir_p(dir, 0700, NULL) < 0)
+	if (c == NULL || c->dir == NULL || (path = blob_path(c, d)) == NULL || !blob_dir(&dir, c, d))
 		goto out;
 	/* a link shares the inode: if the pulled file is later changed in place, the read check drops the entry */
 	if (src != NULL && pos == 0 && (link(src, path) == 0 || errno == EEXIST))
-		goto marker;
+		goto out;
 	if (asprintf(&name, ".tmp-%s.", wpkg_digest_hex(d)) < 0) {
 		name = NULL;
 		goto out;
@@ -172,10 +273,6 @@ static void keep(const struct wpkg_digest *d, uint64_t size, int fd, off_t pos, 
 			tmp = NULL;
 		}
 	}
-marker:
-	/* the cache directory is an OCI layout: say so once */
-	if (asprintf(&marker, "%s/oci-layout", cache_dir) >= 0 && access(marker, F_OK) != 0)
-		(void)wpkg_write_file_atomic(marker, LAYOUT_FILE, strlen(LAYOUT_FILE), 0644, NULL);
 out:
 	if (out >= 0)
 		close(out);
@@ -185,45 +282,89 @@ out:
 	}
 	free(tmp);
 	free(name);
-	free(marker);
 	free(dir);
 	free(path);
 }
 
-static int blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd, const char *src,
-		    struct wpkg_error *err)
+void wpkg_cache_keep_bytes(const struct wpkg_cache *c, const struct wpkg_digest *d, const void *data, size_t len)
 {
-	off_t pos;
-	char *path, *wkg;
-	bool hit;
-	int rc;
+	char *path = NULL, *dir = NULL;
+	struct wpkg_digest got;
 
-	if (cache_dir == NULL && wkg_dir == NULL)
-		return wpkg_store_blob_get(s, d, size, fd, err);
-	pos = lseek(fd, 0, SEEK_CUR);
-	if (pos < 0)
-		return wpkg_store_blob_get(s, d, size, fd, err);
-	path = blob_path(d);
-	wkg = wkg_path(d);
-	hit = serve(wpkg_store_log(s), path, true, d, size, fd, pos) ||
-	      serve(wpkg_store_log(s), wkg, false, d, size, fd, pos);
-	rc = hit ? 0 : wpkg_store_blob_get(s, d, size, fd, err);
-	/* only what came from a registry is worth keeping: a layout already is one */
-	if (rc == 0 && !hit && cache_dir != NULL && wpkg_store_transport(s) == WPKG_TRANSPORT_REGISTRY)
-		keep(d, size, fd, pos, src);
+	if (c == NULL || c->dir == NULL)
+		return;
+	/* a registry's digest header is not proof: only bytes that hash to d are kept as d */
+	wpkg_digest_bytes(&got, d->alg, data, len);
+	if (strcmp(got.str, d->str) != 0 || (path = blob_path(c, d)) == NULL || !blob_dir(&dir, c, d)) {
+		free(path);
+		return;
+	}
+	/* an entry already there is the same bytes */
+	if (access(path, F_OK) != 0)
+		(void)wpkg_write_file_atomic(path, data, len, 0644, NULL);
+	free(dir);
 	free(path);
-	free(wkg);
-	return rc;
 }
 
-int wpkg_cache_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
-			struct wpkg_error *err)
+struct wpkg_cache_tee {
+	struct wpkg_hasher h;
+	const struct wpkg_digest *d;
+	char *tmp, *path;
+	int fd;
+	bool ok;
+};
+
+struct wpkg_cache_tee *wpkg_cache_tee_open(const struct wpkg_cache *c, const struct wpkg_digest *d)
 {
-	return blob_get(s, d, size, fd, NULL, err);
+	struct wpkg_cache_tee *t;
+	char *dir = NULL, *name = NULL;
+
+	if (c == NULL || c->dir == NULL || (t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->fd = -1;
+	t->d = d;
+	t->path = blob_path(c, d);
+	/* an entry already kept needs nothing written */
+	if (t->path != NULL && access(t->path, F_OK) != 0 && blob_dir(&dir, c, d) &&
+	    asprintf(&name, ".tmp-%s.", wpkg_digest_hex(d)) >= 0) {
+		t->ok = wpkg_temp_open(&t->tmp, &t->fd, dir, name, NULL, NULL) == 0;
+		free(name);
+	}
+	free(dir);
+	if (t->ok && wpkg_hasher_init(&t->h, d->alg, NULL) == 0)
+		return t;
+	if (t->ok) {
+		close(t->fd);
+		unlink(t->tmp);
+		wpkg_tempreg_drop(t->tmp);
+		free(t->tmp);
+	}
+	free(t->path);
+	free(t);
+	return NULL;
 }
 
-int wpkg_cache_blob_get_file(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
-			     const char *path, struct wpkg_error *err)
+void wpkg_cache_tee_write(struct wpkg_cache_tee *t, const void *data, size_t len)
 {
-	return blob_get(s, d, size, fd, path, err);
+	if (t == NULL || !t->ok)
+		return;
+	/* the cache only saves work: a failed write just means nothing is kept */
+	t->ok = wpkg_write_all(t->fd, data, len, NULL) == 0;
+	if (t->ok)
+		wpkg_hasher_update(&t->h, data, len);
+}
+
+void wpkg_cache_tee_close(struct wpkg_cache_tee *t, bool complete)
+{
+	struct wpkg_digest got;
+
+	if (t == NULL)
+		return;
+	wpkg_hasher_final(&t->h, &got);
+	if (close(t->fd) < 0 || !t->ok || !complete || strcmp(got.str, t->d->str) != 0 || rename(t->tmp, t->path) < 0)
+		unlink(t->tmp);
+	wpkg_tempreg_drop(t->tmp);
+	free(t->tmp);
+	free(t->path);
+	free(t);
 }

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,9 +75,8 @@ out:
 	return 0;
 }
 
-int wpkg_cache_list(struct wpkg_cache_entry **out, size_t *n, struct wpkg_error *err)
+int wpkg_cache_list(struct wpkg_cache_entry **out, size_t *n, const char *dir, struct wpkg_error *err)
 {
-	const char *dir = wpkg_cache_dir();
 	int rc;
 
 	if (dir == NULL)
@@ -108,31 +106,28 @@ static void drop_digests(const char *dir)
 	free(path);
 }
 
-int wpkg_cache_prune(uint64_t max_size, time_t older_than, time_t now, bool with_digests, size_t *removed,
-		     uint64_t *bytes, struct wpkg_error *err)
+int wpkg_cache_prune(const char *dir, uint64_t max_size, time_t older_than, time_t now, bool with_digests,
+		     size_t *removed, uint64_t *bytes, struct wpkg_error *err)
 {
-	const char *dir = wpkg_cache_dir();
+	struct wpkg_lock lock = WPKG_LOCK_INIT;
 	struct wpkg_cache_entry *v = NULL;
 	uint64_t total = 0, gone = 0;
 	size_t n = 0, i, k = 0;
-	char *lock = NULL, *path = NULL;
-	int fd = -1, rc;
+	char *path = NULL;
+	int rc;
 
 	if (dir == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "the cache is off (--no-cache, or no WPKG_CACHE, "
 				      "XDG_CACHE_HOME or HOME)");
-	if (asprintf(&lock, "%s/lock", dir) < 0)
-		return wpkg_error_nomem(err);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 && errno == ENOENT) {
+	/* the lock record writers take too, so that index.json is never rewritten from a stale read */
+	if (access(dir, F_OK) != 0 && errno == ENOENT) {
 		/* no cache directory yet: nothing to prune */
 		rc = 0;
 		goto done;
 	}
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", lock, strerror(errno));
+	rc = wpkg_lock_dir(&lock, dir, err);
+	if (rc < 0)
 		goto out;
-	}
 	rc = scan(&v, &n, dir, err);
 	if (rc < 0)
 		goto out;
@@ -159,16 +154,15 @@ int wpkg_cache_prune(uint64_t max_size, time_t older_than, time_t now, bool with
 		gone += v[i].size;
 		k++;
 	}
+	wpkg_cache_sweep_records(dir);
 	if (with_digests)
 		drop_digests(dir);
 done:
 	*removed = k;
 	*bytes = gone;
 out:
-	if (fd >= 0)
-		close(fd);
+	wpkg_unlock(&lock);
 	free(path);
-	free(lock);
 	free(v);
 	return rc;
 }

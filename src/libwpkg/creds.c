@@ -150,11 +150,15 @@ static int home_path(char **out, const char *rel, struct wpkg_error *err)
 	return *out ? 0 : wpkg_error_nomem(err);
 }
 
-/* $DOCKER_CONFIG/config.json, else ~/.docker/config.json. Caller frees. */
+/* The settings' auth_file, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json. Caller frees. */
 static int docker_config_path(char **out, struct wpkg_error *err)
 {
-	const char *dir = wpkg_settings_get()->creds.docker_config;
+	const char *dir = wpkg_settings_get()->creds.docker_config, *only = wpkg_settings_get()->auth_file;
 
+	if (only != NULL && only[0] != '\0') {
+		*out = strdup(only);
+		return *out ? 0 : wpkg_error_nomem(err);
+	}
 	if (dir == NULL || dir[0] == '\0')
 		return home_path(out, ".docker/config.json", err);
 	*out = wpkg_path_join(dir, "config.json");
@@ -168,6 +172,9 @@ static int auth_json_path(char **out, struct wpkg_error *err)
 	const char *run = wpkg_settings_get()->creds.xdg_runtime_dir;
 
 	*out = NULL;
+	/* one file named by the caller is the only one read */
+	if (wpkg_settings_get()->auth_file != NULL && wpkg_settings_get()->auth_file[0] != '\0')
+		return 0;
 	if (file != NULL && file[0] != '\0')
 		*out = strdup(file);
 	else if (run != NULL && run[0] != '\0')

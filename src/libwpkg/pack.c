@@ -52,12 +52,22 @@ static int add_layer(struct wpkg_package *p, const char *file, const struct wpkg
 {
 	const char *base = wpkg_path_base(file);
 	struct wpkg_wasm_info *info = NULL;
+	char **im = NULL, **ex = NULL;
+	size_t ni = 0, ne = 0;
 	int rc;
 
 	rc = wpkg_wasm_inspect_file(&info, file, WPKG_WASM_HASH_FILE, err);
 	if (rc < 0)
 		return rc;
 	p->infos[p->n_infos++] = info;
+	/* every file's world must be one the config can describe (the first file's is the config's) */
+	if (info->kind == WPKG_WASM_COMPONENT) {
+		rc = wpkg_wasm_world_lists(info, opts->lenient, &im, &ni, &ex, &ne, err);
+		if (rc < 0)
+			return wpkg_error_wrap(err, "%s", file);
+		wpkg_json_strv_free(im, ni);
+		wpkg_json_strv_free(ex, ne);
+	}
 	/* Counted first so wpkg_package_free releases whatever is filled in below. */
 	p->n_layers++;
 	return wpkg_blob_set(&p->layers[p->n_layers - 1], WPKG_MT_WASM_LAYER, info->sha256, info->size, file,
@@ -68,12 +78,22 @@ static int add_layer(struct wpkg_package *p, const char *file, const struct wpkg
 static json_t *component_entry(const char *file, const struct wpkg_wasm_info *info)
 {
 	json_t *imports = json_array(), *exports = json_array();
-	size_t i;
+	char **im = NULL, **ex = NULL;
+	size_t i, ni = 0, ne = 0;
+	struct wpkg_error ignored;
 
-	for (i = 0; imports != NULL && i < info->n_imports; i++)
-		json_array_append_new(imports, json_string(info->imports[i]));
-	for (i = 0; exports != NULL && i < info->n_exports; i++)
-		json_array_append_new(exports, json_string(info->exports[i]));
+	/* add_layer refused what strict mode refuses: what is left out here is what --lenient left out */
+	if (info->kind == WPKG_WASM_COMPONENT && wpkg_wasm_world_lists(info, true, &im, &ni, &ex, &ne, &ignored) < 0) {
+		json_decref(imports);
+		json_decref(exports);
+		return NULL;
+	}
+	for (i = 0; imports != NULL && i < ni; i++)
+		json_array_append_new(imports, json_string(im[i]));
+	for (i = 0; exports != NULL && i < ne; i++)
+		json_array_append_new(exports, json_string(ex[i]));
+	wpkg_json_strv_free(im, ni);
+	wpkg_json_strv_free(ex, ne);
 	return json_pack("{s:s, s:s, s:o, s:o}", "title", wpkg_path_base(file), "kind",
 			 wpkg_wasm_kind_name(info->kind), "imports", imports, "exports", exports);
 }
@@ -132,12 +152,12 @@ static int make_config(struct wpkg_package *p, const char *const *files, const s
 	}
 	c->has_component = info->kind == WPKG_WASM_COMPONENT;
 	if (ok && c->has_component) {
-		c->exports = wpkg_json_strv_dup(info->exports, info->n_exports);
-		c->n_exports = c->exports != NULL ? info->n_exports : 0;
-		c->imports = wpkg_json_strv_dup(info->imports, info->n_imports);
-		c->n_imports = c->imports != NULL ? info->n_imports : 0;
+		/* what wit-component's world of the component lists, as oci-wasm writes it */
+		rc = wpkg_wasm_world_lists(info, opts->lenient, &c->imports, &c->n_imports, &c->exports, &c->n_exports,
+					   err);
+		if (rc < 0)
+			goto out;
 		c->target = wpkg_strdup_opt(opts->target, &ok);
-		ok = ok && c->exports != NULL && c->imports != NULL;
 	}
 	c->extra = config_extra(p, files, &ok);
 	if (!ok) {

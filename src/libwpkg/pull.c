@@ -12,7 +12,7 @@
 #include "wpkg/pack_image.h"
 #include "wpkg/pull.h"
 #include "artifact_internal.h"
-#include "cache_internal.h"
+#include "cache_store.h"
 #include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
@@ -87,6 +87,9 @@ static int pull_single(struct wpkg_pull_result *res, struct wpkg_store *s, struc
 		return rc;
 	batch = (struct single_batch){ s, a, layer, &f };
 	rc = wpkg_multi_run(2, wpkg_store_concurrency(s, NULL), single_job, &batch, err);
+	/* the config (verified by its digest) must describe this manifest's layer, not another one */
+	if (rc == 0 && a->config != NULL)
+		rc = wpkg_pull_check_layer_digests(a->config, m, what, err);
 	if (rc == 0)
 		rc = wpkg_pull_check_wasm(&f, res->path, err);
 	if (rc < 0) {

@@ -10,7 +10,7 @@
 #include "wpkg/escape.h"
 #include "wpkg/fsutil.h"
 #include "wpkg/pull.h"
-#include "cache_internal.h"
+#include "cache_store.h"
 #include "pull_internal.h"
 #include "store_internal.h"
 
@@ -111,6 +111,21 @@ done:
 out:
 	wpkg_buf_free(&name);
 	return rc;
+}
+
+int wpkg_pull_check_layer_digests(const struct wpkg_wasm_config *c, const struct wpkg_manifest *m, const char *what,
+				  struct wpkg_error *err)
+{
+	size_t i;
+
+	if (c->n_layer_digests != m->n_layers)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: config lists %zu layer digests for %zu layers", what,
+				      c->n_layer_digests, m->n_layers);
+	for (i = 0; i < m->n_layers; i++)
+		if (strcmp(c->layer_digests[i], m->layers[i].digest.str) != 0)
+			return wpkg_error_set(err, WPKG_E_INVALID, "%s: config layerDigests[%zu] is %s, but layer %zu is %s",
+					      what, i, c->layer_digests[i], i, m->layers[i].digest.str);
+	return 0;
 }
 
 int wpkg_pull_check_wasm(const struct wpkg_atomic_file *f, const char *path, struct wpkg_error *err)

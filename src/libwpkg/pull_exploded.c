@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "artifact_internal.h"
-#include "cache_internal.h"
+#include "cache_store.h"
 #include "http_multi.h"
 #include "pull_exploded.h"
 #include "pull_internal.h"
@@ -266,13 +266,9 @@ static int read_recipe(struct wpkg_recipe *out, const struct wpkg_manifest *m, c
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: exploded, but layer 0 has media type \"%s\", not %s",
 				      what, m->layers[0].media_type, WPKG_MT_SKELETON);
 	/* The config digest covers the recipe; layerDigests ties the config to this manifest's layers. */
-	if (c->n_layer_digests != m->n_layers)
-		return wpkg_error_set(err, WPKG_E_INVALID, "%s: config lists %zu layer digests for %zu layers", what,
-				      c->n_layer_digests, m->n_layers);
-	for (i = 0; i < m->n_layers; i++)
-		if (strcmp(c->layer_digests[i], m->layers[i].digest.str) != 0)
-			return wpkg_error_set(err, WPKG_E_INVALID, "%s: config layerDigests[%zu] is %s, but layer %zu is %s",
-					      what, i, c->layer_digests[i], i, m->layers[i].digest.str);
+	rc = wpkg_pull_check_layer_digests(c, m, what, err);
+	if (rc < 0)
+		return rc;
 	if (json_object_get(root, WPKG_RECIPE_KEY) == NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: exploded, but the config holds no \"%s\" recipe", what,
 				      WPKG_RECIPE_KEY);
@@ -412,6 +408,12 @@ static int pull_multi(struct wpkg_pull_result *res, struct wpkg_store *s, struct
 	if (stat(opts->output, &st) == 0 && !S_ISDIR(st.st_mode))
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s: not a directory, and %s holds %zu components",
 				      opts->output, what, m->n_layers);
+	/* a file name was meant: never make a directory called x.wasm */
+	if (strlen(opts->output) > 5 && strcmp(opts->output + strlen(opts->output) - 5, ".wasm") == 0 &&
+	    stat(opts->output, &st) != 0)
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s holds %zu components, not one package: -o %s names a "
+				      "file; pass a directory (-o DIR) to write them into", what, m->n_layers,
+				      opts->output);
 	if (opts->layers_dir != NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s is not exploded: it has no constituent layers to write",
 				      what);

@@ -23,6 +23,14 @@ int wpkg_pull_destination(char **out, const char *title, const struct wpkg_store
  * "\0asm" is checked in f (written, not committed) before it is renamed into
  * place.  Other names are not checked.
  */
+/*
+ * A CNCF Wasm config's layerDigests must list the manifest's layers, in
+ * order: a config copied beside other layers describes something else.
+ * WPKG_E_INVALID names both digests ("config layerDigests[0] is X, but
+ * layer 0 is Y").
+ */
+int wpkg_pull_check_layer_digests(const struct wpkg_wasm_config *c, const struct wpkg_manifest *m, const char *what,
+				  struct wpkg_error *err);
 int wpkg_pull_check_wasm(const struct wpkg_atomic_file *f, const char *path, struct wpkg_error *err);
 
 /* Streams layer into a temporary beside path, verified, and renames it into place only on success. */

@@ -180,7 +180,9 @@ int reg_status_error(struct wpkg_error *err, const char *method, const struct wp
 		wpkg_registry_rate_note(err, &resp->headers);
 	if (err)
 		wpkg_auth_mask(resp->secrets, err->msg); /* a registry echoing what we sent */
-	return rc;
+	/* refused although a token came: say what the token lacked, not "authentication required" */
+	wpkg_auth_explain_refusal(resp->secrets, resp->status, err);
+	return err != NULL && (resp->status == 401 || resp->status == 403) ? err->code : rc;
 }
 
 int reg_get_doc(struct wpkg_registry *r, const char *url, const char *const *headers, const struct reg_scopes *s,

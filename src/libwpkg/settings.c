@@ -10,8 +10,8 @@
 #define SETTINGS_FIELDS(s) \
 	&(s)->tmpdir, &(s)->source_date_epoch, &(s)->helper_path, &(s)->creds.home, \
 	&(s)->creds.docker_config, &(s)->creds.registry_auth_file, &(s)->creds.xdg_runtime_dir, \
-	&(s)->archive_max_entry, &(s)->archive_max_entries
-#define SETTINGS_N 9
+	&(s)->archive_max_entry, &(s)->archive_max_entries, &(s)->auth_file
+#define SETTINGS_N 10
 
 static struct wpkg_settings current;
 static char *owned[SETTINGS_N];   /* the copies current points at */

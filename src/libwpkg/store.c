@@ -10,6 +10,12 @@
 #include "opts.h"
 #include "store_internal.h"
 
+/* Offline, an operation that needs the registry fails, saying what. */
+static int offline(const char *what, struct wpkg_error *err)
+{
+	return wpkg_error_set(err, WPKG_E_NETWORK, "%s needs the registry: run it without --offline", what);
+}
+
 /* A new transport is a backend file and one line here. */
 static const struct wpkg_store_ops *const backends[] = {
 	[WPKG_TRANSPORT_REGISTRY] = &wpkg_store_registry_ops,
@@ -39,6 +45,8 @@ int wpkg_store_open(struct wpkg_store **out, const struct wpkg_ref *ref, const s
 	s->log = opts->log;
 	s->label = opts->progress_label;
 	s->label_payload = opts->progress_payload;
+	/* a local store is local already: offline changes nothing there */
+	s->offline = opts->offline && ref->transport == WPKG_TRANSPORT_REGISTRY;
 	rc = s->ops->open(s, ref, opts, err);
 	if (rc < 0) {
 		wpkg_store_close(s);
@@ -116,18 +124,20 @@ const char *wpkg_store_mount_source(const struct wpkg_store *dst, const struct w
 int wpkg_store_manifest_get(struct wpkg_store *s, const char *reference, struct wpkg_buf *body,
 			    char **media_type, struct wpkg_digest *digest, struct wpkg_error *err)
 {
-	return s->ops->manifest_get(s, reference, body, media_type, digest, err);
+	return (s->front != NULL ? s->front : s->ops)->manifest_get(s, reference, body, media_type, digest, err);
 }
 
 int wpkg_store_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_store *s, const char *reference,
 				struct wpkg_error *err)
 {
-	return s->ops->manifest_resolve(out, s, reference, err);
+	return (s->front != NULL ? s->front : s->ops)->manifest_resolve(out, s, reference, err);
 }
 
 int wpkg_store_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
 			    const struct wpkg_digest *d, const void *data, size_t len, struct wpkg_error *err)
 {
+	if (s->offline)
+		return offline("a manifest push", err);
 	s->dirty = true;
 	return s->ops->manifest_put(s, reference, media_type, d, data, len, NULL, err);
 }
@@ -139,6 +149,8 @@ int wpkg_store_manifest_put_subject(struct wpkg_store *s, const char *reference,
 	char *subject = NULL;
 	int rc;
 
+	if (s->offline)
+		return offline("a manifest push", err);
 	s->dirty = true;
 	rc = s->ops->manifest_put(s, reference, media_type, d, data, len, &subject, err);
 	if (rc == 0)
@@ -151,11 +163,15 @@ int wpkg_store_manifest_put_subject(struct wpkg_store *s, const char *reference,
 int wpkg_store_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
 			   struct wpkg_error *err)
 {
+	if (s->offline)
+		return offline("a blob check", err);
 	return s->ops->blob_exists(s, d, present, err);
 }
 
 int wpkg_store_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct wpkg_error *err)
 {
+	if (s->offline)
+		return offline("a blob upload", err);
 	s->dirty = true;
 	return s->ops->blob_put(s, b, err);
 }
@@ -163,13 +179,13 @@ int wpkg_store_blob_put(struct wpkg_store *s, const struct wpkg_blob *b, struct 
 int wpkg_store_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,
 			struct wpkg_error *err)
 {
-	return s->ops->blob_get(s, d, size, fd, err);
+	return (s->front != NULL ? s->front : s->ops)->blob_get(s, d, size, fd, err);
 }
 
 int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, size_t max, struct wpkg_buf *out,
 			    struct wpkg_error *err)
 {
-	return s->ops->blob_get_buf(s, d, max, out, err);
+	return (s->front != NULL ? s->front : s->ops)->blob_get_buf(s, d, max, out, err);
 }
 
 int wpkg_store_blob_get_doc(struct wpkg_store *s, const struct wpkg_descriptor *desc, size_t max,
@@ -211,7 +227,7 @@ int wpkg_store_spool_blob(struct wpkg_blob *out, struct wpkg_store *s, const str
 	b.temp = true;
 	rc = wpkg_descriptor_copy(&b.desc, desc) < 0 ? wpkg_error_nomem(err) : 0;
 	if (rc == 0)
-		rc = s->ops->blob_get(s, &desc->digest, (uint64_t)desc->size, fd, err);
+		rc = (s->front != NULL ? s->front : s->ops)->blob_get(s, &desc->digest, (uint64_t)desc->size, fd, err);
 	if (close(fd) < 0 && rc == 0)
 		rc = wpkg_error_set(err, WPKG_E_IO, "%s: %s", path, strerror(errno));
 	if (rc < 0) {
@@ -227,12 +243,16 @@ int wpkg_store_blob_mount(struct wpkg_store *s, const char *from_repo, const str
 {
 	if (s->ops->blob_mount == NULL)
 		return wpkg_error_set(err, WPKG_E_UNSUPPORTED, "%s: blob mounts need a registry", s->name);
+	if (s->offline)
+		return offline("a blob mount", err);
 	s->dirty = true;
 	return s->ops->blob_mount(s, from_repo, d, mounted, err);
 }
 
 int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err)
 {
+	if (s->offline)
+		return offline("listing tags", err);
 	return s->ops->tags(s, tags, n_tags, err);
 }
 
@@ -265,6 +285,8 @@ int wpkg_store_tags_list(struct wpkg_store *s, const struct wpkg_tags_opts *o, c
 int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,
 		      struct wpkg_error *err)
 {
+	if (s->offline)
+		return offline("a delete", err);
 	s->dirty = true;
 	return s->ops->delete(digest, s, reference, err);
 }
@@ -278,6 +300,8 @@ int wpkg_store_referrers(struct wpkg_index **out, struct wpkg_store *s, const st
 	int rc;
 
 	memset(&scratch, 0, sizeof(scratch));
+	if (s->offline)
+		return offline("listing referrers", err);
 	rc = s->ops->referrers_list(&ix, s, subject, artifact_type, &filtered, &scratch, err);
 	if (rc < 0)
 		return rc;
@@ -297,6 +321,8 @@ int wpkg_store_referrers_add(struct wpkg_store *s, const struct wpkg_digest *sub
 	int rc;
 
 	memset(&scratch, 0, sizeof(scratch));
+	if (s->offline)
+		return offline("adding referrers", err);
 	if (s->ops->referrers_add == NULL)
 		rc = 0;
 	else
@@ -311,6 +337,8 @@ int wpkg_store_referrers_remove(struct wpkg_store *s, const struct wpkg_digest *
 {
 	if (s->ops->referrers_remove == NULL)
 		return 0;
+	if (s->offline)
+		return offline("removing referrers", err);
 	s->dirty = true;
 	return s->ops->referrers_remove(s, subject, gone, err);
 }

@@ -92,6 +92,10 @@ struct wpkg_store {
 	wpkg_progress_label_fn label; /* opts' progress_label and progress_payload */
 	void *label_payload;
 	bool dirty;                   /* written to since opened or committed */
+	bool offline;                 /* a registry opened offline: only the cache answers (cache_store.c) */
+	/* reads answered before the backend's (the content cache in front of a registry); NULL: none */
+	const struct wpkg_store_ops *front;
+	struct wpkg_cache *cache;     /* front's state, freed by the backend's close hook */
 	void *be;                     /* the backend's own state, freed by its close hook */
 };
 

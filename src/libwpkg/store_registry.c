@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "wpkg/fsutil.h"
+#include "cache_store.h"
 #include "http_multi.h"
 #include "opts.h"
 #include "registry_internal.h"
@@ -58,6 +59,7 @@ static int reg_open(struct wpkg_store *s, const struct wpkg_ref *ref, const stru
 		    struct wpkg_error *err)
 {
 	struct wpkg_store_reg *r = calloc(1, sizeof(*r));
+	int rc;
 
 	if (r == NULL)
 		return wpkg_error_nomem(err);
@@ -68,13 +70,16 @@ static int reg_open(struct wpkg_store *s, const struct wpkg_ref *ref, const stru
 		s->name = NULL;
 		return wpkg_error_nomem(err);
 	}
-	return open_client(&r->client, ref, opts, &s->log, err);
+	/* offline, nothing is sent, and no credential helper is run either */
+	rc = wpkg_cache_attach(s, opts, err);
+	return rc < 0 || opts->offline ? rc : open_client(&r->client, ref, opts, &s->log, err);
 }
 
 static void reg_close(struct wpkg_store *s)
 {
 	struct wpkg_store_reg *r = s->be;
 
+	wpkg_cache_detach(s);
 	if (r == NULL)
 		return;
 	wpkg_registry_close(r->client);

@@ -233,9 +233,11 @@ int wpkg_registry_blob_upload_gated(struct wpkg_registry *r, const char *repo, c
 				    wpkg_upload_gate gate, void *gate_arg, bool *sent, struct wpkg_error *err)
 {
 	struct up u = { .r = r, .repo = repo, .b = b, .whole = { .fd = -1 } };
-	/* the host's known limits (chunk_policy.c) shape the size asked for */
+	/* the host's known limits (chunk_policy.c) shape the size asked for, unless a config set it for the host;
+	 * --monolithic sets both aside */
 	const struct wpkg_http_opts *ho = wpkg_http_get_opts(r->http);
-	uint64_t chunk = ho->monolithic ? 0 : wpkg_chunk_policy_size(r->host, ho->chunk_size);
+	uint64_t chunk = ho->monolithic ? 0 : ho->chunk_size_exact ? ho->chunk_size :
+			 wpkg_chunk_policy_size(r->host, ho->chunk_size);
 	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
 	/* asked for one PUT, the caller gets one PUT: a refusal is an error, not a reason to send chunks */
 	bool chunked = chunk > 0, fell_back = ho->monolithic, refused, skipped = false;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "wpkg/digest.h"
+#include "wpkg/escape.h"
 #include "wpkg/fsutil.h"
 #include "digest_cache_internal.h"
 #include "wasm_internal.h"
@@ -19,6 +20,8 @@ struct walk {
 	struct wpkg_wasm_info *info;
 	size_t parts_cap;
 	struct wasm_strv imports;
+	uint8_t *import_sorts;
+	size_t import_sorts_cap;
 	struct wasm_strv exports;
 	struct wasm_export_ref *refs;
 	size_t refs_cap;
@@ -96,7 +99,7 @@ static int top_level_section(struct walk *w, const struct wasm_scope *sc, const 
 	if (sc->kind != WPKG_WASM_COMPONENT)
 		return 0;
 	if (s->s.id == 10)
-		return wpkg_wasm_read_imports(&c, section, &w->imports);
+		return wpkg_wasm_read_imports(&c, section, &w->imports, &w->import_sorts, &w->import_sorts_cap);
 	if (s->s.id == 11)
 		return wpkg_wasm_read_exports(&c, section, &w->exports, &w->refs, &w->refs_cap);
 	return 0;
@@ -120,6 +123,63 @@ static int walk_binary(struct walk *w, const struct wasm_scope *sc, size_t self)
 		if (rc == 0 && sc->kind == WPKG_WASM_COMPONENT && (s.s.id == 1 || s.s.id == 4))
 			rc = walk_part(w, sc, self, &s);
 	}
+	return rc;
+}
+
+/* [static]r.f and [method]r.f are the same name to wasmparser's uniqueness check. */
+static const char *unique_key(const char *name, size_t *skip)
+{
+	*skip = strncmp(name, "[static]", 8) == 0 ? 8 : strncmp(name, "[method]", 8) == 0 ? 8 : 0;
+	return name + *skip;
+}
+
+struct named {
+	const char *name;
+	size_t at;               /* position in the section: ties keep binary order */
+};
+
+static int cmp_key(const char *x, const char *y)
+{
+	size_t sx, sy;
+	int c = strcmp(unique_key(x, &sx), unique_key(y, &sy));
+
+	/* a plain label never equals a resource function: keep them apart */
+	return c != 0 ? c : (sx != 0) - (sy != 0);
+}
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = cmp_key(x->name, y->name);
+
+	return c != 0 ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* wasmparser refuses a binary whose top-level imports (or exports) repeat a name. */
+static int check_unique(const struct wasm_strv *v, const char *what, struct wpkg_error *err)
+{
+	struct named *sorted;
+	int rc = 0;
+
+	if (v->n < 2)
+		return 0;
+	sorted = malloc(v->n * sizeof(*sorted));
+	if (sorted == NULL)
+		return wpkg_error_nomem(err);
+	for (size_t i = 0; i < v->n; i++)
+		sorted[i] = (struct named){ v->v[i], i };
+	qsort(sorted, v->n, sizeof(*sorted), cmp_named);
+	for (size_t i = 1; i < v->n && rc == 0; i++) {
+		char a[160], b[160];
+
+		if (cmp_key(sorted[i - 1].name, sorted[i].name) != 0)
+			continue;
+		wpkg_escape(a, sizeof(a), sorted[i].name, strlen(sorted[i].name), 0);
+		wpkg_escape(b, sizeof(b), sorted[i - 1].name, strlen(sorted[i - 1].name), 0);
+		rc = wpkg_error_set(err, WPKG_E_INVALID, "%s name \"%s\" conflicts with previous name \"%s\": a "
+				    "component's %ss must have distinct names", what, a, b, what);
+	}
+	free(sorted);
 	return rc;
 }
 
@@ -149,13 +209,28 @@ static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct
 	w.info->kind = sc.kind;
 	w.info->size = len;
 	rc = walk_binary(&w, &sc, 0);
+	if (rc == 0)
+		rc = check_unique(&w.imports, "import", err);
+	if (rc == 0)
+		rc = check_unique(&w.exports, "export", err);
 	if (rc < 0)
 		goto out;
 	/* FORMAT-NOTES §7: only a component without imports or nested binaries can be a WIT package */
 	if (sc.kind == WPKG_WASM_COMPONENT && w.imports.n == 0 && w.info->n_parts == 0 && w.exports.n > 0) {
-		rc = wpkg_wasm_wit_package(data, map, len, &w.exports, w.refs, &w.info->is_wit_package, err);
+		rc = wpkg_wasm_wit_package(data, map, len, &w.exports, w.refs, &w.info->is_wit_package,
+					   &w.info->wit_package, err);
 		if (rc < 0)
 			goto out;
+	}
+	if (!w.info->is_wit_package && w.exports.n > 0) {
+		w.info->export_sorts = malloc(w.exports.n);
+		if (w.info->export_sorts == NULL) {
+			rc = wpkg_error_nomem(err);
+			goto out;
+		}
+		/* a core sort (0x00) in a component export can only be a core module */
+		for (i = 0; i < w.exports.n; i++)
+			w.info->export_sorts[i] = w.refs[i].sort;
 	}
 	/* hashing in memory reads everything: callers with a file hash it with pread instead */
 	if ((flags & (WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS)) && (rc = wpkg_map_ensure(map, 0, len, err)) < 0)
@@ -167,6 +242,8 @@ static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct
 			hex_of(w.info->parts[i].sha256, data + w.info->parts[i].offset, w.info->parts[i].size);
 	w.info->imports = w.imports.v;
 	w.info->n_imports = w.imports.n;
+	w.info->import_sorts = w.import_sorts;
+	w.import_sorts = NULL;
 	w.info->exports = w.exports.v;
 	w.info->n_exports = w.exports.n;
 	memset(&w.imports, 0, sizeof(w.imports));
@@ -176,6 +253,7 @@ static int inspect_view(struct wpkg_wasm_info **out, const uint8_t *data, struct
 out:
 	wpkg_wasm_strv_free(&w.imports);
 	wpkg_wasm_strv_free(&w.exports);
+	free(w.import_sorts);
 	free(w.refs);
 	wpkg_wasm_info_free(w.info);
 	return rc;
@@ -340,6 +418,9 @@ void wpkg_wasm_info_free(struct wpkg_wasm_info *info)
 	s = (struct wasm_strv){ info->exports, info->n_exports, info->n_exports };
 	wpkg_wasm_strv_free(&s);
 	wpkg_wasm_producers_free(info->producers, info->n_producers);
+	free(info->import_sorts);
+	free(info->export_sorts);
+	free(info->wit_package);
 	free(info->parts);
 	free(info);
 }

@@ -98,8 +98,10 @@ struct wasm_export_ref {
 };
 
 /* Top-level import (10) and export (11) sections of a component: [c->pos, c->end) is the
- * payload, section names it in messages ("section 10 at offset 0x29"). refs[k] describes names->v[k]. */
-int wpkg_wasm_read_imports(struct wasm_cur *c, const char *section, struct wasm_strv *names);
+ * payload, section names it in messages ("section 10 at offset 0x29"). refs[k] describes names->v[k],
+ * sorts[k] import k's externdesc kind; every name is checked (wpkg_wasm_check_name). */
+int wpkg_wasm_read_imports(struct wasm_cur *c, const char *section, struct wasm_strv *names, uint8_t **sorts,
+			   size_t *sorts_cap);
 int wpkg_wasm_read_exports(struct wasm_cur *c, const char *section, struct wasm_strv *names,
 			   struct wasm_export_ref **refs, size_t *refs_cap);
 /* The producers custom section's data (after its name). */
@@ -111,9 +113,11 @@ void wpkg_wasm_producers_free(struct wpkg_wasm_producer *p, size_t n);
  * [data, data+len) whose exports are already in names/refs: when every export
  * is a type that resolves to a component type ending in an instance or
  * component export, sets *is_pkg and replaces each name with that fully
- * qualified name.  Malformed type definitions on that path are errors.
+ * qualified name, followed by every world's own export keys not already
+ * listed (oci-wasm's from_package), and sets *package to the package's
+ * "ns:name@version".  Malformed type definitions on that path are errors.
  */
 int wpkg_wasm_wit_package(const uint8_t *data, struct wpkg_map *map, size_t len, struct wasm_strv *names,
-			  const struct wasm_export_ref *refs, bool *is_pkg, struct wpkg_error *err);
+			  const struct wasm_export_ref *refs, bool *is_pkg, char **package, struct wpkg_error *err);
 
 #endif

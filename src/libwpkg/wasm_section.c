@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8_internal.h"
 #include "wasm_internal.h"
 
 const char *wpkg_wasm_kind_name(enum wpkg_wasm_kind kind)
@@ -86,6 +87,25 @@ int wpkg_wasm_read_preamble(const uint8_t *d, struct wpkg_map *map, size_t start
 }
 
 /* FORMAT-NOTES §2-3: id byte, u32 LEB size, payload within the enclosing binary. */
+/* wasmparser reads a custom section's name as a string: one that is not UTF-8 fails the whole binary. */
+static int custom_name_utf8(struct wasm_cur *c, const struct wpkg_slice *name)
+{
+	size_t off = 0;
+
+	while (off < name->len) {
+		size_t bad = off + wpkg_utf8_bad_at(name->ptr + off, name->len - off);
+
+		if (bad == name->len)
+			break;
+		if (name->ptr[bad] != 0) /* a NUL is valid UTF-8, only not a C string: the name is never copied */
+			return wpkg_error_set(c->err, WPKG_E_INVALID, "custom section name at offset 0x%zx is not "
+					      "valid UTF-8: bad byte at offset 0x%zx", (size_t)(name->ptr - c->data),
+					      (size_t)(name->ptr - c->data) + bad);
+		off = bad + 1;
+	}
+	return 0;
+}
+
 int wpkg_wasm_next_section(struct wasm_cur *c, const struct wasm_scope *sc, struct wasm_sec *out)
 {
 	unsigned max_id = sc->kind == WPKG_WASM_COMPONENT ? 12 : 13;
@@ -123,6 +143,9 @@ int wpkg_wasm_next_section(struct wasm_cur *c, const struct wasm_scope *sc, stru
 		struct wasm_cur nc = { c->data, c->map, out->s.payload_offset, c->pos, c->err };
 
 		rc = wpkg_wasm_cur_name(&nc, "custom section name", &out->custom_name);
+		if (rc < 0)
+			return rc;
+		rc = custom_name_utf8(c, &out->custom_name);
 		if (rc < 0)
 			return rc;
 		out->custom_data = nc.pos;

@@ -412,8 +412,13 @@ static const struct tslot *resolve(const struct tspace *t, uint32_t idx)
 	return idx < t->n && t->v[idx].kind == TSLOT_DEF ? &t->v[idx] : NULL;
 }
 
-/* The fully qualified name of the component type at slot, or *name NULL when it has none. */
-static int qualified_name(struct tspace *t, const struct tslot *slot, char **name)
+/*
+ * The fully qualified name of the component type at slot, or *name NULL when
+ * it has none; *kind is what its final export declaration exports (0x04 a
+ * world, 0x05 an interface) and *world_at, for a world, where the
+ * declaration's type index is.
+ */
+static int qualified_name(struct tspace *t, const struct tslot *slot, char **name, uint8_t *kind, size_t *world_at)
 {
 	struct wasm_cur c = { t->data, t->map, slot->offset, slot->end, t->err };
 	struct last_decl last = { 0, 0, 0 };
@@ -429,14 +434,150 @@ static int qualified_name(struct tspace *t, const struct tslot *slot, char **nam
 	if (rc < 0 || last.tag != 0x04 || (last.extern_kind != 0x04 && last.extern_kind != 0x05))
 		return rc;
 	c.pos = last.name_at;
-	return wpkg_wasm_read_nameattrs(&c, "declaration name", name);
+	rc = wpkg_wasm_read_nameattrs(&c, "declaration name", name);
+	*kind = last.extern_kind;
+	*world_at = c.pos + 1;   /* after the externdesc's kind byte: the type index */
+	return rc;
+}
+
+static bool listed(const struct wasm_strv *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* Pushes s (owned) unless it is listed already: oci-wasm collects the names into a set. */
+static int push_new(struct wasm_strv *v, char *s, struct wpkg_error *err)
+{
+	if (listed(v, s)) {
+		free(s);
+		return 0;
+	}
+	return wpkg_wasm_strv_push(v, s, err);
+}
+
+/*
+ * A world's own export keys, as wit-parser's name_world_key spells them: the
+ * export declarations of the component type the world's declaration names.
+ * The world type (at slot) declares that type first; its local type index
+ * space counts type definitions, type aliases and type imports/exports.
+ */
+static int world_keys(struct tspace *t, const struct tslot *slot, size_t idx_at, struct wasm_strv *out)
+{
+	struct wasm_cur c = { t->data, t->map, slot->offset + 1, slot->end, t->err };
+	size_t want_at = 0, k;
+	uint32_t n, i, want, local = 0;
+	uint8_t b;
+	int rc;
+
+	{
+		struct wasm_cur ic = { t->data, t->map, idx_at, slot->end, t->err };
+
+		rc = wpkg_wasm_cur_u32(&ic, &want);
+		if (rc < 0)
+			return rc;
+	}
+	rc = wpkg_wasm_cur_count(&c, "type declaration", &n);
+	for (i = 0; rc == 0 && i < n && want_at == 0; i++) {
+		uint8_t kind = 0;
+		size_t at;
+
+		rc = wpkg_wasm_cur_byte(&c, &b, "type declaration");
+		if (rc < 0)
+			break;
+		at = c.pos;
+		switch (b) {
+		case 0x00: rc = skip_core_type(&c, 2); break;
+		case 0x01:
+			rc = skip_deftype(&c, 2, NULL);
+			if (rc == 0 && local++ == want)
+				want_at = at;
+			break;
+		case 0x02:
+			rc = read_alias(&c, &kind);
+			if (rc == 0 && kind == 0x03)
+				local++;
+			break;
+		case 0x03: case 0x04:
+			rc = wpkg_wasm_read_nameattrs(&c, "declaration name", NULL);
+			if (rc == 0)
+				rc = wpkg_wasm_skip_externdesc(&c, &kind);
+			if (rc == 0 && kind == 0x03)
+				local++;
+			break;
+		default:
+			return bad(&c, "type declaration", b);
+		}
+	}
+	if (rc < 0 || want_at == 0)
+		return rc;
+	/* the world's component type: its export declarations are the keys */
+	c.pos = want_at;
+	rc = wpkg_wasm_cur_byte(&c, &b, "world type");
+	if (rc < 0 || b != 0x41)
+		return rc;
+	rc = wpkg_wasm_cur_count(&c, "world declaration", &n);
+	for (i = 0; rc == 0 && i < n; i++) {
+		char *name = NULL;
+
+		rc = wpkg_wasm_cur_byte(&c, &b, "world declaration");
+		if (rc < 0)
+			break;
+		switch (b) {
+		case 0x00: rc = skip_core_type(&c, 2); break;
+		case 0x01: rc = skip_deftype(&c, 2, NULL); break;
+		case 0x02: rc = read_alias(&c, &b); break;
+		case 0x03:
+			rc = wpkg_wasm_read_nameattrs(&c, "declaration name", NULL);
+			if (rc == 0)
+				rc = wpkg_wasm_skip_externdesc(&c, NULL);
+			break;
+		case 0x04:
+			k = c.pos;
+			rc = wpkg_wasm_read_nameattrs(&c, "world export name", &name);
+			if (rc == 0 && wpkg_wasm_check_name(name, t->err) < 0)
+				rc = wpkg_error_wrap(t->err, "world export name at offset 0x%zx", k);
+			if (rc == 0)
+				rc = wpkg_wasm_skip_externdesc(&c, NULL);
+			if (rc == 0)
+				rc = push_new(out, name, t->err);
+			else
+				free(name);
+			break;
+		default:
+			return bad(&c, "world declaration", b);
+		}
+	}
+	return rc;
+}
+
+/* "ns:pkg/item@1.0.0" -> "ns:pkg@1.0.0" (the package the item belongs to). */
+static char *package_of(const char *fq)
+{
+	const char *slash = strchr(fq, '/'), *at;
+	size_t n;
+	char *s;
+
+	if (slash == NULL)
+		return NULL;
+	at = strchr(slash, '@');
+	n = (size_t)(slash - fq);
+	s = malloc(n + (at != NULL ? strlen(at) : 0) + 1);
+	if (s == NULL)
+		return NULL;
+	memcpy(s, fq, n);
+	strcpy(s + n, at != NULL ? at : "");
+	return s;
 }
 
 int wpkg_wasm_wit_package(const uint8_t *data, struct wpkg_map *map, size_t len, struct wasm_strv *names,
-			  const struct wasm_export_ref *refs, bool *is_pkg, struct wpkg_error *err)
+			  const struct wasm_export_ref *refs, bool *is_pkg, char **package, struct wpkg_error *err)
 {
 	struct tspace t = { .data = data, .map = map, .refs = refs, .err = err };
-	struct wasm_strv fq = { NULL, 0, 0 };
+	struct wasm_strv fq = { NULL, 0, 0 }, worlds = { NULL, 0, 0 };
+	char *pkg = NULL;
 	size_t i;
 	int rc = 0;
 
@@ -448,22 +589,41 @@ int wpkg_wasm_wit_package(const uint8_t *data, struct wpkg_map *map, size_t len,
 	for (i = 0; rc == 0 && i < names->n; i++) {
 		const struct tslot *slot = resolve(&t, refs[i].idx);
 		char *name = NULL;
+		uint8_t kind = 0;
+		size_t world_at = 0;
 
 		if (slot == NULL)
 			goto out;
-		rc = qualified_name(&t, slot, &name);
+		rc = qualified_name(&t, slot, &name, &kind, &world_at);
 		if (rc == 0 && name == NULL)
 			goto out;
+		if (rc == 0 && wpkg_wasm_check_name(name, err) < 0)
+			rc = wpkg_error_wrap(err, "WIT package item \"%s\"", names->v[i]);
+		if (rc == 0 && pkg == NULL && (pkg = package_of(name)) == NULL)
+			rc = wpkg_error_nomem(err);
 		if (rc == 0)
-			rc = wpkg_wasm_strv_push(&fq, name, err);
+			rc = push_new(&fq, name, err);
+		else
+			free(name);
+		/* oci-wasm's from_package: every world's own export keys besides the package's items */
+		if (rc == 0 && kind == 0x04)
+			rc = world_keys(&t, slot, world_at, &worlds);
+	}
+	for (i = 0; rc == 0 && i < worlds.n; i++) {
+		rc = push_new(&fq, worlds.v[i], err);
+		worlds.v[i] = NULL;
 	}
 	if (rc == 0) {
 		wpkg_wasm_strv_free(names);
 		*names = fq;
 		fq = (struct wasm_strv){ NULL, 0, 0 };
 		*is_pkg = true;
+		*package = pkg;
+		pkg = NULL;
 	}
 out:
+	free(pkg);
+	wpkg_wasm_strv_free(&worlds);
 	wpkg_wasm_strv_free(&fq);
 	free(t.v);
 	return rc;

@@ -115,18 +115,42 @@ int wpkg_wasm_read_sort(struct wasm_cur *c, uint8_t *sort)
 	return 0;
 }
 
-int wpkg_wasm_read_imports(struct wasm_cur *c, const char *section, struct wasm_strv *names)
+/* wasmparser refuses the whole binary when a top-level name is not a valid component name. */
+static int check_name(struct wasm_cur *c, const char *what, size_t at, const char *name)
+{
+	if (wpkg_wasm_check_name(name, c->err) == 0)
+		return 0;
+	return wpkg_error_wrap(c->err, "%s at offset 0x%zx", what, at);
+}
+
+int wpkg_wasm_read_imports(struct wasm_cur *c, const char *section, struct wasm_strv *names, uint8_t **sorts,
+			   size_t *sorts_cap)
 {
 	uint32_t n, i;
 	int rc;
 
 	rc = wpkg_wasm_cur_count(c, "import", &n);
 	for (i = 0; rc == 0 && i < n; i++) {
+		size_t at = c->pos;
 		char *name = NULL;
+		uint8_t kind = 0;
 
 		rc = wpkg_wasm_read_nameattrs(c, "import name", &name);
 		if (rc == 0)
-			rc = wpkg_wasm_skip_externdesc(c, NULL);
+			rc = check_name(c, "import name", at, name);
+		if (rc == 0)
+			rc = wpkg_wasm_skip_externdesc(c, &kind);
+		if (rc == 0 && names->n == *sorts_cap) {
+			size_t ncap = *sorts_cap ? *sorts_cap * 2 : 8;
+			uint8_t *v = realloc(*sorts, ncap);
+
+			if (v == NULL)
+				rc = wpkg_error_nomem(c->err);
+			else
+				*sorts = v, *sorts_cap = ncap;
+		}
+		if (rc == 0)
+			(*sorts)[names->n] = kind;
 		if (rc == 0)
 			rc = wpkg_wasm_strv_push(names, name, c->err);
 		else
@@ -161,10 +185,13 @@ int wpkg_wasm_read_exports(struct wasm_cur *c, const char *section, struct wasm_
 	rc = wpkg_wasm_cur_count(c, "export", &n);
 	for (i = 0; rc == 0 && i < n; i++) {
 		struct wasm_export_ref r;
+		size_t at = c->pos;
 		char *name = NULL;
 		uint8_t has;
 
 		rc = wpkg_wasm_read_nameattrs(c, "export name", &name);
+		if (rc == 0)
+			rc = check_name(c, "export name", at, name);
 		if (rc == 0)
 			rc = wpkg_wasm_read_sort(c, &r.sort);
 		if (rc == 0)

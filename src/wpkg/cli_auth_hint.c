@@ -60,7 +60,7 @@ void cli_auth_hint(int code, const char *host)
 	if (code == WPKG_E_UNAUTHORIZED && source[0] == '\0')
 		fprintf(stderr, "wpkg: hint: no credentials for %s were found (-u, config.json, credential helpers, "
 			"auth.json): run: wpkg login %s, or pass -u USER --password-stdin\n", host, host);
-	else if (code == WPKG_E_UNAUTHORIZED && strncmp(source, "--username ", 11) == 0)
+	else if (code == WPKG_E_UNAUTHORIZED && strncmp(source, "--", 2) == 0)
 		fprintf(stderr, "wpkg: hint: %s refused %s: check the user name and the password or token\n", host,
 			source);
 	else if (code == WPKG_E_UNAUTHORIZED)

@@ -48,6 +48,8 @@ const struct cli_opt_spec cli_pack_opts[] = {
 	{ CLI_OPT_STRING, "author", 0, &cli_pk.pack.author, "NAME", "the config's author (default null)" },
 	{ CLI_OPT_STRING, "target", 0, &cli_pk.pack.target, "WORLD",
 	  "the WIT world the component targets, e.g. wasi:http/proxy@0.2.0" },
+	{ CLI_OPT_SWITCH, "lenient", 0, &cli_pk.pack.lenient, NULL,
+	  "leave out of the config the exports wit-component refuses (types, core modules, components)" },
 	{ CLI_OPT_SWITCH, "exploded", 0, &cli_pk.pack.exploded, NULL,
 	  "one layer per nested module/component, plus a skeleton (see wpkg-exploded(7))" },
 	{ CLI_OPT_CALL, "explode-depth", 0, NULL, "N",

@@ -8,8 +8,12 @@
 #include <unistd.h>
 
 #include "cli_auth_hint.h"
+#include "cli_cache.h"
 #include "cli_output.h"
 #include "cli_registry.h"
+#include "config_file.h"
+#include "env.h"
+#include "exitcodes.h"
 
 /* connect-timeout, retries, timeout, min-rate and concurrency as parsed; 0 (-1 for retries): not given */
 static long connect_timeout, retries = -1, timeout, min_rate, concurrency;
@@ -54,6 +58,11 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  .call = password_opt },
 	{ CLI_OPT_SWITCH, "password-stdin", 0, &cli_reg.password_stdin, NULL,
 	  "read the password for --username from standard input" },
+	{ CLI_OPT_STRING, "registry-config", 0, &cli_reg.auth_file, "FILE",
+	  "read and store credentials in FILE (config.json format) instead of config.json and auth.json" },
+	{ CLI_OPT_STRING, "authfile", 0, &cli_reg.auth_file, "FILE", "the same as --registry-config (skopeo's name)" },
+	{ CLI_OPT_SWITCH, "identity-token-stdin", 0, &cli_reg.identity_token_stdin, NULL,
+	  "read an OAuth2 refresh (identity) token from standard input instead of a password" },
 	{ CLI_OPT_NUMBER, "connect-timeout", 0, &connect_timeout, "SECONDS",
 	  "give up connecting after SECONDS (default 30)", .min = 1, .max = 3600 },
 	{ CLI_OPT_NUMBER, "retries", 0, &retries, "N", "retry failed requests N times (default 5)", .min = 0,
@@ -64,10 +73,14 @@ const struct cli_opt_spec cli_registry_opts[] = {
 	  "allow a transfer 1 s more per BYTES it moves (default 16384)", .min = 1, .max = 1L << 30 },
 	{ CLI_OPT_NUMBER, "concurrency", 0, &concurrency, "N", "transfer up to N blobs at once (default 16)",
 	  .min = 1, .max = 64 },
+	{ CLI_OPT_STRING, "config", 0, &cli_reg.config, "FILE",
+	  "per-registry settings from FILE, not $XDG_CONFIG_HOME/wpkg/config.toml (see wpkg-config(5))" },
 	{ CLI_OPT_STRING, "wkg-config", 0, &cli_reg.wkg_config, "FILE",
 	  "package names: read this wkg config, not $XDG_CONFIG_HOME/wasm-pkg/config.toml (no built-in fallbacks)" },
 	{ CLI_OPT_NUMBER, "archive-max-size", 0, &archive_max_size, "BYTES",
 	  "extract at most BYTES from an oci-archive in all (default 8 GiB)", .min = 1, .max = LONG_MAX },
+	{ CLI_OPT_SWITCH, "offline", 0, &cli_offline, NULL,
+	  "no network: manifests, configs and blobs from the cache, tags as last fetched (not cached: exit 4)" },
 	CLI_OPT_END,
 };
 
@@ -92,6 +105,10 @@ void cli_registry_apply(struct cli_registry *r)
 		r->transport.max_retries = (unsigned)retries;
 	if (concurrency > 0)
 		r->transport.concurrency = (unsigned)concurrency;
+	if (r->config != NULL)
+		cli_config_set_path(r->config);
+	if (r->auth_file != NULL && cli_env_set_auth_file(r->auth_file, NULL) < 0)
+		wpkg_exit_nomem();
 }
 
 int cli_prompt(char *out, size_t size, const char *prompt, bool secret, struct wpkg_error *err)
@@ -132,8 +149,8 @@ static void wipe_stdin_password(void)
 	explicit_bzero(stdin_password, sizeof(stdin_password));
 }
 
-/* Reads the password from standard input once: everything up to the first newline. */
-static int read_stdin_password(struct wpkg_error *err)
+/* Reads the secret (flag: where it was asked; what: "password") from standard input once, up to the first newline. */
+static int read_stdin_password(struct wpkg_error *err, const char *flag, const char *what)
 {
 	size_t len;
 
@@ -142,11 +159,11 @@ static int read_stdin_password(struct wpkg_error *err)
 	/* kept for the whole run (login and a push may both need it), wiped when the process ends */
 	atexit(wipe_stdin_password);
 	if (fgets(stdin_password, sizeof(stdin_password), stdin) == NULL)
-		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: nothing on standard input; pipe the password in "
-				      "(printenv PASS | wpkg ...)");
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: nothing on standard input; pipe the %s in "
+				      "(printenv %s | wpkg ...)", flag, what, what[0] == 'p' ? "PASS" : "TOKEN");
 	len = strcspn(stdin_password, "\r\n");
 	if (len == sizeof(stdin_password) - 1)
-		return wpkg_error_set(err, WPKG_E_INVALID, "--password-stdin: password longer than %zu bytes",
+		return wpkg_error_set(err, WPKG_E_INVALID, "%s: %s longer than %zu bytes", flag, what,
 				      sizeof(stdin_password) - 2);
 	stdin_password[len] = '\0';
 	stdin_password_read = true;
@@ -162,6 +179,24 @@ int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, str
 	int rc = WPKG_OK;
 
 	*given = false;
+	if (r->identity_token_stdin) {
+		if (r->password != NULL || r->password_stdin)
+			return wpkg_error_set(err, WPKG_E_INVALID, "--identity-token-stdin and a password both given; "
+					      "pass one");
+		rc = read_stdin_password(err, "--identity-token-stdin", "token");
+		if (rc < 0)
+			return rc;
+		if (stdin_password[0] == '\0')
+			return wpkg_error_set(err, WPKG_E_INVALID, "--identity-token-stdin: the token is empty");
+		if ((r->username != NULL && (c.username = strdup(r->username)) == NULL) ||
+		    (c.identity_token = strdup(stdin_password)) == NULL) {
+			wpkg_credentials_clear(&c);
+			return wpkg_error_nomem(err);
+		}
+		*out = c;
+		*given = true;
+		return WPKG_OK;
+	}
 	if (r->username == NULL) {
 		if (r->password != NULL || r->password_stdin)
 			return wpkg_error_set(err, WPKG_E_INVALID, "a password was given without --username");
@@ -170,7 +205,7 @@ int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, str
 	if (r->password != NULL && r->password_stdin)
 		return wpkg_error_set(err, WPKG_E_INVALID, "--password and --password-stdin both given");
 	if (r->password_stdin) {
-		rc = read_stdin_password(err);
+		rc = read_stdin_password(err, "--password-stdin", "password");
 		if (rc < 0)
 			goto out;
 		password = stdin_password;
@@ -213,6 +248,10 @@ static int store_credentials(struct wpkg_credentials *out, const char *registry,
 	rc = cli_registry_flag_credentials(out, &given, r, err);
 	if (rc < 0)
 		goto out;
+	if (given && r->identity_token_stdin) {
+		cli_auth_source_set("--identity-token-stdin");
+		goto out;
+	}
 	if (given) {
 		cli_auth_source_set("--username %s", r->username);
 		goto out;
@@ -249,4 +288,5 @@ void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r
 		out->progress_label = cli_progress_label;
 	}
 	cli_log_sink(&out->log);
+	cli_cache_store_opts(out);
 }

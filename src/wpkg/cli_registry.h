@@ -16,9 +16,12 @@ struct cli_registry {
 	const char *username;      /* -u */
 	const char *password;      /* -p (discouraged; warns) */
 	bool password_stdin;       /* --password-stdin */
+	bool identity_token_stdin; /* --identity-token-stdin: an OAuth2 refresh token on standard input */
 	const char *wkg_config;    /* --wkg-config: package names' wkg config */
 	const char *wkg_lock;      /* pull --lock: a package name's version and layer digest from wkg.lock */
 	const struct wpkg_credentials *credentials;  /* a package name's (names.c), used instead of the lookup */
+	const char *config;        /* --config: wpkg's config.toml (config_file.c) */
+	const char *auth_file;     /* --registry-config / --authfile: the one credentials file */
 };
 
 /* The values of cli_registry_opts (a process runs one command). */
@@ -41,8 +44,8 @@ void cli_registry_apply(struct cli_registry *r);
 void cli_registry_store_opts(struct wpkg_store_opts *out, struct cli_registry *r, bool writable);
 /*
  * Credentials from the flags alone (-u with -p, --password-stdin or a
- * prompt on a terminal); *given is false and out untouched when there was no
- * -u.  For login, which stores them.  Free out with wpkg_credentials_clear.
+ * prompt on a terminal; --identity-token-stdin, with or without -u); *given
+ * is false and out untouched when there was neither.  For login, which stores them.  Free out with wpkg_credentials_clear.
  */
 int cli_registry_flag_credentials(struct wpkg_credentials *out, bool *given, struct cli_registry *r,
 				  struct wpkg_error *err);

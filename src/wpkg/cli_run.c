@@ -256,6 +256,11 @@ static int steps(struct cli_run *r)
 	if (r->pos.n < cmd->min_pos || (cmd->max_pos >= 0 && r->pos.n > cmd->max_pos))
 		return cli_usage_error(cmd->name, "expected %s, got %d argument%s", cmd->pos_what, r->pos.n,
 				       r->pos.n == 1 ? "" : "s");
+	if (cmd->positionals != NULL) {
+		rc = cmd->positionals(r);
+		if (rc != WPKG_EXIT_OK)
+			return rc;
+	}
 	if (cmd->needs & CLI_REF) {
 		r->ref_arg = r->pos.v[(cmd->needs & CLI_VERB) ? 1 : 0];
 		rc = parse_ref(r);

@@ -93,6 +93,8 @@ struct cli_command {
 	void (*text)(struct cli_run *run);        /* the result as text on stdout */
 	json_t *(*json)(struct cli_run *run);     /* the result as one JSON document (the runner prints it) */
 	void (*cleanup)(struct cli_run *run);     /* frees what the steps kept, whatever happened */
+	/* before the REF is read: may replace the positionals (publish makes "NAME FILE" of "FILE") */
+	int (*positionals)(struct cli_run *run);  /* WPKG_EXIT_OK to go on, else the (reported) exit status */
 };
 
 /* Runs cmd with argv (argv[0] is the command name); the exit status. */
@@ -130,6 +132,8 @@ size_t cli_command_tables(struct cli_help_table *out, size_t max, const struct c
 extern const struct cli_command cli_cmd_build, cli_cmd_inspect, cli_cmd_push, cli_cmd_pull, cli_cmd_tags,
 	cli_cmd_tag, cli_cmd_delete, cli_cmd_login, cli_cmd_logout, cli_cmd_help, cli_cmd_attach,
 	cli_cmd_discover, cli_cmd_copy, cli_cmd_completion, cli_cmd_version, cli_cmd_resolve, cli_cmd_cache,
-	cli_cmd_manifest, cli_cmd_blob;
+	cli_cmd_manifest, cli_cmd_blob, cli_cmd_config, cli_cmd_publish;
+/* push's own options, which publish takes too */
+extern const struct cli_opt_spec cli_push_opts[];
 
 #endif

@@ -11,8 +11,9 @@
 /*
  * Opens ref's store with reg's transport options and credentials (reg's
  * flags, else the credential stores, asked only when a registry is
- * opened); a layout or archive contacts nothing.  reg must outlive the
- * store.  Every store the front end uses is opened here.  Release with
+ * opened); a layout or archive contacts nothing.  A registry gets its
+ * config.toml table (config_file.h) under the flags: its location, and for
+ * CLI_STORE_READ its mirrors first.  reg must outlive the store.  Every store the front end uses is opened here.  Release with
  * wpkg_store_close.
  */
 enum cli_store_mode {

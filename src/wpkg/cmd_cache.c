@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "wpkg/cache.h"
+#include "cli_cache.h"
 #include "cli_run.h"
 
 static struct {
@@ -69,14 +70,14 @@ static int run(struct cli_run *r)
 	int rc;
 
 	if (strcmp(res.what, "ls") == 0 || strcmp(res.what, "du") == 0) {
-		rc = wpkg_cache_list(&res.v, &res.n, &r->err);
+		rc = wpkg_cache_list(&res.v, &res.n, cli_cache_dir(), &r->err);
 		for (i = 0; rc == 0 && i < res.n; i++)
 			res.total += res.v[i].size;
 	} else if (strcmp(res.what, "prune") == 0) {
-		rc = wpkg_cache_prune(res.max_size ? res.max_size : WPKG_CACHE_DEFAULT_MAX, res.age, time(NULL), false,
-				      &res.removed, &res.bytes, &r->err);
+		rc = wpkg_cache_prune(cli_cache_dir(), res.max_size ? res.max_size : WPKG_CACHE_DEFAULT_MAX, res.age,
+				      time(NULL), false, &res.removed, &res.bytes, &r->err);
 	} else {
-		rc = wpkg_cache_prune(0, 0, time(NULL), true, &res.removed, &res.bytes, &r->err);
+		rc = wpkg_cache_prune(cli_cache_dir(), 0, 0, time(NULL), true, &res.removed, &res.bytes, &r->err);
 	}
 	return rc < 0 ? cli_fail(&r->err) : WPKG_EXIT_OK;
 }

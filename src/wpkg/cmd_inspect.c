@@ -6,6 +6,7 @@
 
 #include "cli_run.h"
 #include "wpkg/artifact.h"
+#include "wpkg/escape.h"
 #include "wpkg/explode.h"
 #include "wpkg/oci.h"
 #include "wpkg/pkgname.h"
@@ -14,6 +15,36 @@
 #include "names.h"
 
 /* ---- a Wasm file ---- */
+
+/*
+ * Names and producers strings come from the binary (or the registry): each is
+ * printed on one line with every control character escaped, newlines too
+ * (cli_out keeps the line breaks of its format, not those of a value).  The
+ * few most recent results stay valid; esc_release frees them.
+ */
+static char *esc_ring[8];
+static unsigned esc_next;
+
+static const char *esc(const char *s)
+{
+	size_t n = strlen(s), size = 4 * n + 1;
+	char **slot = &esc_ring[esc_next++ % 8];
+
+	free(*slot);
+	*slot = malloc(size);
+	if (*slot == NULL)
+		return "?";
+	wpkg_escape(*slot, size, s, n, 0);
+	return *slot;
+}
+
+static void esc_release(void)
+{
+	for (size_t i = 0; i < 8; i++) {
+		free(esc_ring[i]);
+		esc_ring[i] = NULL;
+	}
+}
 
 static json_t *strings_json(char *const *v, size_t n)
 {
@@ -44,12 +75,12 @@ static json_t *file_json(const char *path, const struct wpkg_wasm_info *info)
 						       "sectionOffset", (json_int_t)p->section_offset,
 						       "headerLen", (json_int_t)p->header_len, "sha256", p->sha256));
 	}
-	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:b, s:o}", "file", path, "kind",
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:b, s:s*, s:o}", "file", path, "kind",
 			 wpkg_wasm_kind_name(info->kind), "os", wpkg_wasm_os(info->kind), "size",
 			 (json_int_t)info->size, "sha256", info->sha256, "imports",
 			 strings_json(info->imports, info->n_imports), "exports",
 			 strings_json(info->exports, info->n_exports), "producers", producers, "witPackage",
-			 info->is_wit_package, "parts", parts);
+			 info->is_wit_package, "package", info->wit_package, "parts", parts);
 }
 
 /* "title:" then one name per line, all indent deeper. */
@@ -57,7 +88,28 @@ static void print_list(int indent, const char *title, char *const *v, size_t n)
 {
 	cli_out("%*s%s:%s\n", indent, "", title, n == 0 ? " none" : "");
 	for (size_t i = 0; i < n; i++)
-		cli_out("%*s  %s\n", indent, "", v[i]);
+		cli_out("%*s  %s\n", indent, "", esc(v[i]));
+}
+
+/* push and build refuse what wit-component cannot describe as a world: said here before they do. */
+static void world_note(const struct wpkg_wasm_info *info)
+{
+	struct wpkg_error err = { 0 };
+	char **im = NULL, **ex = NULL;
+	size_t ni = 0, ne = 0;
+
+	if (info->kind != WPKG_WASM_COMPONENT)
+		return;
+	if (wpkg_wasm_world_lists(info, false, &im, &ni, &ex, &ne, &err) < 0) {
+		cli_out("config: refused by push and build: %s\n", esc(err.msg));
+		return;
+	}
+	for (size_t i = 0; i < ni; i++)
+		free(im[i]);
+	for (size_t i = 0; i < ne; i++)
+		free(ex[i]);
+	free(im);
+	free(ex);
 }
 
 static void print_file(const char *path, const struct wpkg_wasm_info *info)
@@ -65,14 +117,15 @@ static void print_file(const char *path, const struct wpkg_wasm_info *info)
 	cli_out("file: %s\nkind: %s\nos: %s\nsize: %llu\nsha256: %s\n", path, wpkg_wasm_kind_name(info->kind),
 		wpkg_wasm_os(info->kind), (unsigned long long)info->size, info->sha256);
 	if (info->is_wit_package)
-		cli_out("WIT package: yes\n");
+		cli_out("WIT package: %s\n", info->wit_package != NULL ? esc(info->wit_package) : "yes");
 	print_list(0, "imports", info->imports, info->n_imports);
 	print_list(0, "exports", info->exports, info->n_exports);
+	world_note(info);
 	cli_out("producers:%s\n", info->n_producers == 0 ? " none" : "");
 	for (size_t i = 0; i < info->n_producers; i++) {
 		const struct wpkg_wasm_producer *p = &info->producers[i];
 
-		cli_out("  %s: %s%s%s\n", p->field, p->name, p->version[0] != '\0' ? " " : "", p->version);
+		cli_out("  %s: %s%s%s\n", esc(p->field), esc(p->name), p->version[0] != '\0' ? " " : "", esc(p->version));
 	}
 	/* the nesting drawn by indentation, one part per line in walk order */
 	cli_out("parts:%s\n", info->n_parts == 0 ? " none" : "");
@@ -111,7 +164,7 @@ static int inspect_file(const char *path, struct wpkg_error *err)
 		print_file(path, info);
 		cli_out("metadata:%s\n", json_object_size(md) == 0 ? " none" : "");
 		json_object_foreach(md, key, v)
-			cli_out("  %s: %s\n", key, json_string_value(v));
+			cli_out("  %s: %s\n", esc(key), esc(json_string_value(v)));
 	}
 	rc = WPKG_OK;
 out:
@@ -131,6 +184,19 @@ struct artifact {
 	struct wpkg_manifest *manifest;
 	struct wpkg_wasm_config *config;   /* NULL when the config is not a Wasm config */
 	struct wpkg_recipe *recipe;        /* exploded artifacts only */
+	struct wpkg_index *index;          /* the reference named an index: every entry; else NULL */
+	struct wpkg_descriptor index_desc;
+	size_t index_entry;                /* the entry shown */
+};
+
+static struct {
+	const char *platform;              /* --platform: the index entry to show */
+} insp;
+
+static const struct cli_opt_spec inspect_opts[] = {
+	{ CLI_OPT_STRING, "platform", 0, &insp.platform, "OS[/ARCH]",
+	  "the index entry to show, as pull picks it (default: the first wasip1/wasip2/wasm one)" },
+	CLI_OPT_END,
 };
 
 static void artifact_free(struct artifact *a)
@@ -142,6 +208,8 @@ static void artifact_free(struct artifact *a)
 	free(a->media_type);
 	wpkg_manifest_free(a->manifest);
 	wpkg_wasm_config_free(a->config);
+	wpkg_index_free(a->index);
+	wpkg_descriptor_clear(&a->index_desc);
 }
 
 /*
@@ -155,9 +223,18 @@ static int load_artifact(struct artifact *out, struct wpkg_store *s, const char 
 	struct artifact a = { 0 };
 	int rc;
 
-	rc = wpkg_artifact_resolve(&r, s, reference, NULL, err);
+	rc = wpkg_artifact_resolve(&r, s, reference, insp.platform, err);
 	if (rc < 0)
 		return rc;
+	/* an index: every entry is listed, the one shown (pull's choice) marked */
+	if (r->from_index) {
+		rc = wpkg_index_parse(&a.index, r->index_bytes.data, r->index_bytes.len, err);
+		if (rc < 0)
+			goto out;
+		a.index_desc = r->index;
+		memset(&r->index, 0, sizeof(r->index));
+		a.index_entry = r->index_entry;
+	}
 	if (r->config_error.code != 0) {
 		*err = r->config_error;
 		rc = err->code;
@@ -174,9 +251,48 @@ static int load_artifact(struct artifact *out, struct wpkg_store *s, const char 
 	a.recipe = r->recipe;
 	r->recipe = NULL;
 	*out = a;
+	memset(&a, 0, sizeof(a));
 out:
+	wpkg_index_free(a.index);
+	wpkg_descriptor_clear(&a.index_desc);
 	wpkg_artifact_free(r);
 	return rc;
+}
+
+static const char *platform_of(char *buf, size_t size, const struct wpkg_descriptor *d)
+{
+	wpkg_artifact_platform_string(buf, size, d->platform);
+	return buf;
+}
+
+static json_t *index_json(const struct artifact *a)
+{
+	json_t *entries = json_array();
+
+	for (size_t i = 0; entries != NULL && i < a->index->n_manifests; i++) {
+		const struct wpkg_descriptor *d = &a->index->manifests[i];
+		char p[256];
+
+		json_array_append_new(entries, json_pack("{s:s?, s:s, s:I, s:s, s:b}", "mediaType", d->media_type,
+							 "digest", d->digest.str, "size", (json_int_t)d->size,
+							 "platform", platform_of(p, sizeof(p), d), "chosen",
+							 i == a->index_entry));
+	}
+	return json_pack("{s:s?, s:s, s:I, s:o}", "mediaType", a->index_desc.media_type, "digest",
+			 a->index_desc.digest.str, "size", (json_int_t)a->index_desc.size, "manifests", entries);
+}
+
+static void print_index(const struct artifact *a)
+{
+	cli_out("index: %s %s\nplatforms:\n", a->index_desc.digest.str,
+		a->index_desc.media_type != NULL ? esc(a->index_desc.media_type) : "-");
+	for (size_t i = 0; i < a->index->n_manifests; i++) {
+		const struct wpkg_descriptor *d = &a->index->manifests[i];
+		char p[256];
+
+		cli_out("  %s %s%s\n", esc(platform_of(p, sizeof(p), d)), d->digest.str,
+			i == a->index_entry ? " (shown below)" : "");
+	}
 }
 
 static const char *layer_title(const struct wpkg_descriptor *d)
@@ -281,14 +397,16 @@ static json_t *artifact_json(const struct artifact *a)
 	for (size_t i = 0; layers != NULL && i < m->n_layers; i++) {
 		const struct wpkg_descriptor *d = &m->layers[i];
 
-		json_array_append_new(layers, json_pack("{s:s?, s:s, s:I, s:s?}", "mediaType", d->media_type,
+		/* an untitled layer has no title key (the schema's title is a string) */
+		json_array_append_new(layers, json_pack("{s:s?, s:s, s:I, s:s*}", "mediaType", d->media_type,
 							"digest", d->digest.str, "size", (json_int_t)d->size,
 							"title", layer_title(d)));
 	}
-	return json_pack("{s:s, s:s, s:s, s:I, s:s*, s:o, s:o, s:O*, s:o*}", "reference", a->reference, "digest",
+	return json_pack("{s:s, s:s, s:s, s:I, s:s*, s:o, s:o, s:O*, s:o*, s:o*}", "reference", a->reference, "digest",
 			 a->digest.str, "mediaType", a->media_type, "size", (json_int_t)a->size, "artifactType",
 			 m->artifact_type, "config", config_json(&m->config, a->config), "layers", layers,
-			 "annotations", m->annotations, "exploded", a->recipe != NULL ? exploded_json(a) : NULL);
+			 "annotations", m->annotations, "exploded", a->recipe != NULL ? exploded_json(a) : NULL,
+			 "index", a->index != NULL ? index_json(a) : NULL);
 }
 
 static void print_artifact(const struct artifact *a)
@@ -298,17 +416,19 @@ static void print_artifact(const struct artifact *a)
 	const char *key;
 	json_t *value;
 
-	cli_out("reference: %s\ndigest: %s\nmediaType: %s\nsize: %zu\n", a->reference, a->digest.str,
-		a->media_type, a->size);
+	cli_out("reference: %s\n", a->reference);
+	if (a->index != NULL)
+		print_index(a);
+	cli_out("digest: %s\nmediaType: %s\nsize: %zu\n", a->digest.str, a->media_type, a->size);
 	if (m->artifact_type != NULL)
 		cli_out("artifactType: %s\n", m->artifact_type);
 	cli_out("config: %s %s %lld\n", m->config.media_type != NULL ? m->config.media_type : "-",
 		m->config.digest.str, (long long)m->config.size);
 	if (c != NULL) {
 		cli_out("  created: %s\n  author: %s\n  architecture: %s\n  os: %s\n  target: %s\n",
-			c->created != NULL ? c->created : "-", c->author != NULL ? c->author : "-",
-			c->architecture != NULL ? c->architecture : "-", c->os != NULL ? c->os : "-",
-			c->target != NULL ? c->target : "-");
+			c->created != NULL ? esc(c->created) : "-", c->author != NULL ? esc(c->author) : "-",
+			c->architecture != NULL ? esc(c->architecture) : "-", c->os != NULL ? esc(c->os) : "-",
+			c->target != NULL ? esc(c->target) : "-");
 		if (c->has_component) {
 			print_list(2, "imports", c->imports, c->n_imports);
 			print_list(2, "exports", c->exports, c->n_exports);
@@ -318,16 +438,16 @@ static void print_artifact(const struct artifact *a)
 	for (size_t i = 0; i < m->n_layers; i++) {
 		const struct wpkg_descriptor *d = &m->layers[i];
 
-		cli_out("  %s %s %lld%s%s\n", d->media_type != NULL ? d->media_type : "-", d->digest.str,
+		cli_out("  %s %s %lld%s%s\n", d->media_type != NULL ? esc(d->media_type) : "-", d->digest.str,
 			(long long)d->size, layer_title(d) != NULL ? " " : "",
-			layer_title(d) != NULL ? layer_title(d) : "");
+			layer_title(d) != NULL ? esc(layer_title(d)) : "");
 	}
 	if (a->recipe != NULL)
 		print_exploded(a);
 	if (m->annotations != NULL && json_object_size(m->annotations) > 0) {
 		cli_out("annotations:\n");
 		json_object_foreach(m->annotations, key, value)
-			cli_out("  %s: %s\n", key, json_is_string(value) ? json_string_value(value) : "?");
+			cli_out("  %s: %s\n", esc(key), json_is_string(value) ? esc(json_string_value(value)) : "?");
 	}
 }
 
@@ -414,6 +534,7 @@ static int run(struct cli_run *r)
 	} else {
 		rc = inspect_ref(target, &cli_reg, &r->err);
 	}
+	esc_release();
 	return rc < 0 ? cli_fail(&r->err) : WPKG_EXIT_OK;
 }
 
@@ -423,5 +544,6 @@ const struct cli_command cli_cmd_inspect = {
 	.usage = "[OPTIONS] FILE|REF|oci-layout:DIR[:TAG]|oci-archive:FILE[:TAG]",
 	.needs = CLI_REGISTRY_OPTS,
 	.min_pos = 0, .max_pos = -1,
+	.opts = inspect_opts,
 	.run = run,
 };

@@ -9,6 +9,7 @@
 #include "wpkg/creds.h"
 #include "cli_run.h"
 #include "cli_tls.h"
+#include "config_file.h"
 
 static struct {
 	struct wpkg_credentials creds;
@@ -22,7 +23,7 @@ static int read_credentials(struct wpkg_credentials *out, struct cli_registry *r
 	bool given;
 	int rc;
 
-	if (reg->username == NULL) {
+	if (reg->username == NULL && !reg->identity_token_stdin) {
 		if (!isatty(STDIN_FILENO))
 			return wpkg_error_set(err, WPKG_E_INVALID, "no --username given and no terminal to ask on");
 		rc = cli_prompt(user, size, "Username", false, err);
@@ -33,7 +34,7 @@ static int read_credentials(struct wpkg_credentials *out, struct cli_registry *r
 		reg->username = user;
 	}
 	rc = cli_registry_flag_credentials(out, &given, reg, err);
-	if (rc == 0 && out->password[0] == '\0') {
+	if (rc == 0 && out->password != NULL && out->password[0] == '\0') {
 		wpkg_credentials_clear(out);
 		rc = wpkg_error_set(err, WPKG_E_INVALID, "empty password");
 	}
@@ -47,12 +48,40 @@ static int check(char *host, struct cli_registry *reg, const struct wpkg_credent
 	struct wpkg_store_opts opts;
 	int rc;
 
+	const struct cli_config *cfg;
+
 	cli_registry_store_opts(&opts, reg, false);
 	opts.credentials = c;
-	rc = cli_tls_resolve(&opts.http, host, err);
+	/* the host's transport settings from config.toml; its location and mirrors are for repositories */
+	rc = cli_config_get(&cfg, err);
+	if (rc == 0)
+		rc = cli_config_apply(&opts.http, cfg, cli_config_find(cfg, host), err);
+	if (rc == 0)
+		rc = cli_tls_resolve(&opts.http, host, err);
 	if (rc < 0)
 		return rc;
 	return wpkg_store_ping(host, &opts, err);
+}
+
+/* A host config.toml moves elsewhere (location) is logged in to there: the credentials its repositories get. */
+static int relocate(struct wpkg_error *err)
+{
+	const struct cli_config *cfg;
+	const struct cli_config_registry *e;
+	const char *prefix;
+	char host[300], *moved;
+
+	if (cli_config_get(&cfg, err) < 0)
+		return err->code;
+	e = cli_config_find(cfg, login.host);
+	if (e == NULL || e->location == NULL || !cli_config_split_location(host, sizeof(host), &prefix, e->location))
+		return 0;
+	if (wpkg_creds_host(&moved, host, err) < 0)
+		return err->code;
+	cli_note("%s is at %s (location in %s): logging in there", login.host, moved, cfg->path);
+	free(login.host);
+	login.host = moved;
+	return 0;
 }
 
 static int run(struct cli_run *r)
@@ -65,6 +94,8 @@ static int run(struct cli_run *r)
 		return cli_usage_error(r->cmd->name, "--password and --password-stdin need --username");
 	if (wpkg_creds_host(&login.host, r->pos.v[0], &r->err) < 0)
 		return cli_fail(&r->err);
+	if (relocate(&r->err) < 0)
+		return cli_run_fail(r);
 	rc = read_credentials(&login.creds, &cli_reg, user, sizeof(user), &r->err);
 	if (rc == 0)
 		rc = check(login.host, &cli_reg, &login.creds, &r->err);
@@ -72,9 +103,13 @@ static int run(struct cli_run *r)
 		size_t used = strlen(r->err.msg);
 
 		/* the registry's "authentication required" does not say it was the password */
-		snprintf(r->err.msg + used, sizeof(r->err.msg) - used, " (the registry refused the password of %s: "
-			 "check it and log in again; nothing was stored)",
-			 login.creds.username ? login.creds.username : "the user");
+		if (login.creds.identity_token != NULL)
+			snprintf(r->err.msg + used, sizeof(r->err.msg) - used, " (the registry refused the identity "
+				 "token: get a fresh one and log in again; nothing was stored)");
+		else
+			snprintf(r->err.msg + used, sizeof(r->err.msg) - used, " (the registry refused the password of %s: "
+				 "check it and log in again; nothing was stored)",
+				 login.creds.username ? login.creds.username : "the user");
 	}
 	cli_log_sink(&log);
 	if (rc == 0 && wpkg_creds_store(login.host, &login.creds, &log, &r->err) < 0)
@@ -96,7 +131,8 @@ static void text(struct cli_run *r)
 static json_t *result_json(struct cli_run *r)
 {
 	(void)r;
-	return json_pack("{s:s, s:s}", "registry", login.host, "username", login.creds.username);
+	/* an identity token may come without a user name */
+	return json_pack("{s:s, s:s?}", "registry", login.host, "username", login.creds.username);
 }
 
 static void cleanup(struct cli_run *r)

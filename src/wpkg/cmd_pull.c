@@ -27,8 +27,8 @@ static struct {
 static const struct cli_opt_spec pull_opts[] = {
 	{ CLI_OPT_STRING, "output", 'o', &pull.output, "PATH",
 	  "write to PATH, or into PATH when it is a directory; - for standard output" },
-	{ CLI_OPT_STRING, "platform", 0, &pull.opts.platform, "OS/ARCH",
-	  "the index entry to pull (default: the first wasip1/wasip2/wasm one)" },
+	{ CLI_OPT_STRING, "platform", 0, &pull.opts.platform, "OS[/ARCH]",
+	  "the index entry to pull, e.g. wasi/wasm or wasip2 (default: the first wasip1/wasip2/wasm one)" },
 	{ CLI_OPT_STRING, "layers-dir", 0, &pull.opts.layers_dir, "DIR",
 	  "exploded artifacts: also keep every layer in DIR, under its title" },
 	{ CLI_OPT_SWITCH, "no-reassemble", 0, &pull.opts.no_reassemble, NULL,

@@ -25,7 +25,8 @@ static struct {
 	struct wpkg_push_result res;
 } push;
 
-static const struct cli_opt_spec push_opts[] = {
+/* shared with wpkg publish, which is push under the name the file carries */
+const struct cli_opt_spec cli_push_opts[] = {
 	{ CLI_OPT_LIST, "tag", 't', &push.extra_tags, "TAG", "also tag the manifest TAG (repeatable)" },
 	{ CLI_OPT_STRING, "mount-from", 0, &push.mount_from, "REPO",
 	  "mount blobs the registry has in REPO instead of uploading them" },
@@ -228,6 +229,6 @@ const struct cli_command cli_cmd_push = {
 	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_REF_TAGS | CLI_REF_PUBLISH | CLI_STORE | CLI_WRITABLE |
 		 CLI_REGISTRY_OPTS | CLI_PACK_OPTS | CLI_UPLOAD_OPTS,
 	.min_pos = 2, .max_pos = -1, .pos_what = "REF and FILE",
-	.opts = push_opts,
+	.opts = cli_push_opts,
 	.check = check, .run = run, .text = text, .json = result_json, .cleanup = cleanup,
 };

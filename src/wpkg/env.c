@@ -6,6 +6,9 @@
 #include "env.h"
 #include "wpkg/settings.h"
 
+/* what cli_env_load handed the library, kept for cli_env_set_auth_file */
+static struct wpkg_settings loaded;
+
 int cli_env_load(struct wpkg_error *err)
 {
 	const char *upper_proxy = getenv("HTTP_PROXY");
@@ -29,6 +32,15 @@ int cli_env_load(struct wpkg_error *err)
 		.archive_max_entries = getenv("WPKG_ARCHIVE_MAX_ENTRIES"),
 	};
 
+	loaded = s;
+	return wpkg_settings_set(&s, err);
+}
+
+int cli_env_set_auth_file(const char *file, struct wpkg_error *err)
+{
+	struct wpkg_settings s = loaded;
+
+	s.auth_file = file;
 	return wpkg_settings_set(&s, err);
 }
 
@@ -58,4 +70,11 @@ void cli_env_tls_dirs(const char **home_certs_d, const char **system_certs_d)
 			*home_certs_d = home_dir;
 	}
 	*system_certs_d = sys != NULL && *sys != '\0' ? sys : "/etc/docker/certs.d";
+}
+
+void cli_env_config(const char **wpkg_config, const char **xdg_config_home, const char **home)
+{
+	*wpkg_config = getenv("WPKG_CONFIG");
+	*xdg_config_home = getenv("XDG_CONFIG_HOME");
+	*home = getenv("HOME");
 }

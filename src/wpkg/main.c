@@ -13,10 +13,10 @@
 #include "wpkg/global.h"
 
 const struct cli_command *const cli_commands[] = {
-	&cli_cmd_build, &cli_cmd_inspect, &cli_cmd_push, &cli_cmd_pull, &cli_cmd_tags, &cli_cmd_tag,
+	&cli_cmd_build, &cli_cmd_inspect, &cli_cmd_push, &cli_cmd_publish, &cli_cmd_pull, &cli_cmd_tags, &cli_cmd_tag,
 	&cli_cmd_delete, &cli_cmd_resolve, &cli_cmd_manifest, &cli_cmd_blob, &cli_cmd_copy, &cli_cmd_attach, &cli_cmd_discover,
 	&cli_cmd_login, &cli_cmd_logout, &cli_cmd_sign, &cli_cmd_verify, &cli_cmd_key, &cli_cmd_sbom,
-	&cli_cmd_cache, &cli_cmd_completion, &cli_cmd_version, &cli_cmd_help, NULL,
+	&cli_cmd_cache, &cli_cmd_config, &cli_cmd_completion, &cli_cmd_version, &cli_cmd_help, NULL,
 };
 
 static bool show_version;

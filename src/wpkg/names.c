@@ -12,6 +12,7 @@
 #include "wpkg/fsutil.h"
 #include "wpkg/store.h"
 #include "wpkg/wkg_lock.h"
+#include "cli_cache.h"
 #include "cli_output.h"
 #include "names.h"
 
@@ -43,7 +44,7 @@ int names_open(struct names *n, const char *flag_path, const struct wpkg_http_op
 	if (http != NULL)
 		n->fetch.http = *http;
 	cli_log_sink(&n->fetch.log);
-	n->resolver.fetch = wpkg_wkg_fetch_http;
+	n->resolver.fetch = cli_offline ? cli_offline_fetch : wpkg_wkg_fetch_http;
 	n->resolver.payload = &n->fetch;
 	cli_log_sink(&n->resolver.log);
 	return 0;

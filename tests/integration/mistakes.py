@@ -3,7 +3,7 @@
 
 Each mistake: (what, argv, expected exit status, names, wrong, fix[, env]).  argv words may hold {plain} {tls}
 {basic} (registry hosts), {ca}, {wasm}, {tmp},
-{wasm_copy} (a copy of {wasm} that exists), {text} (a 3-byte text file).  names/wrong/fix are substrings that must be in stderr: the input
+{wasm_copy} (a copy of {wasm} that exists), {text} (a 3-byte text file), {bad_config} and {url_config} (config.toml files with a bad key and a bad table name).  names/wrong/fix are substrings that must be in stderr: the input
 named, what is wrong, what to do.  Used by test_mistakes.py (every answer must grade A) and scripts/mistakes-table
 (old binary against new)."""
 
@@ -91,6 +91,20 @@ MISTAKES = [
      'refused the password of wpkg-user', 'check it and log in again', {'input': 'not-the-password\n'}),
     ('pull of a missing tag', ['pull', '-o', '{tmp}/x.wasm', '{plain}/m/a:nope'], 4, 'nope', 'manifest unknown',
      'wpkg tags REPO'),
+    ('--offline pull of a tag never fetched', ['pull', '--offline', '-o', '{tmp}/x.wasm', '{plain}/m/a:never'], 4,
+     'm/a:never', 'is not in the cache', 'pull it once without --offline'),
+    ('--offline with a command that needs the registry', ['tags', '--offline', '{plain}/m/a'], 7, 'listing tags',
+     'needs the registry', 'run it without --offline'),
+    ('a --config file that does not exist', ['tags', '--config', '{tmp}/nope.toml', '{plain}/m/a'], 3,
+     '{tmp}/nope.toml', 'No such file or directory', 'give a readable TOML file to --config'),
+    ("docker's key name in config.toml", ['tags', '--config', '{bad_config}', '{plain}/m/a'], 3,
+     '{bad_config}: line 2', 'unknown key insecure_skip_verify', 'expected plain_http, insecure'),
+    ('a registry table in config.toml with a URL', ['config', '--config', '{url_config}'], 3,
+     '"https://r.example"', 'is not HOST or HOST:PORT', 'HOST:PORT'),
+    ('an identity token and a password together', ['tags', '--identity-token-stdin', '-u', 'x', '--password-stdin',
+     '{plain}/m/a'], 3, '--identity-token-stdin', 'and a password both given', 'pass one', {'input': 't\n'}),
+    ('--identity-token-stdin with nothing piped in', ['login', '--identity-token-stdin', '{basic}'], 3,
+     '--identity-token-stdin', 'nothing on standard input', 'pipe the token in'),
 ]
 
 
@@ -113,7 +127,12 @@ def prepare(tmp, wasm):
     shutil.copy(wasm, tmp + '/copy.wasm')
     with open(tmp + '/notes.txt', 'w') as f:
         f.write('hi\n')
-    return {'tmp': tmp, 'wasm': wasm, 'wasm_copy': tmp + '/copy.wasm', 'text': tmp + '/notes.txt'}
+    with open(tmp + '/bad-config.toml', 'w') as f:
+        f.write('[registry."r.example"]\ninsecure_skip_verify = true\n')
+    with open(tmp + '/url-config.toml', 'w') as f:
+        f.write('[registry."https://r.example"]\nplain_http = true\n')
+    return {'tmp': tmp, 'wasm': wasm, 'wasm_copy': tmp + '/copy.wasm', 'text': tmp + '/notes.txt',
+            'bad_config': tmp + '/bad-config.toml', 'url_config': tmp + '/url-config.toml'}
 
 
 def run(wpkg, m, sub, env, timeout=60):

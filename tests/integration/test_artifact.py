@@ -72,7 +72,8 @@ class ResolverTests(harness.TestCase):
         idx = add_index(out, [{'mediaType': MT_MANIFEST, 'digest': comp, 'size': comp_desc['size'],
                                'platform': {'architecture': 'amd64', 'os': 'linux'}}], 'lone')
         ref = 'oci-layout:%s:lone' % out
-        want = 'index %s: no Wasm entry (os wasip1 or wasip2, or architecture wasm)' % idx
+        want = ('index %s: no Wasm entry (os wasip1 or wasip2, or architecture wasm; it has linux/amd64): pass one '
+                'with --platform' % idx)
         r = self.wpkg('inspect', ref, expect=4)
         self.assertEqual(r.stderr, 'wpkg: error: inspect %s: %s\n' % (ref, want))
         r = self.wpkg('pull', '-o', self.path('x.wasm'), ref, expect=4)

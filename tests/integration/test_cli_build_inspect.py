@@ -330,7 +330,7 @@ class InspectTests(harness.TestCase):
     def test_inspect_wit_package(self):
         src = harness.shared_fixture('external/rust-oci-wasm/binary_wit.wasm')
         r = self.wpkg('inspect', src)
-        self.assertIn('\nWIT package: yes\n', r.stdout)
+        self.assertIn('\nWIT package: wasi:http@0.2.0\n', r.stdout)
         r = self.wpkg('inspect', harness.fixture(COMPOSED))
         self.assertNotIn('WIT package', r.stdout)
 

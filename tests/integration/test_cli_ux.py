@@ -24,8 +24,9 @@ BIG = 'components/calc-qjs.component.wasm'       # 1.6 MB: a "large" transfer fo
 MODULE = 'modules/hello-c.core.wasm'
 ESC = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 BUILD_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(harness.WPKG))))
-COMMANDS = ('build', 'inspect', 'push', 'pull', 'tags', 'tag', 'delete', 'resolve', 'manifest', 'blob', 'copy', 'attach',
-            'discover', 'login', 'logout', 'sign', 'verify', 'key', 'sbom', 'cache', 'completion', 'version', 'help')
+COMMANDS = ('build', 'inspect', 'push', 'publish', 'pull', 'tags', 'tag', 'delete', 'resolve', 'manifest', 'blob', 'copy',
+            'attach', 'discover', 'login', 'logout', 'sign', 'verify', 'key', 'sbom', 'cache', 'config', 'completion',
+            'version', 'help')
 
 
 def run_on_pty(argv, env, cols=40, timeout=60):
@@ -408,7 +409,7 @@ class LocalTests(harness.TestCase):
                     % (script, ' '.join("'%s'" % w for w in words), len(words)))
             return self.run_cmd(['bash', '-c', line]).stdout.split()
 
-        self.assertEqual(complete('pu'), ['push', 'pull'])
+        self.assertEqual(complete('pu'), ['push', 'publish', 'pull'])
         self.assertEqual(sorted(complete('')), sorted(COMMANDS))
         self.assertIn('--artifact-format', complete('push', '--a'))
         self.assertIn('--keep-old-files', complete('pull', '--k'))

@@ -10,6 +10,7 @@ can be counted.
 import hashlib
 import json
 import os
+import threading
 import time
 
 import harness
@@ -63,6 +64,54 @@ class ContentCacheTests(harness.TestCase):
             self.assertEqual(self.reg.seen('GET', '/blobs/' + d), [], 'shared layer %s came from the cache' % d)
         self.assertLess(self.blob_bytes(), 0.2 * len(read(out)))
 
+    def record(self, ref):
+        """The cache's index.json entry for ref (HOST/REPO:TAG or HOST/REPO@DIGEST), or None."""
+        with open(os.path.join(self.xdg, 'wpkg', 'index.json')) as f:
+            index = json.load(f)
+        found = [m for m in index['manifests'] if m.get('annotations', {}).get('dev.wpkg.cache.ref') == ref]
+        self.assertLessEqual(len(found), 1, 'one record per reference')
+        return found[0] if found else None
+
+    def test_pull_by_digest_after_a_pull_sends_no_request(self):
+        pushed = self.push('app/hello:v1', SMALL)
+        wasm = read(harness.shared_fixture(SMALL))
+        self.pull('app/hello:v1', self.path('a.wasm'))
+        blobs = os.path.join(self.xdg, 'wpkg', 'blobs', 'sha256')
+        manifest = read(os.path.join(blobs, pushed['digest'][7:]))
+        self.assertEqual('sha256:' + hashlib.sha256(manifest).hexdigest(), pushed['digest'])
+        config = json.loads(manifest)['config']['digest']
+        self.assertTrue(os.path.isfile(os.path.join(blobs, config[7:])), 'the config is kept')
+        rec = self.record('%s/app/hello:v1' % self.reg.host)
+        self.assertEqual((rec['digest'], rec['size'], rec['mediaType']),
+                         (pushed['digest'], len(manifest), 'application/vnd.oci.image.manifest.v1+json'))
+        self.reg.requests.clear()
+        out = self.path('b.wasm')
+        self.pull('app/hello@' + pushed['digest'], out)
+        self.assertEqual(read(out), wasm)
+        self.assertEqual(self.reg.requests, [], 'manifest, config and layer all came from the cache')
+        out = self.path('c.wasm')
+        self.pull('app/hello:v1', out)
+        self.assertEqual(read(out), wasm)
+        self.assertEqual([(q.method, q.path) for q in self.reg.requests], [('GET', '/v2/app/hello/manifests/v1')],
+                         'by tag: only the manifest, for a tag moves')
+
+    def test_inspect_and_copy_fill_the_cache(self):
+        pushed = self.push('app/hello:v1', SMALL)
+        blobs = os.path.join(self.xdg, 'wpkg', 'blobs', 'sha256')
+        self.wpkg('inspect', '--plain-http', '%s/app/hello:v1' % self.reg.host, env=self.env)
+        manifest = json.loads(read(os.path.join(blobs, pushed['digest'][7:])))
+        self.assertTrue(os.path.isfile(os.path.join(blobs, manifest['config']['digest'][7:])))
+        self.assertEqual(self.record('%s/app/hello:v1' % self.reg.host)['digest'], pushed['digest'])
+        self.wpkg('copy', '--plain-http', '%s/app/hello:v1' % self.reg.host, 'oci-layout:%s:v1' % self.path('layout'),
+                  env=self.env)
+        layer = manifest['layers'][0]['digest']
+        self.assertEqual(hashlib.sha256(read(os.path.join(blobs, layer[7:]))).hexdigest(), layer[7:],
+                         'copy kept the layer it read from the registry')
+        self.reg.requests.clear()
+        self.wpkg('copy', '--plain-http', '%s/app/hello@%s' % (self.reg.host, pushed['digest']),
+                  'oci-layout:%s:v2' % self.path('layout2'), env=self.env)
+        self.assertEqual(self.reg.requests, [], 'a second copy by digest reads the cache only')
+
     def test_corrupt_entry_is_dropped_and_fetched_again(self):
         self.push('app/hello:v1', SMALL)
         first = self.path('a.wasm')
@@ -97,6 +146,64 @@ class ContentCacheTests(harness.TestCase):
         self.assertEqual(read(out), wasm)
         self.assertEqual(self.reg.seen('GET', '/blobs/sha256:' + layer), [], 'the layer came from wkg\'s cache')
         self.assertEqual(os.listdir(wkg), ['sha256:' + layer], 'nothing written into wkg\'s cache')
+
+    def test_corrupt_manifest_wkg_entry_and_index_are_survived(self):
+        pushed = self.push('app/hello:v1', SMALL)
+        wasm = read(harness.shared_fixture(SMALL))
+        layer = hashlib.sha256(wasm).hexdigest()
+        self.pull('app/hello:v1', self.path('a.wasm'))
+        cache = os.path.join(self.xdg, 'wpkg')
+        entry = os.path.join(cache, 'blobs', 'sha256', pushed['digest'][7:])
+        good = read(entry)
+        with open(entry, 'wb') as f:
+            f.write(good.replace(b'schemaVersion', b'schemaVersiom'))
+        with open(os.path.join(cache, 'index.json'), 'w') as f:
+            f.write('{"manifests": [')
+        # a corrupt wkg entry is passed over, never deleted or repaired: that cache is wkg's
+        wkg = os.path.join(self.xdg, 'wasm-pkg')
+        os.makedirs(wkg)
+        with open(os.path.join(wkg, 'sha256:' + layer), 'wb') as f:
+            f.write(b'not the layer')
+        os.unlink(os.path.join(cache, 'blobs', 'sha256', layer))
+        self.reg.requests.clear()
+        out = self.path('b.wasm')
+        r = self.pull('app/hello@' + pushed['digest'], out)
+        self.assertIn('wpkg: warning: cache: %s is corrupt; dropped, fetching it again' % pushed['digest'], r.stderr)
+        self.assertEqual(read(out), wasm)
+        self.assertEqual(read(entry), good, 'the manifest entry is whole again')
+        self.assertEqual([q.path for q in self.reg.requests],
+                         ['/v2/app/hello/manifests/' + pushed['digest'], '/v2/app/hello/blobs/sha256:' + layer])
+        self.assertEqual(read(os.path.join(wkg, 'sha256:' + layer)), b'not the layer')
+        self.assertEqual(self.record('%s/app/hello@%s' % (self.reg.host, pushed['digest']))['digest'],
+                         pushed['digest'], 'an unreadable index.json is started again')
+
+    def test_prune_never_breaks_a_concurrent_reader(self):
+        pushed = self.push('app/calc:v1', CALC)
+        wasm = read(harness.shared_fixture(CALC))
+        ref = '%s/app/calc@%s' % (self.reg.host, pushed['digest'])
+        stop = threading.Event()
+        cleans = []
+
+        def cleaner():
+            # paced so that some pulls read the cache while an entry goes, and some find it gone
+            while not stop.wait(0.05):
+                cleans.append(self.wpkg('cache', 'clean', env=self.env, expect=None).returncode)
+
+        t = threading.Thread(target=cleaner)
+        t.start()
+        try:
+            codes = []
+            for i in range(12):
+                out = self.path('c%d.wasm' % i)
+                r = self.wpkg('pull', '--plain-http', '--no-progress', '-o', out, ref, env=self.env, expect=None)
+                codes.append((r.returncode, r.stderr))
+                self.assertEqual(read(out), wasm, r.stderr)
+        finally:
+            stop.set()
+            t.join(60)
+        self.assertEqual(codes, [(0, '')] * 12)
+        self.assertTrue(cleans and set(cleans) == {0}, cleans)
+        self.assertNoTempFiles(os.path.join(self.xdg, 'wpkg'))
 
     def test_no_cache_reads_and_writes_nothing(self):
         self.push('app/hello:v1', SMALL)
@@ -138,6 +245,8 @@ class ContentCacheTests(harness.TestCase):
         self.assertEqual(self.cache('clean', '--json'), {'removed': 1, 'bytes': keep})
         self.assertEqual(os.listdir(blobs), [])
         self.assertEqual(self.cache('du').stdout, '0 blobs, 0 bytes\n')
+        with open(os.path.join(self.xdg, 'wpkg', 'index.json')) as f:
+            self.assertEqual(json.load(f)['manifests'], [], 'no record outlives its manifest')
 
     def test_cache_usage_errors(self):
         for args in (['frob'], [], ['ls', '--max-size', '1M'], ['prune', '--older-than', 'soon'],

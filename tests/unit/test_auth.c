@@ -249,6 +249,41 @@ START_TEST(test_mask_secret)
 }
 END_TEST
 
+/* A JWT's access claim against the scopes asked: what is missing, what was granted, who the token is for. */
+START_TEST(test_grant_shortfall)
+{
+	static const char *const push[] = { "repository:org/app:pull,push" };
+	static const char *const pull[] = { "repository:org/app:pull" };
+	static const char *const other[] = { "repository:org/other:pull,push" };
+	/* {"sub":"reader","access":[{"type":"repository","name":"org/app","actions":["pull"]}]} */
+	const char *reader = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJyZWFkZXIiLCJhY2Nlc3MiOlt7InR5cGUiOiJyZXBvc2l0b3J5IiwibmFtZSI6"
+			     "Im9yZy9hcHAiLCJhY3Rpb25zIjpbInB1bGwiXX1dfQ.sig";
+	/* {"sub":"w","access":[{"type":"repository","name":"org/app","actions":["*"]}]} */
+	const char *all = "h.eyJzdWIiOiJ3IiwiYWNjZXNzIjpbeyJ0eXBlIjoicmVwb3NpdG9yeSIsIm5hbWUiOiJvcmcvYXBwIiwiYWN0aW9ucyI6"
+			  "WyIqIl19XX0.s";
+	struct wpkg_auth_shortfall f;
+
+	ck_assert(wpkg_auth_grant_shortfall(&f, reader, push, 1));
+	ck_assert_str_eq(f.subject, "reader");
+	ck_assert_str_eq(f.repo, "org/app");
+	ck_assert_str_eq(f.granted, "pull");
+	ck_assert_str_eq(f.missing, "push");
+	ck_assert(!wpkg_auth_grant_shortfall(&f, reader, pull, 1));
+	ck_assert(wpkg_auth_grant_shortfall(&f, reader, other, 1));
+	ck_assert_str_eq(f.granted, "");
+	ck_assert_str_eq(f.missing, "pull,push");
+	ck_assert(!wpkg_auth_grant_shortfall(&f, all, push, 1));
+	/* {"access":[]}: nothing granted, and no subject */
+	ck_assert(wpkg_auth_grant_shortfall(&f, "h.eyJhY2Nlc3MiOltdfQ.s", pull, 1));
+	ck_assert_str_eq(f.subject, "");
+	/* opaque or broken tokens say nothing */
+	ck_assert(!wpkg_auth_grant_shortfall(&f, "opaque-token", push, 1));
+	ck_assert(!wpkg_auth_grant_shortfall(&f, "a.!!!.b", push, 1));
+	ck_assert(!wpkg_auth_grant_shortfall(&f, "a.WzFd.b", push, 1));   /* [1]: not an object */
+	ck_assert(!wpkg_auth_grant_shortfall(&f, "a..b", push, 1));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("auth");
@@ -263,6 +298,7 @@ int main(void)
 	tcase_add_test(tc, test_scope_covered);
 	tcase_add_test(tc, test_refresh_form_and_basic);
 	tcase_add_test(tc, test_mask_secret);
+	tcase_add_test(tc, test_grant_shortfall);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

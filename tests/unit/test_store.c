@@ -588,11 +588,18 @@ START_TEST(test_resolver_index_rule)
 	a = NULL;
 
 	ck_assert_int_eq(wpkg_artifact_resolve(&a, s, "idx", "windows/arm64", &err), WPKG_E_NOT_FOUND);
-	snprintf(want, sizeof(want), "index %s: no entry for platform windows/arm64", ix.str);
+	snprintf(want, sizeof(want), "index %s: no entry for platform windows/arm64 (it has linux/amd64, wasip1/wasm): "
+		 "pass one of them with --platform", ix.str);
 	ck_assert_str_eq(err.msg, want);
 	ck_assert_ptr_null(a);
-	ck_assert_int_eq(wpkg_artifact_resolve(&a, s, "idx", "wasip2", &err), WPKG_E_INVALID);
-	ck_assert_str_eq(err.msg, "invalid platform \"wasip2\": expected OS/ARCH");
+	/* an OS alone picks by os: Docker+Wasm's wasip1 and wasip2 entries */
+	ck_assert_int_eq(wpkg_artifact_resolve(&a, s, "idx", "wasip1", &err), 0);
+	ck_assert_str_eq(a->desc.digest.str, m2.str);
+	wpkg_artifact_free(a);
+	a = NULL;
+	ck_assert_int_eq(wpkg_artifact_resolve(&a, s, "idx", "wasip2", &err), WPKG_E_NOT_FOUND);
+	ck_assert_int_eq(wpkg_artifact_resolve(&a, s, "idx", "wasi/", &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "invalid platform \"wasi/\": expected OS/ARCH or OS (wasi/wasm, wasip2)");
 
 	/* fetch names the document itself: the index, parsed, nothing followed */
 	ck_assert_int_eq(wpkg_artifact_fetch(&a, s, "idx", &err), 0);

@@ -15,6 +15,7 @@
 #define ALL_HASHES (WPKG_WASM_HASH_FILE | WPKG_WASM_HASH_PARTS)
 
 static json_t *expected;        /* tests/fixtures/expected.json */
+static json_t *peers;           /* tests/fixtures/peers/expected.json (written by gen-peers.py) */
 static char fixtures_dir[4096];
 
 /* ---- fixture access ---------------------------------------------------- */
@@ -588,7 +589,7 @@ START_TEST(test_import_forms)
 	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "m", 1); wpkg_buf_put(&imp, "\x00\x11\x00", 3);
 	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "r", 1); wpkg_buf_put(&imp, "\x03\x01", 2);
 	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "t", 1); wpkg_buf_put(&imp, "\x03\x00\x03", 3);
-	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "v\xc3\xa9", 3); wpkg_buf_put(&imp, "\x02\x01\x73", 3);
+	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "ve", 2); wpkg_buf_put(&imp, "\x02\x01\x73", 3);
 	wpkg_buf_put(&file, component_preamble, 8);
 	put_section(&file, 10, imp.data, imp.len);
 	ck_assert_msg(inspect_buf(&info, &file, &err) == 0, "%s", err.msg);
@@ -599,8 +600,21 @@ START_TEST(test_import_forms)
 	ck_assert_str_eq(info->imports[3], "m");
 	ck_assert_str_eq(info->imports[4], "r");
 	ck_assert_str_eq(info->imports[5], "t");
-	ck_assert_str_eq(info->imports[6], "v\xc3\xa9");
+	ck_assert_str_eq(info->imports[6], "ve");
+	/* instance, func, component, module, type, type, value: only instances, funcs and types form the world */
+	ck_assert_mem_eq(info->import_sorts, "\x05\x01\x04\x00\x03\x03\x02", 7);
 	wpkg_wasm_info_free(info);
+	wpkg_buf_free(&file);
+	/* a name that is UTF-8 but not kebab-case: wasmparser refuses the binary, and so does the reader */
+	wpkg_buf_free(&imp);
+	put_leb(&imp, 1);
+	wpkg_buf_putc(&imp, 0x00); put_name(&imp, "v\xc3\xa9", 3); wpkg_buf_put(&imp, "\x02\x01\x73", 3);
+	wpkg_buf_put(&file, component_preamble, 8);
+	put_section(&file, 10, imp.data, imp.len);
+	ck_assert_int_eq(inspect_buf(&info, &file, &err), WPKG_E_INVALID);
+	ck_assert_str_eq(err.msg, "import name at offset 0xb: \"v\xc3\xa9\" is not a valid component name: it is not "
+			 "kebab-case (words of letters and digits, each starting with a letter, all lower or all upper "
+			 "case, joined by '-')");
 	wpkg_buf_free(&imp);
 	wpkg_buf_free(&file);
 }
@@ -697,6 +711,243 @@ START_TEST(test_module_section_table)
 }
 END_TEST
 
+/* ---- component names, as wasmparser's ComponentNameParser takes them ----------------------- */
+
+static const struct {
+	const char *name;
+	const char *why;   /* NULL: valid */
+} name_cases[] = {
+	{ "greet", NULL },
+	{ "a1-b2", NULL },
+	{ "HTTP-client", NULL },
+	{ "wasi:http/types@0.2.0", NULL },
+	{ "wasi:http/types", NULL },
+	{ "my-ns:my-pkg/my-iface@1.0.0-rc.1+build.5", NULL },
+	{ "[constructor]res", NULL },
+	{ "[method]res.get-x", NULL },
+	{ "[static]res.new", NULL },
+	{ "[async]run", NULL },
+	{ "[async method]res.m", NULL },
+	{ "url=<https://example.com/x.wasm>", NULL },
+	{ "url=<https://example.com/x.wasm>,integrity=<sha256-YWJj>", NULL },
+	{ "integrity=<sha256-YWJj sha512-ZGVm>", NULL },
+	{ "locked-dep=<a:b@1.0.0>", NULL },
+	{ "locked-dep=<a:b>,integrity=<sha384-YWJj>", NULL },
+	{ "unlocked-dep=<a:b@*>", NULL },
+	{ "unlocked-dep=<a:b@{>=1.0.0 <2.0.0}>", NULL },
+	{ "unlocked-dep=<a:b>", NULL },
+	{ "", "it is not kebab-case" },
+	{ "Bad-Name", "it is not kebab-case" },
+	{ "a-", "it is not kebab-case" },
+	{ "-a", "it is not kebab-case" },
+	{ "a--b", "it is not kebab-case" },
+	{ "1a", "it is not kebab-case" },
+	{ "a_b", "it is not kebab-case" },
+	{ "a b", "it is not kebab-case" },
+	{ "a:b", "an interface name needs '/' after the package name" },
+	{ "a:b/c@1", "the version is not a semver version" },
+	{ "a:b/c/d", "the interface name is not kebab-case" },
+	{ "A:b/c", NULL },
+	{ "a:B_/c", "the package name is not kebab-case" },
+	{ "[method]res", "expected '.' between the resource and the function" },
+	{ "[static]res.", "the function name is not kebab-case" },
+	{ "[constructor]", "the name is not kebab-case" },
+	{ "url=<a<b>", "a URL cannot contain '<'" },
+	{ "url=<https://x", "expected '>' after the URL" },
+	{ "integrity=<md5-YWJj>", "unrecognized hash algorithm (sha256, sha384 or sha512)" },
+	{ "locked-dep=<a:b@1>", "the version is not a semver version" },
+	{ "unlocked-dep=<a:b@1.0.0>", "expected '*' or '{' after '@' in a dependency range" },
+	{ "url=<x>junk", "trailing characters after the name" },
+};
+
+/*
+ * Every name of wasm-tools' tests/local/component-model/import.wast (the
+ * validator's own test of ComponentNameParser), valid or not as it says.
+ */
+static const struct {
+	const char *name;
+	bool valid;
+} wast_names[] = {
+	{ "a", true }, { "b", true }, { "wasi:http/types", true }, { "wasi:http/types@1.0.0", true },
+	{ "wasi:http/types@2.0.0", true }, { "a-b:c-d/e-f@123456.7890.488", true }, { "a:b/c@1.2.3", true },
+	{ "a:b/c@0.0.0", true }, { "a:b/c@0.0.0+abcd", true }, { "a:b/c@0.0.0+abcd-efg", true },
+	{ "a:b/c@0.0.0-abcd+efg", true }, { "a:b/c@0.0.0-abcd.1.2+efg.4.ee.5", true },
+	{ "", false }, { "wasi:", false }, { "wasi:/", false }, { ":/", false }, { "wasi/http", false },
+	{ "wasi:http/TyPeS", false }, { "WaSi:http/types", false }, { "wasi:HtTp/types", false },
+	{ "wasi:http/types@", false }, { "wasi:http/types@.", false }, { "wasi:http/types@1.", false },
+	{ "wasi:http/types@a.2", false }, { "wasi:http/types@2.b", false }, { "wasi:http/types@2.0x0", false },
+	{ "wasi:http/types@2.0.0+", false }, { "wasi:http/types@2.0.0-", false }, { "foo:bar:baz/qux", false },
+	{ "foo:bar/baz/qux", false },
+	{ "unlocked-dep=<a:b>", true }, { "unlocked-dep=<a:b@*>", true }, { "unlocked-dep=<a:b@{>=1.2.3}>", true },
+	{ "unlocked-dep=<a:b@{>=1.2.3-rc}>", true }, { "unlocked-dep=<a:b@{<1.2.3}>", true },
+	{ "unlocked-dep=<a:b@{<1.2.3-rc}>", true }, { "unlocked-dep=<a:b@{>=1.2.3 <1.2.3}>", true },
+	{ "unlocked-dep=<a:b@{>=1.2.3-rc <1.2.3}>", true },
+	{ "unlocked-dep=", false }, { "unlocked-dep=<", false }, { "unlocked-dep=<>", false },
+	{ "unlocked-dep=<:>", false }, { "unlocked-dep=<a:>", false }, { "unlocked-dep=<:a>", false },
+	{ "unlocked-dep=<a:a@>", false }, { "unlocked-dep=<a:a@{xyz}>", false }, { "unlocked-dep=<a:a@{<xyz}>", false },
+	{ "unlocked-dep=<a:a@{<1.2.3 >=2.3.4}>", false },
+	{ "locked-dep=<a:b>", true }, { "locked-dep=<a:b@1.2.3>", true }, { "locked-dep=<a:b>,integrity=<sha256-a>", true },
+	{ "locked-dep=<a:b@1.2.3>,integrity=<sha256-a>", true },
+	{ "locked-dep=", false }, { "locked-dep=<", false }, { "locked-dep=<:", false }, { "locked-dep=<:>", false },
+	{ "locked-dep=<a:>", false }, { "locked-dep=<:a>", false }, { "locked-dep=<a:a", false },
+	{ "locked-dep=<a:a@>", false }, { "locked-dep=<a:a@1.2.3", false }, { "locked-dep=<a:a@1.2.3>,", false },
+	{ "locked-dep=<a:a@1.2.3>x", false },
+	{ "url=<>", true }, { "url=<a>", true }, { "url=<a>,integrity=<sha256-a>", true },
+	{ "url=", false }, { "url=<", false }, { "url=<<>", false },
+	{ "relative-url=<>", false }, { "relative-url=<a>", false }, { "relative-url=<a>,integrity=<sha256-a>", false },
+	{ "relative-url=", false }, { "relative-url=<", false }, { "relative-url=<<>", false },
+	{ "integrity=<sha256-a>", true }, { "integrity=<sha384-a>", true }, { "integrity=<sha512-a>", true },
+	{ "integrity=<sha512-a sha256-b>", true }, { "integrity=< sha512-a sha256-b >", true },
+	{ "integrity=<  sha512-a?abcd  >", true }, { "integrity=<sha256-abcdefghijklmnopqrstuvwxyz>", true },
+	{ "integrity=<sha256-ABCDEFGHIJKLMNOPQRSTUVWXYZ>", true }, { "integrity=<sha256-++++++++++++++++++++==>", true },
+	{ "integrity=<sha256-////////////////////==>", true },
+	{ "integrity=<>", false }, { "integrity=<sha256>", false }, { "integrity=<sha256->", false },
+	{ "integrity=<sha256-^^^^>", false }, { "integrity=<sha256-=========>", false }, { "integrity=<sha256-=>", false },
+	{ "integrity=<sha256-==>", false }, { "integrity=<md5-ABC>", false },
+	/* wasmparser's own unit tests of KebabStr and the [..] forms */
+	{ "aB", false }, { "a-B", true }, { "a-", false }, { "-", false }, { "\xc2\xb6", false }, { "0", false },
+	{ "a0", true }, { "a-0", false }, { "[foo]a", false }, { "[constructor]a", true }, { "[method]a", false },
+	{ "[method]a.b", true }, { "[method]a.b.c", false }, { "[static]a.b", true }, { "[static]a", false },
+};
+
+/* import.wast: a repeated import name is refused ([method] and [static] count as one); imports and exports apart. */
+START_TEST(test_unique_names)
+{
+	static const struct {
+		const char *a, *b;
+		bool ok;
+	} cases[] = {
+		{ "a", "a", false }, { "[method]r.f", "[static]r.f", false }, { "wasi:http/types", "wasi:http/types", false },
+		{ "a", "b", true }, { "f", "[method]r.f", true }, { "wasi:http/types", "wasi:http/types@1.0.0", true },
+	};
+	struct wpkg_error err = { 0, "" };
+	struct wpkg_wasm_info *info = NULL;
+
+	for (size_t k = 0; k < UNIT_N(cases); k++) {
+		struct wpkg_buf imp = WPKG_BUF_INIT, file = WPKG_BUF_INIT;
+		int rc;
+
+		put_leb(&imp, 2);
+		wpkg_buf_putc(&imp, 0x00); put_name(&imp, cases[k].a, strlen(cases[k].a)); wpkg_buf_put(&imp, "\x03\x01", 2);
+		wpkg_buf_putc(&imp, 0x00); put_name(&imp, cases[k].b, strlen(cases[k].b)); wpkg_buf_put(&imp, "\x03\x01", 2);
+		wpkg_buf_put(&file, component_preamble, 8);
+		put_section(&file, 10, imp.data, imp.len);
+		rc = inspect_buf(&info, &file, &err);
+		if (cases[k].ok) {
+			ck_assert_msg(rc == 0, "%s, %s: %s", cases[k].a, cases[k].b, err.msg);
+			wpkg_wasm_info_free(info);
+		} else {
+			char want[256];
+
+			snprintf(want, sizeof(want), "import name \"%s\" conflicts with previous name \"%s\": a component's "
+				 "imports must have distinct names", cases[k].b, cases[k].a);
+			ck_assert_int_eq(rc, WPKG_E_INVALID);
+			ck_assert_str_eq(err.msg, want);
+		}
+		wpkg_buf_free(&imp);
+		wpkg_buf_free(&file);
+	}
+}
+END_TEST
+
+START_TEST(test_wast_names)
+{
+	struct wpkg_error err = { 0 };
+	int rc = wpkg_wasm_check_name(wast_names[_i].name, &err);
+
+	ck_assert_msg((rc == 0) == wast_names[_i].valid, "\"%s\": %s", wast_names[_i].name,
+		      rc == 0 ? "accepted, wasmparser refuses it" : err.msg);
+}
+END_TEST
+
+START_TEST(test_component_names)
+{
+	struct wpkg_error err = { 0 };
+	int rc = wpkg_wasm_check_name(name_cases[_i].name, &err);
+
+	if (name_cases[_i].why == NULL) {
+		ck_assert_msg(rc == 0, "%s: %s", name_cases[_i].name, err.msg);
+	} else {
+		char want[512];
+
+		ck_assert_int_eq(rc, WPKG_E_INVALID);
+		snprintf(want, sizeof(want), "\"%s\" is not a valid component name: %s", name_cases[_i].name,
+			 name_cases[_i].why);
+		ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s: got %s", name_cases[_i].name, err.msg);
+	}
+}
+END_TEST
+
+/* ---- the config's world, as rust-oci-wasm writes it (tests/fixtures/peers) ------------------ */
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Every hand-encoded peer case: the lists oci-wasm writes, its refusals, the WIT package's name, bad names. */
+START_TEST(test_peer_worlds)
+{
+	const char *fname;
+	json_t *exp;
+	size_t seen = 0;
+
+	json_object_foreach(peers, fname, exp) {
+		char rel[256], *path;
+		struct wpkg_error err = { 0, "" };
+		struct wpkg_wasm_info *info = NULL;
+		char **im = NULL, **ex = NULL;
+		size_t ni = 0, ne = 0;
+		const char *invalid = json_string_value(json_object_get(exp, "invalid"));
+		const char *refused = json_string_value(json_object_get(exp, "refused"));
+		const char *pkg = json_string_value(json_object_get(exp, "package"));
+		int rc;
+
+		snprintf(rel, sizeof(rel), "peers/%s", fname);
+		path = wpkg_path_join(fixtures_dir, rel);
+		rc = wpkg_wasm_inspect_file(&info, path, 0, &err);
+		if (invalid != NULL) {
+			char want[1024];
+
+			snprintf(want, sizeof(want), "%s: %s", path, invalid);
+			ck_assert_int_eq(rc, WPKG_E_INVALID);
+			ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s: got %s", fname, err.msg);
+			free(path);
+			seen++;
+			continue;
+		}
+		ck_assert_msg(rc == 0, "%s: %s", fname, err.msg);
+		rc = wpkg_wasm_world_lists(info, false, &im, &ni, &ex, &ne, &err);
+		if (refused != NULL) {
+			ck_assert_int_eq(rc, WPKG_E_INVALID);
+			ck_assert_msg(strncmp(err.msg, refused, strlen(refused)) == 0, "%s: got %s", fname, err.msg);
+			ck_assert_ptr_null(im);
+			rc = wpkg_wasm_world_lists(info, true, &im, &ni, &ex, &ne, &err);
+		}
+		ck_assert_msg(rc == 0, "%s: %s", fname, err.msg);
+		assert_names(fname, "imports", json_object_get(exp, "imports"), im, ni);
+		assert_names(fname, "exports", json_object_get(exp, "exports"), ex, ne);
+		ck_assert_ptr_null(im[ni]);
+		ck_assert_ptr_null(ex[ne]);
+		if (pkg != NULL) {
+			ck_assert(info->is_wit_package);
+			ck_assert_ptr_null(info->export_sorts);
+			ck_assert_str_eq(info->wit_package, pkg);
+		} else {
+			ck_assert_ptr_null(info->wit_package);
+		}
+		free_strv(im, ni);
+		free_strv(ex, ne);
+		wpkg_wasm_info_free(info);
+		free(path);
+		seen++;
+	}
+	ck_assert_uint_ge(seen, 11);
+}
+END_TEST
+
 /* ---- runner --------------------------------------------------------------------------- */
 
 static Suite *wasm_suite(void)
@@ -727,6 +978,10 @@ static Suite *wasm_suite(void)
 	tcase_add_loop_test(tc, test_bad_world, 0, UNIT_N(world_cases));
 	tcase_add_test(tc, test_nested_kind_mismatch);
 	tcase_add_test(tc, test_module_section_table);
+	tcase_add_loop_test(tc, test_component_names, 0, UNIT_N(name_cases));
+	tcase_add_loop_test(tc, test_wast_names, 0, UNIT_N(wast_names));
+	tcase_add_test(tc, test_unique_names);
+	tcase_add_test(tc, test_peer_worlds);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -746,7 +1001,15 @@ int main(void)
 		return 1;
 	}
 	free(path);
+	path = wpkg_path_join(fixtures_dir, "peers/expected.json");
+	peers = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (peers == NULL) {
+		printf("Bail out! %s: %s\n", path, jerr.text);
+		return 1;
+	}
+	free(path);
 	status = unit_run(wasm_suite());
 	json_decref(expected);
+	json_decref(peers);
 	return status;
 }
