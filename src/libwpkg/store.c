@@ -196,7 +196,7 @@ int wpkg_store_blob_get_doc(struct wpkg_store *s, const struct wpkg_descriptor *
 	if (desc->size < 0 || (uint64_t)desc->size > max)
 		return wpkg_error_set(err, WPKG_E_TOO_LARGE, "blob %s: its descriptor gives %lld bytes, more than the "
 				      "%zu a document may have", desc->digest.str, (long long)desc->size, max);
-	rc = s->ops->blob_get_buf(s, &desc->digest, (size_t)desc->size, out, err);
+	rc = wpkg_store_blob_get_buf(s, &desc->digest, (size_t)desc->size, out, err);
 	/* more bytes than the descriptor gives cannot be the blob it names: a corrupt (or endless) answer,
 	 * stopped as soon as it ran over */
 	if (rc == WPKG_E_TOO_LARGE)
@@ -267,6 +267,8 @@ int wpkg_store_tags_list(struct wpkg_store *s, const struct wpkg_tags_opts *o, c
 
 	if (rc < 0)
 		return rc;
+	if (s->offline)
+		return offline("listing tags", err);
 	if (s->ops->tags_paged != NULL)
 		rc = s->ops->tags_paged(s, &opts, &got, &n, &cut, err);
 	else
