@@ -31,6 +31,9 @@ struct wpkg_http_opts {
 	 * only, never to a redirect target, a token server or a proxy */
 	const char *cert_file;
 	const char *key_file;
+	/* one PUT per blob (--monolithic): chunk_size, the host table and the fallback to chunks on a refusal
+	 * are all set aside */
+	bool monolithic;
 	/* chunk_size as given, not fitted to the host's known limits (chunk_policy.c): a per-host config said it */
 	bool chunk_size_exact;
 };

@@ -210,6 +210,21 @@ WPKG_API int wpkg_store_blob_mount(struct wpkg_store *s, const char *from_repo, 
 
 /* Every tag (a layout's ref.name annotations, in index.json order).  Caller frees each and the array. */
 WPKG_API int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
+/* How much of a tag listing to read.  Start from WPKG_TAGS_OPTS_INIT; zero is the default of each field. */
+struct wpkg_tags_opts {
+	size_t size;        /* sizeof(struct wpkg_tags_opts), set by WPKG_TAGS_OPTS_INIT */
+	size_t limit;       /* at most this many tags, the first ones the store lists (0: every tag) */
+	size_t max_pages;   /* a registry's listing is read for at most this many pages (0: 10000) */
+};
+#define WPKG_TAGS_OPTS_INIT WPKG_SIZED_INIT(struct wpkg_tags_opts)
+/*
+ * wpkg_store_tags within o (NULL: WPKG_TAGS_OPTS_INIT).  *capped is set when
+ * the registry linked to more pages than o->max_pages: the tags returned are
+ * then only those of the pages read, and the caller should say so.  A listing
+ * stopped by o->limit is not capped.
+ */
+WPKG_API int wpkg_store_tags_list(struct wpkg_store *s, const struct wpkg_tags_opts *o, char ***tags, size_t *n_tags,
+				  bool *capped, struct wpkg_error *err);
 /*
  * Deletes the manifest at reference (a tag is resolved first; every tag of
  * that manifest goes): a registry DELETEs it by digest, a layout drops its

@@ -192,7 +192,7 @@ static int read_config(struct wpkg_artifact *a, struct wpkg_store *s, struct wpk
 
 	if (d->media_type == NULL || strcmp(d->media_type, WPKG_MT_WASM_CONFIG) != 0)
 		return 0;
-	rc = wpkg_store_blob_get_buf(s, &d->digest, WPKG_DOC_MAX, &a->config_bytes, err);
+	rc = wpkg_store_blob_get_doc(s, d, WPKG_DOC_MAX, &a->config_bytes, err);
 	if (rc < 0)
 		return wpkg_error_wrap(err, "config %s", d->digest.str);
 	if (wpkg_wasm_config_parse(&a->config, a->config_bytes.data, a->config_bytes.len, &a->config_error) < 0) {

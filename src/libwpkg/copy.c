@@ -26,7 +26,19 @@ struct copier {
 	const char *mount_from; /* src's repository on dst's registry: mount instead of copying */
 	unsigned depth;
 	struct wpkg_copy_result res;
+	/* the manifests whose referrers were (or are being) copied, each already stored in dst: a registry whose
+	 * referrers point back at their subject must not send us round again */
+	struct wpkg_digest *walked;
+	size_t n_walked;
 };
+
+static bool walked(const struct copier *c, const struct wpkg_digest *d)
+{
+	for (size_t i = 0; i < c->n_walked; i++)
+		if (strcmp(c->walked[i].str, d->str) == 0)
+			return true;
+	return false;
+}
 
 void wpkg_copy_result_clear(struct wpkg_copy_result *res)
 {
@@ -409,12 +421,22 @@ out:
 static int copy_referrers(struct copier *c, const struct wpkg_digest *subject, struct wpkg_error *err)
 {
 	struct wpkg_index *ix = NULL;
+	struct wpkg_digest *grown;
 	size_t i;
 	int rc;
 
+	if (walked(c, subject))
+		return 0;
+	grown = realloc(c->walked, (c->n_walked + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return wpkg_error_nomem(err);
+	c->walked = grown;
+	c->walked[c->n_walked++] = *subject;
 	rc = wpkg_store_referrers(&ix, c->src, subject, NULL, NULL, err);
 	/* stored by digest: a layout lists each as an untagged entry, a registry finds them by their subject */
 	for (i = 0; rc == 0 && i < ix->n_manifests; i++) {
+		if (walked(c, &ix->manifests[i].digest))
+			continue;
 		rc = copy_doc(c, ix->manifests[i].digest.str, ix->manifests[i].digest.str, NULL, err);
 		c->res.referrers += rc == 0;
 	}
@@ -515,5 +537,6 @@ int wpkg_copy(struct wpkg_copy_result *out, struct wpkg_store *src, const char *
 		memset(&c.res, 0, sizeof(c.res));
 	}
 	wpkg_copy_result_clear(&c.res);
+	free(c.walked);
 	return rc;
 }

@@ -75,6 +75,7 @@ int wpkg_pager_advance(struct wpkg_pager *p, const struct wpkg_http_resp *resp, 
 		return rc;
 	/* a registry that serves the same page again would keep us here forever */
 	if (url != NULL && (p->n_visited >= p->max_pages || visited(p, url))) {
+		p->capped = !visited(p, url);
 		free(url);
 		url = NULL;
 	}

@@ -3,6 +3,7 @@
 #ifndef WPKG_HTTP_PAGER_H
 #define WPKG_HTTP_PAGER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http_internal.h"
@@ -17,6 +18,7 @@ struct wpkg_pager {
 	char **visited;     /* the pages handed out before, owned */
 	size_t n_visited;
 	size_t max_pages;
+	bool capped;        /* the listing went on past max_pages: what was fetched is not all of it */
 };
 
 /* Starts at first_url (taken over, also on failure). Returns 0 or WPKG_E_NOMEM. */
@@ -28,7 +30,8 @@ const char *wpkg_pager_url(const struct wpkg_pager *p);
 /*
  * After the current page was fetched as resp: its Link rel="next", resolved
  * against resp->url, becomes the current page, unless there is none, it was
- * handed out before, or max_pages pages were.  Returns 0 or WPKG_E_NOMEM.
+ * handed out before, or max_pages pages were (then p->capped is set).
+ * Returns 0 or WPKG_E_NOMEM.
  */
 int wpkg_pager_advance(struct wpkg_pager *p, const struct wpkg_http_resp *resp, struct wpkg_error *err);
 

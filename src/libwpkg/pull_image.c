@@ -59,7 +59,7 @@ int wpkg_pull_image(struct wpkg_pull_result *res, struct wpkg_store *s,
 	if (opts->layers_dir != NULL)
 		return wpkg_error_set(err, WPKG_E_INVALID, "%s is not exploded: it has no constituent layers to write",
 				      what);
-	rc = wpkg_store_blob_get_buf(s, &m->config.digest, WPKG_DOC_MAX, &config, err);
+	rc = wpkg_store_blob_get_doc(s, &m->config, WPKG_DOC_MAX, &config, err);
 	if (rc < 0) {
 		wpkg_error_wrap(err, "config %s", m->config.digest.str);
 		goto out;

@@ -16,6 +16,7 @@
 	WPKG_MT_DOCKER_MANIFEST ", " WPKG_MT_DOCKER_LIST
 #define TAGS_PAGE_MAX ((size_t)16 << 20)
 #define TAGS_PAGES_MAX 10000
+#define TAGS_PAGE_WANT ((size_t)1000)
 
 int wpkg_registry_open(struct wpkg_registry **out, const char *host, const struct wpkg_http_opts *opts,
 		       const struct wpkg_registry_hooks *hooks, const struct wpkg_credentials *creds,
@@ -439,21 +440,31 @@ int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, con
 int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
 		       struct wpkg_error *err)
 {
+	bool capped;
+
+	return wpkg_registry_tags_paged(r, repo, 0, 0, tags, n_tags, &capped, err);
+}
+
+int wpkg_registry_tags_paged(struct wpkg_registry *r, const char *repo, size_t limit, size_t max_pages,
+			     char ***tags, size_t *n_tags, bool *capped, struct wpkg_error *err)
+{
 	struct wpkg_http_req req = { .method = "GET", .max_body = TAGS_PAGE_MAX };
 	struct wpkg_http_resp resp = { 0 };
 	struct wpkg_pager pg = { 0 };
-	struct wpkg_tags_list tl = { 0 };
+	struct wpkg_tags_list tl = { .limit = limit };
 	struct reg_scopes s;
 	char *url = NULL;
 	int rc;
 
 	rc = reg_scopes_init(&s, repo, "pull", NULL);
-	if (rc < 0 || asprintf(&url, "%s/v2/%s/tags/list?n=1000", r->base, repo) < 0) {
+	/* n is only a wish: registries may send fewer a page, or more */
+	if (rc < 0 || asprintf(&url, "%s/v2/%s/tags/list?n=%zu", r->base, repo,
+			       limit != 0 && limit < TAGS_PAGE_WANT ? limit : TAGS_PAGE_WANT) < 0) {
 		url = NULL;
 		rc = wpkg_error_nomem(err);
 		goto out;
 	}
-	rc = wpkg_pager_init(&pg, url, TAGS_PAGES_MAX, err);
+	rc = wpkg_pager_init(&pg, url, max_pages ? max_pages : TAGS_PAGES_MAX, err);
 	url = NULL;     /* the pager owns it now */
 	if (rc < 0)
 		goto out;
@@ -469,8 +480,11 @@ int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, 
 		if (rc < 0)
 			goto out;
 	}
+	for (; limit != 0 && tl.n > limit; tl.n--)
+		free(tl.tags[tl.n - 1]);
 	*tags = tl.tags;
 	*n_tags = tl.n;
+	*capped = pg.capped;
 	tl.tags = NULL;
 	tl.n = 0;
 out:

@@ -149,5 +149,12 @@ int wpkg_registry_manifest_delete(struct wpkg_registry *r, const char *repo, con
 /* Every tag of repo, following Link pagination. Caller frees each and the array. */
 int wpkg_registry_tags(struct wpkg_registry *r, const char *repo, char ***tags, size_t *n_tags,
 		       struct wpkg_error *err);
+/*
+ * The same, stopping after limit tags (0: all; the registry is asked for no
+ * more in a page) or max_pages pages (0: 10000); *capped when the registry
+ * linked to a page beyond max_pages.
+ */
+int wpkg_registry_tags_paged(struct wpkg_registry *r, const char *repo, size_t limit, size_t max_pages,
+			     char ***tags, size_t *n_tags, bool *capped, struct wpkg_error *err);
 
 #endif

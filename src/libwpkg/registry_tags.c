@@ -66,7 +66,8 @@ int wpkg_tags_list_page(struct wpkg_tags_list *tl, struct wpkg_pager *pg, const 
 	if (rc < 0)
 		return rc;
 	/* an empty page, or the same page again under another URL, would keep us here forever */
-	if (count == 0 || (tl->last && tl->prev_last && strcmp(tl->last, tl->prev_last) == 0)) {
+	if (count == 0 || (tl->last && tl->prev_last && strcmp(tl->last, tl->prev_last) == 0) ||
+	    (tl->limit != 0 && tl->n >= tl->limit)) {
 		wpkg_pager_stop(pg);
 		return 0;
 	}

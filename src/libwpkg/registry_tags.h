@@ -7,13 +7,14 @@
 
 #include "http_pager.h"
 
-/* The tags read so far, and what tells a page served again. Start zeroed; wpkg_tags_list_clear frees. */
+/* The tags read so far, and what tells a page served again. Start zeroed (but for limit); wpkg_tags_list_clear frees. */
 struct wpkg_tags_list {
 	char **tags;
 	size_t n;
 	char *last;        /* the last tag of the latest page */
 	char *prev_last;   /* and of the page before */
 	size_t total;      /* bytes of every page */
+	size_t limit;      /* stop once this many tags are in (0: read every page) */
 };
 
 /*

@@ -188,6 +188,23 @@ int wpkg_store_blob_get_buf(struct wpkg_store *s, const struct wpkg_digest *d, s
 	return (s->front != NULL ? s->front : s->ops)->blob_get_buf(s, d, max, out, err);
 }
 
+int wpkg_store_blob_get_doc(struct wpkg_store *s, const struct wpkg_descriptor *desc, size_t max,
+			    struct wpkg_buf *out, struct wpkg_error *err)
+{
+	int rc;
+
+	if (desc->size < 0 || (uint64_t)desc->size > max)
+		return wpkg_error_set(err, WPKG_E_TOO_LARGE, "blob %s: its descriptor gives %lld bytes, more than the "
+				      "%zu a document may have", desc->digest.str, (long long)desc->size, max);
+	rc = wpkg_store_blob_get_buf(s, &desc->digest, (size_t)desc->size, out, err);
+	/* more bytes than the descriptor gives cannot be the blob it names: a corrupt (or endless) answer,
+	 * stopped as soon as it ran over */
+	if (rc == WPKG_E_TOO_LARGE)
+		return wpkg_error_set(err, WPKG_E_DIGEST, "blob %s: more than the %lld bytes its descriptor gives; "
+				      "refusing the answer", desc->digest.str, (long long)desc->size);
+	return rc;
+}
+
 int wpkg_store_blob_open(struct wpkg_blob *out, struct wpkg_store *s, const struct wpkg_descriptor *desc,
 			 struct wpkg_error *err)
 {
@@ -237,6 +254,34 @@ int wpkg_store_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct w
 	if (s->offline)
 		return offline("listing tags", err);
 	return s->ops->tags(s, tags, n_tags, err);
+}
+
+int wpkg_store_tags_list(struct wpkg_store *s, const struct wpkg_tags_opts *o, char ***tags, size_t *n_tags,
+			 bool *capped, struct wpkg_error *err)
+{
+	struct wpkg_tags_opts opts;
+	char **got = NULL;
+	size_t n = 0;
+	bool cut = false;
+	int rc = wpkg_opts_load(&opts, sizeof(opts), o, "tags options", err);
+
+	if (rc < 0)
+		return rc;
+	if (s->offline)
+		return offline("listing tags", err);
+	if (s->ops->tags_paged != NULL)
+		rc = s->ops->tags_paged(s, &opts, &got, &n, &cut, err);
+	else
+		rc = s->ops->tags(s, &got, &n, err);
+	if (rc < 0)
+		return rc;
+	/* a local index is read whole; the limit still holds */
+	for (; opts.limit != 0 && n > opts.limit; n--)
+		free(got[n - 1]);
+	*tags = got;
+	*n_tags = n;
+	*capped = cut;
+	return 0;
 }
 
 int wpkg_store_delete(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference,

@@ -48,6 +48,9 @@ struct wpkg_store_ops {
 	int (*blob_mount)(struct wpkg_store *s, const char *from_repo, const struct wpkg_digest *d, bool *mounted,
 			  struct wpkg_error *err);
 	int (*tags)(struct wpkg_store *s, char ***tags, size_t *n_tags, struct wpkg_error *err);
+	/* a paginated listing (registries); NULL: tags, cut to o->limit by store.c */
+	int (*tags_paged)(struct wpkg_store *s, const struct wpkg_tags_opts *o, char ***tags, size_t *n_tags,
+			  bool *capped, struct wpkg_error *err);
 	int (*delete)(struct wpkg_digest *digest, struct wpkg_store *s, const char *reference, struct wpkg_error *err);
 	/* info is never NULL here (store.c passes a scratch one); filtering by artifact_type is left to store.c
 	 * unless *filtered is set */
@@ -148,6 +151,14 @@ int wpkg_store_local_manifest_resolve(struct wpkg_descriptor *out, struct wpkg_s
 int wpkg_store_local_manifest_put(struct wpkg_store *s, const char *reference, const char *media_type,
 				  const struct wpkg_digest *d, const void *data, size_t len, char **oci_subject,
 				  struct wpkg_error *err);
+/*
+ * A document blob (a config) that desc describes, into out: one whose
+ * descriptor gives more than max bytes is WPKG_E_TOO_LARGE without a
+ * fetch; an answer running past desc->size is WPKG_E_DIGEST (the store
+ * reads at most that many bytes, and the next chunk).
+ */
+int wpkg_store_blob_get_doc(struct wpkg_store *s, const struct wpkg_descriptor *desc, size_t max,
+			    struct wpkg_buf *out, struct wpkg_error *err);
 int wpkg_store_local_blob_exists(struct wpkg_store *s, const struct wpkg_digest *d, bool *present,
 				 struct wpkg_error *err);
 int wpkg_store_local_blob_get(struct wpkg_store *s, const struct wpkg_digest *d, uint64_t size, int fd,

@@ -178,6 +178,13 @@ static int reg_tags(struct wpkg_store *s, char ***tags, size_t *n_tags, struct w
 	return wpkg_registry_tags(wpkg_store_reg(s)->client, s->repo, tags, n_tags, err);
 }
 
+static int reg_tags_paged(struct wpkg_store *s, const struct wpkg_tags_opts *o, char ***tags, size_t *n_tags,
+			  bool *capped, struct wpkg_error *err)
+{
+	return wpkg_registry_tags_paged(wpkg_store_reg(s)->client, s->repo, o->limit, o->max_pages, tags, n_tags,
+					capped, err);
+}
+
 /* The digest of the subject of the manifest or index in body; false when it has none or cannot be read. */
 static bool doc_subject(struct wpkg_digest *out, const char *media_type, const struct wpkg_buf *body)
 {
@@ -253,6 +260,7 @@ const struct wpkg_store_ops wpkg_store_registry_ops = {
 	.blob_put = reg_blob_put,
 	.blob_mount = reg_blob_mount,
 	.tags = reg_tags,
+	.tags_paged = reg_tags_paged,
 	.delete = reg_delete,
 	.referrers_list = wpkg_store_reg_referrers_list,
 	.referrers_add = wpkg_store_reg_referrers_add,

@@ -133,7 +133,13 @@ static int up_monolithic(struct up *u, bool *refused, struct wpkg_error *err)
 	return rc;
 }
 
-/* PATCH one chunk [start, start + len). */
+/*
+ * PATCH one chunk [start, start + len).  The answer's Range is not read:
+ * GHCR answers 0-0 whatever it holds (nothing, or one byte?), ECR keeps the
+ * first chunk's, and registries differ on whether it counts the chunk or the
+ * blob.  The next chunk starts where this one ended, and a chunk that failed
+ * starts the upload over from a new POST, so no offset is ever taken from it.
+ */
 static int up_patch(struct up *u, uint64_t start, uint64_t len, long *status, struct wpkg_error *err)
 {
 	struct wpkg_http_body body = u->whole;
@@ -158,7 +164,8 @@ static int up_patch(struct up *u, uint64_t start, uint64_t len, long *status, st
 	rc = reg_request(u->r, &req, &u->s, &resp, err);
 	if (rc == 0) {
 		*status = resp.status;
-		if (resp.status != 202 && resp.status != 204) {
+		/* 202 is the spec's; ECR answers 201, and the session still goes on at its Location */
+		if (resp.status != 202 && resp.status != 201 && resp.status != 204) {
 			up_check_stale(u, &resp);
 			rc = reg_status_error(err, "PATCH", &resp);
 		} else
@@ -229,6 +236,8 @@ static uint64_t up_chunk_size(struct wpkg_registry *r)
 {
 	const struct wpkg_http_opts *ho = wpkg_http_get_opts(r->http);
 
+	if (ho->monolithic)
+		return 0;
 	return ho->chunk_size_exact ? ho->chunk_size : wpkg_chunk_policy_size(r->host, ho->chunk_size);
 }
 
@@ -260,7 +269,9 @@ static int upload(struct wpkg_registry *r, const char *repo, const struct wpkg_b
 	/* a pipe goes in one PUT */
 	uint64_t chunk = pipe ? 0 : up_chunk_size(r);
 	const struct wpkg_log_sink *log = &wpkg_http_hooks(r->http)->log;
-	bool chunked = chunk > 0, fell_back = pipe != NULL, refused, skipped = false;
+	/* asked for one PUT (a pipe, or --monolithic), the caller gets one PUT: a refusal is an error, not chunks */
+	bool chunked = chunk > 0, fell_back = pipe != NULL || wpkg_http_get_opts(r->http)->monolithic, refused,
+	     skipped = false;
 	/* a pipe's bytes pass once: a failed PUT cannot be sent again */
 	unsigned attempts = 0, max = pipe ? 0 : wpkg_http_max_retries(r->http);
 	long status;

@@ -27,6 +27,8 @@ struct cli_registry {
 /* The values of cli_registry_opts (a process runs one command). */
 extern struct cli_registry cli_reg;
 extern const struct cli_opt_spec cli_registry_opts[];
+/* How blobs are uploaded (cli_upload.c): --chunk-size, --monolithic, into cli_reg.transport. */
+extern const struct cli_opt_spec cli_upload_opts[];
 
 void cli_registry_init(struct cli_registry *r);
 /* Turns the parsed --connect-timeout and --retries into r's transport options (after parsing). */

@@ -85,6 +85,8 @@ size_t cli_command_tables(struct cli_help_table *out, size_t max, const struct c
 		out[n++] = (struct cli_help_table){ "Options", cmd->opts != NULL ? cmd->opts : no_opts };
 	if ((cmd->needs & CLI_PACK_OPTS) && n < max)
 		out[n++] = (struct cli_help_table){ "Packaging options", cli_pack_opts };
+	if ((cmd->needs & CLI_UPLOAD_OPTS) && n < max)
+		out[n++] = (struct cli_help_table){ "Upload options", cli_upload_opts };
 	if ((cmd->needs & CLI_REGISTRY_OPTS) && n < max)
 		out[n++] = (struct cli_help_table){ "Registry options", cli_registry_opts };
 	if (n < max)
@@ -284,12 +286,12 @@ static int steps(struct cli_run *r)
 		cli_out_json(cmd->json(r));
 	else if (cmd->text != NULL)
 		cmd->text(r);
-	return WPKG_EXIT_OK;
+	return r->partial;
 }
 
 int cli_run_command(const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_opt_spec *tables[5];
+	const struct cli_opt_spec *tables[6];
 	struct cli_run r;
 	size_t n = 0;
 	int rc;
@@ -302,6 +304,8 @@ int cli_run_command(const struct cli_command *cmd, int argc, char **argv)
 	tables[n++] = cmd->opts != NULL ? cmd->opts : no_opts;
 	if (cmd->needs & CLI_PACK_OPTS)
 		tables[n++] = cli_pack_opts;
+	if (cmd->needs & CLI_UPLOAD_OPTS)
+		tables[n++] = cli_upload_opts;
 	if (cmd->needs & CLI_REGISTRY_OPTS)
 		tables[n++] = cli_registry_opts;
 	tables[n++] = cli_global_opts;

@@ -29,6 +29,7 @@ enum cli_needs {
 	CLI_PACK_OPTS = 1u << 7,      /* takes cli_pack_opts (bound to cli_pk) */
 	CLI_VERB = 1u << 9,           /* pos.v[0] is a verb ("manifest fetch REF"): the REF is pos.v[1] */
 	CLI_REF_PUBLISH = 1u << 10,    /* a package-name REF names the version to write (ns:name@1.2.3), not chosen */
+	CLI_UPLOAD_OPTS = 1u << 11,    /* takes cli_upload_opts (--chunk-size, --monolithic; bound to cli_reg) */
 };
 
 struct names_ref;
@@ -43,6 +44,7 @@ struct cli_run {
 	struct wpkg_store *store;     /* open with CLI_STORE */
 	struct wpkg_error err;        /* set it and return cli_run_fail(run) */
 	bool no_result;               /* set by run: stdout already holds the result (pull -o -) */
+	int partial;                  /* set by run: the exit status after the result is printed (it is incomplete) */
 	struct names_ref *name;       /* the REF was a package name (names.h): how it was resolved; else NULL */
 	char *ref_buf;                /* private */
 };

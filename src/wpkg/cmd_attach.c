@@ -85,7 +85,7 @@ const struct cli_command cli_cmd_attach = {
 	.name = "attach",
 	.summary = "Attach files to a manifest as a referring artifact (registry, layout or archive)",
 	.usage = "[OPTIONS] --artifact-type TYPE REF FILE...",
-	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_STORE | CLI_COMMIT | CLI_REGISTRY_OPTS,
+	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_STORE | CLI_COMMIT | CLI_REGISTRY_OPTS | CLI_UPLOAD_OPTS,
 	.min_pos = 2, .max_pos = -1, .pos_what = "REF and at least one FILE",
 	.opts = attach_opts,
 	.check = check, .run = run, .text = text, .json = result_json, .cleanup = cleanup,

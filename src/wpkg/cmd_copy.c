@@ -210,7 +210,7 @@ const struct cli_command cli_cmd_copy = {
 	.name = "copy",
 	.summary = "Copy an artifact or index between registries, layouts and archives",
 	.usage = "[OPTIONS] SRC DST",
-	.needs = CLI_REGISTRY_OPTS,
+	.needs = CLI_REGISTRY_OPTS | CLI_UPLOAD_OPTS,
 	.min_pos = 2, .max_pos = 2, .pos_what = "SRC and DST",
 	.opts = copy_opts,
 	.run = run, .text = text, .json = json_result, .cleanup = cleanup,

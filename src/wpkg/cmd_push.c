@@ -15,7 +15,6 @@
 static struct {
 	struct cli_strings extra_tags; /* -t, in order */
 	const char *mount_from;
-	uint64_t chunk_size;
 	bool force;                    /* a package name: replace an existing version */
 	bool sbom;                     /* --sbom */
 	struct cli_push_sbom bom;
@@ -31,8 +30,6 @@ const struct cli_opt_spec cli_push_opts[] = {
 	{ CLI_OPT_LIST, "tag", 't', &push.extra_tags, "TAG", "also tag the manifest TAG (repeatable)" },
 	{ CLI_OPT_STRING, "mount-from", 0, &push.mount_from, "REPO",
 	  "mount blobs the registry has in REPO instead of uploading them" },
-	{ CLI_OPT_BYTES, "chunk-size", 0, &push.chunk_size, "BYTES",
-	  "upload in chunks of BYTES (K, M, G suffixes) instead of at once", .min = 1, .example = "5M" },
 	{ CLI_OPT_SWITCH, "force", 0, &push.force, NULL,
 	  "publishing by package name (ns:name@1.2.3): replace the version if it exists" },
 	{ CLI_OPT_SWITCH, "sbom", 0, &push.sbom, NULL,
@@ -104,7 +101,6 @@ static int check(struct cli_run *r)
 	    (r->name != NULL && names_publish_annotations(&cli_pk, r->name, r->pos.v[1], n_files, &r->err) < 0) ||
 	    cli_pack_files(&push.pkg, &cli_pk, (const char *const *)&r->pos.v[1], n_files, &r->err) < 0)
 		return cli_fail(&r->err);
-	cli_reg.transport.chunk_size = push.chunk_size;
 	return WPKG_EXIT_OK;
 }
 
@@ -231,7 +227,7 @@ const struct cli_command cli_cmd_push = {
 	.summary = "Package Wasm files and push them to a registry, layout or archive",
 	.usage = "[OPTIONS] REF[:TAG[,TAG...]] FILE...",
 	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_REF_TAGS | CLI_REF_PUBLISH | CLI_STORE | CLI_WRITABLE |
-		 CLI_REGISTRY_OPTS | CLI_PACK_OPTS,
+		 CLI_REGISTRY_OPTS | CLI_PACK_OPTS | CLI_UPLOAD_OPTS,
 	.min_pos = 2, .max_pos = -1, .pos_what = "REF and FILE",
 	.opts = cli_push_opts,
 	.check = check, .run = run, .text = text, .json = result_json, .cleanup = cleanup,

@@ -7,6 +7,7 @@
 #include "cli_run.h"
 
 static struct {
+	long limit, max_pages;   /* --limit, --max-pages; 0: not given */
 	char **tags;
 	size_t n;
 	const char **shown;   /* what is printed: the tags, or a package name's versions in semver order */
@@ -18,10 +19,37 @@ static int compare(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static const struct cli_opt_spec tags_opts[] = {
+	{ CLI_OPT_NUMBER, "limit", 0, &tags.limit, "N", "list at most N tags (the first N the store lists)",
+	  1, 1000000000L, "a tag count" },
+	{ CLI_OPT_NUMBER, "max-pages", 0, &tags.max_pages, "N",
+	  "read at most N pages of a registry's tag list (default 10000; more: exit 3)",
+	  1, 1000000000L, "a page count" },
+	CLI_OPT_END,
+};
+
+/* A listing cut short must not pass for the whole: the list is still printed, and the status says it is not all. */
+static void warn_capped(struct cli_run *r, size_t max_pages)
+{
+	size_t cap = max_pages ? max_pages : 10000;
+
+	cli_warn("tags %s: the registry has more than %zu pages of tags; only the %zu tags of the first %zu are listed "
+		 "(use --max-pages N to read further, or --limit N to ask for a part)", r->ref_arg, cap, tags.n, cap);
+	r->partial = WPKG_EXIT_BAD_INPUT;
+}
+
 static int run(struct cli_run *r)
 {
-	if (wpkg_store_tags(r->store, &tags.tags, &tags.n, &r->err) < 0)
+	struct wpkg_tags_opts o = WPKG_TAGS_OPTS_INIT;
+	bool capped;
+
+	/* a package name's limit counts versions, which are known only once every tag is */
+	o.limit = r->name != NULL ? 0 : (size_t)tags.limit;
+	o.max_pages = (size_t)tags.max_pages;
+	if (wpkg_store_tags_list(r->store, &o, &tags.tags, &tags.n, &capped, &r->err) < 0)
 		return cli_run_fail(r);
+	if (capped)
+		warn_capped(r, o.max_pages);
 	/* the spec asks registries for lexical order; not all of them keep to it */
 	if (tags.n > 1) /* no array at all when there are no tags */
 		qsort(tags.tags, tags.n, sizeof(tags.tags[0]), compare);
@@ -36,6 +64,8 @@ static int run(struct cli_run *r)
 			if (wpkg_semver_parse(&v, tags.tags[i], &ignored) < 0)
 				cli_note("tag '%s' is not a version (strict semver): not listed", tags.tags[i]);
 		}
+		if (tags.limit > 0 && tags.nshown > (size_t)tags.limit)
+			tags.nshown = (size_t)tags.limit;
 		return WPKG_EXIT_OK;
 	}
 	tags.shown = malloc((tags.n ? tags.n : 1) * sizeof(tags.shown[0]));
@@ -79,5 +109,5 @@ const struct cli_command cli_cmd_tags = {
 	.usage = "[OPTIONS] REPO|NAMESPACE:NAME",
 	.needs = CLI_REF | CLI_ANY_TRANSPORT | CLI_REF_NO_TAG | CLI_STORE | CLI_REGISTRY_OPTS,
 	.min_pos = 1, .max_pos = 1, .pos_what = "one REPO",
-	.run = run, .text = text, .json = result_json, .cleanup = cleanup,
+	.opts = tags_opts, .run = run, .text = text, .json = result_json, .cleanup = cleanup,
 };

@@ -10,7 +10,8 @@
 It speaks enough of the distribution API for wpkg pull/push (blobs, uploads
 monolithic and chunked, manifests, tags; with referrers_api=True the OCI 1.1
 referrers API too; referrers_page_size=N splits its answer into pages of N
-descriptors chained by Link: <...?n=N&last=DIGEST>; rel="next") and keeps
+descriptors chained by Link: <...?n=N&last=DIGEST>; rel="next"; tags/list pages
+by ?n= or tags_page_size the same way) and keeps
 everything in memory.
 Faults are matched in the order they were added, by method and a regular
 expression searched in the path (query included); each fires `times` times
@@ -123,7 +124,7 @@ class _Rule:
 
 class FakeRegistry:
     def __init__(self, auth=None, storage=False, shared_blobs=None, referrers_api=False, referrers_filter=True,
-                 referrers_page_size=None):
+                 referrers_page_size=None, tags_page_size=None, quirks=(), bearer=None):
         self.auth = auth                     # (user, password) for Basic, or None
         # the OCI 1.1 referrers API: GET /v2/R/referrers/D, OCI-Subject on PUT; referrers_filter False
         # ignores ?artifactType= (no OCI-Filters-Applied), as the spec allows; 'first' honours it on the
@@ -133,6 +134,24 @@ class FakeRegistry:
         # None: one answer; N: pages of N descriptors in digest order, the next one named by a relative
         # Link: </v2/R/referrers/D?...&n=N&last=DIGEST>; rel="next" (as distribution pages tags/list)
         self.referrers_page_size = referrers_page_size
+        # None: the client's ?n= (all when it sends none); N: at most N tags a page whatever it asks, in
+        # lexical order, the next page named by Link: </v2/R/tags/list?n=N&last=TAG>; rel="next"
+        self.tags_page_size = tags_page_size
+        # registries' known departures from distribution, each by name:
+        #   range-0-0         every upload answer says Range: 0-0 (GHCR), whatever it holds
+        #   range-stuck       PATCH answers keep the Range of the first chunk (ECR)
+        #   patch-201         PATCH answered 201 instead of 202 (ECR)
+        #   no-digest         blob and manifest PUT answers without Docker-Content-Digest (ECR)
+        #   mount-needs-from  a mount POST without from= is refused 400 (Quay); one with from= that cannot
+        #                     mount opens an upload (202 and a Location), as the spec allows
+        self.quirks = set(quirks)
+        # Bearer tokens from the registry's own /token (realm): 'opaque' (GHCR-like base64, no dots) or 'jwt'
+        # (three dotted parts, unsigned); each token covers the scopes it was asked for, and is refused (401 and
+        # a challenge naming the scope needed) for any other repository unless bearer_any_repo
+        self.bearer = bearer
+        self.bearer_any_repo = False
+        self.tokens = {}                     # token -> set of (repo, action) granted
+        self.token_requests = []             # the scope lists asked for, in order
         self.storage = storage               # serve /storage/DIGEST only
         self.blobs = shared_blobs if shared_blobs is not None else {}
         self.manifests = {}                  # (repo, ref) -> (media type, bytes)
@@ -241,6 +260,7 @@ class _Upload:
     def __init__(self):
         self.data = bytearray()
         self.state = uuid.uuid4().hex
+        self.first_end = None   # the Range end after the first PATCH (range-stuck)
 
     def location(self, repo, uid):
         return '/v2/%s/blobs/uploads/%s?_state=%s' % (repo, uid, self.state)
@@ -324,6 +344,43 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         want = 'Basic ' + base64.b64encode(('%s:%s' % self.reg.auth).encode()).decode()
         return self.headers.get('Authorization') == want
 
+    def _token(self, query):
+        import base64
+        import urllib.parse
+        reg = self.reg
+        scopes = urllib.parse.parse_qs(query).get('scope', [])
+        granted = set()
+        for sc in scopes:
+            parts = sc.split(':')
+            if len(parts) == 3 and parts[0] == 'repository':
+                granted |= {(parts[1], a) for a in parts[2].split(',')}
+        raw = uuid.uuid4().bytes
+        if reg.bearer == 'jwt':
+            tok = '.'.join(base64.urlsafe_b64encode(x).decode().rstrip('=') for x in (
+                b'{"alg":"none"}', json.dumps({'access': sorted(granted)}).encode(), raw))
+        else:
+            tok = base64.b64encode(b'v1:' + raw + b'\x00').decode()   # 'djE6...' with '=' padding
+        with reg.lock:
+            reg.tokens[tok] = granted
+            reg.token_requests.append(scopes)
+        return self._send(200, json.dumps({'token': tok, 'expires_in': 300}).encode(),
+                          {'Content-Type': 'application/json'})
+
+    def _bearer_ok(self, path):
+        """None when the request's token covers it, else the scope to name in the challenge ('' for /v2/)."""
+        reg = self.reg
+        m = re.match(r'/v2/(.+?)/(blobs|manifests|tags|referrers)/', path)
+        if not m:
+            need = None
+        else:
+            need = (m.group(1), 'pull' if self.command in ('GET', 'HEAD') else 'push')
+        auth = self.headers.get('Authorization') or ''
+        granted = reg.tokens.get(auth[7:]) if auth.startswith('Bearer ') else None
+        if granted is not None and (need is None or need in granted or
+                                    (reg.bearer_any_repo and need[1] == 'pull')):
+            return None
+        return '' if need is None else 'repository:%s:%s' % need
+
     def _handle(self):
         body = self._body() if self.command in ('PUT', 'POST', 'PATCH') else b''
         reg = self.reg
@@ -335,6 +392,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if not self._authorized():
             return self._send(401, _error('UNAUTHORIZED', 'authentication required'),
                               {'WWW-Authenticate': 'Basic realm="fakereg"', 'Content-Type': 'application/json'})
+        if reg.bearer and self.path.startswith('/token'):
+            return self._token(self.path.split('?', 1)[1] if '?' in self.path else '')
+        scope = self._bearer_ok(self.path.split('?', 1)[0]) if reg.bearer else None
+        if scope is not None:
+            challenge = 'Bearer realm="http://%s/token",service="fakereg"' % reg.host
+            if scope:
+                challenge += ',scope="%s"' % scope
+            return self._send(401, _error('UNAUTHORIZED', 'authentication required'),
+                              {'WWW-Authenticate': challenge, 'Content-Type': 'application/json'})
         fault = reg._take_fault(self.command, self.path)
         if isinstance(fault, Delay):
             time.sleep(fault.seconds)
@@ -366,11 +432,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._referrers(m.group(1), m.group(2), query)
         m = re.fullmatch(r'/v2/(.+)/tags/list', path)
         if m:
-            tags = reg.tags.get(m.group(1))
-            if tags is None:
-                return self._send(404, _error('NAME_UNKNOWN', 'repository name not known to registry'))
-            return self._send(200, json.dumps({'name': m.group(1), 'tags': tags}).encode(),
-                              {'Content-Type': 'application/json'})
+            return self._tags(m.group(1), query)
         return self._send(404, b'404 page not found\n', {'Content-Type': 'text/plain'})
 
     def _blob(self, digest, fault):
@@ -395,7 +457,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         import urllib.parse
         params = {k: urllib.parse.unquote(v) for k, v in params.items()}
         if self.command == 'POST':
-            if 'mount' in params and params['mount'] in reg.blobs:
+            quay = 'mount-needs-from' in reg.quirks
+            if 'mount' in params and 'from' not in params and quay:
+                return self._send(400, _error('UNSUPPORTED', 'mount needs a source repository (from)'))
+            if 'mount' in params and params['mount'] in reg.blobs and not quay:
                 return self._send(201, b'', {'Location': '/v2/%s/blobs/%s' % (repo, params['mount'])})
             uid = uuid.uuid4().hex
             up = _Upload()
@@ -416,8 +481,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         buf.extend(body)
         if self.command == 'PATCH':
             up.state = uuid.uuid4().hex
-            return self._send(202, b'', {'Location': up.location(repo, upload_id),
-                                         'Range': '0-%d' % (len(buf) - 1)})
+            if up.first_end is None:
+                up.first_end = len(buf) - 1
+            end = 0 if 'range-0-0' in reg.quirks else up.first_end if 'range-stuck' in reg.quirks else len(buf) - 1
+            return self._send(201 if 'patch-201' in reg.quirks else 202, b'',
+                              {'Location': up.location(repo, upload_id), 'Range': '0-%d' % end})
         if self.command == 'PUT':
             want = params.get('digest')
             if digest_of(bytes(buf)) != want:
@@ -425,7 +493,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             with reg.lock:
                 reg.blobs[want] = bytes(buf)
                 reg.uploads.pop(upload_id, None)
-            return self._send(201, b'', {'Location': '/v2/%s/blobs/%s' % (repo, want), 'Docker-Content-Digest': want})
+            headers = {'Location': '/v2/%s/blobs/%s' % (repo, want)}
+            if 'no-digest' not in reg.quirks:
+                headers['Docker-Content-Digest'] = want
+            return self._send(201, b'', headers)
         return self._send(405)
 
     def _referrers(self, repo, subject, query):
@@ -465,13 +536,32 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                            'manifests': found}).encode()
         return self._send(200, body, headers)
 
+    def _tags(self, repo, query):
+        import urllib.parse
+        tags = self.reg.tags.get(repo)
+        if tags is None:
+            return self._send(404, _error('NAME_UNKNOWN', 'repository name not known to registry'))
+        params = urllib.parse.parse_qs(query)
+        headers = {'Content-Type': 'application/json'}
+        sizes = [int(params['n'][0])] if 'n' in params else []
+        sizes += [self.reg.tags_page_size] if self.reg.tags_page_size else []
+        if sizes:
+            last = params.get('last', [''])[0]
+            tags = [t for t in sorted(tags) if t > last]
+            if len(tags) > min(sizes):
+                tags = tags[:min(sizes)]
+                q = urllib.parse.urlencode([('n', str(min(sizes))), ('last', tags[-1])])
+                headers['Link'] = '</v2/%s/tags/list?%s>; rel="next"' % (repo, q)
+        return self._send(200, json.dumps({'name': repo, 'tags': tags}).encode(), headers)
+
     def _manifest(self, repo, ref, body, fault):
         reg = self.reg
         if self.command == 'PUT':
             mt = self.headers.get('Content-Type', '')
             reg.put_manifest(repo, None if ref.startswith('sha256:') else ref, body, mt)
-            headers = {'Docker-Content-Digest': digest_of(body),
-                       'Location': '/v2/%s/manifests/%s' % (repo, digest_of(body))}
+            headers = {'Location': '/v2/%s/manifests/%s' % (repo, digest_of(body))}
+            if 'no-digest' not in reg.quirks:
+                headers['Docker-Content-Digest'] = digest_of(body)
             subject = (json.loads(body).get('subject') or {}).get('digest') if reg.referrers_api else None
             if subject:
                 headers['OCI-Subject'] = subject

@@ -32,7 +32,8 @@ WPKG = os.environ.get('WPKG', 'wpkg')
 LIMIT_S = 120
 # network, digest/size, not found (a stale or vanished upload), refused credentials: never 0, 1, 2, 3 or a signal
 FAIL_STATUSES = (4, 5, 6, 7)
-# and per fault: an endless document runs into its cap, refused as too large (3, "larger than N bytes")
+# and per fault: an endless document of unknown size (a manifest by tag, a tag list) runs into its cap, refused
+# as too large (3, "larger than N bytes"); an endless blob or config runs past its descriptor's size (6)
 FAULT_STATUSES = {'endless': (3, )}
 SMALL = 'components/hello-c.component.wasm'
 BIG = 'components/calc-qjs.component.wasm'

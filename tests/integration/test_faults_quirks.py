@@ -7,6 +7,7 @@ the retry budget.  A complete, correct blob under a larger Content-Length was "r
 """
 
 import json
+import os
 
 import harness
 from fakereg import Overstate, Status
@@ -49,6 +50,22 @@ class QuirkTests(FaultCase):
         # one blob fails first (one at a time): its first session and two new ones
         self.assertEqual(len(reg.seen('PUT', r'/blobs/uploads/')), 3)
 
+
+    def test_config_over_the_document_cap_is_refused_unfetched(self):
+        # a config the manifest says is over 4 MiB is a document over its size limit (3) before any byte; one
+        # the manifest says is small and comes endless is a corrupt answer (6: test_fault_matrix, endless)
+        wasm = read(harness.fixture(COMPONENT))
+        reg = self.registry()
+        digest, _ = reg.push_artifact('app/hello', 'v1', wasm)
+        doc = json.loads(reg.manifests[('app/hello', digest)][1])
+        doc['config']['size'] = (4 << 20) + 1
+        reg.put_manifest('app/hello', 'v2', json.dumps(doc).encode())
+        out = self.path('x.wasm')
+        r = self.wpkg('pull', '--plain-http', '-o', out, reg.host + '/app/hello:v2', expect=3)
+        self.assertOneErrorLine(r, 'config ' + doc['config']['digest'], 'its descriptor gives 4194305 bytes',
+                                'more than the 4194304 a document may have')
+        self.assertEqual(reg.seen('GET', '/blobs/' + doc['config']['digest']), [])
+        self.assertFalse(os.path.exists(out))
 
     def test_complete_blob_under_larger_content_length_is_accepted(self):
         wasm = read(harness.fixture(COMPONENT))

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """test_valgrind.py - every wpkg command, its error paths included, runs clean under valgrind memcheck."""
 
+import subprocess
 import unittest
 
+import faultmatrix
 import harness
 from regcase import RegistryCase
 
@@ -140,6 +142,72 @@ class ValgrindRegistryTests(Memcheck, RegistryCase, harness.TestCase):
     def test_wrong_password(self):
         self.vg('push', *self.reg.flags, *self.creds(), self.ref(self.repo(), 'v1'), harness.fixture(MODULE),
                 input='wrong\n', expect=5)
+
+
+class _ValgrindMatrix(faultmatrix.Matrix):
+    """The fault matrix with the faulted run (the one through the proxy) under memcheck; setup and checks not."""
+
+    def wpkg(self, d, *args, input=None, timeout=faultmatrix.LIMIT_S + 30):
+        if self.proxy is None or not any(self.proxy.host in str(a) for a in args):
+            return super().wpkg(d, *args, input=input, timeout=timeout)
+        return subprocess.run(VALGRIND + [harness.WPKG] + [str(a) for a in args], env=self.env(d), cwd=d['dir'],
+                              input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              errors='replace', timeout=timeout)
+
+
+class _Timed(faultmatrix.Op):
+    """An operation of the matrix with --timeout SECONDS (push-timeout, pull-timeout): a drip is cut off by the
+    deadline and retried, never waited out."""
+
+    def __init__(self, op, seconds):
+        self.op, self.seconds = op, seconds
+        self.pushes, self.uploads, self.target, self.files = op.pushes, op.uploads, op.target, op.files
+
+    def setup(self, m, d):
+        self.op.setup(m, d)
+
+    def argv(self, m, d):
+        a = self.op.argv(m, d)
+        return a[:1] + ['--timeout', str(self.seconds)] + a[1:]
+
+    def verify(self, m, d, r):
+        return self.op.verify(m, d, r)
+
+
+class ValgrindFaultTests(harness.TestCase):
+    """push and pull through the fault proxy under memcheck: the error and retry paths leak nothing.
+
+    Each cell is also one of the matrix's (faultmatrix.Matrix.run): documented status, one error line, no
+    partial output, no temporary; and memcheck must stay silent (exit status 99 is memcheck's)."""
+
+    # (operation, fault, exit status): the always-faults fail after the retries (7), a corrupt upload is sent
+    # again, a corrupt or endless download is refused (6), a drip once is cut off by the deadline and retried
+    CELLS = [('push-single', 'drop-always', 7), ('push-single', '503-always', 7), ('push-single', '429-huge', 7),
+             ('push-single', 'stale', 0), ('push-single', 'corrupt', 0), ('push-timeout', 'drip', 0),
+             ('pull-single', 'drop-always', 7), ('pull-single', '503-always', 7), ('pull-single', '429-huge', 7),
+             ('pull-single', 'corrupt', 6), ('pull-single', 'endless', 6), ('pull-timeout', 'drip', 0)]
+
+    @classmethod
+    def setUpClass(cls):
+        skip_in_sanitizer_build()
+        faultmatrix.OPS['push-timeout'] = _Timed(faultmatrix.OPS['push-single'], 3)
+        faultmatrix.OPS['pull-timeout'] = _Timed(faultmatrix.OPS['pull-single'], 3)
+        cls.matrix = _ValgrindMatrix().__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.matrix.__exit__(None, None, None)
+        faultmatrix.OPS.pop('push-timeout', None)
+        faultmatrix.OPS.pop('pull-timeout', None)
+
+    def test_fault_cells(self):
+        for op, fault, status in self.CELLS:
+            with self.subTest(op=op, fault=fault):
+                c = self.matrix.run(op, fault)
+                self.assertNotRegex(c.stderr, r'==\d+==', 'valgrind reported errors')
+                self.assertEqual(c.problems, [], c.stderr)
+                self.assertGreater(c.hits, 0, 'the fault was never injected')
+                self.assertEqual(c.status, status, c.stderr)
 
 
 if __name__ == '__main__':

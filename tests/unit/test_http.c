@@ -351,6 +351,7 @@ START_TEST(test_pager_stops_loops_and_at_cap)
 	pager_page(&resp, "http://r/l?p=1", "</l?p=0>; rel=\"next\"");
 	ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, NULL), 0);
 	ck_assert_ptr_null(wpkg_pager_url(&pg));
+	ck_assert(!pg.capped);   /* a loop is over, not cut short */
 	wpkg_pager_clear(&pg);
 
 	ck_assert_int_eq(wpkg_pager_init(&pg, strdup("http://r/l?p=0"), 3, NULL), 0);
@@ -360,9 +361,11 @@ START_TEST(test_pager_stops_loops_and_at_cap)
 		ck_assert_str_eq(wpkg_pager_url(&pg), url);
 		snprintf(next, sizeof(next), "</l?p=%d>; rel=\"next\"", i + 1);
 		pager_page(&resp, url, next);
+		ck_assert(!pg.capped);
 		ck_assert_int_eq(wpkg_pager_advance(&pg, &resp, NULL), 0);
 	}
 	ck_assert_ptr_null(wpkg_pager_url(&pg));
+	ck_assert(pg.capped);    /* page 3 was linked to and not fetched: the listing is incomplete */
 	wpkg_pager_clear(&pg);
 
 	/* the caller may end it early; a NULL first URL is out of memory */
